@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from itfabrik.accounts.models import RoleAssignment, User
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=16, required=False, allow_blank=True,
+        help_text="Engångskod från appen, om tvåfaktorsinloggning krävs.",
+    )
+
+
+class TokenResponseSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
+    username = serializers.CharField(source="user.username", read_only=True)
+    node_name = serializers.CharField(source="node.name", read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "user", "username", "role", "node", "node_name", "recursive", "valid_until"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer[User]):
+    assignments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "username", "first_name", "last_name", "email", "home_unit",
+            "preferred_language", "assignments",
+        ]
+        read_only_fields = fields
+
+    def get_assignments(self, obj: User) -> list[dict[str, Any]]:
+        rows = self.context.get("assignments", [])
+        return RoleAssignmentSerializer(rows, many=True).data  # type: ignore[return-value]

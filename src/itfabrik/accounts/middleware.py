@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+from itfabrik.core.errors import Forbidden
+
+from . import twofactor
+
+EXEMPT_PREFIXES = ("/konto/", "/static/", "/i18n/", "/tillganglighet/", "/api/schema/", "/api/docs/")
+
+
+class TwoFactorMiddleware:
+    """A signed-in user who must give a TOTP code is held at the code page until they do."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not user.is_verified()  # type: ignore[union-attr]
+            and twofactor.needs_code(user)
+        ):
+            if request.path.startswith("/api/"):
+                err = Forbidden(twofactor.CODE_REQUIRED, code="two_factor_required")
+                return JsonResponse({"error": err.as_dict()}, status=403)
+            target = "accounts:otp_verify" if twofactor.has_device(user) else "accounts:otp_setup"
+            return redirect(target)
+        return self.get_response(request)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core.models import TimestampedModel
+
+from .choices import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Identity is constant; what they may do comes from role assignments."""
+
+    home_unit = models.ForeignKey(
+        "tenancy.OrgNode",
+        verbose_name=_("arbetsplats"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("språk"), max_length=5, choices=settings.LANGUAGES, default="sv"
+    )
+    is_vip = models.BooleanField(_("prioriterad person (VIP)"), default=False)
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return full or self.username
+
+
+class RoleAssignment(TimestampedModel):
+    """User × role × organisation node × recursive: the only source of what a user may do."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("användare"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField(_("roll"), max_length=30, choices=Role.choices)
+    node = models.ForeignKey(
+        "tenancy.OrgNode",
+        verbose_name=_("organisationsnod"),
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    recursive = models.BooleanField(
+        _("gäller underliggande"),
+        default=True,
+        help_text=_("Gäller även alla noder under den valda noden."),
+    )
+    valid_until = models.DateField(_("gäller till"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rolltilldelning")
+        verbose_name_plural = _("rolltilldelningar")
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "node"], name="accounts_unique_assignment"
+            )
+        ]
+        indexes = [models.Index(fields=["role", "node"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} @ {self.node}"
+
+
+class ActiveAssignmentQ:
+    """Assignments that have not expired on a given day."""
+
+    @staticmethod
+    def on(day: object) -> Q:
+        return Q(valid_until__isnull=True) | Q(valid_until__gte=day)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from itfabrik.core import permissions
+
+from . import roles
+from .models import RoleAssignment, User
+
+
+def assignment_list(*, actor: Any, user_id: int | None = None) -> QuerySet[RoleAssignment]:
+    qs = RoleAssignment.objects.filter(
+        permissions.scope_q(actor, roles.VIEW_USER, path_field="node__path")
+    )
+    if user_id:
+        qs = qs.filter(user_id=user_id)
+    return qs.select_related("user", "node").order_by("user__username", "role", "pk")
+
+
+def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(user_id=actor.pk)
+        .select_related("node", "node__parent")
+        .order_by("role", "node__path")
+    )
+
+
+def user_list(*, actor: Any, search: str | None = None) -> QuerySet[User]:
+    qs = User.objects.filter(
+        permissions.scope_q(actor, roles.VIEW_USER, path_field="home_unit__path")
+    ).select_related("home_unit")
+    if search:
+        from django.db.models import Q
+
+        qs = qs.filter(
+            Q(username__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+        )
+    return qs.order_by("username")

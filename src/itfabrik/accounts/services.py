@@ -1,0 +1,165 @@
+"""Changes of users and role assignments: typed, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
+
+from itfabrik.core import audit, permissions
+from itfabrik.core.errors import Forbidden, NotFound, ValidationFailed
+from itfabrik.core.models import AuditAction
+from itfabrik.core.services import create_audited, validate
+
+from . import roles
+from .choices import Role
+from .models import RoleAssignment, User
+
+
+def _scope_path_of(user: User) -> str:
+    return user.home_unit.path if user.home_unit_id and user.home_unit else ""
+
+
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    home_unit: Any = None,
+    is_vip: bool = False,
+    check_password_strength: bool = True,
+) -> User:
+    """Create an account. The actor needs MANAGE_ROLES where the user works (or superuser)."""
+    if home_unit is not None:
+        if not permissions.can(actor, roles.MANAGE_ROLES, home_unit):
+            raise NotFound()
+    elif not permissions.is_superuser(actor):
+        raise Forbidden()
+    user = User(
+        username=username.strip(),
+        first_name=first_name,
+        last_name=last_name,
+        email=email.strip().lower(),
+        home_unit=home_unit,
+        is_vip=is_vip,
+    )
+    if password:
+        if check_password_strength:
+            try:
+                validate_password(password, user)
+            except DjangoValidationError as exc:
+                raise ValidationFailed(fields={"password": list(exc.messages)}) from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    with transaction.atomic():
+        return create_audited(
+            actor=actor, instance=user, scope_path=_scope_path_of(user), exclude=["password"]
+        )
+
+
+def role_assign(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    node: Any,
+    recursive: bool = True,
+    valid_until: dt.date | None = None,
+) -> RoleAssignment:
+    if not permissions.can(actor, roles.MANAGE_ROLES, node):
+        raise NotFound()
+    if role not in Role.values:
+        raise ValidationFailed(fields={"role": [_("Okänd roll.")]})
+    if role == Role.COOPERATION_ADMIN and not permissions.is_superuser(actor):
+        # Granting the widest role is kept to the installation's superusers.
+        if not any(
+            g.role == Role.COOPERATION_ADMIN and g.recursive and node.path.startswith(g.path)
+            for g in permissions.grants(actor)
+        ):
+            raise Forbidden()
+    with transaction.atomic():
+        if RoleAssignment.objects.filter(user=user, role=role, node=node).exists():
+            raise ValidationFailed(
+                fields={"role": [_("Användaren har redan den rollen på den noden.")]}
+            )
+        assignment = create_audited(
+            actor=actor,
+            instance=RoleAssignment(
+                user=user, role=role, node=node, recursive=recursive, valid_until=valid_until
+            ),
+            scope_path=node.path,
+        )
+    permissions.forget_grants(user)
+    return assignment
+
+
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    if not permissions.can(actor, roles.MANAGE_ROLES, assignment.node):
+        raise NotFound()
+    with transaction.atomic():
+        before = audit.snapshot(assignment)
+        audit.record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=assignment,
+            before=before,
+            after=None,
+            scope_path=assignment.node.path,
+        )
+        assignment.delete()
+    permissions.forget_grants(assignment.user)
+
+
+def user_set_language(*, actor: Any, user: User, language: str) -> User:
+    if actor.pk != user.pk:
+        raise NotFound()
+    if language not in {code for code, _name in User._meta.get_field("preferred_language").choices or []}:  # type: ignore[union-attr]
+        raise ValidationFailed(fields={"language": [_("Språket finns inte.")]})
+    before = audit.snapshot(user)
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=user,
+        before=before,
+        after=audit.snapshot(user),
+        scope_path=_scope_path_of(user),
+    )
+    return user
+
+
+def token_issue(*, user: User) -> Token:
+    """The user's API token, created on first use. Idempotent: a second call returns the same."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def token_rotate(*, user: User) -> Token:
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def requires_two_factor(user: User) -> bool:
+    """Staff roles must use TOTP where the installation requires it."""
+    from django.conf import settings
+
+    if not getattr(settings, "REQUIRE_STAFF_2FA", False):
+        return False
+    if user.is_superuser:
+        return True
+    return any(g.role in roles.STAFF_ROLES for g in permissions.grants(user))
+
+
+def user_validate(user: User) -> None:
+    validate(user, exclude=["password"])

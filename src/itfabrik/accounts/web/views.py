@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from itfabrik.accounts import selectors, services, twofactor
+from itfabrik.core.errors import Throttled
+
+from .forms import CodeForm, LanguageForm, LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """Shown instead of the login when django-axes has locked the username and address."""
+    err = Throttled()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": err.as_dict()}, status=429)
+    form = LoginForm(request)
+    return render(
+        request, "accounts/login.html", {"form": form, "locked_out": True}, status=429
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("core:home")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = twofactor.verify(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "core:home")
+        form.add_error("code", twofactor.BAD_CODE)
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    if twofactor.has_device(request.user):
+        return redirect("accounts:otp_verify" if not request.user.is_verified() else "accounts:profile")  # type: ignore[union-attr]
+    device = twofactor.pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.confirm(request.user, device, form.cleaned_data["code"]):
+            otp_login(request, device)
+            messages.success(request, _("Tvåfaktorsinloggning är aktiverad."))
+            return redirect("accounts:profile")
+        form.add_error("code", twofactor.BAD_CODE)
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr": twofactor.qr_svg(device),
+            "secret": twofactor.secret_base32(device),
+            "required": services.requires_two_factor(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    from rest_framework.authtoken.models import Token
+
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "assignments": selectors.my_assignments(actor=request.user),
+            "has_device": twofactor.has_device(request.user),
+            "token": Token.objects.filter(user_id=request.user.pk).first(),
+            "language_form": LanguageForm(initial={"language": translation.get_language()}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_rotate(request: HttpRequest) -> HttpResponse:
+    services.token_rotate(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("En ny API-nyckel har skapats. Den gamla slutar gälla."))
+    return redirect("accounts:profile")

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("itfabrik.core.web.urls")),
+    path("", include("itfabrik.tenancy.web.urls")),
+    path("konto/", include("itfabrik.accounts.web.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("itfabrik.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("django-admin/", admin.site.urls),
+]
+
+if getattr(settings, "OIDC_ENABLED", False):
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler403 = "itfabrik.core.web.views.error_403"
+handler404 = "itfabrik.core.web.views.error_404"
+handler500 = "itfabrik.core.web.views.error_500"

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+
+from itfabrik.core import selectors
+from itfabrik.core.models import AuditAction, AuditEntry
+
+from .serializers import AuditEntrySerializer
+
+
+class AuditFilter(django_filters.FilterSet):
+    object_type = django_filters.CharFilter()
+    object_id = django_filters.CharFilter()
+    actor = django_filters.NumberFilter(field_name="actor_id")
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
+    q = django_filters.CharFilter(method="filter_q", label="Sök")
+    since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEntry
+        fields: list[str] = []
+
+    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
+        from django.db.models import Q
+
+        return queryset.filter(Q(object_repr__icontains=value) | Q(actor_repr__icontains=value))
+
+
+@extend_schema(tags=["audit"])
+class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The audit trail: who changed what, when, before and after. Scoped like everything else."""
+
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditFilter
+    ordering_fields = ["occurred_at", "id"]
+    ordering = ["-occurred_at", "-id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.audit_list(actor=self.request.user)

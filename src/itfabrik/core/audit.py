@@ -1,0 +1,74 @@
+"""Recording changes of business objects. Called from services, never from signals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from .middleware import current_request_id
+from .models import AuditAction, AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+AUDIT_SKIP_FIELDS = {"created_at", "updated_at", "password", "last_login"}
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of an instance, as JSON-safe data (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in AUDIT_SKIP_FIELDS:
+            continue
+        data[field.attname] = _plain(getattr(instance, field.attname))
+    return data
+
+
+def object_type(instance: models.Model) -> str:
+    return f"{instance._meta.app_label}.{instance._meta.model_name}"
+
+
+def record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    scope_path: str = "",
+) -> AuditEntry:
+    changed: list[str] = []
+    if before is not None and after is not None:
+        changed = sorted(k for k in after if before.get(k) != after.get(k))
+    elif after is not None:
+        changed = sorted(after)
+    is_user = isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_repr=(actor.get_username() if is_user else "system"),
+        action=action,
+        object_type=object_type(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        scope_path=scope_path,
+        before=before,
+        after=after,
+        changed_fields=changed,
+        request_id=current_request_id(),
+    )

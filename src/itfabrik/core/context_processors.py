@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.accounts import roles
+
+from . import permissions
+
+
+def _nav(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, Any, bool]] = [
+        ("core:home", _("Start"), True),
+        ("tenancy:node_list", _("Organisation"), permissions.can_anywhere(user, roles.VIEW_NODE)),
+        (
+            "tenancy:it_organisation",
+            _("Gemensam IT-organisation"),
+            permissions.can_anywhere(user, roles.VIEW_POSITION),
+        ),
+        (
+            "tenancy:membership_list",
+            _("Medlemskap"),
+            permissions.can_anywhere(user, roles.MANAGE_MEMBERSHIP),
+        ),
+        ("core:audit_list", _("Granskningslogg"), permissions.can_anywhere(user, roles.VIEW_AUDIT)),
+        ("accounts:profile", _("Mitt konto"), True),
+    ]
+    path = request.path
+    out = []
+    for name, label, allowed in items:
+        if not allowed:
+            continue
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        out.append({"url": url, "label": label, "active": active})
+    return out
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    coop = None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from itfabrik.tenancy.selectors import cooperation_list
+
+        coop = cooperation_list(actor=user).first()
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "nav_items": _nav(request),
+        "shell_cooperation": coop,
+        "oidc_enabled": getattr(settings, "OIDC_ENABLED", False),
+        "oidc_provider_name": getattr(settings, "OIDC_PROVIDER_NAME", ""),
+    }

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimestampedModel):
+    """A business object whose concurrent edits are detected by a version number.
+
+    A writer sends the version it read; `core.services.update_versioned` refuses the write with a
+    Conflict when the row has moved on, so no edit is silently overwritten.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Skapad")
+    UPDATE = "update", _("Ändrad")
+    DELETE = "delete", _("Borttagen")
+
+
+class AuditEntry(models.Model):
+    """Who changed which business object when, with its values before and after.
+
+    Append-only. `scope_path` is the organisation-tree path of the node the object belongs to, so
+    the audit trail is scoped with the same prefix rule as everything else, without a join.
+    """
+
+    occurred_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utförd av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text too: the record must still say who it was if the account is ever removed.
+    actor_repr = models.CharField(_("utförd av (namn)"), max_length=200)
+    action = models.CharField(_("händelse"), max_length=10, choices=AuditAction.choices)
+    object_type = models.CharField(_("objekttyp"), max_length=100)
+    object_id = models.CharField(_("objekt-id"), max_length=64)
+    object_repr = models.CharField(_("objekt"), max_length=300)
+    scope_path = models.CharField(_("organisationsväg"), max_length=255, blank=True)
+    before = models.JSONField(_("före"), null=True, blank=True)
+    after = models.JSONField(_("efter"), null=True, blank=True)
+    changed_fields = models.JSONField(_("ändrade fält"), default=list, blank=True)
+    request_id = models.CharField(_("anrops-id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("granskningspost")
+        verbose_name_plural = _("granskningsloggen")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-occurred_at"]),
+            models.Index(fields=["scope_path", "-occurred_at"]),
+            models.Index(fields=["actor", "-occurred_at"]),
+            models.Index(
+                fields=["scope_path"],
+                name="core_audit_scope_like",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+
+class AccessibilityReport(TimestampedModel):
+    """A problem with accessibility reported through the accessibility statement (DOS-lagen)."""
+
+    page_url = models.CharField(_("sida"), max_length=500, blank=True)
+    description = models.TextField(_("beskrivning"), max_length=5000)
+    contact_email = models.EmailField(_("e-post för svar"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    forwarded_at = models.DateTimeField(_("vidarebefordrad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tillgänglighetsrapport")
+        verbose_name_plural = _("tillgänglighetsrapporter")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} {self.page_url}"

@@ -1,0 +1,130 @@
+"""The one permission mechanism.
+
+`can()` answers "may this actor do this action on an object at this node"; `scope_q()` is the
+same rule as a queryset filter for lists. Both read the actor's role assignments once per request
+(cached on the user object) and compare materialised paths: an assignment at node N covers N and,
+when recursive, every node whose path starts with N's path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any, Protocol
+
+from django.db.models import Q
+from django.utils import timezone
+
+from itfabrik.accounts.roles import actions_for
+
+from .errors import NotFound
+
+_CACHE_ATTR = "_itfabrik_grants"
+
+
+class HasPath(Protocol):
+    pk: Any
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    role: str
+    node_id: int
+    path: str
+    recursive: bool
+    cooperation_id: int
+
+    def covers(self, path: str) -> bool:
+        return path == self.path or (self.recursive and path.startswith(self.path))
+
+
+def grants(actor: Any) -> tuple[Grant, ...]:
+    """The actor's active role assignments, read with one query and kept for the request."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return ()
+    cached = getattr(actor, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    from itfabrik.accounts.models import ActiveAssignmentQ, RoleAssignment
+
+    rows = (
+        RoleAssignment.objects.filter(user_id=actor.pk)
+        .filter(ActiveAssignmentQ.on(timezone.localdate()))
+        .values_list("role", "node_id", "node__path", "recursive", "node__cooperation_id")
+    )
+    result = tuple(Grant(*row) for row in rows)
+    setattr(actor, _CACHE_ATTR, result)
+    return result
+
+
+def forget_grants(actor: Any) -> None:
+    """Drop the cached assignments, after a service changed them."""
+    if hasattr(actor, _CACHE_ATTR):
+        delattr(actor, _CACHE_ATTR)
+
+
+def is_superuser(actor: Any) -> bool:
+    return bool(
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.is_superuser
+    )
+
+
+def can(actor: Any, action: str, node: HasPath | None) -> bool:
+    """May `actor` do `action` on an object that belongs to `node`?"""
+    if is_superuser(actor):
+        return True
+    if node is None:
+        return False
+    return any(action in actions_for(g.role) and g.covers(node.path) for g in grants(actor))
+
+
+def can_anywhere(actor: Any, action: str) -> bool:
+    """Does the actor hold `action` on at least one node (for navigation and list entry points)?"""
+    if is_superuser(actor):
+        return True
+    return any(action in actions_for(g.role) for g in grants(actor))
+
+
+def scope_q(actor: Any, action: str, *, path_field: str = "path") -> Q:
+    """A filter matching exactly the objects whose node the actor may do `action` on."""
+    if is_superuser(actor):
+        return Q()
+    parts: list[Q] = []
+    for g in grants(actor):
+        if action not in actions_for(g.role):
+            continue
+        if g.recursive:
+            parts.append(Q(**{f"{path_field}__startswith": g.path}))
+        else:
+            parts.append(Q(**{path_field: g.path}))
+    if not parts:
+        return Q(pk__in=[])
+    return reduce(or_, _minimal(parts))
+
+
+def _minimal(parts: list[Q]) -> list[Q]:
+    # Duplicate prefixes add nothing but cost in the WHERE clause; keep each once.
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Q] = []
+    for q in parts:
+        key = tuple(q.children)
+        if key not in seen:
+            seen.add(key)
+            out.append(q)
+    return out
+
+
+def cooperation_ids(actor: Any) -> set[int]:
+    """The cooperations the actor belongs to through any assignment."""
+    return {g.cooperation_id for g in grants(actor)}
+
+
+def require(actor: Any, action: str, node: HasPath | None) -> None:
+    """Raise NotFound unless the actor may do the action: a forbidden object does not exist."""
+    if not can(actor, action, node):
+        raise NotFound()

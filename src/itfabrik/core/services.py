@@ -1,0 +1,146 @@
+"""Write helpers shared by every app's services: validation, versioned updates, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.db.models import F
+
+from . import audit
+from django.utils.translation import gettext_lazy as _
+
+from .errors import Conflict, ValidationFailed
+from .models import AuditAction, VersionedModel
+
+M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=VersionedModel)
+
+
+def validation_failed_from(exc: DjangoValidationError) -> ValidationFailed:
+    if hasattr(exc, "error_dict"):
+        fields: dict[str, list[Any]] = {}
+        for name, errors in exc.error_dict.items():
+            key = "non_field_errors" if name == NON_FIELD_ERRORS else name
+            fields[key] = [m for e in errors for m in e.messages]
+        return ValidationFailed(fields=fields)
+    return ValidationFailed(fields={"non_field_errors": list(exc.messages)})
+
+
+def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """Run the model's full validation; raise ValidationFailed naming every bad field."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except DjangoValidationError as exc:
+        raise validation_failed_from(exc) from exc
+
+
+def create_audited(
+    *, actor: Any, instance: M, scope_path: str, exclude: Iterable[str] = ()
+) -> M:
+    validate(instance, exclude=exclude)
+    instance.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        before=None,
+        after=audit.snapshot(instance),
+        scope_path=scope_path,
+    )
+    return instance
+
+
+def update_versioned(
+    *,
+    actor: Any,
+    instance: V,
+    expected_version: int | None,
+    changes: Mapping[str, Any],
+    scope_path: str,
+    exclude: Iterable[str] = (),
+) -> V:
+    """Apply `changes` to `instance` if nobody has changed it since `expected_version`.
+
+    The row is locked for the rest of the transaction, so two writers cannot both pass the
+    version check. `expected_version=None` is for internal callers that just read the row in the
+    same transaction.
+    """
+    with transaction.atomic():
+        model = type(instance)
+        current = model._default_manager.select_for_update().get(pk=instance.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict()
+        before = audit.snapshot(current)
+        unknown = [k for k in changes if not hasattr(current, k)]
+        if unknown:
+            raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in unknown})
+        for key, value in changes.items():
+            setattr(current, key, value)
+        validate(current, exclude=exclude)
+        after_values = audit.snapshot(current)
+        if after_values == before:
+            return current  # nothing changed: no new version, no audit row
+        current.version = F("version") + 1  # type: ignore[assignment]
+        current.save()
+        current.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=current,
+            before=before,
+            after=audit.snapshot(current),
+            scope_path=scope_path,
+        )
+        return current
+
+
+def accessibility_report_create(
+    *, actor: Any, description: str, page_url: str = "", contact_email: str = ""
+) -> Any:
+    """Store a reported accessibility problem and forward it by e-mail after commit."""
+    from .models import AccessibilityReport
+    from .tasks import forward_accessibility_report
+
+    report = AccessibilityReport(
+        description=description.strip(),
+        page_url=page_url.strip(),
+        contact_email=contact_email.strip(),
+        reporter=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if not report.description:
+        raise ValidationFailed(fields={"description": [_("Beskriv problemet.")]})
+    create_audited(actor=actor, instance=report, scope_path="")
+    transaction.on_commit(lambda: forward_accessibility_report.enqueue(report_id=report.pk))
+    return report
+
+
+def accessibility_report_forward(*, report_id: int) -> bool:
+    """Mail one report to the configured address once. Safe to run again: it will not resend."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import timezone
+
+    from .models import AccessibilityReport
+
+    with transaction.atomic():
+        report = (
+            AccessibilityReport.objects.select_for_update().filter(pk=report_id).first()
+        )
+        if report is None or report.forwarded_at is not None:
+            return False
+        send_mail(
+            subject=f"[itfabrik] Tillgänglighetsproblem: {report.page_url or 'okänd sida'}",
+            message=(
+                f"Sida: {report.page_url}\n"
+                f"Svar till: {report.contact_email or '(ingen adress)'}\n\n{report.description}\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[settings.ACCESSIBILITY_CONTACT_EMAIL],
+        )
+        report.forwarded_at = timezone.now()
+        report.save(update_fields=["forwarded_at"])
+        return True

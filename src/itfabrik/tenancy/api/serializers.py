@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from itfabrik.tenancy.choices import NodeKind
+from itfabrik.tenancy.models import Cooperation, Membership, OrgNode, Position
+
+
+class OrganisationSerializer(serializers.ModelSerializer[OrgNode]):
+    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    municipality = serializers.PrimaryKeyRelatedField(read_only=True)
+    cooperation = serializers.PrimaryKeyRelatedField(read_only=True)
+    inhabitants = serializers.SerializerMethodField()
+    inhabitants_year = serializers.SerializerMethodField()
+    is_member = serializers.SerializerMethodField()
+    is_host = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrgNode
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "parent",
+            "cooperation",
+            "municipality",
+            "depth",
+            "municipal_code",
+            "organisation_number",
+            "email_domain",
+            "cost_centre",
+            "inhabitants",
+            "inhabitants_year",
+            "is_member",
+            "is_host",
+            "is_active",
+            "closed_on",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def _municipal(self, obj: OrgNode, attr: str) -> Any:
+        if obj.kind != NodeKind.MUNICIPALITY:
+            return None
+        return getattr(obj, attr, None)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_inhabitants(self, obj: OrgNode) -> int | None:
+        return self._municipal(obj, "inhabitants")  # type: ignore[no-any-return]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_inhabitants_year(self, obj: OrgNode) -> int | None:
+        return self._municipal(obj, "inhabitants_year")  # type: ignore[no-any-return]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_member(self, obj: OrgNode) -> bool | None:
+        value = self._municipal(obj, "is_member")
+        return None if value is None else bool(value)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_host(self, obj: OrgNode) -> bool | None:
+        value = self._municipal(obj, "is_host")
+        return None if value is None else bool(value)
+
+
+class OrganisationCreateSerializer(serializers.Serializer[Any]):
+    parent = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=NodeKind.choices)
+    name = serializers.CharField(max_length=200)
+    municipal_code = serializers.CharField(max_length=4, required=False, default="", allow_blank=True)
+    organisation_number = serializers.CharField(
+        max_length=11, required=False, default="", allow_blank=True
+    )
+    email_domain = serializers.CharField(max_length=253, required=False, default="", allow_blank=True)
+    cost_centre = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+
+
+class OrganisationUpdateSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        min_value=1, help_text="Versionen du läste; ändringen avvisas (409) om den är inaktuell."
+    )
+    name = serializers.CharField(max_length=200, required=False)
+    municipal_code = serializers.CharField(max_length=4, required=False, allow_blank=True)
+    organisation_number = serializers.CharField(max_length=11, required=False, allow_blank=True)
+    email_domain = serializers.CharField(max_length=253, required=False, allow_blank=True)
+    cost_centre = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class CooperationSerializer(serializers.ModelSerializer[Cooperation]):
+    class Meta:
+        model = Cooperation
+        fields = ["id", "name", "slug", "root", "host", "currency", "version"]
+        read_only_fields = fields
+
+
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "cooperation",
+            "municipality",
+            "municipality_name",
+            "joined_on",
+            "left_on",
+            "decision_reference",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class MembershipCreateSerializer(serializers.Serializer[Any]):
+    cooperation = serializers.IntegerField()
+    municipality = serializers.IntegerField()
+    joined_on = serializers.DateField()
+    decision_reference = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+
+
+class MembershipEndSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    left_on = serializers.DateField()
+    decision_reference = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+
+
+class PositionSerializer(serializers.ModelSerializer[Position]):
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    holder_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Position
+        fields = ["id", "team", "team_name", "title", "line", "specialisation", "holder", "holder_name"]
+        read_only_fields = fields
+
+    def get_holder_name(self, obj: Position) -> str | None:
+        return str(obj.holder) if obj.holder_id else None

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from itfabrik.core.api.serializers import ErrorSerializer
+from itfabrik.tenancy import selectors, services
+from itfabrik.tenancy.choices import NodeKind
+from itfabrik.tenancy.models import Membership, OrgNode
+
+from .serializers import (
+    CooperationSerializer,
+    MembershipCreateSerializer,
+    MembershipEndSerializer,
+    MembershipSerializer,
+    OrganisationCreateSerializer,
+    OrganisationSerializer,
+    OrganisationUpdateSerializer,
+    PositionSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Ogiltiga uppgifter"),
+    403: OpenApiResponse(ErrorSerializer, description="Saknar behörighet"),
+    404: OpenApiResponse(ErrorSerializer, description="Finns inte (eller får inte ses)"),
+    409: OpenApiResponse(ErrorSerializer, description="Ändrad av någon annan"),
+}
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=NodeKind.choices)
+    cooperation = django_filters.NumberFilter(field_name="cooperation_id")
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    cost_centre = django_filters.CharFilter(field_name="cost_centre")
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Sök på namn")
+    is_active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = OrgNode
+        fields: list[str] = []
+
+
+@extend_schema(tags=["organisation"])
+@extend_schema_view(
+    create=extend_schema(request=OrganisationCreateSerializer, responses={201: OrganisationSerializer, **ERRORS}),
+    partial_update=extend_schema(request=OrganisationUpdateSerializer, responses={200: OrganisationSerializer, **ERRORS}),
+)
+class OrganisationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[OrgNode]
+):
+    """The organisation tree: cooperations, municipalities, administrations, units, IT teams."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    ordering_fields = ["name", "path", "kind", "id"]
+    ordering = ["path"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return selectors.node_list(actor=self.request.user, include_inactive=True)
+
+    def get_object(self) -> OrgNode:
+        return selectors.node_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = OrganisationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        parent = selectors.node_get(actor=request.user, pk=values.pop("parent"))
+        node = services.node_create(actor=request.user, parent=parent, **values)
+        out = selectors.node_get(actor=request.user, pk=node.pk)
+        return Response(OrganisationSerializer(out).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        node = self.get_object()
+        data = OrganisationUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version")
+        services.node_update(actor=request.user, node=node, expected_version=version, **values)
+        out = selectors.node_get(actor=request.user, pk=node.pk)
+        return Response(OrganisationSerializer(out).data)
+
+
+@extend_schema(tags=["organisation"])
+class CooperationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
+):
+    serializer_class = CooperationSerializer
+    ordering_fields = ["name", "id"]
+    ordering = ["name"]
+
+    def get_queryset(self) -> Any:
+        return selectors.cooperation_list(actor=self.request.user)
+
+    def get_object(self) -> Any:
+        return selectors.cooperation_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+
+class MembershipFilter(django_filters.FilterSet):
+    cooperation = django_filters.NumberFilter(field_name="cooperation_id")
+    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    active = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull")
+
+    class Meta:
+        model = Membership
+        fields: list[str] = []
+
+
+@extend_schema(tags=["organisation"])
+@extend_schema_view(
+    create=extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer, **ERRORS}),
+)
+class MembershipViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Membership]
+):
+    """Municipalities' memberships of a cooperation over time (join and leave, R1)."""
+
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    ordering_fields = ["joined_on", "id"]
+    ordering = ["municipality__name", "-joined_on"]
+
+    def get_queryset(self) -> Any:
+        return selectors.membership_list(actor=self.request.user)
+
+    def get_object(self) -> Membership:
+        return selectors.membership_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = MembershipCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        coop = selectors.cooperation_get(actor=request.user, pk=v["cooperation"])
+        municipality = selectors.node_get(actor=request.user, pk=v["municipality"])
+        membership = services.municipality_join(
+            actor=request.user,
+            cooperation=coop,
+            municipality=municipality,
+            joined_on=v["joined_on"],
+            decision_reference=v["decision_reference"],
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MembershipEndSerializer, responses={200: MembershipSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        """End the membership: the municipality leaves the cooperation on `left_on`."""
+        membership = self.get_object()
+        data = MembershipEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        updated = services.municipality_leave(
+            actor=request.user,
+            membership=membership,
+            left_on=v["left_on"],
+            expected_version=v["version"],
+            decision_reference=v["decision_reference"],
+        )
+        return Response(MembershipSerializer(updated).data)
+
+
+@extend_schema(tags=["organisation"])
+class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Any]):
+    """Positions of the joint IT organisation (R3)."""
+
+    serializer_class = PositionSerializer
+    ordering_fields = ["title", "id"]
+
+    def get_queryset(self) -> Any:
+        return selectors.position_list(actor=self.request.user)

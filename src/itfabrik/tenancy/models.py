@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from itfabrik.core.models import TimestampedModel, VersionedModel
+
+from . import validation
+from .choices import NodeKind, ServiceLine
+
+
+class Cooperation(VersionedModel):
+    """A cooperation of municipalities sharing one IT organisation ("IT-samverkan")."""
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
+    root = models.OneToOneField(
+        "OrgNode",
+        verbose_name=_("rotnod"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cooperation_root_of",
+    )
+    host = models.ForeignKey(
+        "OrgNode",
+        verbose_name=_("värdkommun"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_cooperations",
+    )
+    currency = models.CharField(_("valuta"), max_length=3, default="SEK")
+
+    class Meta:
+        verbose_name = _("samverkan")
+        verbose_name_plural = _("samverkningar")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgNode(MP_Node, VersionedModel):
+    """One node of the organisation tree: cooperation → municipality → administration → unit.
+
+    The joint IT organisation and its teams are nodes too. `path` (materialised path, from
+    treebeard) makes "this node and everything below it" a single indexed prefix match, which is
+    what every permission check and scoped list uses.
+    """
+
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=NodeKind.choices)
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="nodes"
+    )
+    # Mirrors the tree path's parent so that lists can show it without a query per row.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("överordnad"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children_set",
+    )
+    municipality = models.ForeignKey(
+        "self",
+        verbose_name=_("kommun"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Den kommun noden hör till (sätts automatiskt)."),
+    )
+    municipal_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
+    organisation_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
+    email_domain = models.CharField(_("e-postdomän"), max_length=253, blank=True)
+    cost_centre = models.CharField(_("kostnadsställe"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    closed_on = models.DateField(_("avvecklad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisationsnod")
+        verbose_name_plural = _("organisationsnoder")
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["cooperation", "kind", "name"]),
+            models.Index(fields=["kind", "name"]),
+            models.Index(fields=["municipality", "kind"]),
+            models.Index(fields=["name"]),
+            # PostgreSQL uses a LIKE 'prefix%' index only with the pattern operator class.
+            models.Index(
+                fields=["path"], name="tenancy_orgnode_path_like", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipal_code"],
+                condition=~Q(municipal_code=""),
+                name="tenancy_unique_municipal_code",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "cost_centre"],
+                condition=~Q(cost_centre=""),
+                name="tenancy_unique_cost_centre_per_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.kind == NodeKind.MUNICIPALITY:
+            if not validation.MUNICIPAL_CODE_RE.match(self.municipal_code or ""):
+                errors.setdefault("municipal_code", []).append(
+                    _("Kommunkoden ska vara fyra siffror, t.ex. 1492.")
+                )
+            if self.organisation_number:
+                try:
+                    self.organisation_number = validation.normalise_organisation_number(
+                        self.organisation_number
+                    )
+                except ValueError as exc:
+                    errors.setdefault("organisation_number", []).append(
+                        _("Organisationsnumret har fel format (NNNNNN-NNNN).")
+                        if str(exc) == "format"
+                        else _("Organisationsnumrets kontrollsiffra stämmer inte.")
+                    )
+            if self.email_domain and not validation.EMAIL_DOMAIN_RE.match(self.email_domain):
+                errors.setdefault("email_domain", []).append(
+                    _("E-postdomänen är inte giltig, t.ex. amal.se.")
+                )
+        else:
+            for f in ("municipal_code", "organisation_number", "email_domain"):
+                if getattr(self, f):
+                    errors.setdefault(f, []).append(_("Gäller bara kommuner."))
+        if self.cost_centre:
+            if self.kind != NodeKind.UNIT:
+                errors.setdefault("cost_centre", []).append(
+                    _("Kostnadsställe anges bara på enheter.")
+                )
+            elif not validation.COST_CENTRE_RE.match(self.cost_centre):
+                errors.setdefault("cost_centre", []).append(
+                    _("Kostnadsstället får bara innehålla bokstäver, siffror och - _ . (högst 20).")
+                )
+        if not (self.name or "").strip():
+            errors.setdefault("name", []).append(_("Namnet får inte vara tomt."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Membership(VersionedModel):
+    """A municipality's membership of a cooperation over time. Joining and leaving keep history."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    municipality = models.ForeignKey(
+        OrgNode,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        limit_choices_to={"kind": NodeKind.MUNICIPALITY},
+    )
+    joined_on = models.DateField(_("medlem från"))
+    left_on = models.DateField(_("medlem till"), null=True, blank=True)
+    decision_reference = models.CharField(_("beslut (diarienummer)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        ordering = ["municipality__name", "-joined_on"]
+        indexes = [models.Index(fields=["municipality", "joined_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="tenancy_membership_left_after_joined",
+            )
+        ]
+
+    def __str__(self) -> str:
+        end = self.left_on.isoformat() if self.left_on else "…"
+        return f"{self.municipality} {self.joined_on.isoformat()}–{end}"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
+
+
+class InhabitantCount(TimestampedModel):
+    """Inhabitants of a municipality on 31 December of a year (SCB)."""
+
+    municipality = models.ForeignKey(
+        OrgNode, on_delete=models.CASCADE, related_name="inhabitant_counts"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    inhabitants = models.PositiveIntegerField(_("invånare"))
+    source = models.CharField(_("källa"), max_length=100, default="SCB")
+
+    class Meta:
+        verbose_name = _("invånarantal")
+        verbose_name_plural = _("invånarantal")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="tenancy_one_count_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: {self.inhabitants}"
+
+
+class Position(VersionedModel):
+    """A position ("tjänst") in the joint IT organisation, placed in a team."""
+
+    team = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="positions")
+    title = models.CharField(_("befattning"), max_length=200)
+    line = models.CharField(_("linje"), max_length=20, choices=ServiceLine.choices)
+    specialisation = models.CharField(_("inriktning"), max_length=100, blank=True)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("innehavare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="positions",
+    )
+
+    class Meta:
+        verbose_name = _("tjänst")
+        verbose_name_plural = _("tjänster")
+        ordering = ["team__path", "title", "id"]
+
+    def __str__(self) -> str:
+        return self.title

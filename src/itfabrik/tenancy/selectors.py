@@ -1,0 +1,193 @@
+"""Reads of the organisation: every one takes the actor and applies scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from itfabrik.accounts import roles
+from itfabrik.core import permissions
+from itfabrik.core.errors import NotFound
+
+from .choices import COOPERATION_PUBLIC_KINDS, NodeKind
+from .models import Cooperation, InhabitantCount, Membership, OrgNode, Position
+
+
+def node_visibility_q(actor: Any) -> Q:
+    """Nodes the actor may see: those in scope of a role, plus what is public in their cooperation.
+
+    Members, the joint organisation and its teams are public within a cooperation; the
+    administrations and units (with their cost centres) of a municipality are not.
+    """
+    q = permissions.scope_q(actor, roles.VIEW_NODE)
+    if permissions.is_superuser(actor):
+        return q
+    coops = permissions.cooperation_ids(actor)
+    if coops:
+        q |= Q(kind__in=COOPERATION_PUBLIC_KINDS, cooperation_id__in=sorted(coops))
+    return q
+
+
+def _with_municipal_facts(qs: QuerySet[OrgNode], day: dt.date) -> QuerySet[OrgNode]:
+    latest = InhabitantCount.objects.filter(municipality_id=OuterRef("pk")).order_by("-year")
+    active = Membership.objects.filter(
+        municipality_id=OuterRef("pk"), cooperation_id=OuterRef("cooperation_id"), joined_on__lte=day
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+    return qs.annotate(
+        inhabitants=Subquery(latest.values("inhabitants")[:1]),
+        inhabitants_year=Subquery(latest.values("year")[:1]),
+        is_member=Exists(active),
+        is_host=Exists(Cooperation.objects.filter(host_id=OuterRef("pk"))),
+    )
+
+
+def node_list(
+    *,
+    actor: Any,
+    kind: str | None = None,
+    cooperation_id: int | None = None,
+    parent_id: int | None = None,
+    municipality_id: int | None = None,
+    search: str | None = None,
+    include_inactive: bool = False,
+) -> QuerySet[OrgNode]:
+    qs = OrgNode.objects.filter(node_visibility_q(actor))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if cooperation_id:
+        qs = qs.filter(cooperation_id=cooperation_id)
+    if parent_id:
+        qs = qs.filter(parent_id=parent_id)
+    if municipality_id:
+        qs = qs.filter(Q(municipality_id=municipality_id) | Q(pk=municipality_id))
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(cost_centre__iexact=search))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    qs = qs.select_related("parent", "municipality", "cooperation")
+    return _with_municipal_facts(qs, timezone.localdate())
+
+
+def node_get(*, actor: Any, pk: Any) -> OrgNode:
+    try:
+        return node_list(actor=actor, include_inactive=True).get(pk=pk)
+    except (OrgNode.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def node_children(*, actor: Any, node: OrgNode) -> QuerySet[OrgNode]:
+    return node_list(actor=actor, parent_id=node.pk, include_inactive=True).order_by("name")
+
+
+def node_ancestors(*, actor: Any, node: OrgNode) -> list[OrgNode]:
+    """Breadcrumb: the visible ancestors, root first (one query)."""
+    steplen = OrgNode.steplen
+    paths = [node.path[:i] for i in range(steplen, len(node.path), steplen)]
+    if not paths:
+        return []
+    return list(
+        OrgNode.objects.filter(node_visibility_q(actor), path__in=paths).order_by("depth")
+    )
+
+
+def cooperation_list(*, actor: Any) -> QuerySet[Cooperation]:
+    qs = Cooperation.objects.select_related("host", "root")
+    if permissions.is_superuser(actor):
+        return qs
+    return qs.filter(pk__in=sorted(permissions.cooperation_ids(actor)))
+
+
+def cooperation_get(*, actor: Any, pk: Any) -> Cooperation:
+    try:
+        return cooperation_list(actor=actor).get(pk=pk)
+    except (Cooperation.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def members(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
+    """Municipalities of a cooperation, members and not, with their current facts."""
+    return node_list(
+        actor=actor, kind=NodeKind.MUNICIPALITY, cooperation_id=cooperation.pk
+    ).order_by("name")
+
+
+def membership_list(
+    *, actor: Any, cooperation_id: int | None = None, municipality_id: int | None = None
+) -> QuerySet[Membership]:
+    visible = node_list(actor=actor, kind=NodeKind.MUNICIPALITY, include_inactive=True)
+    qs = Membership.objects.filter(municipality__in=visible.values("pk")).select_related(
+        "municipality", "cooperation"
+    )
+    if cooperation_id:
+        qs = qs.filter(cooperation_id=cooperation_id)
+    if municipality_id:
+        qs = qs.filter(municipality_id=municipality_id)
+    return qs
+
+
+def membership_get(*, actor: Any, pk: Any) -> Membership:
+    try:
+        return membership_list(actor=actor).get(pk=pk)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def inhabitant_history(*, actor: Any, municipality: OrgNode) -> QuerySet[InhabitantCount]:
+    node_get(actor=actor, pk=municipality.pk)
+    return InhabitantCount.objects.filter(municipality=municipality).order_by("-year")
+
+
+def position_list(*, actor: Any, cooperation_id: int | None = None) -> QuerySet[Position]:
+    qs = Position.objects.filter(
+        permissions.scope_q(actor, roles.VIEW_POSITION, path_field="team__path")
+    ).select_related("team", "team__parent", "holder")
+    if cooperation_id:
+        qs = qs.filter(team__cooperation_id=cooperation_id)
+    return qs.order_by("team__path", "line", "title", "pk")
+
+
+def it_organisation(*, actor: Any, cooperation: Cooperation) -> OrgNode | None:
+    return (
+        node_list(actor=actor, kind=NodeKind.IT_ORGANISATION, cooperation_id=cooperation.pk)
+        .order_by("path")
+        .first()
+    )
+
+
+def unit_summary(*, actor: Any) -> QuerySet[Any]:
+    """Per municipality the actor can see into: administrations, active units, cost centres."""
+    from django.db.models import Count
+
+    return (
+        OrgNode.objects.filter(node_visibility_q(actor))
+        .filter(kind__in=[NodeKind.ADMINISTRATION, NodeKind.UNIT], is_active=True)
+        .values("municipality_id", "municipality__name")
+        .annotate(
+            administrations=Count("pk", filter=Q(kind=NodeKind.ADMINISTRATION)),
+            units=Count("pk", filter=Q(kind=NodeKind.UNIT)),
+            cost_centres=Count("pk", filter=Q(kind=NodeKind.UNIT) & ~Q(cost_centre="")),
+        )
+        .order_by("municipality__name")
+    )
+
+
+def team_summary(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
+    from django.db.models import Count, IntegerField, Value
+    from django.db.models.functions import Coalesce
+
+    counts = (
+        Position.objects.filter(team_id=OuterRef("pk"))
+        .values("team_id")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return (
+        node_list(actor=actor, kind=NodeKind.TEAM, cooperation_id=cooperation.pk)
+        .annotate(
+            position_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+        )
+        .order_by("path")
+    )

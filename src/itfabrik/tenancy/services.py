@@ -1,0 +1,334 @@
+"""Every change of the organisation: typed, keyword-only, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.accounts import roles
+from itfabrik.core import audit, permissions
+from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed
+from itfabrik.core.models import AuditAction
+from itfabrik.core.services import create_audited, update_versioned, validate
+
+from . import selectors
+from .choices import ALLOWED_CHILDREN, NodeKind
+from .models import Cooperation, InhabitantCount, Membership, OrgNode, Position
+
+TREE_FIELDS = ("path", "depth", "numchild")
+EDITABLE_NODE_FIELDS = frozenset(
+    {"name", "municipal_code", "organisation_number", "email_domain", "cost_centre"}
+)
+
+
+def _require_visible_then(actor: Any, action: str, node: OrgNode) -> None:
+    """404 if the actor may not even see the node; 403 if they see it but may not act on it."""
+    selectors.node_get(actor=actor, pk=node.pk)
+    if not permissions.can(actor, action, node):
+        raise Forbidden()
+
+
+def cooperation_create(
+    *, actor: Any, name: str, slug: str, root_name: str | None = None, currency: str = "SEK"
+) -> Cooperation:
+    """Create a cooperation and the root node of its organisation tree (superusers only)."""
+    if not permissions.is_superuser(actor):
+        raise Forbidden()
+    with transaction.atomic():
+        coop = Cooperation(name=name, slug=slug, currency=currency)
+        validate(coop, exclude=["root", "host"])
+        coop.save()
+        root = OrgNode.objects.add_root(
+            instance=OrgNode(name=root_name or name, kind=NodeKind.COOPERATION, cooperation=coop)
+        )
+        coop.root = root
+        coop.save(update_fields=["root"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=coop,
+            before=None,
+            after=audit.snapshot(coop),
+            scope_path=root.path,
+        )
+        return coop
+
+
+def cooperation_set_host(
+    *, actor: Any, cooperation: Cooperation, host: OrgNode, expected_version: int | None = None
+) -> Cooperation:
+    if cooperation.root is None:
+        raise ValidationFailed(fields={"root": [_("Samverkan saknar rotnod.")]})
+    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, cooperation.root)
+    if host.kind != NodeKind.MUNICIPALITY or host.cooperation_id != cooperation.pk:
+        raise ValidationFailed(
+            fields={"host": [_("Värdkommunen ska vara en kommun i samma samverkan.")]}
+        )
+    return update_versioned(
+        actor=actor,
+        instance=cooperation,
+        expected_version=expected_version,
+        changes={"host": host},
+        scope_path=cooperation.root.path,
+    )
+
+
+def node_create(
+    *,
+    actor: Any,
+    parent: OrgNode,
+    kind: str,
+    name: str,
+    municipal_code: str = "",
+    organisation_number: str = "",
+    email_domain: str = "",
+    cost_centre: str = "",
+) -> OrgNode:
+    _require_visible_then(actor, roles.ADD_NODE, parent)
+    if kind not in ALLOWED_CHILDREN.get(parent.kind, frozenset()):
+        raise ValidationFailed(
+            fields={
+                "kind": [
+                    _("En nod av typen %(kind)s kan inte ligga under %(parent)s.")
+                    % {"kind": NodeKind(kind).label if kind in NodeKind.values else kind,
+                       "parent": NodeKind(parent.kind).label}
+                ]
+            }
+        )
+    with transaction.atomic():
+        parent = OrgNode.objects.select_for_update().get(pk=parent.pk)
+        municipality_id = (
+            None
+            if kind == NodeKind.MUNICIPALITY
+            else (parent.pk if parent.kind == NodeKind.MUNICIPALITY else parent.municipality_id)
+        )
+        node = OrgNode(
+            name=name.strip(),
+            kind=kind,
+            cooperation_id=parent.cooperation_id,
+            parent=parent,
+            municipality_id=municipality_id,
+            municipal_code=municipal_code.strip(),
+            organisation_number=organisation_number.strip(),
+            email_domain=email_domain.strip().lower(),
+            cost_centre=cost_centre.strip(),
+        )
+        validate(node, exclude=TREE_FIELDS)
+        try:
+            with transaction.atomic():
+                node = OrgNode.objects.add_child(parent, instance=node)
+        except IntegrityError as exc:  # a concurrent insert won a unique constraint
+            raise Conflict() from exc
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=node,
+            before=None,
+            after=audit.snapshot(node),
+            scope_path=node.path,
+        )
+        return node
+
+
+def node_update(
+    *, actor: Any, node: OrgNode, expected_version: int | None, **changes: Any
+) -> OrgNode:
+    _require_visible_then(actor, roles.CHANGE_NODE, node)
+    unknown = set(changes) - EDITABLE_NODE_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            fields={k: [_("Fältet kan inte ändras här.")] for k in sorted(unknown)}
+        )
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    if "email_domain" in cleaned:
+        cleaned["email_domain"] = cleaned["email_domain"].lower()
+    try:
+        return update_versioned(
+            actor=actor,
+            instance=node,
+            expected_version=expected_version,
+            changes=cleaned,
+            scope_path=node.path,
+            exclude=TREE_FIELDS,
+        )
+    except IntegrityError as exc:
+        raise Conflict() from exc
+
+
+def node_close(
+    *, actor: Any, node: OrgNode, closed_on: dt.date, expected_version: int | None
+) -> OrgNode:
+    """Close a unit or administration. Nothing is deleted: records are public documents."""
+    _require_visible_then(actor, roles.CHANGE_NODE, node)
+    if node.kind in (NodeKind.COOPERATION, NodeKind.MUNICIPALITY):
+        raise ValidationFailed(
+            fields={"kind": [_("En kommun lämnar samverkan genom att medlemskapet avslutas.")]}
+        )
+    if OrgNode.objects.filter(parent=node, is_active=True).exists():
+        raise ValidationFailed(
+            fields={"children": [_("Avveckla först de underliggande enheterna.")]}
+        )
+    return update_versioned(
+        actor=actor,
+        instance=node,
+        expected_version=expected_version,
+        changes={"is_active": False, "closed_on": closed_on},
+        scope_path=node.path,
+        exclude=TREE_FIELDS,
+    )
+
+
+def _overlapping(cooperation: Cooperation, municipality: OrgNode, start: dt.date) -> bool:
+    return (
+        Membership.objects.filter(cooperation=cooperation, municipality=municipality)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .exists()
+    )
+
+
+def municipality_join(
+    *,
+    actor: Any,
+    cooperation: Cooperation,
+    municipality: OrgNode,
+    joined_on: dt.date,
+    decision_reference: str = "",
+) -> Membership:
+    """A municipality joins the cooperation from a date (R1: members can join and leave)."""
+    if cooperation.root is None:
+        raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
+    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, cooperation.root)
+    if municipality.kind != NodeKind.MUNICIPALITY or municipality.cooperation_id != cooperation.pk:
+        raise ValidationFailed(
+            fields={"municipality": [_("Välj en kommun som finns i samverkans organisation.")]}
+        )
+    with transaction.atomic():
+        # Lock the municipality row so two joins cannot both pass the overlap check.
+        OrgNode.objects.select_for_update().get(pk=municipality.pk)
+        if _overlapping(cooperation, municipality, joined_on):
+            raise ValidationFailed(
+                fields={
+                    "joined_on": [
+                        _("Kommunen är redan medlem under perioden. Avsluta det medlemskapet först.")
+                    ]
+                }
+            )
+        membership = Membership(
+            cooperation=cooperation,
+            municipality=municipality,
+            joined_on=joined_on,
+            decision_reference=decision_reference.strip(),
+        )
+        return create_audited(actor=actor, instance=membership, scope_path=municipality.path)
+
+
+def municipality_leave(
+    *,
+    actor: Any,
+    membership: Membership,
+    left_on: dt.date,
+    expected_version: int | None,
+    decision_reference: str = "",
+) -> Membership:
+    coop = membership.cooperation
+    if coop.root is None:
+        raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
+    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, coop.root)
+    if membership.left_on is not None:
+        raise ValidationFailed(fields={"left_on": [_("Medlemskapet är redan avslutat.")]})
+    if left_on < membership.joined_on:
+        raise ValidationFailed(
+            fields={"left_on": [_("Slutdatum kan inte vara före startdatum.")]}
+        )
+    if coop.host_id == membership.municipality_id:
+        raise ValidationFailed(
+            fields={
+                "municipality": [
+                    _("Värdkommunen kan inte lämna samverkan. Byt värdkommun först.")
+                ]
+            }
+        )
+    changes: dict[str, Any] = {"left_on": left_on}
+    if decision_reference:
+        changes["decision_reference"] = decision_reference.strip()
+    return update_versioned(
+        actor=actor,
+        instance=membership,
+        expected_version=expected_version,
+        changes=changes,
+        scope_path=membership.municipality.path,
+    )
+
+
+def inhabitants_set(
+    *, actor: Any, municipality: OrgNode, year: int, inhabitants: int, source: str = "SCB"
+) -> InhabitantCount:
+    _require_visible_then(actor, roles.CHANGE_NODE, municipality)
+    if municipality.kind != NodeKind.MUNICIPALITY:
+        raise ValidationFailed(fields={"municipality": [_("Invånarantal gäller kommuner.")]})
+    with transaction.atomic():
+        existing = (
+            InhabitantCount.objects.select_for_update()
+            .filter(municipality=municipality, year=year)
+            .first()
+        )
+        if existing is None:
+            return create_audited(
+                actor=actor,
+                instance=InhabitantCount(
+                    municipality=municipality, year=year, inhabitants=inhabitants, source=source
+                ),
+                scope_path=municipality.path,
+            )
+        before = audit.snapshot(existing)
+        existing.inhabitants = inhabitants
+        existing.source = source
+        validate(existing)
+        existing.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=existing,
+            before=before,
+            after=audit.snapshot(existing),
+            scope_path=municipality.path,
+        )
+        return existing
+
+
+def position_create(
+    *,
+    actor: Any,
+    team: OrgNode,
+    title: str,
+    line: str,
+    specialisation: str = "",
+    holder: Any = None,
+) -> Position:
+    _require_visible_then(actor, roles.ADD_NODE, team)
+    if team.kind not in (NodeKind.TEAM, NodeKind.IT_ORGANISATION):
+        raise ValidationFailed(fields={"team": [_("Tjänster placeras i den gemensamma IT-organisationen.")]})
+    return create_audited(
+        actor=actor,
+        instance=Position(
+            team=team, title=title.strip(), line=line, specialisation=specialisation, holder=holder
+        ),
+        scope_path=team.path,
+    )
+
+
+def position_set_holder(
+    *, actor: Any, position: Position, holder: Any, expected_version: int | None = None
+) -> Position:
+    _require_visible_then(actor, roles.ADD_NODE, position.team)
+    return update_versioned(
+        actor=actor,
+        instance=position,
+        expected_version=expected_version,
+        changes={"holder": holder},
+        scope_path=position.team.path,
+    )

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.tenancy.choices import NodeKind
+
+
+class NodeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök namn eller kostnadsställe"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Typ"), required=False)
+    municipality = forms.TypedChoiceField(label=_("Kommun"), required=False, coerce=int, empty_value=None)
+    inactive = forms.BooleanField(label=_("Visa avvecklade"), required=False)
+
+    def __init__(self, *args: Any, municipalities: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Alla typer")), *NodeKind.choices]  # type: ignore[attr-defined]
+        self.fields["municipality"].choices = [  # type: ignore[attr-defined]
+            ("", _("Alla kommuner")),
+            *[(m.pk, m.name) for m in municipalities or []],
+        ]
+
+
+class NodeEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    municipal_code = forms.CharField(label=_("Kommunkod"), max_length=4, required=False)
+    organisation_number = forms.CharField(
+        label=_("Organisationsnummer"), max_length=11, required=False,
+        help_text=_("Tio siffror, NNNNNN-NNNN."),
+    )
+    email_domain = forms.CharField(label=_("E-postdomän"), max_length=253, required=False)
+    cost_centre = forms.CharField(label=_("Kostnadsställe"), max_length=20, required=False)
+
+    MUNICIPAL_ONLY = ("municipal_code", "organisation_number", "email_domain")
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind != NodeKind.MUNICIPALITY:
+            for name in self.MUNICIPAL_ONLY:
+                del self.fields[name]
+        if kind != NodeKind.UNIT:
+            del self.fields["cost_centre"]
+
+
+class NodeCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Typ"))
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    cost_centre = forms.CharField(
+        label=_("Kostnadsställe"), max_length=20, required=False,
+        help_text=_("Gäller enheter. Används vid fakturering."),
+    )
+
+    def __init__(self, *args: Any, allowed_kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (k, NodeKind(k).label) for k in allowed_kinds
+        ]
+
+
+class JoinForm(forms.Form):
+    municipality = forms.TypedChoiceField(label=_("Kommun"), coerce=int)
+    joined_on = forms.DateField(label=_("Medlem från"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision_reference = forms.CharField(label=_("Beslut (diarienummer)"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [(m.pk, m.name) for m in candidates]  # type: ignore[attr-defined]
+
+
+class LeaveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    left_on = forms.DateField(label=_("Medlem till och med"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision_reference = forms.CharField(label=_("Beslut (diarienummer)"), max_length=100, required=False)

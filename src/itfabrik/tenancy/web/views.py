@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from itfabrik.accounts import roles
+from itfabrik.core import permissions
+from itfabrik.core import selectors as core_selectors
+from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.web.forms import add_application_error
+from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.tenancy import selectors, services
+from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
+
+from .forms import JoinForm, LeaveForm, NodeCreateForm, NodeEditForm, NodeFilterForm
+
+
+@login_required
+def node_list(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    municipalities = list(
+        selectors.node_list(actor=actor, kind=NodeKind.MUNICIPALITY).order_by("name")
+    )
+    form = NodeFilterForm(request.GET or None, municipalities=municipalities)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "kind": data.get("kind") or None,
+            "municipality_id": data.get("municipality"),
+            "search": data.get("q") or None,
+            "include_inactive": bool(data.get("inactive")),
+        }
+    qs = selectors.node_list(actor=actor, **filters).order_by("path")
+    page = paginate(request, qs)
+    template = "tenancy/_node_table.html" if request.htmx else "tenancy/node_list.html"  # type: ignore[attr-defined]
+    return render(
+        request, template, {"form": form, "page": page, "qs": querystring_without_page(request)}
+    )
+
+
+@login_required
+def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    node = selectors.node_get(actor=actor, pk=pk)
+    context: dict[str, Any] = {
+        "node": node,
+        "ancestors": selectors.node_ancestors(actor=actor, node=node),
+        "children": paginate(request, selectors.node_children(actor=actor, node=node)),
+        "can_change": permissions.can(actor, roles.CHANGE_NODE, node),
+        "can_add": permissions.can(actor, roles.ADD_NODE, node)
+        and bool(ALLOWED_CHILDREN.get(node.kind)),
+    }
+    if node.kind == NodeKind.MUNICIPALITY:
+        context["inhabitants"] = selectors.inhabitant_history(actor=actor, municipality=node)[:10]
+        context["memberships"] = selectors.membership_list(actor=actor, municipality_id=node.pk)
+    if permissions.can(actor, roles.VIEW_AUDIT, node):
+        context["history"] = core_selectors.object_history(actor=actor, instance=node)[:20]
+    return render(request, "tenancy/node_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    node = selectors.node_get(actor=actor, pk=pk)
+    if not permissions.can(actor, roles.CHANGE_NODE, node):
+        raise NotFound()
+    initial = {
+        "version": node.version,
+        "name": node.name,
+        "municipal_code": node.municipal_code,
+        "organisation_number": node.organisation_number,
+        "email_domain": node.email_domain,
+        "cost_centre": node.cost_centre,
+    }
+    form = NodeEditForm(request.POST or None, initial=initial, kind=node.kind)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version")
+        try:
+            services.node_update(actor=actor, node=node, expected_version=version, **values)
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect("tenancy:node_detail", pk=node.pk)
+    return render(request, "tenancy/node_form.html", {"form": form, "node": node, "mode": "edit"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    parent = selectors.node_get(actor=actor, pk=pk)
+    allowed = sorted(ALLOWED_CHILDREN.get(parent.kind, frozenset()))
+    if not permissions.can(actor, roles.ADD_NODE, parent) or not allowed:
+        raise NotFound()
+    form = NodeCreateForm(request.POST or None, allowed_kinds=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            node = services.node_create(actor=actor, parent=parent, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s är skapad.") % {"name": node.name})
+            return redirect("tenancy:node_detail", pk=node.pk)
+    return render(request, "tenancy/node_form.html", {"form": form, "node": parent, "mode": "add"})
+
+
+def _membership_cooperation(request: HttpRequest) -> Any:
+    actor = request.user
+    for coop in selectors.cooperation_list(actor=actor):
+        if coop.root is not None and permissions.can(actor, roles.MANAGE_MEMBERSHIP, coop.root):
+            return coop
+    raise NotFound()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_list(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    coop = _membership_cooperation(request)
+    memberships = selectors.membership_list(actor=actor, cooperation_id=coop.pk)
+    municipalities = list(selectors.members(actor=actor, cooperation=coop))
+    candidates = [m for m in municipalities if not m.is_member]  # type: ignore[attr-defined]
+    form = JoinForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            municipality = selectors.node_get(actor=actor, pk=data["municipality"])
+            services.municipality_join(
+                actor=actor,
+                cooperation=coop,
+                municipality=municipality,
+                joined_on=data["joined_on"],
+                decision_reference=data["decision_reference"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s är medlem från %(date)s.")
+                % {"name": municipality.name, "date": data["joined_on"].isoformat()}
+            )
+            return redirect("tenancy:membership_list")
+    return render(
+        request,
+        "tenancy/membership_list.html",
+        {"cooperation": coop, "memberships": memberships, "form": form, "candidates": candidates},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    _membership_cooperation(request)
+    membership = selectors.membership_get(actor=actor, pk=pk)
+    form = LeaveForm(request.POST or None, initial={"version": membership.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.municipality_leave(
+                actor=actor,
+                membership=membership,
+                left_on=data["left_on"],
+                expected_version=data["version"],
+                decision_reference=data["decision_reference"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Medlemskapet är avslutat."))
+            return redirect("tenancy:membership_list")
+    return render(
+        request, "tenancy/membership_end.html", {"membership": membership, "form": form}
+    )
+
+
+@login_required
+def it_organisation(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    if not permissions.can_anywhere(actor, roles.VIEW_POSITION):
+        raise NotFound()
+    coop = selectors.cooperation_list(actor=actor).first()
+    if coop is None:
+        raise NotFound()
+    positions = list(selectors.position_list(actor=actor, cooperation_id=coop.pk))
+    teams: dict[int, dict[str, Any]] = {}
+    for p in positions:
+        teams.setdefault(p.team_id, {"team": p.team, "positions": []})["positions"].append(p)
+    return render(
+        request,
+        "tenancy/it_organisation.html",
+        {
+            "cooperation": coop,
+            "org": selectors.it_organisation(actor=actor, cooperation=coop),
+            "teams": list(teams.values()),
+            "total": len(positions),
+        },
+    )
