@@ -11,7 +11,7 @@ from typing import Any
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 
-class OIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+class OIDCBackend(OIDCAuthenticationBackend):
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         email = (claims.get("email") or claims.get("upn") or "").strip().lower()
         if not email:

@@ -79,13 +79,16 @@ def role_assign(
         raise NotFound()
     if role not in Role.values:
         raise ValidationFailed(fields={"role": [_("Okänd roll.")]})
-    if role == Role.COOPERATION_ADMIN and not permissions.is_superuser(actor):
-        # Granting the widest role is kept to the installation's superusers.
-        if not any(
+    # The widest role is granted only by a superuser or a cooperation admin above the node.
+    if (
+        role == Role.COOPERATION_ADMIN
+        and not permissions.is_superuser(actor)
+        and not any(
             g.role == Role.COOPERATION_ADMIN and g.recursive and node.path.startswith(g.path)
             for g in permissions.grants(actor)
-        ):
-            raise Forbidden()
+        )
+    ):
+        raise Forbidden()
     with transaction.atomic():
         if RoleAssignment.objects.filter(user=user, role=role, node=node).exists():
             raise ValidationFailed(
@@ -122,7 +125,9 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
 def user_set_language(*, actor: Any, user: User, language: str) -> User:
     if actor.pk != user.pk:
         raise NotFound()
-    if language not in {code for code, _name in User._meta.get_field("preferred_language").choices or []}:  # type: ignore[union-attr]
+    if language not in {
+        code for code, _name in User._meta.get_field("preferred_language").choices or []
+    }:
         raise ValidationFailed(fields={"language": [_("Språket finns inte.")]})
     before = audit.snapshot(user)
     user.preferred_language = language

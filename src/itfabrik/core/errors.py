@@ -54,9 +54,7 @@ class ApplicationError(Exception):
             "message": str(self.message),
             "messages": self.messages(),
             "fields": {
-                name: [
-                    {"message": str(m), "messages": _in_all_languages(m)} for m in msgs
-                ]
+                name: [{"message": str(m), "messages": _in_all_languages(m)} for m in msgs]
                 for name, msgs in self.fields.items()
             },
         }

@@ -50,6 +50,4 @@ class ApplicationErrorMiddleware:
             return render(request, "404.html", status=404)
         if isinstance(exception, Forbidden):
             return render(request, "403.html", status=403)
-        return render(
-            request, "400.html", {"error": exception}, status=exception.status
-        )
+        return render(request, "400.html", {"error": exception}, status=exception.status)

@@ -66,7 +66,7 @@ def format_sek(amount: Decimal) -> str:
     q = to_money(amount)
     sign = "−" if q < 0 else ""
     whole, _, frac = f"{abs(q):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

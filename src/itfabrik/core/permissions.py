@@ -46,7 +46,7 @@ def grants(actor: Any) -> tuple[Grant, ...]:
         return ()
     cached = getattr(actor, _CACHE_ATTR, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from itfabrik.accounts.models import ActiveAssignmentQ, RoleAssignment
 
     rows = (

@@ -9,10 +9,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import F
-
-from . import audit
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .errors import Conflict, ValidationFailed
 from .models import AuditAction, VersionedModel
 
@@ -38,9 +37,7 @@ def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
         raise validation_failed_from(exc) from exc
 
 
-def create_audited(
-    *, actor: Any, instance: M, scope_path: str, exclude: Iterable[str] = ()
-) -> M:
+def create_audited(*, actor: Any, instance: M, scope_path: str, exclude: Iterable[str] = ()) -> M:
     validate(instance, exclude=exclude)
     instance.save()
     audit.record(
@@ -84,7 +81,7 @@ def update_versioned(
         after_values = audit.snapshot(current)
         if after_values == before:
             return current  # nothing changed: no new version, no audit row
-        current.version = F("version") + 1  # type: ignore[assignment]
+        current.version = F("version") + 1
         current.save()
         current.refresh_from_db()
         audit.record(
@@ -127,9 +124,7 @@ def accessibility_report_forward(*, report_id: int) -> bool:
     from .models import AccessibilityReport
 
     with transaction.atomic():
-        report = (
-            AccessibilityReport.objects.select_for_update().filter(pk=report_id).first()
-        )
+        report = AccessibilityReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.forwarded_at is not None:
             return False
         send_mail(

@@ -46,30 +46,44 @@ MUNICIPALITIES = [
 ]
 
 # Administration → units. Cost centre = municipal code + a four-digit local number.
-ADMINISTRATIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
+ADMINISTRATIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Kommunstyrelseförvaltningen",
-        "1",
-        [("Kommunledningskontoret", "100"), ("Ekonomienheten", "110"),
-         ("HR-enheten", "120"), ("Kommunikation och medborgarservice", "130")],
+        [
+            ("Kommunledningskontoret", "100"),
+            ("Ekonomienheten", "110"),
+            ("HR-enheten", "120"),
+            ("Kommunikation och medborgarservice", "130"),
+        ],
     ),
     (
         "Socialförvaltningen",
-        "3",
-        [("Hemtjänst norr", "310"), ("Hemtjänst söder", "311"), ("Särskilt boende", "320"),
-         ("Individ- och familjeomsorg", "330"), ("LSS och socialpsykiatri", "340")],
+        [
+            ("Hemtjänst norr", "310"),
+            ("Hemtjänst söder", "311"),
+            ("Särskilt boende", "320"),
+            ("Individ- och familjeomsorg", "330"),
+            ("LSS och socialpsykiatri", "340"),
+        ],
     ),
     (
         "Barn- och utbildningsförvaltningen",
-        "4",
-        [("Förskolorna", "410"), ("Grundskola F–6", "420"), ("Högstadieskolan", "430"),
-         ("Gymnasie- och vuxenutbildning", "440"), ("Elevhälsan", "450")],
+        [
+            ("Förskolorna", "410"),
+            ("Grundskola F–6", "420"),
+            ("Högstadieskolan", "430"),
+            ("Gymnasie- och vuxenutbildning", "440"),
+            ("Elevhälsan", "450"),
+        ],
     ),
     (
         "Samhällsbyggnadsförvaltningen",
-        "5",
-        [("Bygg och miljö", "510"), ("Gata och park", "520"), ("Vatten och avlopp", "530"),
-         ("Fastighet", "540")],
+        [
+            ("Bygg och miljö", "510"),
+            ("Gata och park", "520"),
+            ("Vatten och avlopp", "530"),
+            ("Fastighet", "540"),
+        ],
     ),
 ]
 
@@ -111,7 +125,12 @@ TEAMS = [
                 "Specialister – 3:e linjen",
                 [
                     ("Nätverksspecialist", ServiceLine.THIRD_LINE, "Nätverk", 1),
-                    ("Systemspecialist", ServiceLine.THIRD_LINE, "Servrar och verksamhetssystem", 2),
+                    (
+                        "Systemspecialist",
+                        ServiceLine.THIRD_LINE,
+                        "Servrar och verksamhetssystem",
+                        2,
+                    ),
                     ("Office 365-specialist", ServiceLine.THIRD_LINE, "Microsoft 365", 1),
                 ],
             ),
@@ -121,7 +140,12 @@ TEAMS = [
         "Digitaliseringsenhet",
         [
             ("Digitaliseringsstrateg", ServiceLine.DIGITALISATION, "Portföljstyrning", 1),
-            ("Informationssäkerhetsansvarig", ServiceLine.DIGITALISATION, "Informationssäkerhet", 1),
+            (
+                "Informationssäkerhetsansvarig",
+                ServiceLine.DIGITALISATION,
+                "Informationssäkerhet",
+                1,
+            ),
         ],
     ),
 ]
@@ -143,7 +167,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("strateg", "Sara", "Lind", "digitaliseringsstrateg, portföljansvarig"),
     DemoAccount("sakerhet", "Sven", "Holm", "informationssäkerhetsansvarig"),
     DemoAccount("radsmedlem", "Rolf", "Berg", "ledamot i IT-råd Dalsland"),
-    DemoAccount("bestallare-mellerud", "Maria", "Svensson", "beställare, Socialförvaltningen Mellerud"),
+    DemoAccount(
+        "bestallare-mellerud", "Maria", "Svensson", "beställare, Socialförvaltningen Mellerud"
+    ),
     DemoAccount("anvandare-bengtsfors", "Björn", "Ek", "användare, Grundskola F–6 Bengtsfors"),
     DemoAccount("anvandare-fargelanda", "Fia", "Ström", "användare, Hemtjänst norr Färgelanda"),
 ]
@@ -202,13 +228,12 @@ def load() -> bool:
                 joined_on=MEMBERS_SINCE,
                 decision_reference=f"Demo: KF-beslut {facts.name} 2024",
             )
-        for adm_name, adm_digit, units in ADMINISTRATIONS:
+        for adm_name, units in ADMINISTRATIONS:
             adm = _add(m, NodeKind.ADMINISTRATION, adm_name)
             nodes[f"{facts.name}/{adm_name}"] = adm
             for unit_name, local in units:
                 unit = _add(adm, NodeKind.UNIT, unit_name, cost_centre=f"{facts.code}-{local}0")
                 nodes[f"{facts.name}/{unit_name}"] = unit
-        del adm_digit
     coop = services.cooperation_set_host(actor=SYSTEM, cooperation=coop, host=nodes["Åmål"])
 
     it_org = _add(root, NodeKind.IT_ORGANISATION, IT_ORGANISATION)

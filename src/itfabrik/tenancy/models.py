@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from . import validation
 from .choices import NodeKind, ServiceLine
 
 
-class Cooperation(VersionedModel):
+class Cooperation(VersionedModel):  # type: ignore[django-manager-missing]
     """A cooperation of municipalities sharing one IT organisation ("IT-samverkan")."""
 
     name = models.CharField(_("namn"), max_length=200, unique=True)
@@ -47,7 +48,7 @@ class Cooperation(VersionedModel):
         return self.name
 
 
-class OrgNode(MP_Node, VersionedModel):
+class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
     """One node of the organisation tree: cooperation → municipality → administration → unit.
 
     The joint IT organisation and its teams are nodes too. `path` (materialised path, from
@@ -116,7 +117,7 @@ class OrgNode(MP_Node, VersionedModel):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if self.kind == NodeKind.MUNICIPALITY:
             if not validation.MUNICIPAL_CODE_RE.match(self.municipal_code or ""):
                 errors.setdefault("municipal_code", []).append(

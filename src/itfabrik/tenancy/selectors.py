@@ -34,7 +34,9 @@ def node_visibility_q(actor: Any) -> Q:
 def _with_municipal_facts(qs: QuerySet[OrgNode], day: dt.date) -> QuerySet[OrgNode]:
     latest = InhabitantCount.objects.filter(municipality_id=OuterRef("pk")).order_by("-year")
     active = Membership.objects.filter(
-        municipality_id=OuterRef("pk"), cooperation_id=OuterRef("cooperation_id"), joined_on__lte=day
+        municipality_id=OuterRef("pk"),
+        cooperation_id=OuterRef("cooperation_id"),
+        joined_on__lte=day,
     ).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
     return qs.annotate(
         inhabitants=Subquery(latest.values("inhabitants")[:1]),
@@ -88,9 +90,7 @@ def node_ancestors(*, actor: Any, node: OrgNode) -> list[OrgNode]:
     paths = [node.path[:i] for i in range(steplen, len(node.path), steplen)]
     if not paths:
         return []
-    return list(
-        OrgNode.objects.filter(node_visibility_q(actor), path__in=paths).order_by("depth")
-    )
+    return list(OrgNode.objects.filter(node_visibility_q(actor), path__in=paths).order_by("depth"))
 
 
 def cooperation_list(*, actor: Any) -> QuerySet[Cooperation]:
@@ -186,8 +186,6 @@ def team_summary(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
     )
     return (
         node_list(actor=actor, kind=NodeKind.TEAM, cooperation_id=cooperation.pk)
-        .annotate(
-            position_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-        )
+        .annotate(position_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)))
         .order_by("path")
     )

@@ -94,8 +94,10 @@ def node_create(
             fields={
                 "kind": [
                     _("En nod av typen %(kind)s kan inte ligga under %(parent)s.")
-                    % {"kind": NodeKind(kind).label if kind in NodeKind.values else kind,
-                       "parent": NodeKind(parent.kind).label}
+                    % {
+                        "kind": NodeKind(kind).label if kind in NodeKind.values else kind,
+                        "parent": NodeKind(parent.kind).label,
+                    }
                 ]
             }
         )
@@ -213,7 +215,10 @@ def municipality_join(
             raise ValidationFailed(
                 fields={
                     "joined_on": [
-                        _("Kommunen är redan medlem under perioden. Avsluta det medlemskapet först.")
+                        _(
+                            "Kommunen är redan medlem under perioden. "
+                            "Avsluta det medlemskapet först."
+                        )
                     ]
                 }
             )
@@ -241,15 +246,11 @@ def municipality_leave(
     if membership.left_on is not None:
         raise ValidationFailed(fields={"left_on": [_("Medlemskapet är redan avslutat.")]})
     if left_on < membership.joined_on:
-        raise ValidationFailed(
-            fields={"left_on": [_("Slutdatum kan inte vara före startdatum.")]}
-        )
+        raise ValidationFailed(fields={"left_on": [_("Slutdatum kan inte vara före startdatum.")]})
     if coop.host_id == membership.municipality_id:
         raise ValidationFailed(
             fields={
-                "municipality": [
-                    _("Värdkommunen kan inte lämna samverkan. Byt värdkommun först.")
-                ]
+                "municipality": [_("Värdkommunen kan inte lämna samverkan. Byt värdkommun först.")]
             }
         )
     changes: dict[str, Any] = {"left_on": left_on}
@@ -311,7 +312,9 @@ def position_create(
 ) -> Position:
     _require_visible_then(actor, roles.ADD_NODE, team)
     if team.kind not in (NodeKind.TEAM, NodeKind.IT_ORGANISATION):
-        raise ValidationFailed(fields={"team": [_("Tjänster placeras i den gemensamma IT-organisationen.")]})
+        raise ValidationFailed(
+            fields={"team": [_("Tjänster placeras i den gemensamma IT-organisationen.")]}
+        )
     return create_audited(
         actor=actor,
         instance=Position(

@@ -24,6 +24,4 @@ def is_public_body_organisation_number(value: str) -> bool:
 
 MUNICIPAL_CODE_RE = re.compile(r"^\d{4}$")
 COST_CENTRE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-_.]{0,19}$")
-EMAIL_DOMAIN_RE = re.compile(
-    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
-)
+EMAIL_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")

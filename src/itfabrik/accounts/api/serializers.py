@@ -11,7 +11,9 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, style={"input_type": "password"})
     otp = serializers.CharField(
-        max_length=16, required=False, allow_blank=True,
+        max_length=16,
+        required=False,
+        allow_blank=True,
         help_text="Engångskod från appen, om tvåfaktorsinloggning krävs.",
     )
 
@@ -36,8 +38,14 @@ class MeSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = [
-            "id", "username", "first_name", "last_name", "email", "home_unit",
-            "preferred_language", "assignments",
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "home_unit",
+            "preferred_language",
+            "assignments",
         ]
         read_only_fields = fields
 

@@ -24,9 +24,7 @@ class CodeForm(forms.Form):
         max_length=10,
         min_length=6,
         help_text=_("Sex siffror från din autentiseringsapp."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 

@@ -168,9 +168,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
-)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itfabrik@localhost")
 ACCESSIBILITY_CONTACT_EMAIL = env.str(
@@ -228,9 +226,7 @@ if OIDC_ENABLED:
     OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="Entra ID")
     AUTHENTICATION_BACKENDS.append("itfabrik.accounts.oidc.OIDCBackend")
     INSTALLED_APPS.append("mozilla_django_oidc")
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
-        OIDC_OP_AUTHORIZATION_ENDPOINT
-    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(OIDC_OP_AUTHORIZATION_ENDPOINT)
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("ITFABRIK_DEMO_MODE", "true")
 os.environ.setdefault("DEBUG", "true")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

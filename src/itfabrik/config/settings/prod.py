@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("ITFABRIK_DEMO_MODE", "false")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("ITFABRIK_DEMO_MODE", "false")
 os.environ.setdefault("ITFABRIK_DATA_DIR", os.path.join("var", "test"))
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

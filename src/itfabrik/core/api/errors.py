@@ -53,19 +53,23 @@ def to_application_error(exc: Exception) -> errors.ApplicationError | None:
             _("Anropet kunde inte tolkas: %(reason)s") % {"reason": exc.detail}, code="parse_error"
         )
     if isinstance(exc, drf.UnsupportedMediaType):
-        err = errors.ValidationFailed(
+        err: errors.ApplicationError = errors.ValidationFailed(
             _("Innehållstypen stöds inte. Skicka JSON."), code="unsupported_media_type"
         )
         err.status = 415
         return err
     if isinstance(exc, drf.MethodNotAllowed):
-        err = errors.ApplicationError(_("Metoden är inte tillåten."), code="method_not_allowed")
-        err.status = 405
-        return err
+        not_allowed = errors.ApplicationError(
+            _("Metoden är inte tillåten."), code="method_not_allowed"
+        )
+        not_allowed.status = 405
+        return not_allowed
     if isinstance(exc, drf.NotAcceptable):
-        err = errors.ApplicationError(_("Formatet kan inte levereras."), code="not_acceptable")
-        err.status = 406
-        return err
+        not_acceptable = errors.ApplicationError(
+            _("Formatet kan inte levereras."), code="not_acceptable"
+        )
+        not_acceptable.status = 406
+        return not_acceptable
     for source, target in _DRF_MAP:
         if isinstance(exc, source):
             return target()
@@ -84,6 +88,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             auth_header = view.get_authenticate_header(request)
             if auth_header:
                 headers["WWW-Authenticate"] = auth_header
-    if isinstance(exc, drf.Throttled) and exc.wait:
-        headers["Retry-After"] = str(int(exc.wait))
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, drf.Throttled) and wait:
+        headers["Retry-After"] = str(int(wait))
     return Response({"error": app_error.as_dict()}, status=app_error.status, headers=headers)

@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from itfabrik.core.models import AuditEntry
 
 
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    messages = serializers.DictField(child=serializers.CharField())
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    """Documents the error body. Built in get_fields: a field named "fields" would shadow
+    Serializer.fields if declared as a class attribute."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        return {
+            "code": serializers.CharField(),
+            "message": serializers.CharField(),
+            "messages": serializers.DictField(child=serializers.CharField()),
+            "fields": serializers.DictField(
+                child=serializers.ListField(child=serializers.DictField())
+            ),
+        }
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     error = ErrorDetailSerializer()
 
 

@@ -19,14 +19,19 @@ def add_application_error(form: forms.Form, error: ApplicationError) -> None:
 
 class AccessibilityReportForm(forms.Form):
     page_url = forms.CharField(
-        label=_("Vilken sida gäller det?"), max_length=500, required=False,
+        label=_("Vilken sida gäller det?"),
+        max_length=500,
+        required=False,
         help_text=_("Klistra in adressen eller beskriv sidan."),
     )
     description = forms.CharField(
-        label=_("Beskriv problemet"), max_length=5000, widget=forms.Textarea,
+        label=_("Beskriv problemet"),
+        max_length=5000,
+        widget=forms.Textarea,
     )
     contact_email = forms.EmailField(
-        label=_("Din e-postadress (om du vill ha svar)"), required=False,
+        label=_("Din e-postadress (om du vill ha svar)"),
+        required=False,
     )
 
 

@@ -32,16 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"cooperation": coop, "assignments": assignments, "roles": held}
     if coop is not None:
         municipalities = list(tenancy_selectors.members(actor=actor, cooperation=coop))
-        members = [m for m in municipalities if m.is_member]  # type: ignore[attr-defined]
-        shares = population_shares(
-            {m.pk: m.inhabitants or 0 for m in members}  # type: ignore[attr-defined]
-        )
+        members = [m for m in municipalities if m.is_member]
+        shares = population_shares({m.pk: m.inhabitants or 0 for m in members})
         for m in municipalities:
-            m.population_share = shares.get(m.pk)  # type: ignore[attr-defined]
+            m.population_share = shares.get(m.pk)
         context.update(
             municipalities=municipalities,
             member_count=len(members),
-            total_inhabitants=sum(m.inhabitants or 0 for m in members),  # type: ignore[attr-defined]
+            total_inhabitants=sum(m.inhabitants or 0 for m in members),
             host=coop.host,
             it_organisation=tenancy_selectors.it_organisation(actor=actor, cooperation=coop),
         )
@@ -67,13 +65,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def accessibility(request: HttpRequest) -> HttpResponse:
-    form = AccessibilityReportForm(request.POST or None, initial={"page_url": request.GET.get("sida", "")})
+    form = AccessibilityReportForm(
+        request.POST or None, initial={"page_url": request.GET.get("sida", "")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.accessibility_report_create(
-                    actor=request.user, **form.cleaned_data
-                )
+                services.accessibility_report_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:

@@ -11,9 +11,16 @@ from itfabrik.tenancy.models import Cooperation, Membership, OrgNode, Position
 
 
 class OrganisationSerializer(serializers.ModelSerializer[OrgNode]):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
-    municipality = serializers.PrimaryKeyRelatedField(read_only=True)
-    cooperation = serializers.PrimaryKeyRelatedField(read_only=True)
+    # "parent" shadows Field.parent in the stubs only; DRF's metaclass collects declared fields.
+    parent: serializers.PrimaryKeyRelatedField[OrgNode] = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        read_only=True
+    )
+    municipality: serializers.PrimaryKeyRelatedField[OrgNode] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+    cooperation: serializers.PrimaryKeyRelatedField[Cooperation] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
     inhabitants = serializers.SerializerMethodField()
     inhabitants_year = serializers.SerializerMethodField()
     is_member = serializers.SerializerMethodField()
@@ -50,11 +57,11 @@ class OrganisationSerializer(serializers.ModelSerializer[OrgNode]):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_inhabitants(self, obj: OrgNode) -> int | None:
-        return self._municipal(obj, "inhabitants")  # type: ignore[no-any-return]
+        return self._municipal(obj, "inhabitants")
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_inhabitants_year(self, obj: OrgNode) -> int | None:
-        return self._municipal(obj, "inhabitants_year")  # type: ignore[no-any-return]
+        return self._municipal(obj, "inhabitants_year")
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_member(self, obj: OrgNode) -> bool | None:
@@ -68,14 +75,18 @@ class OrganisationSerializer(serializers.ModelSerializer[OrgNode]):
 
 
 class OrganisationCreateSerializer(serializers.Serializer[Any]):
-    parent = serializers.IntegerField()
+    parent = serializers.IntegerField()  # type: ignore[assignment]
     kind = serializers.ChoiceField(choices=NodeKind.choices)
     name = serializers.CharField(max_length=200)
-    municipal_code = serializers.CharField(max_length=4, required=False, default="", allow_blank=True)
+    municipal_code = serializers.CharField(
+        max_length=4, required=False, default="", allow_blank=True
+    )
     organisation_number = serializers.CharField(
         max_length=11, required=False, default="", allow_blank=True
     )
-    email_domain = serializers.CharField(max_length=253, required=False, default="", allow_blank=True)
+    email_domain = serializers.CharField(
+        max_length=253, required=False, default="", allow_blank=True
+    )
     cost_centre = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
 
 
@@ -119,13 +130,17 @@ class MembershipCreateSerializer(serializers.Serializer[Any]):
     cooperation = serializers.IntegerField()
     municipality = serializers.IntegerField()
     joined_on = serializers.DateField()
-    decision_reference = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    decision_reference = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True
+    )
 
 
 class MembershipEndSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
     left_on = serializers.DateField()
-    decision_reference = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    decision_reference = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True
+    )
 
 
 class PositionSerializer(serializers.ModelSerializer[Position]):
@@ -134,7 +149,16 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
 
     class Meta:
         model = Position
-        fields = ["id", "team", "team_name", "title", "line", "specialisation", "holder", "holder_name"]
+        fields = [
+            "id",
+            "team",
+            "team_name",
+            "title",
+            "line",
+            "specialisation",
+            "holder",
+            "holder_name",
+        ]
         read_only_fields = fields
 
     def get_holder_name(self, obj: Position) -> str | None:

@@ -49,8 +49,12 @@ class OrganisationFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["organisation"])
 @extend_schema_view(
-    create=extend_schema(request=OrganisationCreateSerializer, responses={201: OrganisationSerializer, **ERRORS}),
-    partial_update=extend_schema(request=OrganisationUpdateSerializer, responses={200: OrganisationSerializer, **ERRORS}),
+    create=extend_schema(
+        request=OrganisationCreateSerializer, responses={201: OrganisationSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        request=OrganisationUpdateSerializer, responses={200: OrganisationSerializer, **ERRORS}
+    ),
 )
 class OrganisationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[OrgNode]
@@ -116,7 +120,9 @@ class MembershipFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["organisation"])
 @extend_schema_view(
-    create=extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer, **ERRORS}),
+    create=extend_schema(
+        request=MembershipCreateSerializer, responses={201: MembershipSerializer, **ERRORS}
+    ),
 )
 class MembershipViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Membership]

@@ -11,7 +11,9 @@ from itfabrik.tenancy.choices import NodeKind
 class NodeFilterForm(forms.Form):
     q = forms.CharField(label=_("Sök namn eller kostnadsställe"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Typ"), required=False)
-    municipality = forms.TypedChoiceField(label=_("Kommun"), required=False, coerce=int, empty_value=None)
+    municipality = forms.TypedChoiceField(
+        label=_("Kommun"), required=False, coerce=int, empty_value=None
+    )
     inactive = forms.BooleanField(label=_("Visa avvecklade"), required=False)
 
     def __init__(self, *args: Any, municipalities: list[Any] | None = None, **kwargs: Any) -> None:
@@ -28,7 +30,9 @@ class NodeEditForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=200)
     municipal_code = forms.CharField(label=_("Kommunkod"), max_length=4, required=False)
     organisation_number = forms.CharField(
-        label=_("Organisationsnummer"), max_length=11, required=False,
+        label=_("Organisationsnummer"),
+        max_length=11,
+        required=False,
         help_text=_("Tio siffror, NNNNNN-NNNN."),
     )
     email_domain = forms.CharField(label=_("E-postdomän"), max_length=253, required=False)
@@ -49,7 +53,9 @@ class NodeCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Typ"))
     name = forms.CharField(label=_("Namn"), max_length=200)
     cost_centre = forms.CharField(
-        label=_("Kostnadsställe"), max_length=20, required=False,
+        label=_("Kostnadsställe"),
+        max_length=20,
+        required=False,
         help_text=_("Gäller enheter. Används vid fakturering."),
     )
 
@@ -62,8 +68,12 @@ class NodeCreateForm(forms.Form):
 
 class JoinForm(forms.Form):
     municipality = forms.TypedChoiceField(label=_("Kommun"), coerce=int)
-    joined_on = forms.DateField(label=_("Medlem från"), widget=forms.DateInput(attrs={"type": "date"}))
-    decision_reference = forms.CharField(label=_("Beslut (diarienummer)"), max_length=100, required=False)
+    joined_on = forms.DateField(
+        label=_("Medlem från"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    decision_reference = forms.CharField(
+        label=_("Beslut (diarienummer)"), max_length=100, required=False
+    )
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,5 +82,9 @@ class JoinForm(forms.Form):
 
 class LeaveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    left_on = forms.DateField(label=_("Medlem till och med"), widget=forms.DateInput(attrs={"type": "date"}))
-    decision_reference = forms.CharField(label=_("Beslut (diarienummer)"), max_length=100, required=False)
+    left_on = forms.DateField(
+        label=_("Medlem till och med"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    decision_reference = forms.CharField(
+        label=_("Beslut (diarienummer)"), max_length=100, required=False
+    )

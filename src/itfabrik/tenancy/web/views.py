@@ -129,7 +129,7 @@ def membership_list(request: HttpRequest) -> HttpResponse:
     coop = _membership_cooperation(request)
     memberships = selectors.membership_list(actor=actor, cooperation_id=coop.pk)
     municipalities = list(selectors.members(actor=actor, cooperation=coop))
-    candidates = [m for m in municipalities if not m.is_member]  # type: ignore[attr-defined]
+    candidates = [m for m in municipalities if not m.is_member]
     form = JoinForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -146,8 +146,9 @@ def membership_list(request: HttpRequest) -> HttpResponse:
             add_application_error(form, exc)
         else:
             messages.success(
-                request, _("%(name)s är medlem från %(date)s.")
-                % {"name": municipality.name, "date": data["joined_on"].isoformat()}
+                request,
+                _("%(name)s är medlem från %(date)s.")
+                % {"name": municipality.name, "date": data["joined_on"].isoformat()},
             )
             return redirect("tenancy:membership_list")
     return render(
@@ -179,9 +180,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Medlemskapet är avslutat."))
             return redirect("tenancy:membership_list")
-    return render(
-        request, "tenancy/membership_end.html", {"membership": membership, "form": form}
-    )
+    return render(request, "tenancy/membership_end.html", {"membership": membership, "form": form})
 
 
 @login_required

@@ -17,11 +17,15 @@ from itfabrik.demo import dalsland
 
 
 class Command(BaseCommand):
-    help = "Startar Dalslandsdemot: migrerar, laddar demodata, startar webbserver och bakgrundsjobb."
+    help = (
+        "Startar Dalslandsdemot: migrerar, laddar demodata, startar webbserver och bakgrundsjobb."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("ITFABRIK_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("ITFABRIK_PORT", "8000")))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("ITFABRIK_PORT", "8000"))
+        )
         parser.add_argument("--no-serve", action="store_true", help="Förbered bara, starta inget.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,9 +39,20 @@ class Command(BaseCommand):
         worker = subprocess.Popen([sys.executable, "-m", "itfabrik.manage", "worker"], env=env)
         web = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "itfabrik.config.wsgi:application",
-                "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
-                "--access-logfile", "-", "--graceful-timeout", "5",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "itfabrik.config.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
             ],
             env=env,
         )
