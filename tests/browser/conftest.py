@@ -1,0 +1,92 @@
+"""Fixtures for the browser suite: Playwright driving Debian's Chromium against `live_server`.
+
+* The whole suite is skipped, with a message saying how to install Chromium, when the binary
+  (env ITFABRIK_CHROMIUM, default /usr/bin/chromium) does not exist.
+* One browser per session (pytest-playwright's `browser`), a fresh context and page per test.
+* `live_server` tests run with `transactional_db`: every table is flushed after each test, so the
+  Dalsland demo loaded once per session by the root conftest is gone after the first browser
+  test. The `site` fixture (re)loads it at the start of every test; `dalsland.load()` is
+  idempotent and returns False when the demo is already there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in the test thread; Django refuses ORM calls from
+# such a thread unless told it is fine (the live server itself runs in its own thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ITFABRIK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BROWSER_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(
+        reason=(
+            f"Chromium not found at {CHROMIUM}: browser tests skipped. Install it with "
+            "`apt-get install -y chromium` or point ITFABRIK_CHROMIUM at a Chromium binary."
+        )
+    )
+    for item in items:
+        if BROWSER_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "sv-SE",
+        "timezone_id": "Europe/Stockholm",
+        # Needed only so that check_a11y can inject axe-core: see helpers.check_a11y.
+        "bypass_csp": True,
+    }
+
+
+@pytest.fixture
+def site(live_server: Any) -> str:
+    """The live server's base URL, with the Dalsland demo loaded into the (flushed) database."""
+    from itfabrik.demo import dalsland
+
+    dalsland.load()
+    return str(live_server.url)
+
+
+@pytest.fixture
+def page(page: Any, site: str) -> Iterator[Any]:
+    """pytest-playwright's page, bound to the live server, failing fast, and failing the test
+    when a script on the page throws (an uncaught error in app.js or htmx)."""
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)
+    page.site = site
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"
