@@ -1,0 +1,85 @@
+"""Production settings and the security headers every response carries."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "itfabrik.config.settings.prod",
+        "SECRET_KEY": "x" * 64 + "a-long-random-production-secret",
+        "ITFABRIK_DATA_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "itfabrik.example.se",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("DEBUG", None)
+    env.pop("ITFABRIK_DEMO_MODE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "itfabrik.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "itfabrik.config.settings.prod",
+        "ITFABRIK_DATA_DIR": str(tmp_path),
+    }
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "itfabrik.manage", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_two_factor_is_required_by_default_outside_demo_mode():
+    from django.conf import settings
+
+    from itfabrik.config.settings import base
+
+    assert base.env.bool("ITFABRIK_REQUIRE_STAFF_2FA", default=not False) is True
+    assert settings.LANGUAGE_CODE == "sv" and settings.TIME_ZONE == "Europe/Stockholm"
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_strict_content_security_policy(client):
+    response = client.get("/konto/logga-in/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # Nothing on the page is loaded from another host.
+    html = response.content.decode()
+    assert "https://" not in html and "http://" not in html
+
+
+@pytest.mark.django_db
+def test_demo_banner_only_in_demo_mode(client, settings):
+    settings.DEMO_MODE = True
+    assert "Demoläge" in client.get("/konto/logga-in/").content.decode()
+    settings.DEMO_MODE = False
+    assert "Demoläge" not in client.get("/konto/logga-in/").content.decode()
+
+
+@pytest.mark.django_db
+def test_error_pages_are_swedish(client, settings):
+    response = client.get("/finns-inte/")
+    assert response.status_code == 404
+    assert "Sidan hittades inte" in response.content.decode()
+    assert '<html lang="sv">' in response.content.decode()
