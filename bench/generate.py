@@ -622,6 +622,7 @@ def bench_users(*, namespace: str, seed: int) -> dict[str, Any]:
         out[role] = {
             "username": u.username,
             "id": u.pk,
+            "home_unit": u.home_unit_id,
             "token": token.key,
             "otp_device": device.persistent_id if device else None,
         }

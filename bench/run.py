@@ -391,6 +391,8 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
         "gunicorn_workers": args.workers,
+        # Other work on the machine skews every number; the load average makes that visible.
+        "loadavg_before": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -435,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop_server(proc)
     server_times(access_log, eps)
+    env["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     result = {
