@@ -1,0 +1,125 @@
+"""The start page as different demo users: what each sees, and what stays hidden."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import check_a11y, login, screenshot, visit
+
+pytestmark = pytest.mark.browser
+
+MUNICIPALITIES = [
+    "Bengtsfors kommun",
+    "Dals-Ed kommun",
+    "Färgelanda kommun",
+    "Mellerud kommun",
+    "Åmål kommun",
+]
+
+
+def _node_pk(name: str, municipality: str | None = None) -> int:
+    from itfabrik.tenancy.models import OrgNode
+
+    qs = OrgNode.objects.filter(name=name)
+    if municipality:
+        qs = qs.filter(municipality__name=municipality)
+    return qs.get().pk
+
+
+def _members_table(page: Page):
+    return page.get_by_role("table", name="Kommunerna i samverkan")
+
+
+def test_start_page_admin(page: Page) -> None:
+    login(page, "admin")
+    expect(page).to_have_title("Start – itfabrik")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen, Anna")
+    expect(page.locator(".lead")).to_contain_text("Dalslands IT-samverkan – 4 medlemskommuner")
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    for item in [
+        "Start",
+        "Organisation",
+        "Gemensam IT-organisation",
+        "Medlemskap",
+        "Granskningslogg",
+        "Mitt konto",
+    ]:
+        expect(nav.get_by_role("link", name=item, exact=True)).to_be_visible()
+    expect(nav.get_by_role("link", name="Start")).to_have_attribute("aria-current", "page")
+    rows = _members_table(page).locator("tbody tr")
+    expect(rows).to_have_count(5)
+    expect(rows.filter(has_text="Åmål kommun")).to_contain_text("Värdkommun")
+    expect(rows.filter(has_text="Dals-Ed kommun")).to_contain_text("Inte medlem")
+    expect(page.get_by_role("table", name="Förvaltningar och enheter")).to_be_visible()
+    expect(page.get_by_role("heading", name="Senaste ändringar")).to_be_visible()
+    check_a11y(page)
+    screenshot(page, "start-admin")
+
+
+@pytest.mark.parametrize(
+    ("username", "heading", "sees", "hidden"),
+    [
+        (
+            "agent",
+            "Välkommen, Alva",
+            ["Den gemensamma IT-organisationens team"],
+            ["Förvaltningar och enheter"],
+        ),
+        ("ekonom", "Välkommen, Eva", ["Förvaltningar och enheter"], ["Senaste ändringar"]),
+        ("radsmedlem", "Välkommen, Rolf", ["Kommunerna i samverkan"], ["Senaste ändringar"]),
+    ],
+)
+def test_start_page_roles(
+    page: Page, username: str, heading: str, sees: list[str], hidden: list[str]
+) -> None:
+    login(page, username)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    for name in sees:
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+    for name in hidden:
+        expect(page.get_by_role("heading", name=name)).to_have_count(0)
+    check_a11y(page)
+
+
+def test_start_page_orderer_mellerud(page: Page) -> None:
+    login(page, "bestallare-mellerud")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen, Maria")
+    unit = page.get_by_role("region", name="Min arbetsplats")
+    expect(unit.get_by_role("link", name="Hemtjänst norr")).to_be_visible()
+    expect(unit).to_contain_text("Mellerud kommun")
+    expect(page.get_by_role("heading", name="Senaste ändringar")).to_have_count(0)
+    check_a11y(page)
+
+
+def test_start_page_end_user_bengtsfors(page: Page) -> None:
+    login(page, "anvandare-bengtsfors")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen, Björn")
+    expect(page.locator("main")).to_contain_text("Dalslands IT-samverkan")
+    rows = _members_table(page).locator("tbody tr th")
+    expect(rows).to_have_text(MUNICIPALITIES)
+    unit = page.get_by_role("region", name="Min arbetsplats")
+    expect(unit.get_by_role("link", name="Grundskola F–6")).to_be_visible()
+    expect(unit).to_contain_text("Bengtsfors kommun")
+    expect(unit).to_contain_text("1460-4200")
+    # An end user gets no admin tools and no audit log.
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    expect(nav.get_by_role("link", name="Granskningslogg")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Medlemskap")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Senaste ändringar")).to_have_count(0)
+    check_a11y(page)
+    screenshot(page, "start-anvandare-bengtsfors")
+
+    # The own unit opens …
+    unit.get_by_role("link", name="Grundskola F–6").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grundskola F–6")
+    check_a11y(page)
+    # … but a unit in Mellerud answers the Swedish 404 page, as if it did not exist.
+    mellerud_unit = _node_pk("Grundskola F–6", "Mellerud kommun")
+    visit(page, f"/organisation/{mellerud_unit}/", status=404)
+    expect(page).to_have_title("Sidan hittades inte – itfabrik")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sidan hittades inte")
+    expect(page.locator("main")).not_to_contain_text("Mellerud")
+    # So do the audit log and the edit form.
+    visit(page, "/granskning/", status=404)
+    visit(page, f"/organisation/{mellerud_unit}/andra/", status=404)
