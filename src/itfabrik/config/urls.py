@@ -17,6 +17,7 @@ urlpatterns = [
 if getattr(settings, "OIDC_ENABLED", False):
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
+handler400 = "itfabrik.core.web.views.error_400"
 handler403 = "itfabrik.core.web.views.error_403"
 handler404 = "itfabrik.core.web.views.error_404"
 handler500 = "itfabrik.core.web.views.error_500"

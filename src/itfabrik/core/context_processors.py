@@ -13,8 +13,8 @@ from . import permissions
 
 
 def _nav(request: HttpRequest) -> list[dict[str, Any]]:
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)  # absent when a request fails before auth middleware
+    if user is None or not user.is_authenticated:
         return []
     items: list[tuple[str, Any, bool]] = [
         ("core:home", _("Start"), True),

@@ -95,10 +95,8 @@ class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
             models.Index(fields=["kind", "name"]),
             models.Index(fields=["municipality", "kind"]),
             models.Index(fields=["name"]),
-            # PostgreSQL uses a LIKE 'prefix%' index only with the pattern operator class.
-            models.Index(
-                fields=["path"], name="tenancy_orgnode_path_like", opclasses=["varchar_pattern_ops"]
-            ),
+            # No extra index on path: it is unique, and for a unique varchar Django already adds
+            # the varchar_pattern_ops index that LIKE 'prefix%' needs on PostgreSQL.
         ]
         constraints = [
             models.UniqueConstraint(

@@ -41,6 +41,12 @@ def test_staff_must_set_up_totp_before_anything_else(demo, client, require_2fa):
     assert response.status_code == 302 and response["Location"] == "/konto/tvafaktor/aktivera/"
     api = client.get("/api/v1/organisations/")
     assert api.status_code == 403 and api.json()["error"]["code"] == "two_factor_required"
+    # Not even the profile (with the API key) or creating a key is reachable before the code.
+    assert client.get("/konto/").status_code == 302
+    assert client.post("/konto/api-nyckel/").status_code == 302
+    from rest_framework.authtoken.models import Token
+
+    assert not Token.objects.filter(user__username="agent").exists()
     page = client.get("/konto/tvafaktor/aktivera/")
     assert page.status_code == 200 and b"data:image/svg+xml;base64," in page.content
     device = TOTPDevice.objects.get(user__username="agent", confirmed=False)

@@ -128,6 +128,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "itfabrik.accounts.web.views.lockout_response"
 AXES_VERBOSE = False
+# Behind a reverse proxy the client address is in X-Forwarded-For; trust exactly as many proxies
+# as are configured, so one client cannot lock out everybody else behind the same proxy.
+AXES_IPWARE_PROXY_COUNT = env.int("ITFABRIK_TRUSTED_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
@@ -170,6 +176,9 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+if env.str("EMAIL_URL", default=""):
+    # e.g. smtp+tls://user:password@smtp.kommun.se:587
+    vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itfabrik@localhost")
 ACCESSIBILITY_CONTACT_EMAIL = env.str(
     "ITFABRIK_ACCESSIBILITY_EMAIL", default="tillganglighet@localhost"

@@ -83,3 +83,11 @@ def test_error_pages_are_swedish(client, settings):
     assert response.status_code == 404
     assert "Sidan hittades inte" in response.content.decode()
     assert '<html lang="sv">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_host_gets_a_swedish_400_not_a_server_error(client, settings):
+    settings.ALLOWED_HOSTS = ["itfabrik.example.se"]
+    response = client.get("/konto/logga-in/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Det gick inte" in response.content.decode()

@@ -103,6 +103,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request, "400.html", {"error": {"message": _("Anropet kunde inte tolkas.")}}, status=400
+    )
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
