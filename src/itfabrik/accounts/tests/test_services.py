@@ -13,16 +13,22 @@ def test_admin_grants_and_revokes_a_role_with_audit(demo):
     admin = demo.user("admin")
     user = demo.user("anvandare-bengtsfors")
     node = demo.node("Mellerud kommun")
-    assert not permissions.can(user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun"))
+    assert not permissions.can(
+        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun")
+    )
     a = services.role_assign(actor=admin, user=user, role=Role.IT_CONTACT, node=node)
     # The grant cache of the user object is dropped, so the new role counts at once.
-    assert permissions.can(user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun"))
+    assert permissions.can(
+        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun")
+    )
     with pytest.raises(ValidationFailed):
         services.role_assign(actor=admin, user=user, role=Role.IT_CONTACT, node=node)
     pk = a.pk
     services.role_revoke(actor=admin, assignment=a)
     assert not RoleAssignment.objects.filter(pk=pk).exists()
-    assert not permissions.can(user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun"))
+    assert not permissions.can(
+        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun")
+    )
     rows = AuditEntry.objects.filter(object_type="accounts.roleassignment", object_id=str(pk))
     assert sorted(rows.values_list("action", flat=True)) == ["create", "delete"]
     deleted = rows.get(action="delete")
@@ -48,23 +54,34 @@ def test_nobody_without_manage_roles_grants_anything(demo):
 def test_cooperation_admin_role_only_from_an_admin_above(demo):
     it_contact = demo.user("anvandare-fargelanda")
     services.role_assign(
-        actor=SYSTEM, user=it_contact, role=Role.COOPERATION_ADMIN, node=demo.node("Färgelanda kommun")
+        actor=SYSTEM,
+        user=it_contact,
+        role=Role.COOPERATION_ADMIN,
+        node=demo.node("Färgelanda kommun"),
     )
     it_contact = User.objects.get(pk=it_contact.pk)
     # Admin of Färgelanda may grant roles there, but not make a cooperation admin of the root.
     with pytest.raises(NotFound):
         services.role_assign(
-            actor=it_contact, user=demo.user("agent"), role=Role.END_USER, node=demo.cooperation.root
+            actor=it_contact,
+            user=demo.user("agent"),
+            role=Role.END_USER,
+            node=demo.cooperation.root,
         )
     services.role_assign(
-        actor=it_contact, user=demo.user("agent"), role=Role.ORDERER, node=demo.node("Färgelanda kommun")
+        actor=it_contact,
+        user=demo.user("agent"),
+        role=Role.ORDERER,
+        node=demo.node("Färgelanda kommun"),
     )
 
 
 def test_create_user_checks_password_strength_and_audits(demo):
     unit = demo.node("Elevhälsan", "Åmål kommun")
     with pytest.raises(ValidationFailed) as exc:
-        services.user_create(actor=demo.user("admin"), username="ny", password="123", home_unit=unit)
+        services.user_create(
+            actor=demo.user("admin"), username="ny", password="123", home_unit=unit
+        )
     assert "password" in exc.value.fields
     user = services.user_create(
         actor=demo.user("admin"), username="ny", password="ett-langt-losenord-2026", home_unit=unit

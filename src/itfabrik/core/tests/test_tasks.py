@@ -30,9 +30,7 @@ def test_report_is_queued_and_forwarded_once_by_the_worker(
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert mail.outbox == []
     call_command("worker", "--batch")
-    assert [m.subject for m in mail.outbox] == [
-        "[itfabrik] Tillgänglighetsproblem: /organisation/"
-    ]
+    assert [m.subject for m in mail.outbox] == ["[itfabrik] Tillgänglighetsproblem: /organisation/"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     report.refresh_from_db()
     assert report.forwarded_at is not None

@@ -19,7 +19,9 @@ def test_population_shares_sum_to_exactly_one_hundred(counts):
 
 
 def test_dalsland_population_shares():
-    shares = population_shares({"Åmål": 12006, "Mellerud": 9165, "Bengtsfors": 9138, "Färgelanda": 6434})
+    shares = population_shares(
+        {"Åmål": 12006, "Mellerud": 9165, "Bengtsfors": 9138, "Färgelanda": 6434}
+    )
     assert shares == {
         "Åmål": Decimal("32.68"),
         "Mellerud": Decimal("24.94"),
@@ -39,7 +41,9 @@ def _luhn_complete(nine: str) -> str:
 def test_valid_organisation_numbers_normalise_to_dash_form(n):
     number = _luhn_complete(str(n))
     assert normalise_organisation_number(number) == f"{number[:6]}-{number[6:]}"
-    assert normalise_organisation_number(f"{number[:6]}-{number[6:]}") == f"{number[:6]}-{number[6:]}"
+    assert (
+        normalise_organisation_number(f"{number[:6]}-{number[6:]}") == f"{number[:6]}-{number[6:]}"
+    )
 
 
 @given(st.integers(min_value=200000000, max_value=299999999), st.integers(min_value=1, max_value=9))

@@ -25,7 +25,9 @@ def test_end_user_sees_cooperation_members_and_own_municipality_only(demo):
     user = demo.user("anvandare-bengtsfors")
     visible = list(selectors.node_list(actor=user))
     kinds_elsewhere = {
-        n.kind for n in visible if n.municipality_id not in (None, demo.node("Bengtsfors kommun").pk)
+        n.kind
+        for n in visible
+        if n.municipality_id not in (None, demo.node("Bengtsfors kommun").pk)
     }
     assert kinds_elsewhere == set()
     names = {n.name for n in visible}
@@ -39,9 +41,10 @@ def test_end_user_sees_cooperation_members_and_own_municipality_only(demo):
 
 def test_admin_sees_every_node_of_the_cooperation(demo):
     admin = demo.user("admin")
-    assert selectors.node_list(actor=admin, include_inactive=True).count() == OrgNode.objects.filter(
-        cooperation=demo.cooperation
-    ).count()
+    assert (
+        selectors.node_list(actor=admin, include_inactive=True).count()
+        == OrgNode.objects.filter(cooperation=demo.cooperation).count()
+    )
 
 
 def test_anonymous_sees_nothing(demo):
@@ -55,7 +58,9 @@ def test_anonymous_sees_nothing(demo):
 def test_list_and_single_check_agree_for_every_node(demo, username):
     """scope_q (lists) and can() (single objects) must be the same rule."""
     user = demo.user(username)
-    visible = set(selectors.node_list(actor=user, include_inactive=True).values_list("pk", flat=True))
+    visible = set(
+        selectors.node_list(actor=user, include_inactive=True).values_list("pk", flat=True)
+    )
     coops = permissions.cooperation_ids(user)
     for node in OrgNode.objects.all():
         expected = permissions.can(user, roles.VIEW_NODE, node) or (
@@ -67,7 +72,9 @@ def test_list_and_single_check_agree_for_every_node(demo, username):
 def test_municipality_facts_are_annotated(demo):
     rows = {
         n.name: n
-        for n in selectors.members(actor=demo.user("anvandare-fargelanda"), cooperation=demo.cooperation)
+        for n in selectors.members(
+            actor=demo.user("anvandare-fargelanda"), cooperation=demo.cooperation
+        )
     }
     assert rows["Åmål kommun"].is_host and rows["Åmål kommun"].is_member
     assert rows["Åmål kommun"].inhabitants == 12006 and rows["Åmål kommun"].inhabitants_year == 2023

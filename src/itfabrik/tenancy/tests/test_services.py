@@ -226,7 +226,9 @@ def test_inhabitants_are_upserted_per_year_with_audit(demo):
     assert [r.action for r in audit_rows(first)] == ["create", "update"]
     with pytest.raises(ValidationFailed):
         services.inhabitants_set(
-            actor=SYSTEM, municipality=demo.node("Gata och park", "Åmål kommun"), year=2024,
+            actor=SYSTEM,
+            municipality=demo.node("Gata och park", "Åmål kommun"),
+            year=2024,
             inhabitants=1,
         )
 
