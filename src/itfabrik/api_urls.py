@@ -3,7 +3,12 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from itfabrik.accounts.api.views import MeView, ObtainTokenView, RoleAssignmentViewSet
+from itfabrik.accounts.api.views import (
+    MeView,
+    ObtainTokenView,
+    RoleAssignmentViewSet,
+    UserViewSet,
+)
 from itfabrik.core.api.views import AuditEntryViewSet
 from itfabrik.tenancy.api.views import (
     CooperationViewSet,
@@ -18,6 +23,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("cooperations", CooperationViewSet, basename="cooperation")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("positions", PositionViewSet, basename="position")
+router.register("users", UserViewSet, basename="user")
 router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
 router.register("audit", AuditEntryViewSet, basename="audit")
 

@@ -41,3 +41,34 @@ def user_list(*, actor: Any, search: str | None = None) -> QuerySet[User]:
             | Q(email__icontains=search)
         )
     return qs.order_by("username")
+
+
+def user_get(*, actor: Any, pk: Any) -> User:
+    from itfabrik.core.errors import NotFound
+
+    if actor is not None and getattr(actor, "pk", None) is not None and str(actor.pk) == str(pk):
+        return User.objects.select_related("home_unit").get(pk=actor.pk)
+    try:
+        return user_list(actor=actor).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def assignment_get(*, actor: Any, pk: Any) -> RoleAssignment:
+    from itfabrik.core.errors import NotFound
+
+    try:
+        return assignment_list(actor=actor).get(pk=pk)
+    except (RoleAssignment.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def assignable_nodes(*, actor: Any) -> Any:
+    """Nodes where the actor may grant roles, for the role form (tree order)."""
+    from itfabrik.tenancy.models import OrgNode
+
+    return (
+        OrgNode.objects.filter(permissions.scope_q(actor, roles.MANAGE_ROLES), is_active=True)
+        .only("pk", "name", "kind", "depth", "path")
+        .order_by("path")
+    )

@@ -21,6 +21,16 @@ from .choices import Role
 from .models import RoleAssignment, User
 
 
+def _require_manage_roles(actor: Any, node: Any) -> None:
+    """404 where the actor cannot see the node at all; 403 where they see it but may not grant."""
+    if permissions.can(actor, roles.MANAGE_ROLES, node):
+        return
+    from itfabrik.tenancy.selectors import node_get
+
+    node_get(actor=actor, pk=node.pk)  # raises NotFound when the node is invisible
+    raise Forbidden()
+
+
 def _scope_path_of(user: User) -> str:
     return user.home_unit.path if user.home_unit_id and user.home_unit else ""
 
@@ -75,8 +85,7 @@ def role_assign(
     recursive: bool = True,
     valid_until: dt.date | None = None,
 ) -> RoleAssignment:
-    if not permissions.can(actor, roles.MANAGE_ROLES, node):
-        raise NotFound()
+    _require_manage_roles(actor, node)
     if role not in Role.values:
         raise ValidationFailed(fields={"role": [_("Okänd roll.")]})
     # The widest role is granted only by a superuser or a cooperation admin above the node.
@@ -106,8 +115,7 @@ def role_assign(
 
 
 def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
-    if not permissions.can(actor, roles.MANAGE_ROLES, assignment.node):
-        raise NotFound()
+    _require_manage_roles(actor, assignment.node)
     with transaction.atomic():
         before = audit.snapshot(assignment)
         audit.record(

@@ -29,17 +29,21 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
             _("Medlemskap"),
             permissions.can_anywhere(user, roles.MANAGE_MEMBERSHIP),
         ),
+        ("accounts:user_list", _("Användare"), permissions.can_anywhere(user, roles.VIEW_USER)),
         ("core:audit_list", _("Granskningslogg"), permissions.can_anywhere(user, roles.VIEW_AUDIT)),
         ("accounts:profile", _("Mitt konto"), True),
     ]
     path = request.path
     out = []
     for name, label, allowed in items:
-        if not allowed:
-            continue
-        url = reverse(name)
-        active = path == url if url == "/" else path.startswith(url)
-        out.append({"url": url, "label": label, "active": active})
+        if allowed:
+            out.append({"url": reverse(name), "label": label, "active": False})
+    # The most specific menu entry that contains the current page is the current one.
+    matches = [
+        i for i in out if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return out
 
 

@@ -89,6 +89,18 @@ ADMINISTRATIONS: list[tuple[str, list[tuple[str, str]]]] = [
 
 IT_ORGANISATION = "Dalslands IT- och digitaliseringsorganisation"
 
+# Where the staff accounts work: their team in the joint organisation (the council member sits in
+# Åmål's municipal executive office).
+STAFF_TEAMS = {
+    "admin": "Ledning",
+    "agent": "Support och drift – 1:a linjen",
+    "tekniker": "2:a linjen",
+    "ekonom": "Ledning",
+    "strateg": "Digitaliseringsenhet",
+    "sakerhet": "Digitaliseringsenhet",
+    "radsmedlem": "Kommunledningskontoret Åmål",
+}
+
 
 @dataclass
 class TeamSpec:
@@ -241,12 +253,19 @@ def load() -> bool:
     _teams(it_org, TEAMS, positions)
 
     users: dict[str, User] = {}
+    teams_by_name = {
+        n.name: n for n in OrgNode.objects.filter(cooperation=coop, kind=NodeKind.TEAM)
+    }
+    teams_by_name["Kommunledningskontoret Åmål"] = nodes["Åmål/Kommunledningskontoret"]
     home_units = {
         "bestallare-mellerud": nodes["Mellerud/Hemtjänst norr"],
         "anvandare-bengtsfors": nodes["Bengtsfors/Grundskola F–6"],
         "anvandare-fargelanda": nodes["Färgelanda/Hemtjänst norr"],
     }
     for acc in DEMO_ACCOUNTS:
+        home_unit = home_units.get(acc.username) or teams_by_name.get(
+            STAFF_TEAMS.get(acc.username, "")
+        )
         users[acc.username] = account_services.user_create(
             actor=SYSTEM,
             username=acc.username,
@@ -254,7 +273,7 @@ def load() -> bool:
             first_name=acc.first_name,
             last_name=acc.last_name,
             email=f"{acc.username}@itfabrik.example",
-            home_unit=home_units.get(acc.username),
+            home_unit=home_unit,
             check_password_strength=False,
         )
 

@@ -52,3 +52,18 @@ class MeSerializer(serializers.ModelSerializer[User]):
     def get_assignments(self, obj: User) -> list[dict[str, Any]]:
         rows = self.context.get("assignments", [])
         return RoleAssignmentSerializer(rows, many=True).data  # type: ignore[return-value]
+
+
+class RoleAssignmentCreateSerializer(serializers.Serializer[Any]):
+    user = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=RoleAssignment._meta.get_field("role").choices or [])
+    node = serializers.IntegerField()
+    recursive = serializers.BooleanField(default=True)
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "home_unit", "is_active"]
+        read_only_fields = fields

@@ -4,8 +4,8 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,15 +13,18 @@ from rest_framework.views import APIView
 
 from itfabrik.accounts import selectors, services, twofactor
 from itfabrik.accounts.choices import Role
-from itfabrik.accounts.models import RoleAssignment
+from itfabrik.accounts.models import RoleAssignment, User
 from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.errors import NotAuthenticated, ValidationFailed
+from itfabrik.tenancy.selectors import node_get
 
 from .serializers import (
     MeSerializer,
+    RoleAssignmentCreateSerializer,
     RoleAssignmentSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
+    UserSerializer,
 )
 
 
@@ -81,11 +84,89 @@ class AssignmentFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer),
+    403: OpenApiResponse(ErrorSerializer),
+    404: OpenApiResponse(ErrorSerializer),
+}
+
+
 @extend_schema(tags=["accounts"])
-class RoleAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RoleAssignment]):
+@extend_schema_view(
+    create=extend_schema(
+        request=RoleAssignmentCreateSerializer, responses={201: RoleAssignmentSerializer, **ERRORS}
+    ),
+    destroy=extend_schema(responses={204: None, **ERRORS}),
+)
+class RoleAssignmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[RoleAssignment],
+):
+    """Role assignments: user × role × organisation node × recursive."""
+
     serializer_class = RoleAssignmentSerializer
     filterset_class = AssignmentFilter
     ordering_fields = ["role", "id"]
+    ordering = ["user__username", "role", "id"]
 
     def get_queryset(self) -> Any:
         return selectors.assignment_list(actor=self.request.user)
+
+    def get_object(self) -> RoleAssignment:
+        return selectors.assignment_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = RoleAssignmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        person = selectors.user_get(actor=request.user, pk=v["user"])
+        node = node_get(actor=request.user, pk=v["node"])
+        assignment = services.role_assign(
+            actor=request.user,
+            user=person,
+            role=v["role"],
+            node=node,
+            recursive=v["recursive"],
+            valid_until=v["valid_until"],
+        )
+        return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: RoleAssignment) -> None:
+        services.role_revoke(actor=self.request.user, assignment=instance)
+
+
+class UserFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Sök")
+    home_unit = django_filters.NumberFilter(field_name="home_unit_id")
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(email__icontains=value)
+        )
+
+
+@extend_schema(tags=["accounts"])
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[User]):
+    """People whose workplace is in the actor's scope."""
+
+    serializer_class = UserSerializer
+    filterset_class = UserFilter
+    ordering_fields = ["username", "id"]
+    ordering = ["username"]
+
+    def get_queryset(self) -> Any:
+        return selectors.user_list(actor=self.request.user)
+
+    def get_object(self) -> User:
+        return selectors.user_get(actor=self.request.user, pk=self.kwargs["pk"])

@@ -1,0 +1,114 @@
+"""Users and their role assignments, for those who may see and grant them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from itfabrik.accounts import roles, selectors, services
+from itfabrik.accounts.choices import Role
+from itfabrik.core import permissions
+from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.web.forms import add_application_error
+from itfabrik.core.web.pagination import paginate, querystring_without_page
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Sök namn, användarnamn eller e-post"), required=False)
+
+
+class RoleAssignmentForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Roll"), choices=Role.choices)
+    node = forms.TypedChoiceField(label=gettext_lazy("Gäller för"), coerce=int)
+    recursive = forms.BooleanField(
+        label=gettext_lazy("Gäller även underliggande"), required=False, initial=True
+    )
+    valid_until = forms.DateField(
+        label=gettext_lazy("Gäller till"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, nodes: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["node"].choices = [  # type: ignore[attr-defined]
+            (n.pk, ("\u2003" * max(n.depth - 1, 0)) + n.name) for n in nodes
+        ]
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_anywhere(request.user, roles.VIEW_USER):
+        raise NotFound()
+    form = UserSearchForm(request.GET or None)
+    search = form.cleaned_data.get("q") if form.is_valid() else None
+    page = paginate(request, selectors.user_list(actor=request.user, search=search or None))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"form": form, "page": page, "qs": querystring_without_page(request)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    if not permissions.can_anywhere(actor, roles.VIEW_USER):
+        raise NotFound()
+    person = selectors.user_get(actor=actor, pk=pk)
+    can_grant = permissions.can_anywhere(actor, roles.MANAGE_ROLES)
+    nodes = list(selectors.assignable_nodes(actor=actor)) if can_grant else []
+    form = RoleAssignmentForm(request.POST or None, nodes=nodes) if can_grant else None
+    if request.method == "POST":
+        if form is None:
+            raise NotFound()
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                from itfabrik.tenancy.selectors import node_get
+
+                node = node_get(actor=actor, pk=data["node"])
+                services.role_assign(
+                    actor=actor,
+                    user=person,
+                    role=data["role"],
+                    node=node,
+                    recursive=data["recursive"],
+                    valid_until=data["valid_until"],
+                )
+            except ApplicationError as exc:
+                add_application_error(form, exc)
+            else:
+                messages.success(request, _("Rollen är tilldelad."))
+                return redirect("accounts:user_detail", pk=person.pk)
+    assignments = selectors.assignment_list(actor=actor, user_id=person.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": person,
+            "assignments": [
+                (a, permissions.can(actor, roles.MANAGE_ROLES, a.node)) for a in assignments
+            ],
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = selectors.assignment_get(actor=request.user, pk=pk)
+    user_pk = assignment.user_id
+    services.role_revoke(actor=request.user, assignment=assignment)
+    messages.success(request, _("Rollen är borttagen."))
+    return redirect("accounts:user_detail", pk=user_pk)
