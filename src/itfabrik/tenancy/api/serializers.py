@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from itfabrik.tenancy.choices import NodeKind
-from itfabrik.tenancy.models import Cooperation, Membership, OrgNode, Position
+from itfabrik.tenancy.models import Cooperation, InhabitantCount, Membership, OrgNode, Position
 
 
 class OrganisationSerializer(serializers.ModelSerializer[OrgNode]):
@@ -99,6 +99,21 @@ class OrganisationUpdateSerializer(serializers.Serializer[Any]):
     organisation_number = serializers.CharField(max_length=11, required=False, allow_blank=True)
     email_domain = serializers.CharField(max_length=253, required=False, allow_blank=True)
     cost_centre = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class InhabitantCountSerializer(serializers.ModelSerializer[InhabitantCount]):
+    class Meta:
+        model = InhabitantCount
+        fields = ["id", "municipality", "year", "inhabitants", "source"]
+        read_only_fields = ["id", "municipality"]
+        # The service upserts per year, so the model's unique (municipality, year) is not a
+        # reason to refuse the input here.
+        validators: list[Any] = []
+        extra_kwargs = {
+            "year": {"min_value": 1900, "max_value": 2100},
+            "inhabitants": {"max_value": 10_000_000},
+            "source": {"required": False, "default": "SCB"},
+        }
 
 
 class CooperationSerializer(serializers.ModelSerializer[Cooperation]):

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from itfabrik.core.api.filters import IdFilter
 from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import NodeKind
@@ -16,6 +17,7 @@ from itfabrik.tenancy.models import Membership, OrgNode
 
 from .serializers import (
     CooperationSerializer,
+    InhabitantCountSerializer,
     MembershipCreateSerializer,
     MembershipEndSerializer,
     MembershipSerializer,
@@ -35,9 +37,9 @@ ERRORS = {
 
 class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=NodeKind.choices)
-    cooperation = django_filters.NumberFilter(field_name="cooperation_id")
-    parent = django_filters.NumberFilter(field_name="parent_id")
-    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    cooperation = IdFilter(field_name="cooperation_id")
+    parent = IdFilter(field_name="parent_id")
+    municipality = IdFilter(field_name="municipality_id")
     cost_centre = django_filters.CharFilter(field_name="cost_centre")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Sök på namn")
     is_active = django_filters.BooleanFilter()
@@ -82,6 +84,23 @@ class OrganisationViewSet(
         out = selectors.node_get(actor=request.user, pk=node.pk)
         return Response(OrganisationSerializer(out).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=InhabitantCountSerializer,
+        responses={200: InhabitantCountSerializer(many=True), **ERRORS},
+        methods=["POST"],
+    )
+    @extend_schema(responses={200: InhabitantCountSerializer(many=True)}, methods=["GET"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def inhabitants(self, request: Request, pk: str | None = None) -> Response:
+        """Inhabitants per year (31 December); POST sets one year (insert or correction)."""
+        node = self.get_object()
+        if request.method == "POST":
+            data = InhabitantCountSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.inhabitants_set(actor=request.user, municipality=node, **data.validated_data)
+        rows = selectors.inhabitant_history(actor=request.user, municipality=node)
+        return Response(InhabitantCountSerializer(rows, many=True).data)
+
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         node = self.get_object()
         data = OrganisationUpdateSerializer(data=request.data)
@@ -109,8 +128,8 @@ class CooperationViewSet(
 
 
 class MembershipFilter(django_filters.FilterSet):
-    cooperation = django_filters.NumberFilter(field_name="cooperation_id")
-    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    cooperation = IdFilter(field_name="cooperation_id")
+    municipality = IdFilter(field_name="municipality_id")
     active = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull")
 
     class Meta:

@@ -66,6 +66,12 @@ class NodeCreateForm(forms.Form):
         ]
 
 
+class InhabitantsForm(forms.Form):
+    year = forms.IntegerField(label=_("År (31 december)"), min_value=1900, max_value=2100)
+    inhabitants = forms.IntegerField(label=_("Invånare"), min_value=0, max_value=10_000_000)
+    source = forms.CharField(label=_("Källa"), max_length=100, initial="SCB")
+
+
 class JoinForm(forms.Form):
     municipality = forms.TypedChoiceField(label=_("Kommun"), coerce=int)
     joined_on = forms.DateField(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("organisation/<int:pk>/", views.node_detail, name="node_detail"),
     path("organisation/<int:pk>/andra/", views.node_edit, name="node_edit"),
     path("organisation/<int:pk>/ny/", views.node_add_child, name="node_add_child"),
+    path("organisation/<int:pk>/invanare/", views.node_inhabitants, name="node_inhabitants"),
     path("medlemskap/", views.membership_list, name="membership_list"),
     path("medlemskap/<int:pk>/avsluta/", views.membership_end, name="membership_end"),
     path("it-organisation/", views.it_organisation, name="it_organisation"),

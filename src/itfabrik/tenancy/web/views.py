@@ -18,7 +18,14 @@ from itfabrik.core.web.pagination import paginate, querystring_without_page
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
 
-from .forms import JoinForm, LeaveForm, NodeCreateForm, NodeEditForm, NodeFilterForm
+from .forms import (
+    InhabitantsForm,
+    JoinForm,
+    LeaveForm,
+    NodeCreateForm,
+    NodeEditForm,
+    NodeFilterForm,
+)
 
 
 @login_required
@@ -59,6 +66,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if node.kind == NodeKind.MUNICIPALITY:
         context["inhabitants"] = selectors.inhabitant_history(actor=actor, municipality=node)[:10]
+        if context["can_change"]:
+            context["inhabitants_form"] = InhabitantsForm(initial={"source": "SCB"})
         context["memberships"] = selectors.membership_list(actor=actor, municipality_id=node.pk)
     if permissions.can(actor, roles.VIEW_AUDIT, node):
         context["history"] = core_selectors.object_history(actor=actor, instance=node)[:20]
@@ -92,6 +101,25 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("tenancy:node_detail", pk=node.pk)
     return render(request, "tenancy/node_form.html", {"form": form, "node": node, "mode": "edit"})
+
+
+@login_required
+@require_http_methods(["POST"])
+def node_inhabitants(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    node = selectors.node_get(actor=actor, pk=pk)
+    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, roles.CHANGE_NODE, node):
+        raise NotFound()
+    form = InhabitantsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.inhabitants_set(actor=actor, municipality=node, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Invånarantalet är sparat."))
+            return redirect("tenancy:node_detail", pk=node.pk)
+    return render(request, "tenancy/inhabitants_form.html", {"form": form, "node": node})
 
 
 @login_required
