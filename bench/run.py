@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,11 @@ class Endpoint:
 
 def database_url(args: argparse.Namespace) -> str:
     if args.database == "postgres":
-        return f"{args.postgres.rstrip('/')}/itfabrik_bench_{args.scale}"
+        url = f"{args.postgres.rstrip('/')}/itfabrik_bench_{args.scale}"
+        if args.pg_options:
+            # Connection options (e.g. "-c jit=off") try a server setting without touching src.
+            url += "?options=" + urllib.parse.quote(args.pg_options)
+        return url
     return f"sqlite:///{VAR_DIR / f'itfabrik_bench_{args.scale}.sqlite3'}"
 
 
@@ -418,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fresh", action="store_true", help="drop the bench database first")
     p.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slow queries (PG)")
     p.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    p.add_argument("--pg-options", default="", help='libpq options, e.g. "-c jit=off"')
+    p.add_argument("--label", default="", help="suffix of the result file names")
     p.add_argument("--only", help="measure only endpoints whose name contains this")
     args = p.parse_args(argv)
     if args.requests < 1 or args.warmup < 0 or args.concurrency < 1:
@@ -457,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         "requests": args.requests,
         "warmup": args.warmup,
         "concurrency": args.concurrency,
+        "pg_options": args.pg_options,
         "environment": env,
         "data_set": data["counts"],
         "target": {"endpoint": "/api/v1/organisations/", "server_p95_ms_below": TARGET_P95_MS},
@@ -470,8 +478,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     RESULTS_DIR.mkdir(exist_ok=True)
     text = json.dumps(result, indent=2, ensure_ascii=False)
-    (RESULTS_DIR / f"{args.database}-{args.scale}-{stamp}.json").write_text(text)
-    (RESULTS_DIR / f"latest-{args.database}-{args.scale}.json").write_text(text)
+    name = f"{args.database}-{args.scale}" + (f"-{args.label}" if args.label else "")
+    (RESULTS_DIR / f"{name}-{stamp}.json").write_text(text)
+    (RESULTS_DIR / f"latest-{name}.json").write_text(text)
     print(f"\n{'endpoint':34} {'server p50':>10} {'p95':>8} {'p99':>8} {'req/s':>7} {'queries':>7}")
     for e in eps:
         s = e.result.get("server_ms", {})
