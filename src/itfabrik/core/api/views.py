@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 
 from itfabrik.core import selectors
+from itfabrik.core.api.filters import IdFilter
 from itfabrik.core.models import AuditAction, AuditEntry
 
 from .serializers import AuditEntrySerializer
@@ -15,7 +16,7 @@ from .serializers import AuditEntrySerializer
 class AuditFilter(django_filters.FilterSet):
     object_type = django_filters.CharFilter()
     object_id = django_filters.CharFilter()
-    actor = django_filters.NumberFilter(field_name="actor_id")
+    actor = IdFilter(field_name="actor_id")
     action = django_filters.ChoiceFilter(choices=AuditAction.choices)
     q = django_filters.CharFilter(method="filter_q", label="Sök")
     since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
