@@ -134,6 +134,7 @@ def test_node_edit_saves_and_validates(page: Page) -> None:
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_have_text("Något behöver rättas")
+    expect(summary).to_be_focused()  # app.js moves focus there
     link = summary.get_by_role(
         "link", name="Organisationsnummer: Organisationsnumrets kontrollsiffra"
     )
