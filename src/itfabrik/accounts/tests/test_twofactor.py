@@ -38,9 +38,11 @@ def test_staff_must_set_up_totp_before_anything_else(demo, client, require_2fa):
     assert response.status_code == 302
     # Every page now leads to the set-up page, and the API refuses the session.
     response = client.get("/organisation/")
-    assert response.status_code == 302 and response["Location"] == "/konto/tvafaktor/aktivera/"
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/tvafaktor/aktivera/"
     api = client.get("/api/v1/organisations/")
-    assert api.status_code == 403 and api.json()["error"]["code"] == "two_factor_required"
+    assert api.status_code == 403
+    assert api.json()["error"]["code"] == "two_factor_required"
     # Not even the profile (with the API key) or creating a key is reachable before the code.
     assert client.get("/konto/").status_code == 302
     assert client.post("/konto/api-nyckel/").status_code == 302
@@ -48,10 +50,12 @@ def test_staff_must_set_up_totp_before_anything_else(demo, client, require_2fa):
 
     assert not Token.objects.filter(user__username="agent").exists()
     page = client.get("/konto/tvafaktor/aktivera/")
-    assert page.status_code == 200 and b"data:image/svg+xml;base64," in page.content
+    assert page.status_code == 200
+    assert b"data:image/svg+xml;base64," in page.content
     device = TOTPDevice.objects.get(user__username="agent", confirmed=False)
     wrong = client.post("/konto/tvafaktor/aktivera/", {"code": "000000"})
-    assert wrong.status_code == 200 and "Engångskoden stämmer inte" in wrong.content.decode()
+    assert wrong.status_code == 200
+    assert "Engångskoden stämmer inte" in wrong.content.decode()
     ok = client.post("/konto/tvafaktor/aktivera/", {"code": code_for(device)})
     assert ok.status_code == 302
     device.refresh_from_db()
@@ -89,7 +93,8 @@ def test_api_token_requires_the_code_where_two_factor_applies(demo, client, requ
     wrong = client.post(url, {"username": "agent", "password": PASSWORD, "otp": "000000"})
     assert wrong.status_code == 401
     good = client.post(url, {"username": "agent", "password": PASSWORD, "otp": code_for(device)})
-    assert good.status_code == 200 and len(good.json()["token"]) == 40
+    assert good.status_code == 200
+    assert len(good.json()["token"]) == 40
 
 
 def test_login_is_throttled_after_repeated_failures(demo, client, settings):

@@ -52,7 +52,8 @@ def test_two_factor_is_required_by_default_outside_demo_mode():
     from itfabrik.config.settings import base
 
     assert base.env.bool("ITFABRIK_REQUIRE_STAFF_2FA", default=not False) is True
-    assert settings.LANGUAGE_CODE == "sv" and settings.TIME_ZONE == "Europe/Stockholm"
+    assert settings.LANGUAGE_CODE == "sv"
+    assert settings.TIME_ZONE == "Europe/Stockholm"
 
 
 @pytest.mark.django_db
@@ -60,13 +61,15 @@ def test_every_page_has_a_strict_content_security_policy(client):
     response = client.get("/konto/logga-in/")
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     # Nothing on the page is loaded from another host.
     html = response.content.decode()
-    assert "https://" not in html and "http://" not in html
+    assert "https://" not in html
+    assert "http://" not in html
 
 
 @pytest.mark.django_db

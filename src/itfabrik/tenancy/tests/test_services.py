@@ -57,9 +57,11 @@ def test_node_create_places_the_unit_in_the_tree_and_audits_it(demo):
     assert unit.name == "Nattpatrull"
     assert unit.parent_id == adm.pk
     assert unit.municipality == demo.node("Bengtsfors kommun")
-    assert unit.path.startswith(adm.path) and unit.depth == adm.depth + 1
+    assert unit.path.startswith(adm.path)
+    assert unit.depth == adm.depth + 1
     row = audit_rows(unit).get()
-    assert row.action == "create" and row.actor == admin
+    assert row.action == "create"
+    assert row.actor == admin
     assert row.after["cost_centre"] == "1460-3990"
     assert row.scope_path == unit.path
 
@@ -112,7 +114,8 @@ def test_node_update_is_versioned_and_audited(demo):
     )
     assert updated.version == node.version + 1
     row = audit_rows(node).filter(action="update").get()
-    assert row.before["name"] == "Mellerud kommun" and row.after["name"] == "Melleruds kommun"
+    assert row.before["name"] == "Mellerud kommun"
+    assert row.after["name"] == "Melleruds kommun"
     assert row.changed_fields == ["name", "version"]
     with pytest.raises(Conflict):  # somebody else's edit from the old version
         services.node_update(actor=admin, node=node, expected_version=node.version, name="X")
@@ -151,7 +154,8 @@ def test_closing_a_unit_keeps_it_and_refuses_parents_with_active_children(demo):
     closed = services.node_close(
         actor=SYSTEM, node=unit, closed_on=dt.date(2026, 12, 31), expected_version=unit.version
     )
-    assert not closed.is_active and OrgNode.objects.filter(pk=unit.pk).exists()
+    assert not closed.is_active
+    assert OrgNode.objects.filter(pk=unit.pk).exists()
     adm = demo.node("Socialförvaltningen", municipality="Åmål kommun")
     with pytest.raises(ValidationFailed):
         services.node_close(
@@ -222,7 +226,8 @@ def test_inhabitants_are_upserted_per_year_with_audit(demo):
     node = demo.node("Bengtsfors kommun")
     first = services.inhabitants_set(actor=SYSTEM, municipality=node, year=2024, inhabitants=9100)
     second = services.inhabitants_set(actor=SYSTEM, municipality=node, year=2024, inhabitants=9090)
-    assert first.pk == second.pk and second.inhabitants == 9090
+    assert first.pk == second.pk
+    assert second.inhabitants == 9090
     assert [r.action for r in audit_rows(first)] == ["create", "update"]
     with pytest.raises(ValidationFailed):
         services.inhabitants_set(
@@ -237,7 +242,8 @@ def test_a_new_cooperation_needs_a_superuser(demo):
     with pytest.raises(Forbidden):
         services.cooperation_create(actor=demo.user("admin"), name="Sjuhärad", slug="sjuharad")
     coop = services.cooperation_create(actor=SYSTEM, name="Sjuhärad", slug="sjuharad")
-    assert coop.root.kind == NodeKind.COOPERATION and coop.root.cooperation_id == coop.pk
+    assert coop.root.kind == NodeKind.COOPERATION
+    assert coop.root.cooperation_id == coop.pk
     # A cooperation admin of Dalsland sees nothing of the new cooperation.
     from itfabrik.tenancy import selectors
 
