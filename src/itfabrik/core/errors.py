@@ -11,13 +11,36 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
-Message = str | Promise
+
+class Translated(dict[str, str]):
+    """A message already rendered in every language (e.g. a library's validation message).
+
+    str() gives the active language's text, so it can stand wherever a message is expected.
+    """
+
+    def __str__(self) -> str:
+        lang = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        return self.get(lang) or self.get(settings.LANGUAGE_CODE) or next(iter(self.values()), "")
+
+
+Message = str | Promise | Translated
+
+
+def lazy_format(message: Message, **params: object) -> Promise:
+    """Interpolate a translatable message without fixing its language at the time of the call.
+
+    `_("… %(x)s") % {...}` would translate at once, so the Swedish and English versions of an
+    error would come out the same.
+    """
+    return lazy(lambda: str(message) % params, str)()  # type: ignore[return-value]
 
 
 def _in_all_languages(message: Message) -> dict[str, str]:
+    if isinstance(message, Translated):
+        return dict(message)
     out: dict[str, str] = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itfabrik.accounts import roles
 from itfabrik.core import audit, permissions
-from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed
+from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
 from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_versioned, validate
 
@@ -93,11 +93,11 @@ def node_create(
         raise ValidationFailed(
             fields={
                 "kind": [
-                    _("En nod av typen %(kind)s kan inte ligga under %(parent)s.")
-                    % {
-                        "kind": NodeKind(kind).label if kind in NodeKind.values else kind,
-                        "parent": NodeKind(parent.kind).label,
-                    }
+                    lazy_format(
+                        _("En nod av typen %(kind)s kan inte ligga under %(parent)s."),
+                        kind=NodeKind(kind).label if kind in NodeKind.values else kind,
+                        parent=NodeKind(parent.kind).label,
+                    )
                 ]
             }
         )

@@ -15,6 +15,7 @@ from itfabrik.accounts import selectors, services, twofactor
 from itfabrik.accounts.choices import Role
 from itfabrik.accounts.models import RoleAssignment, User
 from itfabrik.core.api.serializers import ErrorSerializer
+from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotAuthenticated, ValidationFailed
 from itfabrik.tenancy.selectors import node_get
 
@@ -45,9 +46,7 @@ class ObtainTokenView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(TokenRequestSerializer, request.data)
         user = authenticate(request._request, username=v["username"], password=v["password"])
         if user is None:
             if getattr(request._request, "axes_locked_out", False):
@@ -118,9 +117,7 @@ class RoleAssignmentViewSet(
         return selectors.assignment_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = RoleAssignmentCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(RoleAssignmentCreateSerializer, request.data)
         person = selectors.user_get(actor=request.user, pk=v["user"])
         node = node_get(actor=request.user, pk=v["node"])
         assignment = services.role_assign(

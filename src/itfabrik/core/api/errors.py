@@ -50,7 +50,8 @@ def to_application_error(exc: Exception) -> errors.ApplicationError | None:
         return errors.ValidationFailed(fields=_flatten(exc.detail))  # type: ignore[arg-type]
     if isinstance(exc, drf.ParseError):
         return errors.ValidationFailed(
-            _("Anropet kunde inte tolkas: %(reason)s") % {"reason": exc.detail}, code="parse_error"
+            errors.lazy_format(_("Anropet kunde inte tolkas: %(reason)s"), reason=exc.detail),
+            code="parse_error",
         )
     if isinstance(exc, drf.UnsupportedMediaType):
         err: errors.ApplicationError = errors.ValidationFailed(

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from itfabrik.core.api.filters import IdFilter
 from itfabrik.core.api.serializers import ErrorSerializer
+from itfabrik.core.api.validation import parse_input
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import NodeKind
 from itfabrik.tenancy.models import Membership, OrgNode
@@ -76,9 +77,7 @@ class OrganisationViewSet(
         return selectors.node_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = OrganisationCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = parse_input(OrganisationCreateSerializer, request.data)
         parent = selectors.node_get(actor=request.user, pk=values.pop("parent"))
         node = services.node_create(actor=request.user, parent=parent, **values)
         out = selectors.node_get(actor=request.user, pk=node.pk)
@@ -95,17 +94,14 @@ class OrganisationViewSet(
         """Inhabitants per year (31 December); POST sets one year (insert or correction)."""
         node = self.get_object()
         if request.method == "POST":
-            data = InhabitantCountSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            services.inhabitants_set(actor=request.user, municipality=node, **data.validated_data)
+            values = parse_input(InhabitantCountSerializer, request.data)
+            services.inhabitants_set(actor=request.user, municipality=node, **values)
         rows = selectors.inhabitant_history(actor=request.user, municipality=node)
         return Response(InhabitantCountSerializer(rows, many=True).data)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         node = self.get_object()
-        data = OrganisationUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = parse_input(OrganisationUpdateSerializer, request.data)
         version = values.pop("version")
         services.node_update(actor=request.user, node=node, expected_version=version, **values)
         out = selectors.node_get(actor=request.user, pk=node.pk)
@@ -160,9 +156,7 @@ class MembershipViewSet(
         return selectors.membership_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = MembershipCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(MembershipCreateSerializer, request.data)
         coop = selectors.cooperation_get(actor=request.user, pk=v["cooperation"])
         municipality = selectors.node_get(actor=request.user, pk=v["municipality"])
         membership = services.municipality_join(
@@ -179,9 +173,7 @@ class MembershipViewSet(
     def end(self, request: Request, pk: str | None = None) -> Response:
         """End the membership: the municipality leaves the cooperation on `left_on`."""
         membership = self.get_object()
-        data = MembershipEndSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = parse_input(MembershipEndSerializer, request.data)
         updated = services.municipality_leave(
             actor=request.user,
             membership=membership,
