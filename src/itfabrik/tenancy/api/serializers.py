@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -55,20 +54,20 @@ class OrganisationSerializer(serializers.ModelSerializer[OrgNode]):
             return None
         return getattr(obj, attr, None)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_inhabitants(self, obj: OrgNode) -> int | None:
         return self._municipal(obj, "inhabitants")
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_inhabitants_year(self, obj: OrgNode) -> int | None:
         return self._municipal(obj, "inhabitants_year")
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_is_member(self, obj: OrgNode) -> bool | None:
         value = self._municipal(obj, "is_member")
         return None if value is None else bool(value)
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_is_host(self, obj: OrgNode) -> bool | None:
         value = self._municipal(obj, "is_host")
         return None if value is None else bool(value)
