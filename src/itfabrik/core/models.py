@@ -62,7 +62,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("granskningspost")
-        verbose_name_plural = _("granskningsloggen")
+        verbose_name_plural = _("granskningsposter")
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id", "-occurred_at"]),

@@ -134,7 +134,7 @@ class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
                     )
             if self.email_domain and not validation.EMAIL_DOMAIN_RE.match(self.email_domain):
                 errors.setdefault("email_domain", []).append(
-                    _("E-postdomänen är inte giltig, t.ex. amal.se.")
+                    _("Ange en giltig e-postdomän, t.ex. amal.se.")
                 )
         else:
             for f in ("municipal_code", "organisation_number", "email_domain"):
