@@ -35,6 +35,14 @@ CHROMIUM_ARGS = [
 BROWSER_DIR = Path(__file__).resolve().parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-playwright 0.10 defines its `base_url` fallback fixture as a method; pytest 9 warns.
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if Path(CHROMIUM).exists():
         return
