@@ -11,11 +11,12 @@ from itfabrik.tenancy.models import Cooperation, InhabitantCount, Membership, Or
 
 class OrganisationSerializer(serializers.ModelSerializer[OrgNode]):
     # "parent" shadows Field.parent in the stubs only; DRF's metaclass collects declared fields.
+    # allow_null: the root has no parent, and nodes above municipalities no municipality.
     parent: serializers.PrimaryKeyRelatedField[OrgNode] = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
-        read_only=True
+        read_only=True, allow_null=True
     )
     municipality: serializers.PrimaryKeyRelatedField[OrgNode] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
     cooperation: serializers.PrimaryKeyRelatedField[Cooperation] = (
         serializers.PrimaryKeyRelatedField(read_only=True)
