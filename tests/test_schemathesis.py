@@ -1,0 +1,217 @@
+"""Property-based API fuzzing with schemathesis, in-process against the WSGI application.
+
+Every operation of /api/schema/ is called with generated input (valid and invalid: schemathesis'
+"all" generation mode, fuzzing and coverage phases) as three actors: the admin, an ordinary user
+of Bengtsfors and an anonymous client. The calls go through Django's WSGI handler in the test's
+own thread and database connection, so they see the Dalsland demo and everything they write is
+rolled back with the test; each call also runs in a savepoint of its own, so one call's writes, or
+a database error, do not leak into the next example.
+
+Checks on every response:
+
+* ``not_a_server_error``; on a 500 the failure shows the server-side traceback;
+* ``response_schema_conformance``: a documented status code's body matches the schema;
+* ``content_type_conformance`` and ``one_error_format`` (every 4xx is JSON in the one error format
+  of core.api.errors) – for every URL that reaches an API view;
+* ``status_code_conformance`` only with ITFABRIK_FUZZ_STRICT=1 (see KNOWN DEVIATIONS).
+
+KNOWN DEVIATIONS (tolerated unless ITFABRIK_FUZZ_STRICT=1; both need changes outside the API):
+
+1. The schema documents only the success status for most operations (no 400 for invalid filters,
+   401 without credentials, 404 for an unknown id or page): status_code_conformance fails.
+2. A URL under /api/ that matches no route at all, e.g. /api/v1/memberships/0.5/end/ (the router
+   excludes "." from ids), gets Django's HTML 404 page, not the JSON error format.
+
+Bounded and deterministic: fixed seed, derandomized Hypothesis, no example database, at most
+MAX_EXAMPLES generated cases per operation and actor (ITFABRIK_FUZZ_EXAMPLES overrides it).
+
+Run:  DJANGO_SETTINGS_MODULE=itfabrik.config.settings.test .venv/bin/python -m pytest \
+          tests/test_schemathesis.py -q        (add DATABASE_URL=postgres://... for PostgreSQL)
+Only the fuzzing:  pytest -m fuzz;  everything else:  pytest -m "not fuzz".
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import schemathesis
+from django.core.signals import got_request_exception, request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from django.urls import Resolver404, resolve
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+
+MAX_EXAMPLES = int(os.environ.get("ITFABRIK_FUZZ_EXAMPLES", "20"))
+SEED = 20250101
+STRICT = os.environ.get("ITFABRIK_FUZZ_STRICT") == "1"
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": SEED,
+        "generation": {
+            "mode": "all",
+            "max-examples": MAX_EXAMPLES,
+            "deterministic": True,
+            "database": "none",
+        },
+        "phases": {"stateful": {"enabled": False}},
+    }
+)
+
+# The fixtures are shared by all examples of an operation on purpose: the test transaction, the
+# signal wiring and the token need no reset between calls (each call has its own savepoint).
+SHARED_FIXTURES = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+
+def _reaches_api_view(response: Any) -> bool:
+    """Whether the request's path resolves to a route (else Django's own 404 page answers)."""
+    try:
+        resolve(urlsplit(response.request.url).path)
+    except Resolver404:
+        return False
+    return True
+
+
+def api_content_type_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
+    if not STRICT and not _reaches_api_view(response):
+        return None  # known deviation 2
+    return content_type_conformance(ctx, response, case)
+
+
+def one_error_format(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A 4xx response is JSON in the one error format: {"error": {code, message, ...}}."""
+    if not 400 <= response.status_code < 500:
+        return None
+    if not STRICT and not _reaches_api_view(response):
+        return None  # known deviation 2
+    label = f"{case.method.upper()} {urlsplit(response.request.url).path} -> {response.status_code}"
+    content_type = (response.headers.get("content-type") or [""])[0]
+    assert content_type.startswith("application/json"), (
+        f"{label}: error response is {content_type}, not JSON: {response.text[:300]!r}"
+    )
+    body = response.json()
+    assert isinstance(body, dict), f"{label}: {body!r}"
+    assert set(body) == {"error"}, f"{label}: {body!r}"
+    error = body["error"]
+    assert isinstance(error, dict), f"{label}: {body!r}"
+    assert set(error) == {"code", "message", "messages", "fields"}, f"{label}: {error!r}"
+    assert isinstance(error["code"], str), f"{label}: {error!r}"
+    assert error["code"], f"{label}: {error!r}"
+    assert isinstance(error["message"], str), f"{label}: {error!r}"
+    assert error["message"], f"{label}: {error!r}"
+    assert isinstance(error["messages"], dict), f"{label}: {error!r}"
+    assert isinstance(error["fields"], dict), f"{label}: {error!r}"
+    return True
+
+
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    api_content_type_conformance,
+    one_error_format,
+]
+if STRICT:
+    CHECKS.append(status_code_conformance)  # known deviation 1
+
+
+@pytest.fixture
+def in_test_transaction(db: Any) -> Iterator[None]:
+    """Keep WSGI requests on the test's connection and transaction.
+
+    Django closes "old" connections when a request starts and finishes; inside the test
+    transaction that would drop the connection and the rollback. Django's test client
+    disconnects the same handlers.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def server_errors() -> Iterator[list[str]]:
+    """Tracebacks of the exceptions views raised (Django turns them into 500 pages)."""
+    seen: list[str] = []
+
+    def record(sender: Any, request: Any = None, **kwargs: Any) -> None:
+        where = f"{request.method} {request.get_full_path()}" if request is not None else "?"
+        seen.append(f"{where}\n{traceback.format_exc()}")
+
+    got_request_exception.connect(record, weak=False)
+    try:
+        yield seen
+    finally:
+        got_request_exception.disconnect(record)
+
+
+@pytest.fixture
+def token_for(db: Any) -> Callable[[str], str]:
+    from itfabrik.accounts.models import User
+    from itfabrik.accounts.services import token_issue
+
+    def make(username: str) -> str:
+        return token_issue(user=User.objects.get(username=username)).key
+
+    return make
+
+
+def _call_and_check(case: Any, headers: dict[str, str], server_errors: list[str]) -> None:
+    server_errors.clear()
+    with transaction.atomic():
+        response = case.call(headers=headers)
+        transaction.set_rollback(True)
+    if server_errors:
+        pytest.fail(
+            f"{case.method.upper()} {case.formatted_path} raised on the server:\n"
+            f"{server_errors[0]}\nReproduce: {case.as_curl_command(headers=headers)}",
+            pytrace=False,
+        )
+    case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+# Loaded at import: pytest-django has configured Django by then, and producing the schema
+# needs no database. (schemathesis.pytest.from_fixture would load it lazily, but schemathesis
+# 4.32 sets the removed Node._nodeid there and fails under pytest 9.)
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
+
+
+@schema.parametrize()
+@SHARED_FIXTURES
+def test_api_as_admin(
+    case: Any, in_test_transaction: None, token_for: Any, server_errors: list[str]
+) -> None:
+    headers = {"Authorization": f"Token {token_for('admin')}"}
+    _call_and_check(case, headers, server_errors)
+
+
+@schema.parametrize()
+@SHARED_FIXTURES
+def test_api_as_municipal_user(
+    case: Any, in_test_transaction: None, token_for: Any, server_errors: list[str]
+) -> None:
+    headers = {"Authorization": f"Token {token_for('anvandare-bengtsfors')}"}
+    _call_and_check(case, headers, server_errors)
+
+
+@schema.parametrize()
+@SHARED_FIXTURES
+def test_api_anonymous(case: Any, in_test_transaction: None, server_errors: list[str]) -> None:
+    _call_and_check(case, {}, server_errors)
