@@ -22,7 +22,7 @@ def assignment_list(*, actor: Any, user_id: int | None = None) -> QuerySet[RoleA
 def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)
-        .select_related("node", "node__parent")
+        .select_related("user", "node", "node__parent")
         .order_by("role", "node__path")
     )
 

@@ -132,3 +132,66 @@ def page_without_noise(response: Any) -> str:
     html = response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
     return html.replace(response.wsgi_request.get_full_path(), "")
+
+
+def grow(demo: Any, n: int = 30) -> None:
+    """Add n rows to every list: units, municipalities with memberships, positions, users with
+    role assignments (and with them, audit entries)."""
+    import datetime as dt
+
+    from itfabrik.accounts import services as account_services
+    from itfabrik.accounts.choices import Role
+    from itfabrik.core.actors import SYSTEM
+    from itfabrik.tenancy import services
+    from itfabrik.tenancy.choices import NodeKind, ServiceLine
+
+    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    team = demo.node("2:a linjen")
+    root = demo.cooperation.root
+    for i in range(n):
+        unit = services.node_create(
+            actor=SYSTEM, parent=adm, kind=NodeKind.UNIT, name=f"Extra {i}", cost_centre=f"X-{i}"
+        )
+        municipality = services.node_create(
+            actor=SYSTEM,
+            parent=root,
+            kind=NodeKind.MUNICIPALITY,
+            name=f"Extra kommun {i}",
+            municipal_code=f"{9000 + i}",
+        )
+        services.municipality_join(
+            actor=SYSTEM,
+            cooperation=demo.cooperation,
+            municipality=municipality,
+            joined_on=dt.date.fromisoformat("2025-01-01"),
+        )
+        user = account_services.user_create(
+            actor=SYSTEM, username=f"extra{i}", password=None, home_unit=unit
+        )
+        account_services.role_assign(actor=SYSTEM, user=user, role=Role.AGENT, node=unit)
+        services.position_create(
+            actor=SYSTEM, team=team, title=f"Tekniker {i}", line=ServiceLine.SECOND_LINE,
+            holder=user,
+        )  # fmt: skip
+
+
+def list_query_count(client: Any, url: str, **params: Any) -> tuple[int, int]:
+    """(queries, rows) of one API list request with a page big enough for every row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url, {"page_size": 200, **params})
+    assert r.status_code == 200, r.content[:300]
+    return len(ctx.captured_queries), len(r.json()["results"])
+
+
+def page_query_count(client: Any, url: str, **headers: Any) -> tuple[int, Any]:
+    """(queries, response) of one web page request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url, **headers)
+    assert r.status_code == 200, r.status_code
+    return len(ctx.captured_queries), r

@@ -8,7 +8,7 @@ import pytest
 
 from itfabrik.core.actors import SYSTEM
 from itfabrik.core.models import AuditEntry
-from itfabrik.core.tests import assert_error, assert_unchanged, db_state
+from itfabrik.core.tests import assert_error, assert_unchanged, db_state, grow, list_query_count
 from itfabrik.tenancy import services
 
 
@@ -174,3 +174,26 @@ def test_system_changes_are_attributed_to_system(admin: Any, demo: Any) -> None:
     services.node_update(actor=SYSTEM, node=unit, expected_version=unit.version, name="Söder")
     row = admin.get("/api/v1/audit/", {"object_id": str(unit.pk)}).json()["results"][0]
     assert (row["actor"], row["actor_repr"]) == (None, "system")
+
+
+# --- query count --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        # The whole trail would pass the 200-row page cap; one object type stays below it.
+        {"object_type": "tenancy.membership"},
+        {"object_type": "tenancy.position"},
+    ],
+)
+def test_audit_list_query_count_is_fixed_and_does_not_grow(
+    admin: Any, demo: Any, params: dict[str, str]
+) -> None:
+    # Token with its user, the actor's role assignments, the page count, the page.
+    queries, rows = list_query_count(admin, "/api/v1/audit/", **params)
+    assert queries == 4
+    grow(demo)
+    queries_after, rows_after = list_query_count(admin, "/api/v1/audit/", **params)
+    assert queries_after == queries
+    assert rows_after >= rows + 30
