@@ -93,7 +93,7 @@ class _AssetCollector(HTMLParser):
                 self.urls.append(value)
 
 
-def test_swagger_ui_loads_its_assets_from_own_static(client: Any) -> None:
+def test_swagger_ui_loads_its_assets_from_own_static(client: Any, db: None) -> None:
     response = client.get("/api/docs/", HTTP_HOST="itfabrik.example")
     assert response.status_code == 200
     html = response.content.decode()
@@ -126,7 +126,7 @@ def test_swagger_ui_loads_its_assets_from_own_static(client: Any) -> None:
     "config/urls.py.",
     strict=False,
 )
-def test_swagger_ui_runs_under_the_content_security_policy(client: Any) -> None:
+def test_swagger_ui_runs_under_the_content_security_policy(client: Any, db: None) -> None:
     response = client.get("/api/docs/")
     csp = response.headers.get("Content-Security-Policy", "")
     script_src = re.search(r"script-src ([^;]*)", csp)

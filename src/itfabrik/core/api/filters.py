@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
 from django import forms
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 # Primary keys are BigAutoFields: 64-bit signed integers.
@@ -26,3 +28,25 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class _UtcIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value: Any) -> dt.datetime | None:
+        result = super().to_python(value)
+        if result is None:
+            return None
+        try:
+            return result.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date and time, compared in UTC.
+
+    Python accepts any UTC offset below 24 hours (e.g. +16:00) but PostgreSQL only up to ±15:59
+    ("time zone displacement out of range": a 500); in UTC every offset is fine. A value that
+    leaves the calendar in UTC (9999-12-31T23:00-14:00) is a 400.
+    """
+
+    field_class = _UtcIsoDateTimeField

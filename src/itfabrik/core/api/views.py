@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 
 from itfabrik.core import selectors
-from itfabrik.core.api.filters import IdFilter
+from itfabrik.core.api.filters import DateTimeFilter, IdFilter
 from itfabrik.core.models import AuditAction, AuditEntry
 
 from .serializers import AuditEntrySerializer
@@ -19,8 +19,8 @@ class AuditFilter(django_filters.FilterSet):
     actor = IdFilter(field_name="actor_id")
     action = django_filters.ChoiceFilter(choices=AuditAction.choices)
     q = django_filters.CharFilter(method="filter_q", label="Sök")
-    since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    since = DateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    until = DateTimeFilter(field_name="occurred_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry
