@@ -25,6 +25,8 @@ def test_login_page_and_wrong_password(page: Page) -> None:
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_have_text("Något behöver rättas")
+    # Focus is on the summary (app.js), not on the autofocused username field.
+    expect(summary).to_be_focused()
     expect(page).to_have_url(url(page, "/konto/logga-in/?next=/"))
     check_a11y(page)
 
