@@ -48,9 +48,9 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    coop = None
+    coop = getattr(request, "itfabrik_cooperation", None)  # a view that read it already
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    if coop is None and user is not None and user.is_authenticated:
         from itfabrik.tenancy.selectors import cooperation_list
 
         coop = cooperation_list(actor=user).first()

@@ -12,11 +12,20 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .errors import Conflict, ValidationFailed
+from .errors import Conflict, ValidationFailed, lazy_format
 from .models import AuditAction, VersionedModel
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
+
+
+def _lazy_messages(error: DjangoValidationError) -> list[Any]:
+    # ValidationError.messages would render the (lazy) messages in the active language only;
+    # keep them lazy so the error can be given in every language.
+    out: list[Any] = []
+    for e in error.error_list:
+        out.append(lazy_format(e.message, **e.params) if e.params else e.message)
+    return out
 
 
 def validation_failed_from(exc: DjangoValidationError) -> ValidationFailed:
@@ -24,9 +33,9 @@ def validation_failed_from(exc: DjangoValidationError) -> ValidationFailed:
         fields: dict[str, list[Any]] = {}
         for name, errors in exc.error_dict.items():
             key = "non_field_errors" if name == NON_FIELD_ERRORS else name
-            fields[key] = [m for e in errors for m in e.messages]
+            fields[key] = [m for e in errors for m in _lazy_messages(e)]
         return ValidationFailed(fields=fields)
-    return ValidationFailed(fields={"non_field_errors": list(exc.messages)})
+    return ValidationFailed(fields={"non_field_errors": _lazy_messages(exc)})
 
 
 def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from itfabrik.accounts import roles
+from itfabrik.accounts.roles import actions_for
 from itfabrik.core import permissions
 from itfabrik.core.errors import NotFound
 
@@ -25,9 +26,18 @@ def node_visibility_q(actor: Any) -> Q:
     q = permissions.scope_q(actor, roles.VIEW_NODE)
     if permissions.is_superuser(actor):
         return q
-    coops = permissions.cooperation_ids(actor)
-    if coops:
-        q |= Q(kind__in=COOPERATION_PUBLIC_KINDS, cooperation_id__in=sorted(coops))
+    # The public part is a prefix match on the cooperation's root path, not "cooperation_id IN",
+    # so that the whole condition stays on the path index; roots already covered are left out.
+    steplen = OrgNode.steplen
+    roots: set[str] = set()
+    covered: set[str] = set()
+    for g in permissions.grants(actor):
+        root = g.path[:steplen]
+        roots.add(root)
+        if g.recursive and g.path == root and roles.VIEW_NODE in actions_for(g.role):
+            covered.add(root)
+    for root in sorted(roots - covered):
+        q |= Q(path__startswith=root, kind__in=sorted(COOPERATION_PUBLIC_KINDS))
     return q
 
 
@@ -55,7 +65,10 @@ def node_list(
     municipality_id: int | None = None,
     search: str | None = None,
     include_inactive: bool = False,
+    with_facts: bool = True,
 ) -> QuerySet[OrgNode]:
+    """Visible nodes, filtered. `with_facts=False` gives the lean query that lists paginate on;
+    `nodes_with_facts` then completes only the rows of one page."""
     qs = OrgNode.objects.filter(node_visibility_q(actor))
     if kind:
         qs = qs.filter(kind=kind)
@@ -69,8 +82,21 @@ def node_list(
         qs = qs.filter(Q(name__icontains=search) | Q(cost_centre__iexact=search))
     if not include_inactive:
         qs = qs.filter(is_active=True)
+    if not with_facts:
+        return qs
     qs = qs.select_related("parent", "municipality", "cooperation")
     return _with_municipal_facts(qs, timezone.localdate())
+
+
+def nodes_with_facts(pks: list[int]) -> list[OrgNode]:
+    """The given nodes (already scoped by the caller) with joins and facts, in the given order.
+
+    Paginating the lean query first and completing one page after keeps a deep page as cheap as
+    the first: the per-row subqueries run for the 50 rows shown, not for every row skipped.
+    """
+    qs = OrgNode.objects.filter(pk__in=pks).select_related("parent", "municipality", "cooperation")
+    by_pk = {n.pk: n for n in _with_municipal_facts(qs, timezone.localdate())}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def node_get(*, actor: Any, pk: Any) -> OrgNode:

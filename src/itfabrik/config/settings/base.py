@@ -99,6 +99,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The list queries are short OLTP queries; PostgreSQL's JIT compiled them on every request
+    # and cost more than it saved (bench/README.md). Settable per installation.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", env.str("ITFABRIK_PG_OPTIONS", default="-c jit=off")
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -192,9 +199,10 @@ TASKS = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate header of a 401 from the first class.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "itfabrik.accounts.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "itfabrik.core.api.pagination.Pagination",

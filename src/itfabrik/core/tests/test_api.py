@@ -53,12 +53,6 @@ def test_token_of_deactivated_user_gets_401(api_as: Any, demo: Any) -> None:
     assert_error(client.get("/api/v1/me/"), 401, "not_authenticated")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 401 without WWW-Authenticate (RFC 9110 §11.6.1). SessionAuthentication is first "
-    "in REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'] and has no authenticate_header(), so "
-    "core/api/errors.py exception_handler() finds no header to send",
-)
 def test_401_names_the_token_scheme(api_as: Any, demo: Any) -> None:
     r = api_as(None).get("/api/v1/organisations/")
     assert r.status_code == 401
@@ -81,11 +75,6 @@ def test_unsupported_media_type_in_error_format(admin: Any, demo: Any) -> None:
     assert_unchanged(before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a URL under /api/ that no route matches gets the HTML 404 page "
-    "(core/web/views.py error_404), not the API error format",
-)
 def test_unknown_api_path_is_404_in_error_format(admin: Any, demo: Any) -> None:
     assert_error(admin.get("/api/v1/finns-inte/"), 404, "not_found")
 

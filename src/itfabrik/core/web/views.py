@@ -27,6 +27,7 @@ from .pagination import paginate, querystring_without_page
 def home(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coop = tenancy_selectors.cooperation_list(actor=actor).first()
+    request.itfabrik_cooperation = coop  # type: ignore[attr-defined]
     assignments = list(my_assignments(actor=actor))
     held = {a.role for a in assignments}
     context: dict[str, Any] = {"cooperation": coop, "assignments": assignments, "roles": held}
@@ -110,6 +111,12 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        from itfabrik.core.errors import NotFound
+
+        return JsonResponse({"error": NotFound().as_dict()}, status=404)
     return render(request, "404.html", status=404)
 
 

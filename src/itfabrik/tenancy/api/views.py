@@ -71,10 +71,16 @@ class OrganisationViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return selectors.node_list(actor=self.request.user, include_inactive=True)
+        return selectors.node_list(actor=self.request.user, include_inactive=True, with_facts=False)
 
     def get_object(self) -> OrgNode:
         return selectors.node_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs.values_list("pk", flat=True))
+        rows = selectors.nodes_with_facts(list(page or []))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         values = parse_input(OrganisationCreateSerializer, request.data)

@@ -44,8 +44,9 @@ def node_list(request: HttpRequest) -> HttpResponse:
             "search": data.get("q") or None,
             "include_inactive": bool(data.get("inactive")),
         }
-    qs = selectors.node_list(actor=actor, **filters).order_by("path")
-    page = paginate(request, qs)
+    qs = selectors.node_list(actor=actor, with_facts=False, **filters).order_by("path")
+    page = paginate(request, qs.values_list("pk", flat=True))
+    page.object_list = selectors.nodes_with_facts(list(page.object_list))
     template = "tenancy/_node_table.html" if request.htmx else "tenancy/node_list.html"  # type: ignore[attr-defined]
     return render(
         request, template, {"form": form, "page": page, "qs": querystring_without_page(request)}
