@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import login, visit
+from .helpers import check_a11y, login, url, visit
 
 pytestmark = pytest.mark.browser
 
@@ -51,11 +51,17 @@ def test_pages_reflow_at_320px(page: Page) -> None:
         "/medlemskap/",
         "/granskning/",
         "/konto/",
+        "/konto/anvandare/",
         "/tillganglighet/",
     ]:
         assert path
         visit(page, path)
         _assert_reflows(page)
+    # A person's page, with the role table and the form to grant a role.
+    page.goto(url(page, "/konto/anvandare/?q=bengtsfors"))
+    page.locator("main table").get_by_role("link", name="Björn Ek").click()
+    check_a11y(page)
+    _assert_reflows(page)
 
     # On the IT organisation page the team tables are wider than the screen: each scrolls in its
     # own region, which app.js makes keyboard-reachable and names after the table.
