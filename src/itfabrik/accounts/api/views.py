@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from itfabrik.accounts import selectors, services, twofactor
 from itfabrik.accounts.choices import Role
 from itfabrik.accounts.models import RoleAssignment, User
+from itfabrik.core.api.filters import IdFilter
 from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotAuthenticated, ValidationFailed
@@ -74,8 +75,8 @@ class MeView(APIView):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    user = django_filters.NumberFilter(field_name="user_id")
-    node = django_filters.NumberFilter(field_name="node_id")
+    user = IdFilter(field_name="user_id")
+    node = IdFilter(field_name="node_id")
     role = django_filters.ChoiceFilter(choices=Role.choices)
 
     class Meta:
@@ -136,7 +137,7 @@ class RoleAssignmentViewSet(
 
 class UserFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Sök")
-    home_unit = django_filters.NumberFilter(field_name="home_unit_id")
+    home_unit = IdFilter(field_name="home_unit_id")
 
     class Meta:
         model = User
