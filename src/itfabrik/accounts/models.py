@@ -23,8 +23,9 @@ class User(AbstractUser):
         related_name="+",
     )
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    # Empty: no choice made, the browser's or the site's language applies.
     preferred_language = models.CharField(
-        _("språk"), max_length=5, choices=settings.LANGUAGES, default="sv"
+        _("språk"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
     )
     is_vip = models.BooleanField(_("prioriterad person (VIP)"), default=False)
 

@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 from itfabrik.core import audit, permissions
 from itfabrik.core.errors import Forbidden, NotFound, ValidationFailed
 from itfabrik.core.models import AuditAction
-from itfabrik.core.services import create_audited, validate
+from itfabrik.core.services import create_audited, update_audited, validate
 
 from . import roles
 from .choices import Role
@@ -137,18 +137,13 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
         code for code, _name in User._meta.get_field("preferred_language").choices or []
     }:
         raise ValidationFailed(fields={"language": [_("Språket finns inte.")]})
-    before = audit.snapshot(user)
-    user.preferred_language = language
-    user.save(update_fields=["preferred_language"])
-    audit.record(
+    return update_audited(
         actor=actor,
-        action=AuditAction.UPDATE,
         instance=user,
-        before=before,
-        after=audit.snapshot(user),
+        changes={"preferred_language": language},
         scope_path=_scope_path_of(user),
+        exclude=["password"],
     )
-    return user
 
 
 def token_issue(*, user: User) -> Token:

@@ -76,32 +76,66 @@ def update_versioned(
     same transaction.
     """
     with transaction.atomic():
-        model = type(instance)
-        current = model._default_manager.select_for_update().get(pk=instance.pk)
+        current = _locked(instance)
         if expected_version is not None and current.version != expected_version:
             raise Conflict()
-        before = audit.snapshot(current)
-        unknown = [k for k in changes if not hasattr(current, k)]
-        if unknown:
-            raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in unknown})
-        for key, value in changes.items():
-            setattr(current, key, value)
-        validate(current, exclude=exclude)
-        after_values = audit.snapshot(current)
-        if after_values == before:
-            return current  # nothing changed: no new version, no audit row
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=current,
-            before=before,
-            after=audit.snapshot(current),
-            scope_path=scope_path,
+        return _apply_audited(
+            actor=actor, current=current, changes=changes, scope_path=scope_path, exclude=exclude
         )
-        return current
+
+
+def update_audited(
+    *,
+    actor: Any,
+    instance: M,
+    changes: Mapping[str, Any],
+    scope_path: str,
+    exclude: Iterable[str] = (),
+) -> M:
+    """Apply `changes` to a row that has no version column, locked, validated and audited."""
+    with transaction.atomic():
+        current = _locked(instance)
+        return _apply_audited(
+            actor=actor, current=current, changes=changes, scope_path=scope_path, exclude=exclude
+        )
+
+
+def _locked(instance: M) -> M:
+    # _meta.model, not type(): the instance may be a lazy wrapper such as request.user.
+    model: type[M] = instance._meta.model  # type: ignore[assignment]
+    return model._default_manager.select_for_update().get(pk=instance.pk)
+
+
+def _apply_audited(
+    *,
+    actor: Any,
+    current: M,
+    changes: Mapping[str, Any],
+    scope_path: str,
+    exclude: Iterable[str],
+) -> M:
+    before = audit.snapshot(current)
+    unknown = [k for k in changes if not hasattr(current, k)]
+    if unknown:
+        raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in unknown})
+    for key, value in changes.items():
+        setattr(current, key, value)
+    validate(current, exclude=exclude)
+    if audit.snapshot(current) == before:
+        return current  # nothing changed: no new version, no audit row
+    if isinstance(current, VersionedModel):
+        current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=current,
+        before=before,
+        after=audit.snapshot(current),
+        scope_path=scope_path,
+    )
+    return current
 
 
 def accessibility_report_create(

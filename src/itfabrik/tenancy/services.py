@@ -13,7 +13,7 @@ from itfabrik.accounts import roles
 from itfabrik.core import audit, permissions
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
 from itfabrik.core.models import AuditAction
-from itfabrik.core.services import create_audited, update_versioned, validate
+from itfabrik.core.services import create_audited, update_audited, update_versioned, validate
 
 from . import selectors
 from .choices import ALLOWED_CHILDREN, NodeKind
@@ -285,20 +285,12 @@ def inhabitants_set(
                 ),
                 scope_path=municipality.path,
             )
-        before = audit.snapshot(existing)
-        existing.inhabitants = inhabitants
-        existing.source = source
-        validate(existing)
-        existing.save()
-        audit.record(
+        return update_audited(
             actor=actor,
-            action=AuditAction.UPDATE,
             instance=existing,
-            before=before,
-            after=audit.snapshot(existing),
+            changes={"inhabitants": inhabitants, "source": source},
             scope_path=municipality.path,
         )
-        return existing
 
 
 def position_create(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tvafaktor/aktivera/", views.otp_setup, name="otp_setup"),
     path("", views.profile, name="profile"),
     path("api-nyckel/", views.token_rotate, name="token_rotate"),
+    path("sprak/", views.language, name="language"),
     path("anvandare/", roles.user_list, name="user_list"),
     path("anvandare/<int:pk>/", roles.user_detail, name="user_detail"),
     path("roller/<int:pk>/ta-bort/", roles.role_revoke, name="role_revoke"),

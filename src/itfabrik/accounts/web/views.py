@@ -23,6 +23,42 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        language = form.get_user().preferred_language
+        if language:
+            _set_language_cookie(response, language)
+        return response
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    from django.conf import settings
+
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Save the language as the user's own choice, so it follows them to every sign-in."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return redirect("accounts:profile")
+    code = form.cleaned_data["language"]
+    services.user_set_language(actor=request.user, user=request.user, language=code)  # type: ignore[arg-type]
+    translation.activate(code)
+    messages.success(request, _("Språket är sparat."))
+    response = redirect("accounts:profile")
+    _set_language_cookie(response, code)
+    return response
+
 
 def lockout_response(
     request: HttpRequest, original_response: Any = None, credentials: Any = None
@@ -90,7 +126,12 @@ def profile(request: HttpRequest) -> HttpResponse:
             "assignments": selectors.my_assignments(actor=request.user),
             "has_device": twofactor.has_device(request.user),
             "token": Token.objects.filter(user__pk=request.user.pk or 0).first(),
-            "language_form": LanguageForm(initial={"language": translation.get_language()}),
+            "language_form": LanguageForm(
+                initial={
+                    "language": getattr(request.user, "preferred_language", "")
+                    or translation.get_language()
+                }
+            ),
         },
     )
 
