@@ -94,3 +94,14 @@ def test_an_unknown_host_gets_a_swedish_400_not_a_server_error(client, settings)
     response = client.get("/konto/logga-in/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "Det gick inte" in response.content.decode()
+
+
+def test_server_error_page_is_swedish_and_needs_no_database(rf):
+    from itfabrik.core.web.views import error_500
+
+    # No db fixture: any database access here would raise, which is the point.
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Tekniskt fel" in html
+    assert '<html lang="sv">' in html
