@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 from itfabrik.accounts.models import RoleAssignment, User
@@ -33,6 +35,14 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
 
 
 class MeSerializer(serializers.ModelSerializer[User]):
+    # Declared so that the schema allows "" (no saved language): DRF drops allow_blank from
+    # read-only model fields.
+    preferred_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        allow_blank=True,
+        read_only=True,
+        label=capfirst(User._meta.get_field("preferred_language").verbose_name),
+    )
     assignments = serializers.SerializerMethodField()
 
     class Meta:
