@@ -16,14 +16,18 @@ def db_tasks(settings):
     }
 
 
-def test_report_is_queued_and_forwarded_once_by_the_worker(
-    demo, db_tasks, django_capture_on_commit_callbacks
-):
+# The worker closes connections it finds inside a transaction (as it should between jobs), so
+# this test runs without the per-test transaction, like the real worker does.
+@pytest.mark.django_db(transaction=True)
+def test_report_is_queued_and_forwarded_once_by_the_worker(db_tasks):
+    from django.db import transaction
     from django_tasks_db.models import DBTaskResult
 
-    with django_capture_on_commit_callbacks(execute=True):
+    from itfabrik.accounts.models import User
+
+    with transaction.atomic():
         report = services.accessibility_report_create(
-            actor=demo.user("anvandare-bengtsfors"),
+            actor=User.objects.get(username="anvandare-bengtsfors"),
             description="Knappen Spara saknar fokusmarkering.",
             page_url="/organisation/",
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -40,14 +41,25 @@ class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=NodeKind.choices)
     cooperation = IdFilter(field_name="cooperation_id")
     parent = IdFilter(field_name="parent_id")
-    municipality = IdFilter(field_name="municipality_id")
+    municipality = IdFilter(
+        method="filter_municipality", help_text="The municipality and everything in it."
+    )
     cost_centre = django_filters.CharFilter(field_name="cost_centre")
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Sök på namn")
+    q = django_filters.CharFilter(
+        method="filter_q", help_text="Part of the name, or an exact cost centre."
+    )
     is_active = django_filters.BooleanFilter()
 
     class Meta:
         model = OrgNode
         fields: list[str] = []
+
+    # The same meaning as the web list's filters (tenancy.selectors.node_list).
+    def filter_municipality(self, queryset: Any, name: str, value: int) -> Any:
+        return queryset.filter(Q(municipality_id=value) | Q(pk=value))
+
+    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(Q(name__icontains=value) | Q(cost_centre__iexact=value))
 
 
 @extend_schema(tags=["organisation"])

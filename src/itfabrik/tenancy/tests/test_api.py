@@ -123,14 +123,23 @@ def test_municipality_filter(admin: Any, demo: Any) -> None:
     mellerud = demo.node("Mellerud kommun")
     r = admin.get("/api/v1/organisations/", {"municipality": mellerud.pk, "page_size": 200})
     rows = r.json()["results"]
-    assert r.json()["count"] == 4 + 18  # four administrations, eighteen units
-    assert {row["municipality"] for row in rows} == {mellerud.pk}
+    # The municipality itself, four administrations and eighteen units (as on the web list).
+    assert r.json()["count"] == 1 + 4 + 18
+    assert [row["id"] for row in rows if row["municipality"] is None] == [mellerud.pk]
+    assert {row["municipality"] for row in rows if row["id"] != mellerud.pk} == {mellerud.pk}
 
 
 def test_municipality_filter_is_scoped(api_as: Any, demo: Any) -> None:
     mellerud = demo.node("Mellerud kommun")
     r = api_as("anvandare-bengtsfors").get("/api/v1/organisations/", {"municipality": mellerud.pk})
-    assert r.json()["count"] == 0
+    # Only the municipality itself, which every member of the cooperation may see.
+    assert [row["id"] for row in r.json()["results"]] == [mellerud.pk]
+
+
+def test_q_filter_finds_a_cost_centre(admin: Any, demo: Any) -> None:
+    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    r = admin.get("/api/v1/organisations/", {"q": unit.cost_centre})
+    assert [row["id"] for row in r.json()["results"]] == [unit.pk]
 
 
 def test_q_filter_searches_names_case_insensitively(admin: Any, demo: Any) -> None:
