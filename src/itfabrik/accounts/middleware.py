@@ -38,6 +38,11 @@ class TwoFactorMiddleware:
             if request.path.startswith("/api/"):
                 err = Forbidden(twofactor.CODE_REQUIRED, code="two_factor_required")
                 return JsonResponse({"error": err.as_dict()}, status=403)
-            target = "accounts:otp_verify" if twofactor.has_device(user) else "accounts:otp_setup"
-            return redirect(target)
+            from urllib.parse import urlencode
+
+            from django.urls import reverse
+
+            name = "accounts:otp_verify" if twofactor.has_device(user) else "accounts:otp_setup"
+            # Keep where the user was going; otp_verify only follows it within this site.
+            return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

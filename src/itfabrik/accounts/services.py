@@ -7,12 +7,12 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from itfabrik.core import audit, permissions
-from itfabrik.core.errors import Forbidden, NotFound, ValidationFailed
+from itfabrik.core.errors import Forbidden, NotFound, Translated, ValidationFailed
 from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_audited, validate
 
@@ -29,6 +29,24 @@ def _require_manage_roles(actor: Any, node: Any) -> None:
 
     node_get(actor=actor, pk=node.pk)  # raises NotFound when the node is invisible
     raise Forbidden()
+
+
+def _password_messages(password: str, user: User) -> list[Any]:
+    """Django's password validators translate when they raise; ask once per language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    by_lang: dict[str, list[str]] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            try:
+                validate_password(password, user)
+            except DjangoValidationError as exc:
+                by_lang[code] = list(exc.messages)
+    first = by_lang[settings.LANGUAGE_CODE]
+    return [
+        Translated({code: msgs[i] for code, msgs in by_lang.items()}) for i in range(len(first))
+    ]
 
 
 def _scope_path_of(user: User) -> str:
@@ -66,7 +84,9 @@ def user_create(
             try:
                 validate_password(password, user)
             except DjangoValidationError as exc:
-                raise ValidationFailed(fields={"password": list(exc.messages)}) from exc
+                raise ValidationFailed(
+                    fields={"password": _password_messages(password, user)}
+                ) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -88,29 +108,56 @@ def role_assign(
     _require_manage_roles(actor, node)
     if role not in Role.values:
         raise ValidationFailed(fields={"role": [_("Okänd roll.")]})
+    superuser = permissions.is_superuser(actor)
     # The widest role is granted only by a superuser or a cooperation admin above the node.
     if (
         role == Role.COOPERATION_ADMIN
-        and not permissions.is_superuser(actor)
+        and not superuser
         and not any(
             g.role == Role.COOPERATION_ADMIN and g.recursive and node.path.startswith(g.path)
             for g in permissions.grants(actor)
         )
     ):
         raise Forbidden()
+    # Nobody hands out more than they hold: a role over a whole subtree needs the right to
+    # grant roles over that whole subtree.
+    if (
+        recursive
+        and not superuser
+        and not any(
+            roles.MANAGE_ROLES in roles.actions_for(g.role)
+            and g.recursive
+            and node.path.startswith(g.path)
+            for g in permissions.grants(actor)
+        )
+    ):
+        raise Forbidden()
+    duplicate = ValidationFailed(
+        fields={"role": [_("Användaren har redan den rollen på den noden.")]}
+    )
     with transaction.atomic():
         if RoleAssignment.objects.filter(user=user, role=role, node=node).exists():
-            raise ValidationFailed(
-                fields={"role": [_("Användaren har redan den rollen på den noden.")]}
-            )
-        assignment = create_audited(
-            actor=actor,
-            instance=RoleAssignment(
-                user=user, role=role, node=node, recursive=recursive, valid_until=valid_until
-            ),
-            scope_path=node.path,
-        )
-    permissions.forget_grants(user)
+            raise duplicate
+        try:
+            with transaction.atomic():
+                assignment = create_audited(
+                    actor=actor,
+                    instance=RoleAssignment(
+                        user=user,
+                        role=role,
+                        node=node,
+                        recursive=recursive,
+                        valid_until=valid_until,
+                    ),
+                    scope_path=node.path,
+                )
+        except IntegrityError as exc:  # a double submit that passed the check at the same time
+            raise duplicate from exc
+        permissions.forget_grants(user)
+        if requires_two_factor(user):
+            # A token issued while the user needed no code must not outlive the new duty to
+            # give one: the next token comes from the token endpoint, with a code.
+            Token.objects.filter(user=user).delete()
     return assignment
 
 

@@ -58,10 +58,18 @@ def record(
         changed = sorted(k for k in after if before.get(k) != after.get(k))
     elif after is not None:
         changed = sorted(after)
+    from .actors import SystemActor
+
     is_user = isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False)
+    if is_user:
+        actor_repr = actor.get_username()
+    elif isinstance(actor, SystemActor):
+        actor_repr = "system"
+    else:  # an anonymous visitor, e.g. a problem report sent without signing in
+        actor_repr = "anonym"
     return AuditEntry.objects.create(
         actor=actor if is_user else None,
-        actor_repr=(actor.get_username() if is_user else "system"),
+        actor_repr=actor_repr,
         action=action,
         object_type=object_type(instance),
         object_id=str(instance.pk),

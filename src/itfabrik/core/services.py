@@ -19,7 +19,7 @@ M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
 
 
-def _lazy_messages(error: DjangoValidationError) -> list[Any]:
+def lazy_messages(error: DjangoValidationError) -> list[Any]:
     # ValidationError.messages would render the (lazy) messages in the active language only;
     # keep them lazy so the error can be given in every language.
     out: list[Any] = []
@@ -33,9 +33,9 @@ def validation_failed_from(exc: DjangoValidationError) -> ValidationFailed:
         fields: dict[str, list[Any]] = {}
         for name, errors in exc.error_dict.items():
             key = "non_field_errors" if name == NON_FIELD_ERRORS else name
-            fields[key] = [m for e in errors for m in _lazy_messages(e)]
+            fields[key] = [m for e in errors for m in lazy_messages(e)]
         return ValidationFailed(fields=fields)
-    return ValidationFailed(fields={"non_field_errors": _lazy_messages(exc)})
+    return ValidationFailed(fields={"non_field_errors": lazy_messages(exc)})
 
 
 def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
@@ -170,8 +170,10 @@ def accessibility_report_forward(*, report_id: int) -> bool:
         report = AccessibilityReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.forwarded_at is not None:
             return False
+        # The page is user input: folded to one short line, it cannot break the mail header.
+        page = " ".join(report.page_url.split())[:100] or "okänd sida"
         send_mail(
-            subject=f"[itfabrik] Tillgänglighetsproblem: {report.page_url or 'okänd sida'}",
+            subject=f"[itfabrik] Tillgänglighetsproblem: {page}",
             message=(
                 f"Sida: {report.page_url}\n"
                 f"Svar till: {report.contact_email or '(ingen adress)'}\n\n{report.description}\n"

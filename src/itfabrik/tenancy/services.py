@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.accounts import roles
@@ -68,13 +69,26 @@ def cooperation_set_host(
         raise ValidationFailed(
             fields={"host": [_("Värdkommunen ska vara en kommun i samma samverkan.")]}
         )
-    return update_versioned(
-        actor=actor,
-        instance=cooperation,
-        expected_version=expected_version,
-        changes={"host": host},
-        scope_path=cooperation.root.path,
-    )
+    with transaction.atomic():
+        # Lock the host's row: a membership ending concurrently must not leave a host outside.
+        OrgNode.objects.select_for_update().get(pk=host.pk)
+        today = timezone.localdate()
+        if not (
+            Membership.objects.filter(cooperation=cooperation, municipality=host)
+            .filter(joined_on__lte=today)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+            .exists()
+        ):
+            raise ValidationFailed(
+                fields={"host": [_("Värdkommunen måste vara medlem i samverkan.")]}
+            )
+        return update_versioned(
+            actor=actor,
+            instance=cooperation,
+            expected_version=expected_version,
+            changes={"host": host},
+            scope_path=cooperation.root.path,
+        )
 
 
 def node_create(
@@ -247,22 +261,28 @@ def municipality_leave(
         raise ValidationFailed(fields={"left_on": [_("Medlemskapet är redan avslutat.")]})
     if left_on < membership.joined_on:
         raise ValidationFailed(fields={"left_on": [_("Slutdatum kan inte vara före startdatum.")]})
-    if coop.host_id == membership.municipality_id:
-        raise ValidationFailed(
-            fields={
-                "municipality": [_("Värdkommunen kan inte lämna samverkan. Byt värdkommun först.")]
-            }
-        )
     changes: dict[str, Any] = {"left_on": left_on}
     if decision_reference:
         changes["decision_reference"] = decision_reference.strip()
-    return update_versioned(
-        actor=actor,
-        instance=membership,
-        expected_version=expected_version,
-        changes=changes,
-        scope_path=membership.municipality.path,
-    )
+    with transaction.atomic():
+        # Same lock as cooperation_set_host takes, so the host check below cannot go stale.
+        OrgNode.objects.select_for_update().get(pk=membership.municipality_id)
+        host_id = Cooperation.objects.values_list("host_id", flat=True).get(pk=coop.pk)
+        if host_id == membership.municipality_id:
+            raise ValidationFailed(
+                fields={
+                    "municipality": [
+                        _("Värdkommunen kan inte lämna samverkan. Byt värdkommun först.")
+                    ]
+                }
+            )
+        return update_versioned(
+            actor=actor,
+            instance=membership,
+            expected_version=expected_version,
+            changes=changes,
+            scope_path=membership.municipality.path,
+        )
 
 
 def inhabitants_set(
@@ -278,13 +298,27 @@ def inhabitants_set(
             .first()
         )
         if existing is None:
-            return create_audited(
-                actor=actor,
-                instance=InhabitantCount(
-                    municipality=municipality, year=year, inhabitants=inhabitants, source=source
-                ),
-                scope_path=municipality.path,
-            )
+            try:
+                with transaction.atomic():
+                    return create_audited(
+                        actor=actor,
+                        instance=InhabitantCount(
+                            municipality=municipality,
+                            year=year,
+                            inhabitants=inhabitants,
+                            source=source,
+                        ),
+                        scope_path=municipality.path,
+                    )
+            except IntegrityError as exc:
+                # A concurrent first write of the same year won: correct that row instead.
+                existing = (
+                    InhabitantCount.objects.select_for_update()
+                    .filter(municipality=municipality, year=year)
+                    .first()
+                )
+                if existing is None:
+                    raise Conflict() from exc
         return update_audited(
             actor=actor,
             instance=existing,

@@ -39,7 +39,7 @@ def test_staff_must_set_up_totp_before_anything_else(demo, client, require_2fa):
     # Every page now leads to the set-up page, and the API refuses the session.
     response = client.get("/organisation/")
     assert response.status_code == 302
-    assert response["Location"] == "/konto/tvafaktor/aktivera/"
+    assert response["Location"] == "/konto/tvafaktor/aktivera/?next=%2Forganisation%2F"
     api = client.get("/api/v1/organisations/")
     assert api.status_code == 403
     assert api.json()["error"]["code"] == "two_factor_required"
@@ -67,7 +67,7 @@ def test_a_user_with_a_device_gives_a_code_at_each_login(demo, client, require_2
     user = demo.user("tekniker")
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     login(client, "tekniker")
-    assert client.get("/").headers["Location"] == "/konto/tvafaktor/"
+    assert client.get("/").headers["Location"] == "/konto/tvafaktor/?next=%2F"
     bad = client.post("/konto/tvafaktor/", {"code": "12345a"})
     assert bad.status_code == 200
     assert client.get("/").status_code == 302

@@ -60,6 +60,18 @@ def language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _safe_next(request: HttpRequest) -> str | None:
+    """The `next` address only if it stays on this site (no open redirect after sign-in)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 def lockout_response(
     request: HttpRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
@@ -81,7 +93,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         device = twofactor.verify(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "core:home")
+            return redirect(_safe_next(request) or "core:home")
         form.add_error("code", twofactor.BAD_CODE)
     return render(request, "accounts/otp_verify.html", {"form": form})
 

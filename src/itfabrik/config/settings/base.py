@@ -135,12 +135,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "itfabrik.accounts.web.views.lockout_response"
 AXES_VERBOSE = False
-# Behind a reverse proxy the client address is in X-Forwarded-For; trust exactly as many proxies
-# as are configured, so one client cannot lock out everybody else behind the same proxy.
-AXES_IPWARE_PROXY_COUNT = env.int("ITFABRIK_TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind reverse proxies the client address comes from X-Forwarded-For, counted from the right
+# (itfabrik.accounts.client_ip); 0 means no proxy: REMOTE_ADDR.
+ITFABRIK_TRUSTED_PROXY_COUNT = env.int("ITFABRIK_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "itfabrik.accounts.client_ip.client_ip"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
