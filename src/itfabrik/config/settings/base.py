@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
         "itfabrik.core.api.validation.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "itfabrik.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "itfabrik.core.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
