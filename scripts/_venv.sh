@@ -18,7 +18,14 @@ ensure_venv() {
   local extras="$1"  # "" or "test"
   local stamp=".venv/.installed-${extras:-base}"
   if [ ! -x .venv/bin/python ]; then
-    "$(find_python)" -m venv .venv
+    local py
+    py="$(find_python)"
+    if ! "$py" -m venv .venv; then
+      rm -rf .venv
+      echo "Kunde inte skapa .venv / could not create .venv with $py." >&2
+      echo "On Debian/Ubuntu: sudo apt-get install python3-venv  (then run this again)" >&2
+      return 1
+    fi
   fi
   # Reinstall only when pyproject.toml changed since the last install of this flavour.
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
