@@ -46,13 +46,15 @@ def demo(db: Any) -> Any:
 @pytest.fixture
 def api_as(db: Any) -> Callable[[str | None], APIClient]:
     """An API client authenticated with a real token of a demo user (None: anonymous)."""
+    from rest_framework.authtoken.models import Token
+
     from itfabrik.accounts.models import User
-    from itfabrik.accounts.services import token_issue
 
     def make(username: str | None) -> APIClient:
         client = APIClient()
         if username is not None:
-            token = token_issue(user=User.objects.get(username=username))
+            # Set-up, not the behaviour under test: no audit row for the token.
+            token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
             client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 

@@ -12,13 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from itfabrik.core import audit, permissions
-from itfabrik.core.errors import Forbidden, NotFound, Translated, ValidationFailed
+from itfabrik.core.errors import Forbidden, NotFound, Translated, ValidationFailed, lazy_format
 from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_audited, validate
 
 from . import roles
 from .choices import Role
 from .models import RoleAssignment, User
+
+GRANT_OUTLASTS_OWN = _("Rollen kan inte gälla längre än din egen behörighet (%(date)s).")
 
 
 def _require_manage_roles(actor: Any, node: Any) -> None:
@@ -132,6 +134,27 @@ def role_assign(
         )
     ):
         raise Forbidden()
+    if not superuser:
+        # Nor for longer than they hold it: a temporary admin's grants end with their own.
+        covering = [
+            g
+            for g in permissions.grants(actor)
+            if roles.MANAGE_ROLES in roles.actions_for(g.role) and g.covers(node.path)
+        ]
+        ends = [g.valid_until for g in covering]
+        if ends and None not in ends:
+            last = max(e for e in ends if e is not None)
+            if valid_until is None or valid_until > last:
+                raise ValidationFailed(
+                    fields={
+                        "valid_until": [
+                            lazy_format(
+                                GRANT_OUTLASTS_OWN,
+                                date=last.isoformat(),
+                            )
+                        ]
+                    }
+                )
     duplicate = ValidationFailed(
         fields={"role": [_("Användaren har redan den rollen på den noden.")]}
     )
@@ -193,16 +216,39 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
     )
 
 
+def credential_event(*, user: User, what: str, before: str, after: str) -> None:
+    """Audit a change of a sign-in credential on the user's record.
+
+    The credential itself (a token key, a TOTP secret) never goes into the audit trail: the
+    token's primary key *is* its secret, so it is recorded as an event of the user instead.
+    """
+    audit.record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        instance=user,
+        before={what: before},
+        after={what: after},
+        scope_path=_scope_path_of(user),
+    )
+
+
 def token_issue(*, user: User) -> Token:
     """The user's API token, created on first use. Idempotent: a second call returns the same."""
-    token, _created = Token.objects.get_or_create(user=user)
+    with transaction.atomic():
+        token, created = Token.objects.get_or_create(user=user)
+        if created:
+            credential_event(user=user, what="api_token", before="", after="utfärdad")
     return token
 
 
 def token_rotate(*, user: User) -> Token:
     with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+        had = Token.objects.filter(user=user).delete()[0] > 0
+        token = Token.objects.create(user=user)
+        credential_event(
+            user=user, what="api_token", before="utfärdad" if had else "", after="förnyad"
+        )
+        return token
 
 
 def requires_two_factor(user: User) -> bool:

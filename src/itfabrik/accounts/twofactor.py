@@ -6,6 +6,7 @@ import base64
 import io
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -43,8 +44,10 @@ def confirm(user: Any, device: TOTPDevice, code: str) -> bool:
         return False
     if not device.verify_token(code.replace(" ", "")):
         return False
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        services.credential_event(user=user, what="two_factor", before="", after="aktiverad (TOTP)")
     return True
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextvars
+import re
 import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 
@@ -20,7 +22,10 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        rid = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        # A proxy's request id is kept so logs can be joined; anything else is replaced, since
+        # the id ends up in the audit trail.
+        given = request.headers.get("X-Request-ID", "")
+        rid = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
         token = _request_id.set(rid)
         try:
             response = self.get_response(request)

@@ -8,6 +8,7 @@ when recursive, every node whose path starts with N's path.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -35,6 +36,7 @@ class Grant:
     path: str
     recursive: bool
     cooperation_id: int
+    valid_until: dt.date | None = None
 
     def covers(self, path: str) -> bool:
         return path == self.path or (self.recursive and path.startswith(self.path))
@@ -52,7 +54,9 @@ def grants(actor: Any) -> tuple[Grant, ...]:
     rows = (
         RoleAssignment.objects.filter(user_id=actor.pk)
         .filter(ActiveAssignmentQ.on(timezone.localdate()))
-        .values_list("role", "node_id", "node__path", "recursive", "node__cooperation_id")
+        .values_list(
+            "role", "node_id", "node__path", "recursive", "node__cooperation_id", "valid_until"
+        )
     )
     result = tuple(Grant(*row) for row in rows)
     setattr(actor, _CACHE_ATTR, result)

@@ -111,3 +111,56 @@ def test_two_factor_requirement_follows_setting_and_role(demo, settings):
     assert services.requires_two_factor(demo.user("admin"))
     assert not services.requires_two_factor(demo.user("anvandare-bengtsfors"))
     assert not services.requires_two_factor(demo.user("radsmedlem"))
+
+
+def test_a_temporary_admin_cannot_grant_beyond_their_own_end_date(demo):
+    import datetime as dt
+
+    user = demo.user("anvandare-fargelanda")
+    node = demo.node("Färgelanda kommun")
+    services.role_assign(
+        actor=SYSTEM,
+        user=user,
+        role=Role.COOPERATION_ADMIN,
+        node=node,
+        valid_until=dt.date(2099, 6, 30),
+    )
+    admin = User.objects.get(pk=user.pk)
+    before = RoleAssignment.objects.count()
+    for until in (None, dt.date(2099, 7, 1)):
+        with pytest.raises(ValidationFailed) as exc:
+            services.role_assign(
+                actor=admin,
+                user=demo.user("agent"),
+                role=Role.ORDERER,
+                node=node,
+                valid_until=until,
+            )
+        assert "valid_until" in exc.value.fields
+    assert RoleAssignment.objects.count() == before
+    services.role_assign(
+        actor=admin,
+        user=demo.user("agent"),
+        role=Role.ORDERER,
+        node=node,
+        valid_until=dt.date(2099, 6, 30),
+    )
+
+
+def test_credential_changes_are_audited_without_the_secret(demo):
+    user = demo.user("strateg")
+    token = services.token_issue(user=user)
+    services.token_issue(user=user)  # the same token again: no new event
+    rotated = services.token_rotate(user=user)
+    rows = list(
+        AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk)).order_by(
+            "id"
+        )
+    )
+    assert [(r.before, r.after) for r in rows[-2:]] == [
+        ({"api_token": ""}, {"api_token": "utfärdad"}),
+        ({"api_token": "utfärdad"}, {"api_token": "förnyad"}),
+    ]
+    everything = str(list(AuditEntry.objects.values_list("object_id", "before", "after")))
+    assert token.key not in everything
+    assert rotated.key not in everything

@@ -107,3 +107,14 @@ def test_server_error_page_is_swedish_and_needs_no_database(rf):
     html = response.content.decode()
     assert "Tekniskt fel" in html
     assert '<html lang="sv">' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("abc123-proxy.id_42", True), ("x" * 65, False), ("kort", True), ("", False), ("<script>\n", False)],
+)
+def test_request_id_from_a_proxy_is_kept_only_when_well_formed(client, given, kept):
+    response = client.get("/konto/logga-in/", HTTP_X_REQUEST_ID=given)
+    assert (response.headers["X-Request-ID"] == given) is kept
+    assert len(response.headers["X-Request-ID"]) <= 64
