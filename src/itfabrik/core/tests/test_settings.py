@@ -112,7 +112,13 @@ def test_server_error_page_is_swedish_and_needs_no_database(rf):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("given", "kept"),
-    [("abc123-proxy.id_42", True), ("x" * 65, False), ("kort", True), ("", False), ("<script>\n", False)],
+    [
+        ("abc123-proxy.id_42", True),
+        ("x" * 65, False),
+        ("kort", True),
+        ("", False),
+        ("<script>\n", False),
+    ],
 )
 def test_request_id_from_a_proxy_is_kept_only_when_well_formed(client, given, kept):
     response = client.get("/konto/logga-in/", HTTP_X_REQUEST_ID=given)
