@@ -3,17 +3,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from itfabrik.core import permissions
 
 from . import roles
-from .models import RoleAssignment, User
+from .models import ActiveAssignmentQ, RoleAssignment, User
 
 
-def assignment_list(*, actor: Any, user_id: int | None = None) -> QuerySet[RoleAssignment]:
+def assignment_list(
+    *, actor: Any, user_id: int | None = None, include_ended: bool = False
+) -> QuerySet[RoleAssignment]:
     qs = RoleAssignment.objects.filter(
         permissions.scope_q(actor, roles.VIEW_USER, path_field="node__path")
     )
+    if not include_ended:
+        qs = qs.filter(ActiveAssignmentQ.on(timezone.localdate()))
     if user_id:
         qs = qs.filter(user_id=user_id)
     return qs.select_related("user", "node").order_by("user__username", "role", "pk")
@@ -22,6 +27,7 @@ def assignment_list(*, actor: Any, user_id: int | None = None) -> QuerySet[RoleA
 def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)
+        .filter(ActiveAssignmentQ.on(timezone.localdate()))
         .select_related("user", "node", "node__parent")
         .order_by("role", "node__path")
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
@@ -159,8 +160,25 @@ def role_assign(
         fields={"role": [_("Användaren har redan den rollen på den noden.")]}
     )
     with transaction.atomic():
-        if RoleAssignment.objects.filter(user=user, role=role, node=node).exists():
-            raise duplicate
+        existing = (
+            RoleAssignment.objects.select_for_update()
+            .filter(user=user, role=role, node=node)
+            .first()
+        )
+        if existing is not None:
+            if existing.valid_until is None or existing.valid_until >= timezone.localdate():
+                raise duplicate
+            # An ended assignment is taken up again, so its history stays one record.
+            assignment = update_audited(
+                actor=actor,
+                instance=existing,
+                changes={"recursive": recursive, "valid_until": valid_until},
+                scope_path=node.path,
+            )
+            permissions.forget_grants(user)
+            if requires_two_factor(user):
+                Token.objects.filter(user=user).delete()
+            return assignment
         try:
             with transaction.atomic():
                 assignment = create_audited(
@@ -184,20 +202,22 @@ def role_assign(
     return assignment
 
 
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
+    """End an assignment as of yesterday. It stays on record: who held what, and until when."""
     _require_manage_roles(actor, assignment.node)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     with transaction.atomic():
-        before = audit.snapshot(assignment)
-        audit.record(
+        current = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if current.valid_until is not None and current.valid_until <= yesterday:
+            raise ValidationFailed(fields={"role": [_("Rollen är redan avslutad.")]})
+        ended = update_audited(
             actor=actor,
-            action=AuditAction.DELETE,
-            instance=assignment,
-            before=before,
-            after=None,
+            instance=current,
+            changes={"valid_until": yesterday},
             scope_path=assignment.node.path,
         )
-        assignment.delete()
     permissions.forget_grants(assignment.user)
+    return ended
 
 
 def user_set_language(*, actor: Any, user: User, language: str) -> User:

@@ -1,5 +1,7 @@
 """Users and role assignments through the API and the web pages, with the scope matrix."""
 
+from datetime import date
+
 import pytest
 
 from itfabrik.accounts.models import RoleAssignment
@@ -34,7 +36,8 @@ def test_admin_grants_and_revokes_through_the_api(demo, api_as):
     assert {r["role"] for r in listed["results"]} == {"end_user", "it_contact"}
     deleted = api.delete(f"/api/v1/role-assignments/{body['id']}/")
     assert deleted.status_code == 204
-    assert not RoleAssignment.objects.filter(pk=body["id"]).exists()
+    assert RoleAssignment.objects.get(pk=body["id"]).valid_until < date.today()
+    assert api.get(f"/api/v1/role-assignments/{body['id']}/").status_code == 404  # ended
 
 
 @pytest.mark.parametrize(
@@ -130,7 +133,9 @@ def test_web_role_pages(demo, web_as):
     assert ok.status_code == 302
     a = RoleAssignment.objects.get(user=person, role="it_contact")
     assert client.post(f"/konto/roller/{a.pk}/ta-bort/").status_code == 302
-    assert not RoleAssignment.objects.filter(pk=a.pk).exists()
+    a.refresh_from_db()
+    assert a.valid_until is not None
+    assert "it_contact" not in {r.role for r in person.assignments.filter(valid_until__isnull=True)}
 
 
 def test_web_role_pages_refuse_and_change_nothing(demo, web_as, client):

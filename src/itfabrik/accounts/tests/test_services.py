@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from itfabrik.accounts import services
 from itfabrik.accounts.choices import Role
@@ -25,15 +28,26 @@ def test_admin_grants_and_revokes_a_role_with_audit(demo):
         services.role_assign(actor=admin, user=user, role=Role.IT_CONTACT, node=node)
     pk = a.pk
     services.role_revoke(actor=admin, assignment=a)
-    assert not RoleAssignment.objects.filter(pk=pk).exists()
+    # Nothing is deleted: the assignment ended yesterday and stays on record.
+    ended = RoleAssignment.objects.get(pk=pk)
+    assert ended.valid_until == timezone.localdate() - dt.timedelta(days=1)
     assert not permissions.can(
         user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun")
     )
+    with pytest.raises(ValidationFailed):
+        services.role_revoke(actor=admin, assignment=ended)
     rows = AuditEntry.objects.filter(object_type="accounts.roleassignment", object_id=str(pk))
-    assert sorted(rows.values_list("action", flat=True)) == ["create", "delete"]
-    deleted = rows.get(action="delete")
-    assert deleted.before["role"] == "it_contact"
-    assert deleted.after is None
+    assert list(rows.order_by("id").values_list("action", flat=True)) == ["create", "update"]
+    revoked = rows.get(action="update")
+    assert revoked.before["valid_until"] is None
+    assert revoked.changed_fields == ["valid_until"]
+    # Granting it again takes up the same record.
+    again = services.role_assign(
+        actor=admin, user=user, role=Role.IT_CONTACT, node=node, recursive=False
+    )
+    assert again.pk == pk
+    assert again.valid_until is None
+    assert permissions.can(user, "tenancy.view_node", node)
 
 
 def test_nobody_without_manage_roles_grants_anything(demo):
