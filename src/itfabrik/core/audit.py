@@ -80,3 +80,15 @@ def record(
         changed_fields=changed,
         request_id=current_request_id(),
     )
+
+
+def record_created(*, actor: Any, instance: models.Model, scope_path: str) -> AuditEntry:
+    """The audit row of a new object: nothing before, all its values after."""
+    return record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        before=None,
+        after=snapshot(instance),
+        scope_path=scope_path,
+    )

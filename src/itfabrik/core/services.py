@@ -49,14 +49,7 @@ def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
 def create_audited(*, actor: Any, instance: M, scope_path: str, exclude: Iterable[str] = ()) -> M:
     validate(instance, exclude=exclude)
     instance.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=instance,
-        before=None,
-        after=audit.snapshot(instance),
-        scope_path=scope_path,
-    )
+    audit.record_created(actor=actor, instance=instance, scope_path=scope_path)
     return instance
 
 

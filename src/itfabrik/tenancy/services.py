@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from itfabrik.accounts import roles
 from itfabrik.core import audit, permissions
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
-from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_audited, update_versioned, validate
 
 from . import selectors
@@ -48,14 +47,7 @@ def cooperation_create(
         )
         coop.root = root
         coop.save(update_fields=["root"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            instance=coop,
-            before=None,
-            after=audit.snapshot(coop),
-            scope_path=root.path,
-        )
+        audit.record_created(actor=actor, instance=coop, scope_path=root.path)
         return coop
 
 
@@ -139,14 +131,7 @@ def node_create(
                 node = OrgNode.objects.add_child(parent, instance=node)
         except IntegrityError as exc:  # a concurrent insert won a unique constraint
             raise Conflict() from exc
-        audit.record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            instance=node,
-            before=None,
-            after=audit.snapshot(node),
-            scope_path=node.path,
-        )
+        audit.record_created(actor=actor, instance=node, scope_path=node.path)
         return node
 
 
