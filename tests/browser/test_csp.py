@@ -53,6 +53,31 @@ def test_pages_work_with_csp_enforced(browser: Browser, site: str) -> None:
         context.close()
 
 
+def test_api_docs_render_with_csp_enforced(browser: Browser, site: str) -> None:
+    """Swagger UI (vendored, split view) starts from our own script, not an inline one."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="sv-SE", bypass_csp=False
+    )
+    try:
+        page = context.new_page()
+        page.site = site  # type: ignore[attr-defined]
+        problems: list[str] = []
+        page.on(
+            "console",
+            lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url(page, "/api/docs/"))
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text("itfabrik API")
+        expect(page.locator(".opblock-summary-path").first).to_be_visible()
+        assert not problems, problems
+        assert all(r.startswith(site) or r.startswith("data:") for r in requests), requests
+    finally:
+        context.close()
+
+
 def test_axe_check_reports_violations(page: Page) -> None:
     """Guard against a checker that silently passes everything."""
     page.goto(url(page, "/konto/logga-in/"))
