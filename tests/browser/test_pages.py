@@ -22,7 +22,7 @@ def test_membership_join_and_end(page: Page) -> None:
     check_a11y(page)
 
     # Dals-Ed, the only municipality that is not a member, joins.
-    kommun = page.get_by_label("Kommun")
+    kommun = page.get_by_label("Kommun", exact=True)
     expect(kommun.locator("option")).to_have_text(["Dals-Ed kommun"])
     page.get_by_role("button", name="Lägg till medlemskap").click()
     expect(page.locator(".error-summary")).to_contain_text("Medlem från")

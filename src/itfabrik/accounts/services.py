@@ -70,8 +70,7 @@ def user_create(
 ) -> User:
     """Create an account. The actor needs MANAGE_ROLES where the user works (or superuser)."""
     if home_unit is not None:
-        if not permissions.can(actor, roles.MANAGE_ROLES, home_unit):
-            raise NotFound()
+        _require_manage_roles(actor, home_unit)
     elif not permissions.is_superuser(actor):
         raise Forbidden()
     user = User(
@@ -93,10 +92,13 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    with transaction.atomic():
-        return create_audited(
-            actor=actor, instance=user, scope_path=_scope_path_of(user), exclude=["password"]
-        )
+    try:
+        with transaction.atomic():
+            return create_audited(
+                actor=actor, instance=user, scope_path=_scope_path_of(user), exclude=["password"]
+            )
+    except IntegrityError as exc:  # the same username submitted twice at the same moment
+        raise ValidationFailed(fields={"username": [_("Användarnamnet är upptaget.")]}) from exc
 
 
 def role_assign(

@@ -35,6 +35,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
 
 
 class MeSerializer(serializers.ModelSerializer[User]):
+    email = serializers.CharField(read_only=True)  # may be "": not format "email"
     # Declared so that the schema allows "" (no saved language): DRF drops allow_blank from
     # read-only model fields.
     preferred_language = serializers.ChoiceField(
@@ -72,7 +73,28 @@ class RoleAssignmentCreateSerializer(serializers.Serializer[Any]):
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class UserCreateSerializer(serializers.Serializer[Any]):
+    username = serializers.RegexField(
+        r"^[\w.@+-]+$", max_length=150, help_text="Bokstäver, siffror och @ . + - _"
+    )
+    first_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    home_unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    password = serializers.CharField(
+        max_length=256,
+        required=False,
+        allow_blank=True,
+        default="",
+        style={"input_type": "password"},
+        help_text="Utelämna för konton som bara loggar in med OIDC.",
+    )
+
+
 class UserSerializer(serializers.ModelSerializer[User]):
+    # Empty for accounts without an address, so not format "email" in the schema.
+    email = serializers.CharField(read_only=True)
+
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "email", "home_unit", "is_active"]

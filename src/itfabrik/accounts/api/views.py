@@ -26,6 +26,7 @@ from .serializers import (
     RoleAssignmentSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
+    UserCreateSerializer,
     UserSerializer,
 )
 
@@ -155,6 +156,9 @@ class UserFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["accounts"])
+@extend_schema_view(
+    create=extend_schema(request=UserCreateSerializer, responses={201: UserSerializer, **ERRORS}),
+)
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[User]):
     """People whose workplace is in the actor's scope."""
 
@@ -168,3 +172,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_object(self) -> User:
         return selectors.user_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        v = parse_input(UserCreateSerializer, request.data)
+        home_unit = node_get(actor=request.user, pk=v.pop("home_unit"))
+        person = services.user_create(
+            actor=request.user, home_unit=home_unit, password=v.pop("password") or None, **v
+        )
+        return Response(UserSerializer(person).data, status=status.HTTP_201_CREATED)

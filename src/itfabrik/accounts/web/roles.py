@@ -21,6 +21,11 @@ from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 
 
+def node_choices(nodes: list[Any]) -> list[tuple[int, str]]:
+    """Select options in tree order, indented by depth (an em space per level)."""
+    return [(n.pk, ("\u2003" * max(n.depth - 1, 0)) + n.name) for n in nodes]
+
+
 class UserSearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Sök namn, användarnamn eller e-post"), required=False)
 
@@ -39,9 +44,54 @@ class RoleAssignmentForm(forms.Form):
 
     def __init__(self, *args: Any, nodes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["node"].choices = [  # type: ignore[attr-defined]
-            (n.pk, ("\u2003" * max(n.depth - 1, 0)) + n.name) for n in nodes
-        ]
+        self.fields["node"].choices = node_choices(nodes)  # type: ignore[attr-defined]
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=gettext_lazy("Användarnamn"),
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        help_text=gettext_lazy("Bokstäver, siffror och @ . + - _"),
+    )
+    first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-post"), required=False)
+    home_unit = forms.TypedChoiceField(label=gettext_lazy("Arbetsplats"), coerce=int)
+    password = forms.CharField(
+        label=gettext_lazy("Lösenord"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("Lämna tomt för konton som bara loggar in via e-legitimation/SSO."),
+    )
+
+    def __init__(self, *args: Any, nodes: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home_unit"].choices = node_choices(nodes)  # type: ignore[attr-defined]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    if not permissions.can_anywhere(actor, roles.MANAGE_ROLES):
+        raise NotFound()
+    form = UserCreateForm(request.POST or None, nodes=list(selectors.assignable_nodes(actor=actor)))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            from itfabrik.tenancy.selectors import node_get
+
+            home_unit = node_get(actor=actor, pk=data.pop("home_unit"))
+            person = services.user_create(
+                actor=actor, home_unit=home_unit, password=data.pop("password") or None, **data
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Kontot är skapat. Tilldela roller nedan."))
+            return redirect("accounts:user_detail", pk=person.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
 
 
 @login_required
@@ -54,7 +104,12 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/user_list.html",
-        {"form": form, "page": page, "qs": querystring_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "qs": querystring_without_page(request),
+            "can_create": permissions.can_anywhere(request.user, roles.MANAGE_ROLES),
+        },
     )
 
 

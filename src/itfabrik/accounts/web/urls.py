@@ -13,6 +13,7 @@ urlpatterns = [
     path("api-nyckel/", views.token_rotate, name="token_rotate"),
     path("sprak/", views.language, name="language"),
     path("anvandare/", roles.user_list, name="user_list"),
+    path("anvandare/ny/", roles.user_create, name="user_create"),
     path("anvandare/<int:pk>/", roles.user_detail, name="user_detail"),
     path("roller/<int:pk>/ta-bort/", roles.role_revoke, name="role_revoke"),
 ]

@@ -116,6 +116,11 @@ class InhabitantCountSerializer(serializers.ModelSerializer[InhabitantCount]):
         }
 
 
+class HostChangeSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    host = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class CooperationSerializer(serializers.ModelSerializer[Cooperation]):
     class Meta:
         model = Cooperation

@@ -19,6 +19,7 @@ from itfabrik.tenancy.models import Membership, OrgNode
 
 from .serializers import (
     CooperationSerializer,
+    HostChangeSerializer,
     InhabitantCountSerializer,
     MembershipCreateSerializer,
     MembershipEndSerializer,
@@ -139,6 +140,18 @@ class CooperationViewSet(
 
     def get_object(self) -> Any:
         return selectors.cooperation_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=HostChangeSerializer, responses={200: CooperationSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def host(self, request: Request, pk: str | None = None) -> Response:
+        """Make another member municipality the host (värdkommun)."""
+        coop = self.get_object()
+        v = parse_input(HostChangeSerializer, request.data)
+        host = selectors.node_get(actor=request.user, pk=v["host"])
+        updated = services.cooperation_set_host(
+            actor=request.user, cooperation=coop, host=host, expected_version=v["version"]
+        )
+        return Response(CooperationSerializer(updated).data)
 
 
 class MembershipFilter(django_filters.FilterSet):

@@ -86,6 +86,15 @@ class JoinForm(forms.Form):
         self.fields["municipality"].choices = [(m.pk, m.name) for m in candidates]  # type: ignore[attr-defined]
 
 
+class HostForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    host = forms.TypedChoiceField(label=_("Värdkommun"), coerce=int)
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host"].choices = [(m.pk, m.name) for m in members]  # type: ignore[attr-defined]
+
+
 class LeaveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     left_on = forms.DateField(

@@ -11,5 +11,6 @@ urlpatterns = [
     path("organisation/<int:pk>/invanare/", views.node_inhabitants, name="node_inhabitants"),
     path("medlemskap/", views.membership_list, name="membership_list"),
     path("medlemskap/<int:pk>/avsluta/", views.membership_end, name="membership_end"),
+    path("medlemskap/vardkommun/", views.cooperation_host, name="cooperation_host"),
     path("it-organisation/", views.it_organisation, name="it_organisation"),
 ]

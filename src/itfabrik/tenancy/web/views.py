@@ -19,6 +19,7 @@ from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
 
 from .forms import (
+    HostForm,
     InhabitantsForm,
     JoinForm,
     LeaveForm,
@@ -180,11 +181,46 @@ def membership_list(request: HttpRequest) -> HttpResponse:
                 % {"name": municipality.name, "date": data["joined_on"].isoformat()},
             )
             return redirect("tenancy:membership_list")
+    host_form = HostForm(
+        initial={"version": coop.version, "host": coop.host_id},
+        members=[m for m in municipalities if m.is_member],
+    )
     return render(
         request,
         "tenancy/membership_list.html",
-        {"cooperation": coop, "memberships": memberships, "form": form, "candidates": candidates},
+        {
+            "cooperation": coop,
+            "memberships": memberships,
+            "form": form,
+            "candidates": candidates,
+            "host_form": host_form,
+        },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def cooperation_host(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    coop = _membership_cooperation(request)
+    members = [m for m in selectors.members(actor=actor, cooperation=coop) if m.is_member]
+    form = HostForm(request.POST, members=members)
+    if form.is_valid():
+        try:
+            host = selectors.node_get(actor=actor, pk=form.cleaned_data["host"])
+            services.cooperation_set_host(
+                actor=actor,
+                cooperation=coop,
+                host=host,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(name)s är nu värdkommun.") % {"name": host.name})
+    else:
+        messages.error(request, _("Välj en medlemskommun."))
+    return redirect("tenancy:membership_list")
 
 
 @login_required
