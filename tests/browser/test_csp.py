@@ -7,6 +7,8 @@ any inline script or style, or any `eval` in htmx, would be refused and reported
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -17,7 +19,9 @@ from .helpers import check_a11y, login, url
 pytestmark = pytest.mark.browser
 
 
-def test_pages_work_with_csp_enforced(browser: Browser, site: str) -> None:
+@contextmanager
+def csp_enforced_page(browser: Browser, site: str) -> Iterator[tuple[Page, list[str]]]:
+    """A page as a visitor's browser has it (CSP enforced), and what the CSP or a script refused."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="sv-SE", bypass_csp=False
     )
@@ -30,7 +34,13 @@ def test_pages_work_with_csp_enforced(browser: Browser, site: str) -> None:
             lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
         )
         page.on("pageerror", lambda exc: problems.append(str(exc)))
+        yield page, problems
+    finally:
+        context.close()
 
+
+def test_pages_work_with_csp_enforced(browser: Browser, site: str) -> None:
+    with csp_enforced_page(browser, site) as (page, problems):
         response = page.goto(url(page, "/konto/logga-in/"))
         assert response is not None
         csp = response.headers.get("content-security-policy", "")
@@ -49,24 +59,11 @@ def test_pages_work_with_csp_enforced(browser: Browser, site: str) -> None:
         for path in ["/", "/granskning/", "/it-organisation/", "/medlemskap/", "/konto/"]:
             page.goto(url(page, path))
         assert not problems, f"blocked by the Content-Security-Policy or failing: {problems}"
-    finally:
-        context.close()
 
 
 def test_api_docs_render_with_csp_enforced(browser: Browser, site: str) -> None:
     """Swagger UI (vendored, split view) starts from our own script, not an inline one."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="sv-SE", bypass_csp=False
-    )
-    try:
-        page = context.new_page()
-        page.site = site  # type: ignore[attr-defined]
-        problems: list[str] = []
-        page.on(
-            "console",
-            lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
+    with csp_enforced_page(browser, site) as (page, problems):
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(url(page, "/api/docs/"))
@@ -74,8 +71,6 @@ def test_api_docs_render_with_csp_enforced(browser: Browser, site: str) -> None:
         expect(page.locator(".opblock-summary-path").first).to_be_visible()
         assert not problems, problems
         assert all(r.startswith(site) or r.startswith("data:") for r in requests), requests
-    finally:
-        context.close()
 
 
 def test_axe_check_reports_violations(page: Page) -> None:

@@ -596,39 +596,37 @@ def test_leave_and_rejoin_keeps_history(admin: Any, demo: Any) -> None:
     ]
 
 
-def test_host_cannot_leave(admin: Any, demo: Any) -> None:
-    membership = Membership.objects.get(municipality__name="Åmål kommun")
+@pytest.mark.parametrize(
+    ("municipality", "version_offset", "left_on", "status", "code", "fields"),
+    [
+        # The host cannot leave.
+        ("Åmål kommun", 0, "2026-12-31", 400, "invalid", {"municipality"}),
+        # An end before the start.
+        ("Mellerud kommun", 0, "2024-12-31", 400, "invalid", {"left_on"}),
+        # Somebody else's change in between.
+        ("Mellerud kommun", 5, "2026-12-31", 409, "conflict", None),
+    ],
+)
+def test_refused_membership_end_changes_nothing(
+    admin: Any,
+    demo: Any,
+    municipality: str,
+    version_offset: int,
+    left_on: str,
+    status: int,
+    code: str,
+    fields: set[str] | None,
+) -> None:
+    membership = Membership.objects.get(municipality__name=municipality)
     before = db_state()
     r = admin.post(
         f"/api/v1/memberships/{membership.pk}/end/",
-        {"version": membership.version, "left_on": "2026-12-31"},
+        {"version": membership.version + version_offset, "left_on": left_on},
         format="json",
     )
-    assert set(assert_error(r, 400, "invalid")["fields"]) == {"municipality"}
-    assert_unchanged(before)
-
-
-def test_end_before_start_is_400(admin: Any, demo: Any) -> None:
-    membership = Membership.objects.get(municipality__name="Mellerud kommun")
-    before = db_state()
-    r = admin.post(
-        f"/api/v1/memberships/{membership.pk}/end/",
-        {"version": membership.version, "left_on": "2024-12-31"},
-        format="json",
-    )
-    assert set(assert_error(r, 400, "invalid")["fields"]) == {"left_on"}
-    assert_unchanged(before)
-
-
-def test_end_with_stale_version_is_409(admin: Any, demo: Any) -> None:
-    membership = Membership.objects.get(municipality__name="Mellerud kommun")
-    before = db_state()
-    r = admin.post(
-        f"/api/v1/memberships/{membership.pk}/end/",
-        {"version": membership.version + 5, "left_on": "2026-12-31"},
-        format="json",
-    )
-    assert_error(r, 409, "conflict")
+    error = assert_error(r, status, code)
+    if fields is not None:
+        assert set(error["fields"]) == fields
     assert_unchanged(before)
 
 
