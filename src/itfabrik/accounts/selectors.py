@@ -21,7 +21,13 @@ def assignment_list(
         qs = qs.filter(ActiveAssignmentQ.on(timezone.localdate()))
     if user_id:
         qs = qs.filter(user_id=user_id)
-    return qs.select_related("user", "node").order_by("user__username", "role", "pk")
+    from itfabrik.tenancy.selectors import administration_name_subquery
+
+    return (
+        qs.select_related("user", "node", "node__municipality", "node__parent")
+        .annotate(node_administration=administration_name_subquery("node__path"))
+        .order_by("user__username", "role", "pk")
+    )
 
 
 def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
@@ -33,10 +39,17 @@ def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
     )
 
 
+def _users() -> QuerySet[User]:
+    """Users with their workplace named as outside its tree: municipality and administration."""
+    from itfabrik.tenancy.selectors import administration_name_subquery
+
+    return User.objects.select_related(
+        "home_unit", "home_unit__municipality", "home_unit__parent"
+    ).annotate(home_unit_administration=administration_name_subquery("home_unit__path"))
+
+
 def user_list(*, actor: Any, search: str | None = None) -> QuerySet[User]:
-    qs = User.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_USER, path_field="home_unit__path")
-    ).select_related("home_unit")
+    qs = _users().filter(permissions.scope_q(actor, roles.VIEW_USER, path_field="home_unit__path"))
     if search:
         from django.db.models import Q
 
@@ -53,7 +66,7 @@ def user_get(*, actor: Any, pk: Any) -> User:
     from itfabrik.core.errors import NotFound
 
     if actor is not None and getattr(actor, "pk", None) is not None and str(actor.pk) == str(pk):
-        return User.objects.select_related("home_unit").get(pk=actor.pk)
+        return _users().get(pk=actor.pk)
     try:
         return user_list(actor=actor).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -108,6 +109,14 @@ class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
                 fields=["municipality", "cost_centre"],
                 condition=~Q(cost_centre=""),
                 name="tenancy_unique_cost_centre_per_municipality",
+            ),
+            # Open siblings are told apart by name (closed ones keep theirs, for history).
+            models.UniqueConstraint(
+                Lower("name"),
+                "parent",
+                condition=Q(is_active=True),
+                name="tenancy_unique_open_sibling_name",
+                violation_error_message=_("Det finns redan en enhet med det namnet här."),
             ),
         ]
 

@@ -8,11 +8,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from itfabrik.accounts import roles
 from itfabrik.core import audit, permissions
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
+from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_audited, update_versioned, validate
 
 from . import selectors
@@ -83,6 +86,26 @@ def cooperation_set_host(
         )
 
 
+def _refuse_sibling_name(*, parent_id: int | None, name: str, exclude_pk: int | None) -> None:
+    """Two open nodes with the same name under one parent cannot be told apart: refuse."""
+    same = OrgNode.objects.filter(parent_id=parent_id, is_active=True, name__iexact=name.strip())
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    other = same.select_related("parent").first()
+    if other is not None:
+        raise ValidationFailed(
+            fields={
+                "name": [
+                    lazy_format(
+                        _("Det finns redan %(name)s under %(parent)s. Välj ett annat namn."),
+                        name=other.name,
+                        parent=other.parent.name if other.parent else "",
+                    )
+                ]
+            }
+        )
+
+
 def node_create(
     *,
     actor: Any,
@@ -125,6 +148,7 @@ def node_create(
             email_domain=email_domain.strip().lower(),
             cost_centre=cost_centre.strip(),
         )
+        _refuse_sibling_name(parent_id=parent.pk, name=node.name, exclude_pk=None)
         validate(node, exclude=TREE_FIELDS)
         try:
             with transaction.atomic():
@@ -147,6 +171,8 @@ def node_update(
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
     if "email_domain" in cleaned:
         cleaned["email_domain"] = cleaned["email_domain"].lower()
+    if "name" in cleaned and node.is_active and node.parent_id is not None:
+        _refuse_sibling_name(parent_id=node.parent_id, name=cleaned["name"], exclude_pk=node.pk)
     try:
         return update_versioned(
             actor=actor,
@@ -160,6 +186,24 @@ def node_update(
         raise Conflict() from exc
 
 
+def _open_children_message(n: int) -> Any:
+    """Translated when shown (lazy), so the API gets it in every language."""
+    return lazy(
+        lambda: (
+            ngettext(
+                "Avveckla först den %(n)s underliggande enhet som är öppen.",
+                "Avveckla först de %(n)s underliggande enheter som är öppna.",
+                n,
+            )
+            % {"n": n}
+        ),
+        str,
+    )()
+
+
+CLOSABLE_KINDS = frozenset({NodeKind.ADMINISTRATION, NodeKind.UNIT, NodeKind.TEAM})
+
+
 def node_close(
     *, actor: Any, node: OrgNode, closed_on: dt.date, expected_version: int | None
 ) -> OrgNode:
@@ -169,10 +213,11 @@ def node_close(
         raise ValidationFailed(
             fields={"kind": [_("En kommun lämnar samverkan genom att medlemskapet avslutas.")]}
         )
-    if OrgNode.objects.filter(parent=node, is_active=True).exists():
-        raise ValidationFailed(
-            fields={"children": [_("Avveckla först de underliggande enheterna.")]}
-        )
+    if not node.is_active:
+        raise ValidationFailed(fields={"closed_on": [_("Enheten är redan avvecklad.")]})
+    open_children = OrgNode.objects.filter(parent=node, is_active=True).count()
+    if open_children:
+        raise ValidationFailed(fields={"children": [_open_children_message(open_children)]})
     return update_versioned(
         actor=actor,
         instance=node,
@@ -310,6 +355,32 @@ def inhabitants_set(
             changes={"inhabitants": inhabitants, "source": source},
             scope_path=municipality.path,
         )
+
+
+def inhabitants_remove(*, actor: Any, count: InhabitantCount) -> None:
+    """Remove a year's count that was entered by mistake (say, the year 2099).
+
+    A wrong number is corrected by setting the year again (`inhabitants_set`). A year that should
+    not be there at all has no right number, so it is removed; the count is a copy of SCB's
+    published statistic, and the record of our handling is the audit entry, which keeps every
+    value of the removed row, who removed it and when.
+    """
+    municipality = count.municipality
+    _require_visible_then(actor, roles.CHANGE_NODE, municipality)
+    with transaction.atomic():
+        current = InhabitantCount.objects.select_for_update().filter(pk=count.pk).first()
+        if current is None:
+            raise ValidationFailed(fields={"year": [_("Året är redan borttaget.")]})
+        before = audit.snapshot(current)
+        audit.record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=current,
+            before=before,
+            after=None,
+            scope_path=municipality.path,
+        )
+        current.delete()
 
 
 def position_create(

@@ -15,5 +15,6 @@ urlpatterns = [
     path("anvandare/", users.user_list, name="user_list"),
     path("anvandare/ny/", users.user_create, name="user_create"),
     path("anvandare/<int:pk>/", users.user_detail, name="user_detail"),
-    path("roller/<int:pk>/ta-bort/", users.role_revoke, name="role_revoke"),
+    path("anvandare/<int:pk>/andra/", users.user_edit, name="user_edit"),
+    path("roller/<int:pk>/avsluta/", users.role_revoke, name="role_revoke"),
 ]

@@ -1,4 +1,5 @@
-"""Users and their role assignments, for those who may see and grant them."""
+"""User administration: find a person, create, correct or deactivate an account, grant and end
+roles. For those who may see and grant them."""
 
 from __future__ import annotations
 
@@ -9,21 +10,33 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from itfabrik.accounts import roles, selectors, services
 from itfabrik.accounts.choices import Role
 from itfabrik.core import permissions
-from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.tenancy.web.widgets import NodeSearchField
 
-
-def node_choices(nodes: list[Any]) -> list[tuple[int, str]]:
-    """Select options in tree order, indented by depth (an em space per level)."""
-    return [(n.pk, ("\u2003" * max(n.depth - 1, 0)) + n.name) for n in nodes]
+# A role that reaches beyond the holder's own work: granting it asks for a confirmation that
+# says what it gives access to.
+PRIVILEGED_ROLES = frozenset({Role.COOPERATION_ADMIN, *roles.STAFF_ROLES})
+ACTION_LABELS = {
+    roles.VIEW_NODE: gettext_lazy("se organisationen"),
+    roles.CHANGE_NODE: gettext_lazy("ändra och avveckla enheter"),
+    roles.ADD_NODE: gettext_lazy("lägga till enheter"),
+    roles.MANAGE_MEMBERSHIP: gettext_lazy("hantera kommunernas medlemskap"),
+    roles.VIEW_POSITION: gettext_lazy("se IT-organisationens tjänster"),
+    roles.VIEW_USER: gettext_lazy("se användare"),
+    roles.MANAGE_ROLES: gettext_lazy("skapa konton och tilldela roller"),
+    roles.VIEW_AUDIT: gettext_lazy("läsa granskningsloggen"),
+}
 
 
 class UserSearchForm(forms.Form):
@@ -31,20 +44,28 @@ class UserSearchForm(forms.Form):
 
 
 class RoleAssignmentForm(forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("Roll"), choices=Role.choices)
-    node = forms.TypedChoiceField(label=gettext_lazy("Gäller för"), coerce=int)
+    role = forms.ChoiceField(label=gettext_lazy("Roll"))
+    node = NodeSearchField(label=gettext_lazy("Gäller för"), scope="grant")
     recursive = forms.BooleanField(
-        label=gettext_lazy("Gäller även underliggande"), required=False, initial=True
+        label=gettext_lazy("Gäller även underliggande enheter"), required=False, initial=False
     )
     valid_until = forms.DateField(
         label=gettext_lazy("Gäller till"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Lämna tomt för en roll som gäller tills vidare."),
     )
+    # Set when the person granting has seen what a privileged role gives (see user_detail).
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, nodes: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["node"].choices = node_choices(nodes)  # type: ignore[attr-defined]
+        self.fields["role"].choices = [("", _("Välj roll")), *Role.choices]  # type: ignore[attr-defined]
+        self.fields["node"].actor = actor  # type: ignore[attr-defined]
+
+    def confirm_key(self) -> str:
+        d = self.cleaned_data
+        return f"{d['role']}:{d['node'].pk}:{int(bool(d['recursive']))}"
 
 
 class UserCreateForm(forms.Form):
@@ -57,7 +78,7 @@ class UserCreateForm(forms.Form):
     first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-post"), required=False)
-    home_unit = forms.TypedChoiceField(label=gettext_lazy("Arbetsplats"), coerce=int)
+    home_unit = NodeSearchField(label=gettext_lazy("Arbetsplats"), scope="grant")
     password = forms.CharField(
         label=gettext_lazy("Lösenord"),
         required=False,
@@ -65,9 +86,30 @@ class UserCreateForm(forms.Form):
         help_text=gettext_lazy("Lämna tomt för konton som bara loggar in via e-legitimation/SSO."),
     )
 
-    def __init__(self, *args: Any, nodes: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["home_unit"].choices = node_choices(nodes)  # type: ignore[attr-defined]
+        self.fields["home_unit"].actor = actor  # type: ignore[attr-defined]
+
+
+class UserEditForm(forms.Form):
+    first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-post"), required=False)
+    home_unit = NodeSearchField(label=gettext_lazy("Arbetsplats"), scope="grant")
+    is_active = forms.BooleanField(
+        label=gettext_lazy("Kontot är aktivt"),
+        required=False,
+        help_text=gettext_lazy(
+            "Ett inaktiverat konto kan inte logga in: personen loggas ut direkt och "
+            "API-nyckeln slutar gälla. Kontot och dess historik finns kvar och kan aktiveras igen."
+        ),
+    )
+
+    def __init__(self, *args: Any, actor: Any, person: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["home_unit"]
+        field.actor = actor  # type: ignore[attr-defined]
+        field.set_initial_node(person.home_unit)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -76,22 +118,68 @@ def user_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     if not permissions.can_anywhere(actor, roles.MANAGE_ROLES):
         raise NotFound()
-    form = UserCreateForm(request.POST or None, nodes=list(selectors.assignable_nodes(actor=actor)))
+    form = UserCreateForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            from itfabrik.tenancy.selectors import node_get
-
-            home_unit = node_get(actor=actor, pk=data.pop("home_unit"))
             person = services.user_create(
-                actor=actor, home_unit=home_unit, password=data.pop("password") or None, **data
+                actor=actor,
+                home_unit=data.pop("home_unit"),
+                password=data.pop("password") or None,
+                **data,
             )
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            messages.success(request, _("Kontot är skapat. Tilldela roller nedan."))
+            messages.warning(
+                request,
+                _(
+                    "Kontot är skapat. Personen har ingen roll ännu och kommer inte åt något "
+                    "förrän du tilldelar en roll nedan."
+                ),
+            )
+            return redirect(reverse("accounts:user_detail", args=[person.pk]) + "?ny=1#tilldela")
+    return render(request, "accounts/user_form.html", {"form": form, "mode": "create"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    if not permissions.can_anywhere(actor, roles.MANAGE_ROLES):
+        raise NotFound()
+    person = selectors.user_get(actor=actor, pk=pk)
+    if person.home_unit is not None and not permissions.can(
+        actor, roles.MANAGE_ROLES, person.home_unit
+    ):
+        raise NotFound()
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "home_unit": person.home_unit_id,
+        "is_active": person.is_active,
+    }
+    form = UserEditForm(request.POST or None, initial=initial, actor=actor, person=person)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+        if "home_unit" in changes and changes["home_unit"].pk == person.home_unit_id:
+            del changes["home_unit"]
+        try:
+            services.user_update(actor=actor, user=person, **changes)
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            if changes.get("is_active") is False:
+                messages.success(request, _("Kontot är inaktiverat. Personen är utloggad."))
+            elif changes.get("is_active") is True:
+                messages.success(request, _("Kontot är aktiverat igen."))
+            else:
+                messages.success(request, _("Ändringarna är sparade."))
             return redirect("accounts:user_detail", pk=person.pk)
-    return render(request, "accounts/user_form.html", {"form": form})
+    return render(
+        request, "accounts/user_form.html", {"form": form, "mode": "edit", "person": person}
+    )
 
 
 @login_required
@@ -113,6 +201,27 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _privileged_summary(role: str, node: Any, recursive: bool) -> dict[str, Any]:
+    """What a privileged grant gives: the node, how many units below it, the actions."""
+    from itfabrik.tenancy.models import OrgNode
+
+    below = (
+        OrgNode.objects.filter(path__startswith=node.path, is_active=True)
+        .exclude(pk=node.pk)
+        .count()
+        if recursive
+        else 0
+    )
+    return {
+        "role": Role(role).label,
+        "node": node,
+        "below": below,
+        "actions": [
+            ACTION_LABELS[a] for a in sorted(roles.actions_for(role)) if a in ACTION_LABELS
+        ],
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -121,49 +230,86 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound()
     person = selectors.user_get(actor=actor, pk=pk)
     can_grant = permissions.can_anywhere(actor, roles.MANAGE_ROLES)
-    nodes = list(selectors.assignable_nodes(actor=actor)) if can_grant else []
-    form = RoleAssignmentForm(request.POST or None, nodes=nodes) if can_grant else None
+    form = None
+    confirm = None
+    if can_grant:
+        initial: dict[str, Any] = {}
+        if request.GET.get("forslag") and person.home_unit_id:
+            initial = {"role": Role.END_USER, "node": person.home_unit_id}
+        form = RoleAssignmentForm(request.POST or None, initial=initial, actor=actor)
+        if initial:
+            form.fields["node"].set_initial_node(person.home_unit)  # type: ignore[attr-defined]
     if request.method == "POST":
         if form is None:
             raise NotFound()
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                from itfabrik.tenancy.selectors import node_get
-
-                node = node_get(actor=actor, pk=data["node"])
-                services.role_assign(
-                    actor=actor,
-                    user=person,
-                    role=data["role"],
-                    node=node,
-                    recursive=data["recursive"],
-                    valid_until=data["valid_until"],
-                )
-            except ApplicationError as exc:
-                add_application_error(form, exc)
+            if data["role"] in PRIVILEGED_ROLES and data["confirmed"] != form.confirm_key():
+                confirm = _privileged_summary(data["role"], data["node"], data["recursive"])
+                post = request.POST.copy()
+                post["confirmed"] = form.confirm_key()
+                form = RoleAssignmentForm(post, actor=actor)
+                form.is_valid()
             else:
-                messages.success(request, _("Rollen är tilldelad."))
-                return redirect("accounts:user_detail", pk=person.pk)
-    assignments = selectors.assignment_list(actor=actor, user_id=person.pk)
+                try:
+                    services.role_assign(
+                        actor=actor,
+                        user=person,
+                        role=data["role"],
+                        node=data["node"],
+                        recursive=data["recursive"],
+                        valid_until=data["valid_until"],
+                    )
+                except ApplicationError as exc:
+                    add_application_error(form, exc)
+                else:
+                    messages.success(request, _("Rollen är tilldelad."))
+                    return redirect("accounts:user_detail", pk=person.pk)
+    today = timezone.localdate()
+    assignments = list(
+        selectors.assignment_list(actor=actor, user_id=person.pk, include_ended=True)
+    )
+    rows = [
+        (a, can_grant and permissions.can(actor, roles.MANAGE_ROLES, a.node)) for a in assignments
+    ]
+    current = [r for r in rows if r[0].valid_until is None or r[0].valid_until >= today]
+    ended = [r for r in rows if r[0].valid_until is not None and r[0].valid_until < today]
+    can_edit = can_grant and (
+        (person.home_unit is None and permissions.is_superuser(actor))
+        or (
+            person.home_unit is not None
+            and permissions.can(actor, roles.MANAGE_ROLES, person.home_unit)
+        )
+    )
     return render(
         request,
         "accounts/user_detail.html",
         {
             "person": person,
-            "assignments": [
-                (a, permissions.can(actor, roles.MANAGE_ROLES, a.node)) for a in assignments
-            ],
+            "current": current,
+            "ended": ended,
             "form": form,
+            "confirm": confirm,
+            "focus_grant": bool(request.GET.get("ny")),
+            "can_edit": can_edit,
+            "today": today,
         },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ending a role asks first (GET shows what will end), then ends it as of yesterday."""
     assignment = selectors.assignment_get(actor=request.user, pk=pk)
-    user_pk = assignment.user_id
-    services.role_revoke(actor=request.user, assignment=assignment)
-    messages.success(request, _("Rollen är borttagen."))
-    return redirect("accounts:user_detail", pk=user_pk)
+    if not permissions.can(request.user, roles.MANAGE_ROLES, assignment.node):
+        raise Forbidden()  # seen (view_user) but not theirs to end, as the service says
+    if request.method == "POST":
+        try:
+            services.role_revoke(actor=request.user, assignment=assignment)
+        except ValidationFailed as exc:
+            messages.error(request, str(exc.fields.get("role", [exc.message])[0]))
+        else:
+            messages.success(request, _("Rollen är avslutad."))
+        return redirect("accounts:user_detail", pk=assignment.user_id)
+    return render(request, "accounts/role_end.html", {"assignment": assignment})

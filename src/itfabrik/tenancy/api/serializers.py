@@ -183,3 +183,14 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
 
     def get_holder_name(self, obj: Position) -> str | None:
         return str(obj.holder) if obj.holder_id else None
+
+
+class NodeCloseSerializer(serializers.Serializer[Any]):
+    closed_on = serializers.DateField(help_text="Avvecklad från och med (ÅÅÅÅ-MM-DD).")
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Den version du läste; utelämnad: ingen kontroll av samtidiga ändringar.",
+    )

@@ -103,3 +103,12 @@ class LeaveForm(forms.Form):
     decision_reference = forms.CharField(
         label=_("Beslut (diarienummer)"), max_length=100, required=False
     )
+
+
+class CloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    closed_on = forms.DateField(
+        label=_("Avvecklad från och med"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("ÅÅÅÅ-MM-DD. Enheten finns kvar i historiken men kan inte väljas längre."),
+    )
