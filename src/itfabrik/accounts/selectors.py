@@ -91,3 +91,38 @@ def assignable_nodes(*, actor: Any) -> Any:
         .only("pk", "name", "kind", "depth", "path")
         .order_by("path")
     )
+
+
+def access_contacts(*, actor: Any, limit: int = 5) -> list[RoleAssignment]:
+    """Who a person without roles should ask for access: those who grant roles over their
+    workplace, and their municipality's IT contact, nearest first.
+
+    Deliberately not scoped by the actor's own roles (they have none): it names only people
+    whose job is to be asked, with the name and e-mail the start page shows.
+    """
+    home = getattr(actor, "home_unit", None) if getattr(actor, "home_unit_id", None) else None
+    if home is None:
+        return []
+    from django.db.models import Q
+
+    steplen = len(home.path) // max(home.depth, 1)
+    prefixes = [home.path[:i] for i in range(steplen, len(home.path) + 1, steplen)]
+    granting = [r for r in roles.ROLE_ACTIONS if roles.MANAGE_ROLES in roles.actions_for(r)]
+    qs = (
+        RoleAssignment.objects.filter(ActiveAssignmentQ.on(timezone.localdate()))
+        .filter(node__path__in=prefixes, user__is_active=True)
+        .filter(Q(role__in=granting) | Q(role="it_contact"))
+        .filter(Q(recursive=True) | Q(node_id=home.pk))
+        .exclude(user_id=actor.pk)
+        .select_related("user", "node")
+        .order_by("-node__depth", "role", "user__last_name", "user__first_name")
+    )
+    seen: set[int] = set()
+    out: list[RoleAssignment] = []
+    for a in qs[: limit * 3]:
+        if a.user_id not in seen:
+            seen.add(a.user_id)
+            out.append(a)
+        if len(out) == limit:
+            break
+    return out

@@ -109,7 +109,9 @@ class UserEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["home_unit"]
         field.actor = actor  # type: ignore[attr-defined]
-        field.set_initial_node(person.home_unit)  # type: ignore[attr-defined]
+        field.set_initial_node(  # type: ignore[attr-defined]
+            person.home_unit, getattr(person, "home_unit_administration", None)
+        )
 
 
 @login_required
@@ -238,7 +240,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             initial = {"role": Role.END_USER, "node": person.home_unit_id}
         form = RoleAssignmentForm(request.POST or None, initial=initial, actor=actor)
         if initial:
-            form.fields["node"].set_initial_node(person.home_unit)  # type: ignore[attr-defined]
+            form.fields["node"].set_initial_node(  # type: ignore[attr-defined]
+                person.home_unit, getattr(person, "home_unit_administration", None)
+            )
     if request.method == "POST":
         if form is None:
             raise NotFound()

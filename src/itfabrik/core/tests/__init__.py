@@ -103,7 +103,11 @@ def db_state() -> dict[str, Any]:
         "positions": rows(Position),
         "inhabitants": rows(InhabitantCount),
         "assignments": rows(RoleAssignment),
-        "users": list(User.objects.order_by("pk").values("pk", "username", "home_unit_id")),
+        "users": list(
+            User.objects.order_by("pk").values(
+                "pk", "username", "home_unit_id", "first_name", "last_name", "email", "is_active"
+            )
+        ),
         "tokens": Token.objects.count(),
         "audit_count": AuditEntry.objects.count(),
         "audit_last": AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),

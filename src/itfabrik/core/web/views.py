@@ -50,7 +50,13 @@ def home(request: HttpRequest) -> HttpResponse:
             user_unit = tenancy_selectors.node_get(actor=actor, pk=actor.home_unit_id)  # type: ignore[union-attr]
         except ApplicationError:
             user_unit = None
+            # Their own workplace, named even where no role lets them open its page yet.
+            context["home_unit_name"] = actor.home_unit.name  # type: ignore[union-attr]
     context["home_unit"] = user_unit
+    if not assignments and not permissions.is_superuser(actor):
+        from itfabrik.accounts.selectors import access_contacts
+
+        context["contacts"] = access_contacts(actor=actor)
     if user_unit is not None:
         context["home_unit_trail"] = tenancy_selectors.node_ancestors(actor=actor, node=user_unit)
     if permissions.can_anywhere(actor, roles.VIEW_AUDIT):

@@ -97,12 +97,12 @@ class NodeSearchField(forms.Field):
             "Skriv en del av namnet och välj med piltangenterna och Enter."
         )
 
-    def set_initial_node(self, node: Any) -> None:
+    def set_initial_node(self, node: Any, administration_name: str | None = None) -> None:
         """Show a chosen node's label in the input (the edit form's current workplace)."""
         from itfabrik.tenancy.templatetags.tenancy_tags import node_label
 
         if node is not None:
-            self.widget.label = node_label(node)
+            self.widget.label = node_label(node, administration_name)
 
     def clean(self, value: Any) -> Any:
         from itfabrik.tenancy import selectors

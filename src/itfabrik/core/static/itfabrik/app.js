@@ -33,7 +33,21 @@ function markScrollableTables(root) {
     if (!table) {
       continue;
     }
+    var hint = box.previousElementSibling;
+    if (!(hint && hint.hasAttribute("data-scroll-hint-for"))) {
+      hint = null;
+    }
     if (box.scrollWidth > box.clientWidth + 1) {
+      // Say so in words, visibly: a cut-off table is not obviously scrollable.
+      if (!hint) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.id = "scroll-hint-" + i + "-" + Math.random().toString(36).slice(2, 8);
+        hint.setAttribute("data-scroll-hint-for", "");
+        hint.textContent = document.body.getAttribute("data-scroll-hint") || "";
+        box.parentNode.insertBefore(hint, box);
+      }
+      box.setAttribute("aria-describedby", hint.id);
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
       var labelledby = table.getAttribute("aria-labelledby");
@@ -44,6 +58,10 @@ function markScrollableTables(root) {
         box.setAttribute("aria-label", caption.textContent.trim());
       }
     } else if (box.getAttribute("tabindex") === "0") {
+      if (hint) {
+        hint.parentNode.removeChild(hint);
+      }
+      box.removeAttribute("aria-describedby");
       box.removeAttribute("tabindex");
       box.removeAttribute("role");
       box.removeAttribute("aria-labelledby");
