@@ -88,10 +88,12 @@ def cooperation_set_host(
 
 def _refuse_sibling_name(*, parent_id: int | None, name: str, exclude_pk: int | None) -> None:
     """Two open nodes with the same name under one parent cannot be told apart: refuse."""
-    same = OrgNode.objects.filter(parent_id=parent_id, is_active=True, name__iexact=name.strip())
+    # Compared in Python: SQLite's case folding is ASCII only ("Å" ≠ "å"); siblings are few.
+    wanted = name.strip().casefold()
+    siblings = OrgNode.objects.filter(parent_id=parent_id, is_active=True).select_related("parent")
     if exclude_pk is not None:
-        same = same.exclude(pk=exclude_pk)
-    other = same.select_related("parent").first()
+        siblings = siblings.exclude(pk=exclude_pk)
+    other = next((s for s in siblings.only("name", "parent") if s.name.casefold() == wanted), None)
     if other is not None:
         raise ValidationFailed(
             fields={

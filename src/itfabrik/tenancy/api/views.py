@@ -88,7 +88,7 @@ class OrganisationViewSet(
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "path", "kind", "id"]
     ordering = ["path"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.node_list(actor=self.request.user, include_inactive=True, with_facts=False)
