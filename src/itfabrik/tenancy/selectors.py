@@ -251,8 +251,14 @@ def node_search(
     qs = OrgNode.objects.filter(permissions.scope_q(actor, action), is_active=True)
     if action == roles.VIEW_NODE:
         qs = OrgNode.objects.filter(node_visibility_q(actor), is_active=True)
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(cost_centre__iexact=query))
+    # Every word must match the name, the municipality's name or a cost centre, so that
+    # "hemtjänst mellerud" finds Mellerud's Hemtjänst norr among its namesakes.
+    for word in query.split()[:5]:
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(municipality__name__icontains=word)
+            | Q(cost_centre__iexact=word)
+        )
     qs = (
         qs.select_related("municipality", "parent")
         .annotate(

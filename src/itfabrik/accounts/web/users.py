@@ -140,7 +140,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                     "förrän du tilldelar en roll nedan."
                 ),
             )
-            return redirect(reverse("accounts:user_detail", args=[person.pk]) + "?ny=1#tilldela")
+            return redirect(reverse("accounts:user_detail", args=[person.pk]) + "?ny=1")
     return render(request, "accounts/user_form.html", {"form": form, "mode": "create"})
 
 

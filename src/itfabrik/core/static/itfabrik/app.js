@@ -124,6 +124,7 @@ window.addEventListener("resize", function () {
     var c = parts(event.target);
     if (!c || event.target !== c.list) { return; }
     var found = options(c).length;
+    c.input.removeAttribute("aria-activedescendant");  // the old options are gone
     if (document.activeElement === c.input) { open(c); }
     if (c.status) {
       c.status.textContent = found === 1 ? "1 träff" : found + " träffar";
