@@ -107,4 +107,6 @@ def test_privileged_role_is_confirmed_with_what_it_gives(page: Page) -> None:
     check_a11y(page)
     page.get_by_role("button", name="Bekräfta och tilldela").click()
     expect(message(page)).to_have_text("Rollen är tilldelad.")
-    expect(page.get_by_role("table", name="Roller", exact=True)).to_contain_text("Samverkansadministratör")
+    expect(page.get_by_role("table", name="Roller", exact=True)).to_contain_text(
+        "Samverkansadministratör"
+    )

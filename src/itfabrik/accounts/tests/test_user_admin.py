@@ -440,3 +440,26 @@ def test_user_list_shows_municipality_and_administration_at_fixed_queries(
     assert "Socialförvaltningen" in r.content.decode()
     grow(demo)
     assert page_query_count(client, "/konto/anvandare/")[0] == queries
+
+
+def test_web_deactivating_someone_whose_workplace_has_closed(
+    web_as: Any, demo: Any, person: User
+) -> None:
+    from itfabrik.tenancy import services as tenancy_services
+
+    unit = person.home_unit
+    assert unit is not None
+    tenancy_services.node_close(
+        actor=SYSTEM, node=unit, closed_on=timezone.localdate(), expected_version=None
+    )
+    client = web_as(ADMIN)
+    data = {"first_name": "Mia", "last_name": "M", "email": "", "home_unit": str(unit.pk)}
+    r = client.post(f"/konto/anvandare/{person.pk}/andra/", data)
+    assert r.status_code == 302  # the closed workplace is kept as it is
+    person.refresh_from_db()
+    assert person.is_active is False
+    # But nobody is moved *to* a closed unit.
+    other = demo.user("bestallare-mellerud")
+    r = client.post(f"/konto/anvandare/{other.pk}/andra/", {**data, "is_active": "on"})
+    assert r.status_code == 200
+    assert "Ingen enhet som du kan välja" in r.content.decode()

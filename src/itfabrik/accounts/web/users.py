@@ -110,7 +110,7 @@ class UserEditForm(forms.Form):
         field = self.fields["home_unit"]
         field.actor = actor  # type: ignore[attr-defined]
         field.set_initial_node(  # type: ignore[attr-defined]
-            person.home_unit, getattr(person, "home_unit_administration", None)
+            person.home_unit, getattr(person, "home_unit_administration", None), current=True
         )
 
 

@@ -92,16 +92,22 @@ class NodeSearchField(forms.Field):
     def __init__(self, *, scope: str = "view", **kwargs: Any) -> None:
         self.scope = scope
         self.actor: Any = None
+        # The value the record has now: kept as it is even if that node has since been closed.
+        self.current_pk: int | None = None
         super().__init__(widget=NodeSearchWidget(scope=scope), **kwargs)
         self.help_text = self.help_text or _(
             "Skriv en del av namnet och välj med piltangenterna och Enter."
         )
 
-    def set_initial_node(self, node: Any, administration_name: str | None = None) -> None:
-        """Show a chosen node's label in the input (the edit form's current workplace)."""
+    def set_initial_node(
+        self, node: Any, administration_name: str | None = None, *, current: bool = False
+    ) -> None:
+        """Show a chosen node's label in the input. `current`: it is the record's value now
+        (the edit form's workplace), accepted unchanged even if the node has been closed."""
         from itfabrik.tenancy.templatetags.tenancy_tags import node_label
 
         if node is not None:
+            self.current_pk = node.pk if current else None
             self.widget.label = node_label(node, administration_name)
 
     def clean(self, value: Any) -> Any:
@@ -121,6 +127,8 @@ class NodeSearchField(forms.Field):
                 raise forms.ValidationError(self.error_messages["none"], code="none") from None
             from itfabrik.core import permissions
 
+            if str(node.pk) == str(self.current_pk):
+                return node
             if not node.is_active or not permissions.can(self.actor, action, node):
                 raise forms.ValidationError(self.error_messages["none"], code="none")
             return node
