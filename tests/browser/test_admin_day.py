@@ -168,7 +168,8 @@ def test_phone_width_lists_show_more_than_names_and_say_when_they_scroll(page: P
     expect(row.locator("td[data-label='Kommun']")).to_be_visible()
     expect(row.locator("td[data-label='Överordnad']")).to_have_text("Socialförvaltningen")
     box = row.locator("td[data-label='Kommun']").bounding_box()
-    assert box is not None and box["x"] + box["width"] <= 375
+    assert box is not None
+    assert box["x"] + box["width"] <= 375
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

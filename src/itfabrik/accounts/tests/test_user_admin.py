@@ -459,7 +459,8 @@ def test_web_deactivating_someone_whose_workplace_has_closed(
     person.refresh_from_db()
     assert person.is_active is False
     # But nobody is moved *to* a closed unit.
-    other = demo.user("bestallare-mellerud")
+    other = demo.user("anvandare-bengtsfors")
+    assert other.home_unit_id != unit.pk
     r = client.post(f"/konto/anvandare/{other.pk}/andra/", {**data, "is_active": "on"})
     assert r.status_code == 200
     assert "Ingen enhet som du kan välja" in r.content.decode()
