@@ -31,10 +31,13 @@ def assignment_list(
 
 
 def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
+    from itfabrik.tenancy.selectors import administration_name_subquery
+
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)
         .filter(ActiveAssignmentQ.on(timezone.localdate()))
-        .select_related("user", "node", "node__parent")
+        .select_related("user", "node", "node__parent", "node__municipality")
+        .annotate(node_administration=administration_name_subquery("node__path"))
         .order_by("role", "node__path")
     )
 
