@@ -110,3 +110,27 @@ def test_privileged_role_is_confirmed_with_what_it_gives(page: Page) -> None:
     expect(page.get_by_role("table", name="Roller", exact=True)).to_contain_text(
         "Samverkansadministratör"
     )
+
+
+def test_search_field_opens_on_arrow_down_and_closes_on_escape(page: Page) -> None:
+    login(page, "admin")
+    page.goto(page.site + "/konto/anvandare/ny/")  # type: ignore[attr-defined]
+    field = page.get_by_role("combobox", name="Arbetsplats")
+    page.get_by_label("Efternamn").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-expanded", "false")  # focus alone opens nothing
+    field.press("ArrowDown")
+    expect(field).to_have_attribute("aria-expanded", "true")
+    listbox = page.get_by_role("listbox", name="Träffar")
+    expect(listbox.get_by_role("option")).to_have_count(21)  # 20 and "there are more"
+    check_a11y(page)
+    field.press("Escape")
+    expect(field).to_have_attribute("aria-expanded", "false")
+    expect(listbox).to_be_hidden()
+    # Without choosing, the form says what to do.
+    page.get_by_label("Användarnamn").fill("utan.arbetsplats")
+    page.get_by_role("button", name="Skapa konto").click()
+    expect(page.locator(".error-summary")).to_contain_text("Arbetsplats: Sök och välj i listan.")
+    check_a11y(page)

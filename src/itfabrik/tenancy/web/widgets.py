@@ -54,7 +54,7 @@ class NodeSearchWidget(forms.Widget):
             '<input type="text" id="{id}" name="{name}_q" value="{text}" role="combobox" '
             'aria-autocomplete="list" aria-expanded="false" aria-controls="{listbox}" '
             'autocomplete="off" spellcheck="false"{required}{invalid}{described} '
-            'hx-get="{url}" hx-trigger="input changed delay:250ms, focus once" '
+            'hx-get="{url}" hx-trigger="input changed delay:250ms, combobox-open" '
             'hx-target="#{listbox}" hx-swap="innerHTML" hx-sync="this:replace" '
             'hx-vals=\'{{"lista": "{listbox}", "behorighet": "{scope}"}}\'>'
             '<input type="hidden" name="{name}" value="{pk}" data-combobox-value>'

@@ -145,8 +145,12 @@ window.addEventListener("resize", function () {
     var index = opts.indexOf(current);
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
+      if (!opts.length) {
+        // Nothing fetched yet (nothing typed): ask for the first matches, the list opens then.
+        if (window.htmx) { window.htmx.trigger(c.input, "combobox-open"); }
+        return;
+      }
       if (c.list.hidden) { open(c); }
-      if (!opts.length) { return; }
       index = event.key === "ArrowDown" ? Math.min(index + 1, opts.length - 1) : Math.max(index - 1, 0);
       activate(c, opts[index]);
     } else if (event.key === "Enter" && !c.list.hidden) {
