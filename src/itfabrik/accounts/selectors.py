@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from itfabrik.core import permissions
 
-from . import roles
+from . import permissions as actions
 from .models import ActiveAssignmentQ, RoleAssignment, User
 
 
@@ -15,7 +15,7 @@ def assignment_list(
     *, actor: Any, user_id: int | None = None, include_ended: bool = False
 ) -> QuerySet[RoleAssignment]:
     qs = RoleAssignment.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_USER, path_field="node__path")
+        permissions.scope_q(actor, actions.VIEW_USER, path_field="node__path")
     )
     if not include_ended:
         qs = qs.filter(ActiveAssignmentQ.on(timezone.localdate()))
@@ -35,7 +35,7 @@ def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
 
 def user_list(*, actor: Any, search: str | None = None) -> QuerySet[User]:
     qs = User.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_USER, path_field="home_unit__path")
+        permissions.scope_q(actor, actions.VIEW_USER, path_field="home_unit__path")
     ).select_related("home_unit")
     if search:
         from django.db.models import Q
@@ -74,7 +74,7 @@ def assignable_nodes(*, actor: Any) -> Any:
     from itfabrik.tenancy.models import OrgNode
 
     return (
-        OrgNode.objects.filter(permissions.scope_q(actor, roles.MANAGE_ROLES), is_active=True)
+        OrgNode.objects.filter(permissions.scope_q(actor, actions.MANAGE_ROLES), is_active=True)
         .only("pk", "name", "kind", "depth", "path")
         .order_by("path")
     )

@@ -5,10 +5,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from itfabrik.accounts import roles
-
 from . import permissions
 from .models import AuditEntry
+from .permissions import VIEW_AUDIT
 
 
 def audit_list(
@@ -22,9 +21,7 @@ def audit_list(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> QuerySet[AuditEntry]:
-    qs = AuditEntry.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_AUDIT, path_field="scope_path")
-    )
+    qs = AuditEntry.objects.filter(permissions.scope_q(actor, VIEW_AUDIT, path_field="scope_path"))
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:

@@ -8,11 +8,11 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from itfabrik.accounts import roles
-from itfabrik.accounts.roles import actions_for
 from itfabrik.core import permissions
 from itfabrik.core.errors import NotFound
+from itfabrik.core.registry import memo
 
+from . import permissions as actions
 from .choices import COOPERATION_PUBLIC_KINDS, NodeKind
 from .models import Cooperation, InhabitantCount, Membership, OrgNode, Position
 
@@ -23,7 +23,7 @@ def node_visibility_q(actor: Any) -> Q:
     Members, the joint organisation and its teams are public within a cooperation; the
     administrations and units (with their cost centres) of a municipality are not.
     """
-    q = permissions.scope_q(actor, roles.VIEW_NODE)
+    q = permissions.scope_q(actor, actions.VIEW_NODE)
     if permissions.is_superuser(actor):
         return q
     # The public part is a prefix match on the cooperation's root path, not "cooperation_id IN",
@@ -32,10 +32,10 @@ def node_visibility_q(actor: Any) -> Q:
     roots: set[str] = set()
     covered: set[str] = set()
     for g in permissions.grants(actor):
-        root = g.path[:steplen]
-        roots.add(root)
-        if g.recursive and g.path == root and roles.VIEW_NODE in actions_for(g.role):
-            covered.add(root)
+        roots.add(g.path[:steplen])
+    for g in permissions.grants_for(actor, actions.VIEW_NODE):
+        if g.recursive and g.path == g.path[:steplen]:
+            covered.add(g.path)
     for root in sorted(roots - covered):
         q |= Q(path__startswith=root, kind__in=sorted(COOPERATION_PUBLIC_KINDS))
     return q
@@ -126,6 +126,18 @@ def cooperation_list(*, actor: Any) -> QuerySet[Cooperation]:
     return qs.filter(pk__in=sorted(permissions.cooperation_ids(actor)))
 
 
+def current_cooperation(request: Any) -> Cooperation | None:
+    """The cooperation the request works in: the first the actor belongs to (an installation
+    with several cooperations lets a person with roles in two of them see the first by name).
+    Read once per request."""
+    user = getattr(request, "user", None)  # absent when a request fails before auth middleware
+    if user is None or not user.is_authenticated:
+        return None
+    return memo(  # type: ignore[no-any-return]
+        request, "tenancy.cooperation", lambda: cooperation_list(actor=user).first()
+    )
+
+
 def cooperation_get(*, actor: Any, pk: Any) -> Cooperation:
     try:
         return cooperation_list(actor=actor).get(pk=pk)
@@ -168,7 +180,7 @@ def inhabitant_history(*, actor: Any, municipality: OrgNode) -> QuerySet[Inhabit
 
 def position_list(*, actor: Any, cooperation_id: int | None = None) -> QuerySet[Position]:
     qs = Position.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_POSITION, path_field="team__path")
+        permissions.scope_q(actor, actions.VIEW_POSITION, path_field="team__path")
     ).select_related("team", "team__parent", "holder")
     if cooperation_id:
         qs = qs.filter(team__cooperation_id=cooperation_id)

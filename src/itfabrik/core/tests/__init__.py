@@ -195,3 +195,12 @@ def page_query_count(client: Any, url: str, **headers: Any) -> tuple[int, Any]:
         r = client.get(url, **headers)
     assert r.status_code == 200, r.status_code
     return len(ctx.captured_queries), r
+
+
+def home_panel(response: Any, key: str) -> Any:
+    """The context of one start-page panel ("<app>.<key>"), or None when it is not shown."""
+    for zone in response.context["panels"].values():
+        for panel in zone:
+            if panel["key"] == key:
+                return panel["data"]
+    return None
