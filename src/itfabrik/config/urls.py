@@ -1,13 +1,13 @@
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from itfabrik.core.urls_discovery import app_url_modules
 
 # Each installed app's web/urls.py, under its URL_PREFIX (the site root by default).
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path(getattr(module, "URL_PREFIX", ""), include(module))
     for _label, module in app_url_modules("web")
 ]

@@ -46,7 +46,7 @@ def _municipalities(request: Any) -> dict[str, Any] | None:
             "total_inhabitants": sum(m.inhabitants or 0 for m in members),
         }
 
-    return memo(request, "tenancy.municipalities", compute)  # type: ignore[no-any-return]
+    return memo(request, "tenancy.municipalities", compute)
 
 
 @register_panel("tenancy", "intro", template="tenancy/panels/intro.html", zone="lead")

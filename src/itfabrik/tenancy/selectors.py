@@ -133,9 +133,7 @@ def current_cooperation(request: Any) -> Cooperation | None:
     user = getattr(request, "user", None)  # absent when a request fails before auth middleware
     if user is None or not user.is_authenticated:
         return None
-    return memo(  # type: ignore[no-any-return]
-        request, "tenancy.cooperation", lambda: cooperation_list(actor=user).first()
-    )
+    return memo(request, "tenancy.cooperation", lambda: cooperation_list(actor=user).first())
 
 
 def cooperation_get(*, actor: Any, pk: Any) -> Cooperation:

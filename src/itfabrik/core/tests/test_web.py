@@ -35,7 +35,9 @@ def test_home_shows_the_cooperation(admin: Any, demo: Any) -> None:
     html = r.content.decode()
     assert "Dalslands IT-samverkan – 4 medlemskommuner med Åmål kommun som värdkommun." in html
     assert home_panel(r, "tenancy.facts")["total_inhabitants"] == 12006 + 9165 + 9138 + 6434
-    shares = {m.name: m.population_share for m in home_panel(r, "tenancy.members")["municipalities"]}
+    shares = {
+        m.name: m.population_share for m in home_panel(r, "tenancy.members")["municipalities"]
+    }
     assert shares["Dals-Ed kommun"] is None
     assert sum(v for v in shares.values() if v is not None) == 100
 
