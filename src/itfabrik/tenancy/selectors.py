@@ -9,11 +9,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from itfabrik.core import permissions
-from itfabrik.core.errors import NotFound
 from itfabrik.core.registry import memo
+from itfabrik.core.selectors import get_or_not_found
 
 from . import permissions as actions
 from .choices import COOPERATION_PUBLIC_KINDS, NodeKind
+from .filters import MembershipFilter, NodeFilter
 from .models import Cooperation, InhabitantCount, Membership, OrgNode, Position
 
 
@@ -69,19 +70,15 @@ def node_list(
 ) -> QuerySet[OrgNode]:
     """Visible nodes, filtered. `with_facts=False` gives the lean query that lists paginate on;
     `nodes_with_facts` then completes only the rows of one page."""
-    qs = OrgNode.objects.filter(node_visibility_q(actor))
-    if kind:
-        qs = qs.filter(kind=kind)
-    if cooperation_id:
-        qs = qs.filter(cooperation_id=cooperation_id)
-    if parent_id:
-        qs = qs.filter(parent_id=parent_id)
-    if municipality_id:
-        qs = qs.filter(Q(municipality_id=municipality_id) | Q(pk=municipality_id))
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(cost_centre__iexact=search))
-    if not include_inactive:
-        qs = qs.filter(is_active=True)
+    qs = NodeFilter.apply(
+        OrgNode.objects.filter(node_visibility_q(actor)),
+        kind=kind,
+        cooperation=cooperation_id,
+        parent=parent_id,
+        municipality=municipality_id,
+        q=search,
+        is_active=None if include_inactive else True,
+    )
     if not with_facts:
         return qs
     qs = qs.select_related("parent", "municipality", "cooperation")
@@ -100,10 +97,7 @@ def nodes_with_facts(pks: list[int]) -> list[OrgNode]:
 
 
 def node_get(*, actor: Any, pk: Any) -> OrgNode:
-    try:
-        return node_list(actor=actor, include_inactive=True).get(pk=pk)
-    except (OrgNode.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(node_list(actor=actor, include_inactive=True), pk)
 
 
 def node_children(*, actor: Any, node: OrgNode) -> QuerySet[OrgNode]:
@@ -137,10 +131,7 @@ def current_cooperation(request: Any) -> Cooperation | None:
 
 
 def cooperation_get(*, actor: Any, pk: Any) -> Cooperation:
-    try:
-        return cooperation_list(actor=actor).get(pk=pk)
-    except (Cooperation.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(cooperation_list(actor=actor), pk)
 
 
 def members(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
@@ -157,18 +148,11 @@ def membership_list(
     qs = Membership.objects.filter(municipality__in=visible.values("pk")).select_related(
         "municipality", "cooperation"
     )
-    if cooperation_id:
-        qs = qs.filter(cooperation_id=cooperation_id)
-    if municipality_id:
-        qs = qs.filter(municipality_id=municipality_id)
-    return qs
+    return MembershipFilter.apply(qs, cooperation=cooperation_id, municipality=municipality_id)
 
 
 def membership_get(*, actor: Any, pk: Any) -> Membership:
-    try:
-        return membership_list(actor=actor).get(pk=pk)
-    except (Membership.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(membership_list(actor=actor), pk)
 
 
 def inhabitant_history(*, actor: Any, municipality: OrgNode) -> QuerySet[InhabitantCount]:
