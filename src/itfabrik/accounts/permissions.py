@@ -6,8 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
+
 from itfabrik.core.registry import GrantRow, register_actions, set_grant_loader
 from itfabrik.core.roles import Role
+
+from .models import ActiveAssignmentQ, RoleAssignment
 
 VIEW_USER = "accounts.view_user"
 MANAGE_ROLES = "accounts.manage_roles"
@@ -29,10 +33,6 @@ register_actions(
 
 
 def _active_assignments(actor: Any) -> Iterable[GrantRow]:
-    from django.utils import timezone
-
-    from .models import ActiveAssignmentQ, RoleAssignment
-
     today: dt.date = timezone.localdate()
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .permissions import VIEW_AUDIT
 from .registry import MenuItem, register_menu, register_panel
+from .selectors import audit_list
 
 register_menu(
     "core",
@@ -21,7 +22,5 @@ register_menu(
     order=900,
 )  # fmt: skip
 def recent_changes(request: Any) -> dict[str, Any] | None:
-    from .selectors import audit_list
-
     entries = list(audit_list(actor=request.user)[:8])
     return {"entries": entries} if entries else None

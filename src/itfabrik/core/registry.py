@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
 from typing import Any
 
 from .roles import ALL_ROLES
@@ -170,8 +171,6 @@ def demo_step(
 
 def demo_steps_in_order() -> list[DemoStep]:
     """The registered demo steps, each after the apps it names (a cycle is an error)."""
-    from graphlib import TopologicalSorter
-
     steps = registry.demo_steps
     graph = {label: {a for a in step.after if a in steps} for label, step in steps.items()}
     missing = {a for s in steps.values() for a in s.after if a not in steps}

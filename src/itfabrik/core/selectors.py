@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 from . import permissions
@@ -19,7 +20,7 @@ def get_or_not_found(queryset: QuerySet[M], pk: Any) -> M:
     there, is not visible to the actor, or the key is not even a valid key."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from itfabrik.core import permissions
@@ -179,8 +180,6 @@ def it_organisation(*, actor: Any, cooperation: Cooperation) -> OrgNode | None:
 
 def unit_summary(*, actor: Any) -> QuerySet[Any]:
     """Per municipality the actor can see into: administrations, active units, cost centres."""
-    from django.db.models import Count
-
     return (
         OrgNode.objects.filter(node_visibility_q(actor))
         .filter(kind__in=[NodeKind.ADMINISTRATION, NodeKind.UNIT], is_active=True)
@@ -195,9 +194,6 @@ def unit_summary(*, actor: Any) -> QuerySet[Any]:
 
 
 def team_summary(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
-    from django.db.models import Count, IntegerField, Value
-    from django.db.models.functions import Coalesce
-
     counts = (
         Position.objects.filter(team_id=OuterRef("pk"))
         .values("team_id")

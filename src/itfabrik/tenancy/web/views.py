@@ -254,7 +254,7 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
     actor = request.user
     if not permissions.can_anywhere(actor, actions.VIEW_POSITION):
         raise NotFound()
-    coop = selectors.cooperation_list(actor=actor).first()
+    coop = selectors.current_cooperation(request)
     if coop is None:
         raise NotFound()
     positions = list(selectors.position_list(actor=actor, cooperation_id=coop.pk))
