@@ -6,8 +6,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from itfabrik.core import permissions
+from itfabrik.core.registry import roles_holding
+from itfabrik.core.selectors import get_or_not_found
+from itfabrik.tenancy.models import OrgNode
+from itfabrik.tenancy.selectors import administration_name_subquery
 
-from . import roles
+from . import permissions as actions
+from .filters import AssignmentFilter, UserFilter
 from .models import ActiveAssignmentQ, RoleAssignment, User
 
 
@@ -15,14 +20,11 @@ def assignment_list(
     *, actor: Any, user_id: int | None = None, include_ended: bool = False
 ) -> QuerySet[RoleAssignment]:
     qs = RoleAssignment.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_USER, path_field="node__path")
+        permissions.scope_q(actor, actions.VIEW_USER, path_field="node__path")
     )
     if not include_ended:
         qs = qs.filter(ActiveAssignmentQ.on(timezone.localdate()))
-    if user_id:
-        qs = qs.filter(user_id=user_id)
-    from itfabrik.tenancy.selectors import administration_name_subquery
-
+    qs = AssignmentFilter.apply(qs, user=user_id)
     return (
         qs.select_related("user", "node", "node__municipality", "node__parent")
         .annotate(node_administration=administration_name_subquery("node__path"))
@@ -31,8 +33,6 @@ def assignment_list(
 
 
 def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
-    from itfabrik.tenancy.selectors import administration_name_subquery
-
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)
         .filter(ActiveAssignmentQ.on(timezone.localdate()))
@@ -44,53 +44,32 @@ def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
 
 def _users() -> QuerySet[User]:
     """Users with their workplace named as outside its tree: municipality and administration."""
-    from itfabrik.tenancy.selectors import administration_name_subquery
-
     return User.objects.select_related(
         "home_unit", "home_unit__municipality", "home_unit__parent"
     ).annotate(home_unit_administration=administration_name_subquery("home_unit__path"))
 
 
 def user_list(*, actor: Any, search: str | None = None) -> QuerySet[User]:
-    qs = _users().filter(permissions.scope_q(actor, roles.VIEW_USER, path_field="home_unit__path"))
-    if search:
-        from django.db.models import Q
-
-        qs = qs.filter(
-            Q(username__icontains=search)
-            | Q(first_name__icontains=search)
-            | Q(last_name__icontains=search)
-            | Q(email__icontains=search)
-        )
-    return qs.order_by("username")
+    qs = _users().filter(
+        permissions.scope_q(actor, actions.VIEW_USER, path_field="home_unit__path")
+    )
+    return UserFilter.apply(qs, q=search).order_by("username")
 
 
 def user_get(*, actor: Any, pk: Any) -> User:
-    from itfabrik.core.errors import NotFound
-
     if actor is not None and getattr(actor, "pk", None) is not None and str(actor.pk) == str(pk):
         return _users().get(pk=actor.pk)
-    try:
-        return user_list(actor=actor).get(pk=pk)
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(user_list(actor=actor), pk)
 
 
 def assignment_get(*, actor: Any, pk: Any) -> RoleAssignment:
-    from itfabrik.core.errors import NotFound
-
-    try:
-        return assignment_list(actor=actor).get(pk=pk)
-    except (RoleAssignment.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(assignment_list(actor=actor), pk)
 
 
 def assignable_nodes(*, actor: Any) -> Any:
     """Nodes where the actor may grant roles, for the role form (tree order)."""
-    from itfabrik.tenancy.models import OrgNode
-
     return (
-        OrgNode.objects.filter(permissions.scope_q(actor, roles.MANAGE_ROLES), is_active=True)
+        OrgNode.objects.filter(permissions.scope_q(actor, actions.MANAGE_ROLES), is_active=True)
         .only("pk", "name", "kind", "depth", "path")
         .order_by("path")
     )
@@ -110,7 +89,7 @@ def access_contacts(*, actor: Any, limit: int = 5) -> list[RoleAssignment]:
 
     steplen = len(home.path) // max(home.depth, 1)
     prefixes = [home.path[:i] for i in range(steplen, len(home.path) + 1, steplen)]
-    granting = [r for r in roles.ROLE_ACTIONS if roles.MANAGE_ROLES in roles.actions_for(r)]
+    granting = sorted(roles_holding(actions.MANAGE_ROLES))
     qs = (
         RoleAssignment.objects.filter(ActiveAssignmentQ.on(timezone.localdate()))
         .filter(node__path__in=prefixes, user__is_active=True)

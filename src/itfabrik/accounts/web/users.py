@@ -16,26 +16,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from itfabrik.accounts import roles, selectors, services
+from itfabrik.accounts import permissions as actions
+from itfabrik.accounts import selectors, services
 from itfabrik.accounts.choices import Role
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
+from itfabrik.core.permissions import VIEW_AUDIT
+from itfabrik.core.registry import actions_for
+from itfabrik.core.roles import STAFF_ROLES
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.tenancy import permissions as tenancy_actions
 from itfabrik.tenancy.web.widgets import NodeSearchField
 
 # A role that reaches beyond the holder's own work: granting it asks for a confirmation that
 # says what it gives access to.
-PRIVILEGED_ROLES = frozenset({Role.COOPERATION_ADMIN, *roles.STAFF_ROLES})
+PRIVILEGED_ROLES = frozenset({Role.COOPERATION_ADMIN, *STAFF_ROLES})
+# What the confirmation says a role gives. Actions without a sentence here are left out of it
+# (the start-page overviews, and apps added later until they add theirs).
 ACTION_LABELS = {
-    roles.VIEW_NODE: gettext_lazy("se organisationen"),
-    roles.CHANGE_NODE: gettext_lazy("ändra och avveckla enheter"),
-    roles.ADD_NODE: gettext_lazy("lägga till enheter"),
-    roles.MANAGE_MEMBERSHIP: gettext_lazy("hantera kommunernas medlemskap"),
-    roles.VIEW_POSITION: gettext_lazy("se IT-organisationens tjänster"),
-    roles.VIEW_USER: gettext_lazy("se användare"),
-    roles.MANAGE_ROLES: gettext_lazy("skapa konton och tilldela roller"),
-    roles.VIEW_AUDIT: gettext_lazy("läsa granskningsloggen"),
+    tenancy_actions.VIEW_NODE: gettext_lazy("se organisationen"),
+    tenancy_actions.CHANGE_NODE: gettext_lazy("ändra och avveckla enheter"),
+    tenancy_actions.ADD_NODE: gettext_lazy("lägga till enheter"),
+    tenancy_actions.MANAGE_MEMBERSHIP: gettext_lazy("hantera kommunernas medlemskap"),
+    tenancy_actions.VIEW_POSITION: gettext_lazy("se IT-organisationens tjänster"),
+    actions.VIEW_USER: gettext_lazy("se användare"),
+    actions.MANAGE_ROLES: gettext_lazy("skapa konton och tilldela roller"),
+    VIEW_AUDIT: gettext_lazy("läsa granskningsloggen"),
 }
 
 
@@ -45,7 +52,7 @@ class UserSearchForm(forms.Form):
 
 class RoleAssignmentForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Roll"))
-    node = NodeSearchField(label=gettext_lazy("Gäller för"), scope="grant")
+    node = NodeSearchField(label=gettext_lazy("Gäller för"), action=actions.MANAGE_ROLES)
     recursive = forms.BooleanField(
         label=gettext_lazy("Gäller även underliggande enheter"), required=False, initial=False
     )
@@ -78,7 +85,7 @@ class UserCreateForm(forms.Form):
     first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-post"), required=False)
-    home_unit = NodeSearchField(label=gettext_lazy("Arbetsplats"), scope="grant")
+    home_unit = NodeSearchField(label=gettext_lazy("Arbetsplats"), action=actions.MANAGE_ROLES)
     password = forms.CharField(
         label=gettext_lazy("Lösenord"),
         required=False,
@@ -95,7 +102,7 @@ class UserEditForm(forms.Form):
     first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-post"), required=False)
-    home_unit = NodeSearchField(label=gettext_lazy("Arbetsplats"), scope="grant")
+    home_unit = NodeSearchField(label=gettext_lazy("Arbetsplats"), action=actions.MANAGE_ROLES)
     is_active = forms.BooleanField(
         label=gettext_lazy("Kontot är aktivt"),
         required=False,
@@ -118,7 +125,7 @@ class UserEditForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    if not permissions.can_anywhere(actor, roles.MANAGE_ROLES):
+    if not permissions.can_anywhere(actor, actions.MANAGE_ROLES):
         raise NotFound()
     form = UserCreateForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
@@ -148,11 +155,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
-    if not permissions.can_anywhere(actor, roles.MANAGE_ROLES):
+    if not permissions.can_anywhere(actor, actions.MANAGE_ROLES):
         raise NotFound()
     person = selectors.user_get(actor=actor, pk=pk)
     if person.home_unit is not None and not permissions.can(
-        actor, roles.MANAGE_ROLES, person.home_unit
+        actor, actions.MANAGE_ROLES, person.home_unit
     ):
         raise NotFound()
     initial = {
@@ -186,7 +193,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_anywhere(request.user, roles.VIEW_USER):
+    if not permissions.can_anywhere(request.user, actions.VIEW_USER):
         raise NotFound()
     form = UserSearchForm(request.GET or None)
     search = form.cleaned_data.get("q") if form.is_valid() else None
@@ -198,7 +205,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "qs": querystring_without_page(request),
-            "can_create": permissions.can_anywhere(request.user, roles.MANAGE_ROLES),
+            "can_create": permissions.can_anywhere(request.user, actions.MANAGE_ROLES),
         },
     )
 
@@ -218,9 +225,7 @@ def _privileged_summary(role: str, node: Any, recursive: bool) -> dict[str, Any]
         "role": Role(role).label,
         "node": node,
         "below": below,
-        "actions": [
-            ACTION_LABELS[a] for a in sorted(roles.actions_for(role)) if a in ACTION_LABELS
-        ],
+        "actions": [ACTION_LABELS[a] for a in sorted(actions_for(role) & ACTION_LABELS.keys())],
     }
 
 
@@ -228,10 +233,10 @@ def _privileged_summary(role: str, node: Any, recursive: bool) -> dict[str, Any]
 @require_http_methods(["GET", "POST"])
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
-    if not permissions.can_anywhere(actor, roles.VIEW_USER):
+    if not permissions.can_anywhere(actor, actions.VIEW_USER):
         raise NotFound()
     person = selectors.user_get(actor=actor, pk=pk)
-    can_grant = permissions.can_anywhere(actor, roles.MANAGE_ROLES)
+    can_grant = permissions.can_anywhere(actor, actions.MANAGE_ROLES)
     form = None
     confirm = None
     if can_grant:
@@ -274,7 +279,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.assignment_list(actor=actor, user_id=person.pk, include_ended=True)
     )
     rows = [
-        (a, can_grant and permissions.can(actor, roles.MANAGE_ROLES, a.node)) for a in assignments
+        (a, can_grant and permissions.can(actor, actions.MANAGE_ROLES, a.node)) for a in assignments
     ]
     current = [r for r in rows if r[0].valid_until is None or r[0].valid_until >= today]
     ended = [r for r in rows if r[0].valid_until is not None and r[0].valid_until < today]
@@ -282,7 +287,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (person.home_unit is None and permissions.is_superuser(actor))
         or (
             person.home_unit is not None
-            and permissions.can(actor, roles.MANAGE_ROLES, person.home_unit)
+            and permissions.can(actor, actions.MANAGE_ROLES, person.home_unit)
         )
     )
     return render(
@@ -306,7 +311,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending a role asks first (GET shows what will end), then ends it as of yesterday."""
     assignment = selectors.assignment_get(actor=request.user, pk=pk)
-    if not permissions.can(request.user, roles.MANAGE_ROLES, assignment.node):
+    if not permissions.can(request.user, actions.MANAGE_ROLES, assignment.node):
         raise Forbidden()  # seen (view_user) but not theirs to end, as the service says
     if request.method == "POST":
         try:

@@ -296,9 +296,9 @@ def test_search_labels_namesakes_and_is_scoped(demo: Any) -> None:
     other = demo.user(OTHER)
     visible = selectors.node_search(actor=other, query="Hemtjänst norr")
     assert {n.municipality.name for n in visible} == {"Bengtsfors kommun"}  # type: ignore[union-attr]
-    from itfabrik.accounts import roles
+    from itfabrik.accounts import permissions as account_actions
 
-    assert selectors.node_search(actor=other, action=roles.MANAGE_ROLES, query="a") == []
+    assert selectors.node_search(actor=other, action=account_actions.MANAGE_ROLES, query="a") == []
 
 
 def test_search_returns_at_most_twenty(demo: Any) -> None:
@@ -320,7 +320,8 @@ def test_web_search_endpoint_matrix(
     ensure_same_unit_user(demo)
     client = web_as(actor)
     r = client.get(
-        "/organisation/sok/", {"q": "Hemtjänst norr", "behorighet": "grant", "lista": "x"}
+        "/organisation/sok/",
+        {"q": "Hemtjänst norr", "behorighet": "accounts.manage_roles", "lista": "x"},
     )
     assert r.status_code == expected
     if expected != 200:

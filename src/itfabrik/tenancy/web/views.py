@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from itfabrik.accounts import roles
 from itfabrik.core import permissions
 from itfabrik.core import selectors as core_selectors
 from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.permissions import VIEW_AUDIT
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.tenancy import permissions as actions
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
 
@@ -63,8 +64,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "node": node,
         "ancestors": selectors.node_ancestors(actor=actor, node=node),
         "children": paginate(request, selectors.node_children(actor=actor, node=node)),
-        "can_change": permissions.can(actor, roles.CHANGE_NODE, node),
-        "can_add": permissions.can(actor, roles.ADD_NODE, node)
+        "can_change": permissions.can(actor, actions.CHANGE_NODE, node),
+        "can_add": permissions.can(actor, actions.ADD_NODE, node)
         and bool(ALLOWED_CHILDREN.get(node.kind)),
     }
     context["can_close"] = (
@@ -75,7 +76,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if context["can_change"]:
             context["inhabitants_form"] = InhabitantsForm(initial={"source": "SCB"})
         context["memberships"] = selectors.membership_list(actor=actor, municipality_id=node.pk)
-    if permissions.can(actor, roles.VIEW_AUDIT, node):
+    if permissions.can(actor, VIEW_AUDIT, node):
         context["history"] = core_selectors.object_history(actor=actor, instance=node)[:20]
     return render(request, "tenancy/node_detail.html", context)
 
@@ -85,7 +86,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if not permissions.can(actor, roles.CHANGE_NODE, node):
+    if not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
     initial = {
         "version": node.version,
@@ -115,7 +116,7 @@ def node_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a unit or administration, after a confirmation that says what it means."""
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if not permissions.can(actor, roles.CHANGE_NODE, node) or node.kind not in (
+    if not permissions.can(actor, actions.CHANGE_NODE, node) or node.kind not in (
         services.CLOSABLE_KINDS
     ):
         raise NotFound()
@@ -152,7 +153,7 @@ def inhabitants_remove(request: HttpRequest, pk: int, year: int) -> HttpResponse
     """Remove a year's inhabitant count entered by mistake, after a confirmation."""
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, roles.CHANGE_NODE, node):
+    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
     count = selectors.inhabitant_history(actor=actor, municipality=node).filter(year=year).first()
     if count is None:
@@ -175,7 +176,7 @@ def inhabitants_remove(request: HttpRequest, pk: int, year: int) -> HttpResponse
 def node_inhabitants(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, roles.CHANGE_NODE, node):
+    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
     form = InhabitantsForm(request.POST)
     if form.is_valid():
@@ -195,7 +196,7 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     parent = selectors.node_get(actor=actor, pk=pk)
     allowed = sorted(ALLOWED_CHILDREN.get(parent.kind, frozenset()))
-    if not permissions.can(actor, roles.ADD_NODE, parent) or not allowed:
+    if not permissions.can(actor, actions.ADD_NODE, parent) or not allowed:
         raise NotFound()
     form = NodeCreateForm(request.POST or None, allowed_kinds=allowed)
     if request.method == "POST" and form.is_valid():
@@ -212,7 +213,7 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
 def _membership_cooperation(request: HttpRequest) -> Any:
     actor = request.user
     for coop in selectors.cooperation_list(actor=actor):
-        if coop.root is not None and permissions.can(actor, roles.MANAGE_MEMBERSHIP, coop.root):
+        if coop.root is not None and permissions.can(actor, actions.MANAGE_MEMBERSHIP, coop.root):
             return coop
     raise NotFound()
 
@@ -316,9 +317,9 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def it_organisation(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    if not permissions.can_anywhere(actor, roles.VIEW_POSITION):
+    if not permissions.can_anywhere(actor, actions.VIEW_POSITION):
         raise NotFound()
-    coop = selectors.cooperation_list(actor=actor).first()
+    coop = selectors.current_cooperation(request)
     if coop is None:
         raise NotFound()
     positions = list(selectors.position_list(actor=actor, cooperation_id=coop.pk))
@@ -340,10 +341,10 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
 @login_required
 def node_search(request: HttpRequest) -> HttpResponse:
     """Options for a node search field (widgets.NodeSearchWidget): at most 20, scoped."""
-    from .widgets import SCOPES
+    from .widgets import search_action
 
     actor = request.user
-    action = SCOPES.get(request.GET.get("behorighet", "view"), roles.VIEW_NODE)
+    action = search_action(request.GET.get("behorighet"))
     query = str(
         request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_q")), "")
     )

@@ -18,18 +18,26 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from itfabrik.accounts import roles
 from itfabrik.core.errors import NotFound
+from itfabrik.core.registry import roles_holding
+from itfabrik.tenancy import permissions as actions
 
-SCOPES = {"grant": roles.MANAGE_ROLES, "view": roles.VIEW_NODE}
+
+def search_action(code: str | None) -> str:
+    """The action whose scope a search field searches: a registered action, else view_node.
+
+    Any registered action is allowed: it can only narrow what the actor sees (scope_q)."""
+    return code if code and roles_holding(code) else actions.VIEW_NODE
 
 
 class NodeSearchWidget(forms.Widget):
     """Renders the text input (id = the field's id), the hidden id input and the listbox."""
 
-    def __init__(self, scope: str = "view", attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, action: str = actions.VIEW_NODE, attrs: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(attrs)
-        self.scope = scope
+        self.action = action
         self.label = ""
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
@@ -68,7 +76,7 @@ class NodeSearchWidget(forms.Widget):
             listbox=listbox,
             status=status,
             url=reverse("tenancy:node_search"),
-            scope=self.scope,
+            scope=self.action,
             pk="" if pk is None else pk,
             list_label=_("Träffar"),
             required=format_html(" {}", "required") if attrs.get("required") else "",
@@ -89,12 +97,12 @@ class NodeSearchField(forms.Field):
         "many": _("Flera enheter matchar. Skriv mer av namnet och välj i listan."),
     }
 
-    def __init__(self, *, scope: str = "view", **kwargs: Any) -> None:
-        self.scope = scope
+    def __init__(self, *, action: str = actions.VIEW_NODE, **kwargs: Any) -> None:
+        self.action = action
         self.actor: Any = None
         # The value the record has now: kept as it is even if that node has since been closed.
         self.current_pk: int | None = None
-        super().__init__(widget=NodeSearchWidget(scope=scope), **kwargs)
+        super().__init__(widget=NodeSearchWidget(action=action), **kwargs)
         self.help_text = self.help_text or _(
             "Skriv en del av namnet och välj med piltangenterna och Enter."
         )
@@ -119,7 +127,7 @@ class NodeSearchField(forms.Field):
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
-        action = SCOPES[self.scope]
+        action = self.action
         if pk:
             try:
                 node = selectors.node_get(actor=self.actor, pk=pk)

@@ -1,0 +1,46 @@
+"""The accounts app's menu entries and start-page panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core.registry import MenuItem, memo, register_menu, register_panel
+
+from . import permissions as actions
+from .selectors import access_contacts, my_assignments
+
+register_menu(
+    "accounts",
+    MenuItem("accounts:user_list", _("Användare"), actions.VIEW_USER, order=40),
+    MenuItem("accounts:profile", _("Mitt konto"), None, order=1000),
+)
+
+
+@register_panel(
+    "accounts", "my_roles", template="accounts/panels/my_roles.html", zone="card", order=10
+)
+def my_roles(request: Any) -> dict[str, Any]:
+    return {"assignments": _mine(request)}
+
+
+def _mine(request: Any) -> list[Any]:
+    """The actor's current assignments, read once per request for both panels."""
+    mine: list[Any] = memo(
+        request, "accounts.my_assignments", lambda: list(my_assignments(actor=request.user))
+    )
+    return mine
+
+
+@register_panel(
+    "accounts", "no_access", template="accounts/panels/no_access.html", zone="lead", order=20
+)
+def no_access(request: Any) -> dict[str, Any] | None:
+    """A person without any role is told whom to ask for one."""
+    from itfabrik.core import permissions
+
+    actor = request.user
+    if permissions.is_superuser(actor) or _mine(request):
+        return None
+    return {"contacts": access_contacts(actor=actor)}
