@@ -72,7 +72,7 @@ def record(
         actor_repr=actor_repr,
         action=action,
         object_type=object_type(instance),
-        object_id=str(instance.pk),
+        object_id="" if instance.pk is None else str(instance.pk),
         object_repr=str(instance)[:300],
         scope_path=scope_path,
         before=before,
@@ -92,3 +92,24 @@ def record_created(*, actor: Any, instance: models.Model, scope_path: str) -> Au
         after=snapshot(instance),
         scope_path=scope_path,
     )
+
+
+def record_refused(
+    *, actor: Any, instance: models.Model, attempted: dict[str, Any], reason: str, scope_path: str
+) -> AuditEntry:
+    """The audit row of a refused attempt, written in its own transaction.
+
+    Call it after the service's own transaction has been rolled back (outside its atomic block),
+    so the row stays although the attempt changed nothing.
+    """
+    from django.db import transaction
+
+    with transaction.atomic():
+        return record(
+            actor=actor,
+            action=AuditAction.REFUSE,
+            instance=instance,
+            before=None,
+            after={**_plain(attempted), "refused": reason},
+            scope_path=scope_path,
+        )
