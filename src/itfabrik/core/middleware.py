@@ -17,15 +17,32 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+def _trusted_request_id(request: HttpRequest) -> str | None:
+    """A well-formed X-Request-ID set by a trusted reverse proxy, else None.
+
+    The id ends up in the audit trail, so a client must not choose it. It is kept only when the
+    installation sits behind trusted proxies (ITFABRIK_TRUSTED_PROXY_COUNT, the same setting as
+    for client addresses) and the request carries their X-Forwarded-For entries; the proxy must
+    then set the header itself (docs/operations.md).
+    """
+    from django.conf import settings
+
+    trusted = int(getattr(settings, "ITFABRIK_TRUSTED_PROXY_COUNT", 0) or 0)
+    if trusted <= 0:
+        return None
+    hops = [p for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+    if len(hops) < trusted:
+        return None
+    given = request.headers.get("X-Request-ID", "")
+    return given if _REQUEST_ID_RE.fullmatch(given) else None
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # A proxy's request id is kept so logs can be joined; anything else is replaced, since
-        # the id ends up in the audit trail.
-        given = request.headers.get("X-Request-ID", "")
-        rid = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+        rid = _trusted_request_id(request) or uuid.uuid4().hex
         token = _request_id.set(rid)
         try:
             response = self.get_response(request)

@@ -61,6 +61,7 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=gettext_lazy("Lösenord"),
         required=False,
+        strip=False,  # used exactly as typed, as at sign-in
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("Lämna tomt för konton som bara loggar in via e-legitimation/SSO."),
     )
@@ -152,7 +153,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "assignments": [
-                (a, permissions.can(actor, roles.MANAGE_ROLES, a.node)) for a in assignments
+                # The end button only where the actor could have made the grant (ADR 0015).
+                (a, selectors.can_end(actor=actor, assignment=a))
+                for a in assignments
             ],
             "form": form,
         },

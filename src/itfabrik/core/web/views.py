@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from itfabrik.accounts import roles
 from itfabrik.accounts.choices import Role
+from itfabrik.accounts.client_ip import client_ip
 from itfabrik.accounts.selectors import my_assignments
 from itfabrik.core import permissions, selectors, services
 from itfabrik.core.errors import ApplicationError
@@ -69,12 +70,16 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     form = AccessibilityReportForm(
         request.POST or None, initial={"page_url": request.GET.get("sida", "")}
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.accessibility_report_create(actor=request.user, **form.cleaned_data)
+                services.accessibility_report_create(
+                    actor=request.user, client_address=client_ip(request), **form.cleaned_data
+                )
         except ApplicationError as exc:
             add_application_error(form, exc)
+            status = exc.status
         else:
             messages.success(request, _("Tack! Din rapport är mottagen och skickas vidare."))
             return redirect("core:accessibility")
@@ -82,6 +87,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         request,
         "core/accessibility.html",
         {"form": form, "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+        status=status,
     )
 
 
