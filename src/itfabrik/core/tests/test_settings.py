@@ -145,3 +145,21 @@ def test_request_id_not_from_a_trusted_proxy_is_replaced(client, settings, proxi
     rid = response.headers["X-Request-ID"]
     assert rid != "forged-by-client"
     assert len(rid) == 32
+
+
+def test_the_demo_listens_on_the_loopback_address_and_the_docs_say_it_is_no_server(monkeypatch):
+    """Issue 6, point 9: the demo's debug pages reach only this machine, and the README and the
+    operations guide say plainly that the demo is not a server configuration."""
+    import argparse
+    from pathlib import Path
+
+    from itfabrik.core.management.commands.demo import Command
+
+    monkeypatch.delenv("ITFABRIK_HOST", raising=False)
+    parser = argparse.ArgumentParser()
+    Command().add_arguments(parser)  # type: ignore[arg-type]
+    assert parser.parse_args([]).host == "127.0.0.1"
+    root = Path(__file__).resolve().parents[4]
+    for doc in ("README.md", "docs/operations.md"):
+        text = " ".join((root / doc).read_text(encoding="utf-8").split())
+        assert "The demo is not a server configuration" in text, doc
