@@ -11,7 +11,7 @@ when ONE of their own grants covers it in every respect at once:
 - time: an open-ended grant needs an open-ended covering grant; otherwise the new grant ends on or
   before the day the covering grant ends.
 
-Properties of different grants are never combined. See docs/adr/0015-granting-rule.md.
+Properties of different grants are never combined. See docs/adr/0017-granting-rule.md.
 """
 
 from __future__ import annotations

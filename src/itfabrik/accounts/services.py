@@ -22,9 +22,11 @@ from itfabrik.core.errors import (
     lazy_format,
 )
 from itfabrik.core.models import AuditAction
+from itfabrik.core.roles import STAFF_ROLES
 from itfabrik.core.services import create_audited, update_audited, validate
 
-from . import roles, rules, selectors
+from . import permissions as actions
+from . import rules, selectors
 from .choices import Role
 from .models import ActiveAssignmentQ, RoleAssignment, User
 
@@ -33,7 +35,7 @@ GRANT_OUTLASTS_OWN = _("Rollen kan inte gälla längre än din egen behörighet 
 
 def _require_manage_roles(actor: Any, node: Any) -> None:
     """404 where the actor cannot see the node at all; 403 where they see it but may not grant."""
-    if permissions.can(actor, roles.MANAGE_ROLES, node):
+    if permissions.can(actor, actions.MANAGE_ROLES, node):
         return
     from itfabrik.tenancy.selectors import node_get
 
@@ -65,7 +67,7 @@ def _scope_path_of(user: User) -> str:
 
 USERNAME_TAKEN = _("Det finns redan ett konto med det användarnamnet.")
 # The same answer for a name that is reserved and for one taken by an account the actor may not
-# see, so the form does not tell who has an account elsewhere (ADR 0015).
+# see, so the form does not tell who has an account elsewhere (ADR 0017).
 USERNAME_UNAVAILABLE = _("Användarnamnet kan inte användas. Välj ett annat.")
 # Names the audit trail uses for actors that are not accounts, and their like.
 RESERVED_USERNAMES = frozenset({"anonym", "system", "root", "administrator", "superuser"})
@@ -482,7 +484,7 @@ def _require_may_manage_account(actor: Any, user: User) -> None:
     """Who may reset, deactivate or switch off two-factor for an account other than their own.
 
     A superuser; otherwise someone who could have granted every role the person holds (the
-    granting rule, ADR 0015) and may grant roles where the person works. Taking over a wider
+    granting rule, ADR 0017) and may grant roles where the person works. Taking over a wider
     account would raise the actor's own rights through it, so that is refused.
     """
     if permissions.is_superuser(actor):
@@ -526,7 +528,7 @@ def requires_two_factor(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(g.role in roles.STAFF_ROLES for g in permissions.grants(user))
+    return any(g.role in STAFF_ROLES for g in permissions.grants(user))
 
 
 def user_validate(user: User) -> None:

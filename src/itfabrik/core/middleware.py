@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from .client_ip import through_trusted_proxies
+
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -21,17 +23,11 @@ def _trusted_request_id(request: HttpRequest) -> str | None:
     """A well-formed X-Request-ID set by a trusted reverse proxy, else None.
 
     The id ends up in the audit trail, so a client must not choose it. It is kept only when the
-    installation sits behind trusted proxies (ITFABRIK_TRUSTED_PROXY_COUNT, the same setting as
-    for client addresses) and the request carries their X-Forwarded-For entries; the proxy must
-    then set the header itself (docs/operations.md).
+    request came through the trusted proxies (ITFABRIK_TRUSTED_PROXY_COUNT, the same rule as
+    for client addresses, `core.client_ip`); the proxy must then set the header itself
+    (docs/operations.md).
     """
-    from django.conf import settings
-
-    trusted = int(getattr(settings, "ITFABRIK_TRUSTED_PROXY_COUNT", 0) or 0)
-    if trusted <= 0:
-        return None
-    hops = [p for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-    if len(hops) < trusted:
+    if not through_trusted_proxies(request):
         return None
     given = request.headers.get("X-Request-ID", "")
     return given if _REQUEST_ID_RE.fullmatch(given) else None

@@ -21,11 +21,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from itfabrik.accounts import roles, services
+from itfabrik.accounts import permissions as actions
+from itfabrik.accounts import services
 from itfabrik.accounts.choices import Role
 from itfabrik.accounts.models import ActiveAssignmentQ, RoleAssignment, User
 from itfabrik.core.errors import ApplicationError
 from itfabrik.core.models import AuditEntry
+from itfabrik.core.registry import actions_for
 
 TODAY = timezone.localdate()
 HELD_ENDS = [None, TODAY + dt.timedelta(days=10), TODAY + dt.timedelta(days=20)]
@@ -81,7 +83,7 @@ def rights(tree, role: str, node_pk: int, recursive: bool, until: dt.date | None
         for pk in covered
         for day in DAYS
         if until is None or day <= until
-        for action in roles.actions_for(role)
+        for action in actions_for(role)
         for sub in ((False, True) if recursive else (False,))
     }
 
@@ -161,7 +163,7 @@ def test_no_grant_beyond_one_of_the_granters_own_and_no_rise_through_an_accompli
         own = [
             rights(tree, role, tree["nodes"][i].pk, rec, until)
             for role, i, rec, until in held
-            if roles.MANAGE_ROLES in roles.actions_for(role)
+            if actions.MANAGE_ROLES in actions_for(role)
         ]
         before = held_rights(tree, granter)
 

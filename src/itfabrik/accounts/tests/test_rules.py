@@ -12,14 +12,14 @@ import datetime as dt
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from itfabrik.accounts import roles, rules
+from itfabrik.accounts import permissions as actions
+from itfabrik.accounts import rules
 from itfabrik.accounts.choices import Role
 from itfabrik.accounts.rules import GrantSpec
+from itfabrik.core.registry import actions_for, roles_holding
 
 POLICY = rules.Policy(
-    granting_roles=frozenset(
-        r for r, actions in roles.ROLE_ACTIONS.items() if roles.MANAGE_ROLES in actions
-    ),
+    granting_roles=roles_holding(actions.MANAGE_ROLES),
     top_role=Role.COOPERATION_ADMIN,
 )
 DAY0 = dt.date(2027, 1, 1)
@@ -54,7 +54,7 @@ def rights(grant: GrantSpec) -> set[tuple[str, str, dt.date, bool]]:
         if node == grant.path or (grant.recursive and below_or_at(node, grant.path)):
             for day in DAYS:
                 if grant.valid_until is None or day <= grant.valid_until:
-                    for action in roles.actions_for(grant.role):
+                    for action in actions_for(grant.role):
                         out.add((action, node, day, False))
                         if grant.recursive:
                             out.add((action, node, day, True))
