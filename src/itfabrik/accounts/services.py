@@ -267,6 +267,55 @@ def role_assign(
     return assignment
 
 
+def role_assign_by_ids(
+    *,
+    actor: Any,
+    user_id: Any,
+    node_id: Any,
+    role: str,
+    recursive: bool = True,
+    valid_until: dt.date | None = None,
+) -> RoleAssignment:
+    """role_assign for the ids a form or the API sends.
+
+    A person or node the actor may not see is a 404 as everywhere; the attempt is recorded as a
+    refused grant all the same (a try at another municipality's people or units is exactly what
+    the security officer must see).
+    """
+    from itfabrik.tenancy.models import OrgNode
+    from itfabrik.tenancy.selectors import node_get
+
+    try:
+        user = selectors.user_get(actor=actor, pk=user_id)
+        node = node_get(actor=actor, pk=node_id)
+    except NotFound:
+        path = OrgNode.objects.filter(pk=node_id).values_list("path", flat=True).first()
+        audit.record_refused(
+            actor=actor,
+            instance=RoleAssignment(),
+            attempted={
+                "attempt": "grant",
+                "user_id": user_id,
+                "role": role,
+                "node_id": node_id,
+                "recursive": recursive,
+                "valid_until": valid_until,
+            },
+            reason="not_found",
+            scope_path=path or "",
+            object_repr=f"user {user_id} – {role} @ node {node_id}",
+        )
+        raise
+    return role_assign(
+        actor=actor,
+        user=user,
+        role=role,
+        node=node,
+        recursive=recursive,
+        valid_until=valid_until,
+    )
+
+
 def _role_assign(
     *, actor: Any, user: User, role: str, node: Any, wanted: rules.GrantSpec
 ) -> RoleAssignment:

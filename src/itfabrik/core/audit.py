@@ -53,6 +53,7 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     scope_path: str = "",
+    object_repr: str | None = None,
 ) -> AuditEntry:
     changed: list[str] = []
     if before is not None and after is not None:
@@ -72,7 +73,7 @@ def record(
         action=action,
         object_type=object_type(instance),
         object_id="" if instance.pk is None else str(instance.pk),
-        object_repr=str(instance)[:300],
+        object_repr=(str(instance) if object_repr is None else object_repr)[:300],
         scope_path=scope_path,
         before=before,
         after=after,
@@ -94,12 +95,19 @@ def record_created(*, actor: Any, instance: models.Model, scope_path: str) -> Au
 
 
 def record_refused(
-    *, actor: Any, instance: models.Model, attempted: dict[str, Any], reason: str, scope_path: str
+    *,
+    actor: Any,
+    instance: models.Model,
+    attempted: dict[str, Any],
+    reason: str,
+    scope_path: str,
+    object_repr: str | None = None,
 ) -> AuditEntry:
     """The audit row of a refused attempt, written in its own transaction.
 
     Call it after the service's own transaction has been rolled back (outside its atomic block),
-    so the row stays although the attempt changed nothing.
+    so the row stays although the attempt changed nothing. `object_repr` names an object that
+    cannot name itself (e.g. a grant whose person or node the actor may not see).
     """
     from django.db import transaction
 
@@ -111,4 +119,5 @@ def record_refused(
             before=None,
             after={**_plain(attempted), "refused": reason},
             scope_path=scope_path,
+            object_repr=object_repr,
         )

@@ -156,6 +156,26 @@ def test_granting_the_widest_role_needs_that_role_and_recursion_a_recursive_cove
     )
 
 
+def test_a_grant_on_another_municipalitys_unit_is_404_and_on_record(demo, municipal_admin):
+    """The node is invisible to the actor: 404 as everywhere, and the attempt is audited with
+    the node's path, so the security officer over that node sees it."""
+    unit = demo.node("Hemtjänst norr", "Mellerud kommun")
+    before = assignments()
+    response = api_for(municipal_admin).post(
+        "/api/v1/role-assignments/",
+        {"user": municipal_admin.pk, "role": "cooperation_admin", "node": unit.pk},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert assignments() == before
+    row = refusals(municipal_admin).get()
+    assert (row.after["refused"], row.after["node_id"], row.scope_path) == (
+        "not_found",
+        unit.pk,
+        unit.path,
+    )
+
+
 # --- 2. ending a grant needs the right to have made it ---------------------------------------
 
 

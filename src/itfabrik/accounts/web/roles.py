@@ -131,14 +131,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                from itfabrik.tenancy.selectors import node_get
-
-                node = node_get(actor=actor, pk=data["node"])
-                services.role_assign(
+                services.role_assign_by_ids(
                     actor=actor,
-                    user=person,
+                    user_id=person.pk,
+                    node_id=data["node"],
                     role=data["role"],
-                    node=node,
                     recursive=data["recursive"],
                     valid_until=data["valid_until"],
                 )
