@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from itfabrik.accounts import roles
 from itfabrik.accounts.choices import Role
 from itfabrik.accounts.selectors import my_assignments
-from itfabrik.core import permissions, selectors, services
+from itfabrik.core import audit_display, permissions, selectors, services
 from itfabrik.core.errors import ApplicationError
 from itfabrik.tenancy import selectors as tenancy_selectors
 from itfabrik.tenancy.rules import population_shares
@@ -98,6 +98,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         if "q" in filters:
             filters["search"] = filters.pop("q")
     page = paginate(request, selectors.audit_list(actor=request.user, **filters))
+    page.object_list = audit_display.attach(page.object_list)
     template = "core/_audit_table.html" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
     return render(
         request, template, {"form": form, "page": page, "qs": querystring_without_page(request)}

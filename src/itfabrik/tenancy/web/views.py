@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from itfabrik.accounts import roles
-from itfabrik.core import permissions
+from itfabrik.core import audit_display, permissions
 from itfabrik.core import selectors as core_selectors
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.web.forms import add_application_error
@@ -72,7 +72,9 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             context["inhabitants_form"] = InhabitantsForm(initial={"source": "SCB"})
         context["memberships"] = selectors.membership_list(actor=actor, municipality_id=node.pk)
     if permissions.can(actor, roles.VIEW_AUDIT, node):
-        context["history"] = core_selectors.object_history(actor=actor, instance=node)[:20]
+        context["history"] = audit_display.attach(
+            core_selectors.object_history(actor=actor, instance=node)[:20]
+        )
     return render(request, "tenancy/node_detail.html", context)
 
 
