@@ -28,11 +28,24 @@ class User(AbstractUser):
         _("språk"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
     )
     is_vip = models.BooleanField(_("prioriterad person (VIP)"), default=False)
+    # OpenID Connect: who the identity provider says this is, by a claim that never changes
+    # (Entra ID's `oid`, else `sub`). Set at the first sign-in, matched on every one after it.
+    oidc_issuer = models.CharField(_("OIDC-utfärdare"), max_length=255, blank=True, default="")
+    oidc_subject = models.CharField(
+        _("OIDC-identitet"), max_length=255, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"],
+                condition=~Q(oidc_subject=""),
+                name="accounts_unique_oidc_identity",
+            )
+        ]
 
     def __str__(self) -> str:
         full = self.get_full_name()

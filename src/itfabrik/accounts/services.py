@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from itfabrik.core import audit, permissions
-from itfabrik.core.errors import Forbidden, NotFound, Translated, ValidationFailed, lazy_format
+from itfabrik.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Translated,
+    ValidationFailed,
+    lazy_format,
+)
 from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_audited, validate
 
@@ -252,6 +259,28 @@ def credential_event(*, user: User, what: str, before: str, after: str) -> None:
         after={what: after},
         scope_path=_scope_path_of(user),
     )
+
+
+def user_link_oidc(*, user: User, issuer: str, subject: str) -> User:
+    """Tie the account to the identity provider's stable identity of the person (first sign-in).
+
+    Refused once the account is tied to another identity: a changed e-mail address at the
+    provider must never hand an account to someone else.
+    """
+    if not issuer or not subject:
+        raise ValidationFailed(fields={"oidc_subject": [_("Identiteten saknas.")]})
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if (current.oidc_issuer, current.oidc_subject) == (issuer, subject):
+            return current
+        if current.oidc_subject:
+            raise Conflict()
+        if User.objects.filter(oidc_issuer=issuer, oidc_subject=subject).exists():
+            raise Conflict()
+        current.oidc_issuer, current.oidc_subject = issuer, subject
+        current.save(update_fields=["oidc_issuer", "oidc_subject"])
+        credential_event(user=current, what="oidc_subject", before="", after=f"{issuer} {subject}")
+        return current
 
 
 def token_issue(*, user: User) -> Token:
