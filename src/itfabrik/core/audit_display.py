@@ -116,7 +116,7 @@ def describe(entries: Iterable[AuditEntry]) -> dict[int, list[ChangeRow]]:
             field = fields.get(key)
             if field is None or not field.is_relation or field.related_model is None:
                 continue
-            related: type[models.Model] = field.related_model  # type: ignore[assignment]
+            related: type[models.Model] = field.related_model
             for values in (entry.before, entry.after):
                 if values and values.get(key) is not None:
                     wanted[related].add(values[key])
@@ -141,9 +141,7 @@ def describe(entries: Iterable[AuditEntry]) -> dict[int, list[ChangeRow]]:
                 ChangeRow(
                     field=field.name if field is not None else key,
                     label=str(field.verbose_name) if field is not None else key,
-                    before=EMPTY
-                    if entry.before is None
-                    else _format(field, before, related_names),
+                    before=EMPTY if entry.before is None else _format(field, before, related_names),
                     after=EMPTY if entry.after is None else _format(field, after, related_names),
                 )
             )

@@ -75,7 +75,9 @@ def test_backend_matches_existing_accounts_by_email_and_never_creates(demo):
         assert list(backend.filter_users_by_claims({**iss, "email": "okand@kommun.se"})) == []
         assert list(backend.filter_users_by_claims({})) == []
         User.objects.filter(username="agent").update(is_active=False)
-        assert list(backend.filter_users_by_claims({**iss, "email": "agent@itfabrik.example"})) == []
+        assert (
+            list(backend.filter_users_by_claims({**iss, "email": "agent@itfabrik.example"})) == []
+        )
 
 
 # --- the stable identity: oid (Entra ID) or sub, stored on the account at the first sign-in ----
@@ -113,7 +115,8 @@ def test_first_sign_in_finds_by_email_and_ties_the_account_to_the_oid(demo, oidc
     backend = _backend()
     claims = {"email": "agent@itfabrik.example", "oid": "obj-1", "sub": "pairwise-9"}
     user = _sign_in(backend, claims)
-    assert user is not None and user.username == "agent"
+    assert user is not None
+    assert user.username == "agent"
     stored = User.objects.get(username="agent")
     assert (stored.oidc_issuer, stored.oidc_subject) == (ISSUER, "obj-1")
     entry = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk)).latest(

@@ -29,10 +29,17 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
 
 class ChangeSerializer(serializers.Serializer[Any]):
-    field = serializers.CharField(help_text="The field's name.")
-    label = serializers.CharField(help_text="The field's label, in the language of the request.")
-    before = serializers.CharField(help_text="The value before, readable (\u2013 when empty).")
-    after = serializers.CharField(help_text="The value after, readable (\u2013 when empty).")
+    """One readable change. Built in get_fields: "label" would shadow Field.label."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        return {
+            "field": serializers.CharField(help_text="The field's name."),
+            "label": serializers.CharField(
+                help_text="The field's label, in the language of the request."
+            ),
+            "before": serializers.CharField(help_text="The value before, readable (– if empty)."),
+            "after": serializers.CharField(help_text="The value after, readable (– if empty)."),
+        }
 
 
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
@@ -47,8 +54,7 @@ class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
         if rows is None:
             rows = audit_display.describe([obj]).get(obj.pk, [])
         return [
-            {"field": r.field, "label": r.label, "before": r.before, "after": r.after}
-            for r in rows
+            {"field": r.field, "label": r.label, "before": r.before, "after": r.after} for r in rows
         ]
 
     class Meta:
