@@ -239,6 +239,8 @@ class Position(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="positions",
     )
+    # A position is closed, never deleted: who held what, when, stays in the record.
+    closed_on = models.DateField(_("avslutad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tjänst")

@@ -166,13 +166,38 @@ def inhabitant_history(*, actor: Any, municipality: OrgNode) -> QuerySet[Inhabit
     return InhabitantCount.objects.filter(municipality=municipality).order_by("-year")
 
 
-def position_list(*, actor: Any, cooperation_id: int | None = None) -> QuerySet[Position]:
+def position_list(
+    *, actor: Any, cooperation_id: int | None = None, include_closed: bool = True
+) -> QuerySet[Position]:
     qs = Position.objects.filter(
         permissions.scope_q(actor, roles.VIEW_POSITION, path_field="team__path")
     ).select_related("team", "team__parent", "holder")
     if cooperation_id:
         qs = qs.filter(team__cooperation_id=cooperation_id)
+    if not include_closed:
+        qs = qs.filter(closed_on__isnull=True)
     return qs.order_by("team__path", "line", "title", "pk")
+
+
+def position_get(*, actor: Any, pk: Any) -> Position:
+    try:
+        return position_list(actor=actor).get(pk=pk)
+    except (Position.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def position_teams(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
+    """Nodes a position can be placed in: the joint IT organisation and its teams."""
+    return (
+        node_list(
+            actor=actor,
+            kind=None,
+            cooperation_id=cooperation.pk,
+            with_facts=False,
+        )
+        .filter(kind__in=[NodeKind.IT_ORGANISATION, NodeKind.TEAM])
+        .order_by("path")
+    )
 
 
 def it_organisation(*, actor: Any, cooperation: Cooperation) -> OrgNode | None:
@@ -205,7 +230,7 @@ def team_summary(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
     from django.db.models.functions import Coalesce
 
     counts = (
-        Position.objects.filter(team_id=OuterRef("pk"))
+        Position.objects.filter(team_id=OuterRef("pk"), closed_on__isnull=True)
         .values("team_id")
         .annotate(c=Count("pk"))
         .values("c")

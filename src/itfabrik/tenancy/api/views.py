@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,11 +14,13 @@ from rest_framework.response import Response
 from itfabrik.core.api.filters import IdFilter
 from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
+from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import NodeKind
-from itfabrik.tenancy.models import Membership, OrgNode
+from itfabrik.tenancy.models import Membership, OrgNode, Position
 
 from .serializers import (
+    CooperationCreateSerializer,
     CooperationSerializer,
     HostChangeSerializer,
     InhabitantCountSerializer,
@@ -27,7 +30,10 @@ from .serializers import (
     OrganisationCreateSerializer,
     OrganisationSerializer,
     OrganisationUpdateSerializer,
+    PositionCloseSerializer,
+    PositionCreateSerializer,
     PositionSerializer,
+    PositionUpdateSerializer,
 )
 
 ERRORS = {
@@ -128,6 +134,11 @@ class OrganisationViewSet(
 
 
 @extend_schema(tags=["organisation"])
+@extend_schema_view(
+    create=extend_schema(
+        request=CooperationCreateSerializer, responses={201: CooperationSerializer, **ERRORS}
+    ),
+)
 class CooperationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
 ):
@@ -140,6 +151,19 @@ class CooperationViewSet(
 
     def get_object(self) -> Any:
         return selectors.cooperation_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Create a cooperation with the root node of its tree (superusers only)."""
+        v = parse_input(CooperationCreateSerializer, request.data)
+        coop = services.cooperation_create(
+            actor=request.user,
+            name=v["name"],
+            slug=v["slug"],
+            root_name=v["root_name"] or None,
+            currency=v["currency"],
+        )
+        out = selectors.cooperation_get(actor=request.user, pk=coop.pk)
+        return Response(CooperationSerializer(out).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=HostChangeSerializer, responses={200: CooperationSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -215,12 +239,86 @@ class MembershipViewSet(
         return Response(MembershipSerializer(updated).data)
 
 
+class PositionFilter(django_filters.FilterSet):
+    closed = django_filters.BooleanFilter(
+        field_name="closed_on", lookup_expr="isnull", exclude=True, help_text="Closed or open."
+    )
+    team = IdFilter(field_name="team_id")
+
+    class Meta:
+        model = Position
+        fields: list[str] = []
+
+
+def _position_refs(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    """Team and holder ids to objects the actor may see (a hidden one is not a valid choice)."""
+    from itfabrik.accounts import selectors as account_selectors
+
+    out = dict(values)
+    if "team" in out:
+        out["team"] = selectors.node_get(actor=request.user, pk=out["team"])
+    if out.get("holder") is not None:
+        try:
+            out["holder"] = account_selectors.user_get(actor=request.user, pk=out["holder"])
+        except NotFound:
+            raise ValidationFailed(
+                fields={"holder": [_("Välj en person som finns och som du kan se.")]}
+            ) from None
+    return out
+
+
 @extend_schema(tags=["organisation"])
-class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Any]):
-    """Positions of the joint IT organisation (R3)."""
+@extend_schema_view(
+    create=extend_schema(
+        request=PositionCreateSerializer, responses={201: PositionSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        request=PositionUpdateSerializer, responses={200: PositionSerializer, **ERRORS}
+    ),
+)
+class PositionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Position]
+):
+    """Positions of the joint IT organisation (R3): created, changed and closed, never deleted."""
 
     serializer_class = PositionSerializer
+    filterset_class = PositionFilter
     ordering_fields = ["title", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.position_list(actor=self.request.user)
+
+    def get_object(self) -> Position:
+        return selectors.position_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        v = _position_refs(request, parse_input(PositionCreateSerializer, request.data))
+        position = services.position_create(actor=request.user, **v)
+        out = selectors.position_get(actor=request.user, pk=position.pk)
+        return Response(PositionSerializer(out).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        position = self.get_object()
+        v = _position_refs(request, parse_input(PositionUpdateSerializer, request.data))
+        version = v.pop("version")
+        services.position_update(
+            actor=request.user, position=position, expected_version=version, **v
+        )
+        out = selectors.position_get(actor=request.user, pk=position.pk)
+        return Response(PositionSerializer(out).data)
+
+    @extend_schema(request=PositionCloseSerializer, responses={200: PositionSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close the position from `closed_on`; its holder leaves it. Nothing is deleted."""
+        position = self.get_object()
+        v = parse_input(PositionCloseSerializer, request.data)
+        services.position_close(
+            actor=request.user,
+            position=position,
+            closed_on=v["closed_on"],
+            expected_version=v["version"],
+        )
+        out = selectors.position_get(actor=request.user, pk=position.pk)
+        return Response(PositionSerializer(out).data)
