@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -13,6 +15,13 @@ from .choices import Role
 
 class User(AbstractUser):
     """A person who signs in. Identity is constant; what they may do comes from role assignments."""
+
+    # Credential events recorded on the account (`services.credential_event`) are not columns:
+    # the audit trail's display takes their labels from here.
+    AUDIT_LABELS: ClassVar[dict[str, Any]] = {
+        "api_token": _("API-nyckel"),
+        "two_factor": _("Tvåfaktorsinloggning"),
+    }
 
     home_unit = models.ForeignKey(
         "tenancy.OrgNode",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
 from itfabrik.core import audit, permissions
@@ -248,6 +249,9 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
 def credential_event(*, user: User, what: str, before: str, after: str) -> None:
     """Audit a change of a sign-in credential on the user's record.
 
+    `what` needs a label in `User.AUDIT_LABELS`; `before`/`after` are Swedish words marked with
+    gettext_noop, so that the audit display can show them translated.
+
     The credential itself (a token key, a TOTP secret) never goes into the audit trail: the
     token's primary key *is* its secret, so it is recorded as an event of the user instead.
     """
@@ -288,7 +292,7 @@ def token_issue(*, user: User) -> Token:
     with transaction.atomic():
         token, created = Token.objects.get_or_create(user=user)
         if created:
-            credential_event(user=user, what="api_token", before="", after="utfärdad")
+            credential_event(user=user, what="api_token", before="", after=gettext_noop("utfärdad"))
     return token
 
 
@@ -297,7 +301,10 @@ def token_rotate(*, user: User) -> Token:
         had = Token.objects.filter(user=user).delete()[0] > 0
         token = Token.objects.create(user=user)
         credential_event(
-            user=user, what="api_token", before="utfärdad" if had else "", after="förnyad"
+            user=user,
+            what="api_token",
+            before=gettext_noop("utfärdad") if had else "",
+            after=gettext_noop("förnyad"),
         )
         return token
 

@@ -6,7 +6,8 @@ of choices. `describe()` turns a page of entries into such rows, resolving every
 shown on the page with one query per related model, however many entries the page holds.
 
 Pure apart from that batched lookup; the model comes from the entry's `object_type`, so no app
-needs to register anything.
+needs to register anything. A model whose services record events that are not columns names
+their labels in an `AUDIT_LABELS` class attribute (see `accounts.User`).
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ def _format(field: models.Field[Any, Any] | None, value: Any, names: Mapping[Any
     if value is None or value == "":
         return EMPTY
     if field is None:
-        return str(value)
+        # Not a column but an event a service recorded (e.g. a credential on a user); its
+        # Swedish words are marked for translation where they are written.
+        return _(value) if isinstance(value, str) else str(value)
     if field.is_relation:
         return names.get(value, f"#{value}")
     if field.choices:
@@ -127,6 +130,8 @@ def describe(entries: Iterable[AuditEntry]) -> dict[int, list[ChangeRow]]:
         }
     out: dict[int, list[ChangeRow]] = {}
     for entry, fields, keys in plan:
+        model = model_for(entry.object_type)
+        event_labels: Mapping[str, Any] = getattr(model, "AUDIT_LABELS", {}) if model else {}
         rows = []
         for key in keys:
             field = fields.get(key)
@@ -140,7 +145,9 @@ def describe(entries: Iterable[AuditEntry]) -> dict[int, list[ChangeRow]]:
             rows.append(
                 ChangeRow(
                     field=field.name if field is not None else key,
-                    label=str(field.verbose_name) if field is not None else key,
+                    label=str(field.verbose_name)
+                    if field is not None
+                    else str(event_labels.get(key, key)),
                     before=EMPTY if entry.before is None else _format(field, before, related_names),
                     after=EMPTY if entry.after is None else _format(field, after, related_names),
                 )

@@ -177,3 +177,15 @@ def test_api_audit_keeps_raw_data_and_adds_readable_changes(api_as: Any, new_uni
     }
     assert "path" not in changes
     assert "version" not in changes
+
+
+def test_credential_events_have_labels_and_translated_values(demo: Any) -> None:
+    from itfabrik.accounts.services import token_issue
+
+    user = demo.user("ekonom")
+    token_issue(user=user)
+    entry = _entry(user, "update")
+    with translation.override("sv"):
+        assert _rows(entry) == {"API-nyckel": ("–", "utfärdad")}
+    with translation.override("en"):
+        assert _rows(entry) == {"API key": ("–", "issued")}
