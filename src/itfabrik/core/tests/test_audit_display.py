@@ -189,3 +189,20 @@ def test_credential_events_have_labels_and_translated_values(demo: Any) -> None:
         assert _rows(entry) == {"API-nyckel": ("–", "utfärdad")}
     with translation.override("en"):
         assert _rows(entry) == {"API key": ("–", "issued")}
+
+
+def test_node_page_query_count_does_not_depend_on_its_history(web_as: Any, new_unit: Any) -> None:
+    from itfabrik.core.tests import page_query_count
+
+    client = web_as("admin")
+    url = f"/organisation/{new_unit.pk}/"
+    short, r = page_query_count(client, url)
+    assert len(r.context["history"]) == 1
+    for i in range(12):
+        new_unit.refresh_from_db()
+        services.node_update(
+            actor=SYSTEM, node=new_unit, expected_version=new_unit.version, name=f"Natt {i}"
+        )
+    long, r = page_query_count(client, url)
+    assert len(r.context["history"]) == 13
+    assert long == short
