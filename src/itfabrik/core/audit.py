@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from .actors import SystemActor
 from .middleware import current_request_id
 from .models import AuditAction, AuditEntry
 
@@ -58,8 +59,6 @@ def record(
         changed = sorted(k for k in after if before.get(k) != after.get(k))
     elif after is not None:
         changed = sorted(after)
-    from .actors import SystemActor
-
     is_user = isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False)
     if is_user:
         actor_repr = actor.get_username()

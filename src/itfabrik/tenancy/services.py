@@ -10,11 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from itfabrik.accounts import roles
 from itfabrik.core import audit, permissions
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
 from itfabrik.core.services import create_audited, update_audited, update_versioned, validate
 
+from . import permissions as actions
 from . import selectors
 from .choices import ALLOWED_CHILDREN, NodeKind
 from .models import Cooperation, InhabitantCount, Membership, OrgNode, Position
@@ -63,7 +63,7 @@ def cooperation_set_host(
 ) -> Cooperation:
     if cooperation.root is None:
         raise ValidationFailed(fields={"root": [_("Samverkan saknar rotnod.")]})
-    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, cooperation.root)
+    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
     if host.kind != NodeKind.MUNICIPALITY or host.cooperation_id != cooperation.pk:
         raise ValidationFailed(
             fields={"host": [_("Värdkommunen ska vara en kommun i samma samverkan.")]}
@@ -101,7 +101,7 @@ def node_create(
     email_domain: str = "",
     cost_centre: str = "",
 ) -> OrgNode:
-    _require_visible_then(actor, roles.ADD_NODE, parent)
+    _require_visible_then(actor, actions.ADD_NODE, parent)
     if kind not in ALLOWED_CHILDREN.get(parent.kind, frozenset()):
         raise ValidationFailed(
             fields={
@@ -145,7 +145,7 @@ def node_create(
 def node_update(
     *, actor: Any, node: OrgNode, expected_version: int | None, **changes: Any
 ) -> OrgNode:
-    _require_visible_then(actor, roles.CHANGE_NODE, node)
+    _require_visible_then(actor, actions.CHANGE_NODE, node)
     unknown = set(changes) - EDITABLE_NODE_FIELDS
     if unknown:
         raise ValidationFailed(
@@ -171,7 +171,7 @@ def node_close(
     *, actor: Any, node: OrgNode, closed_on: dt.date, expected_version: int | None
 ) -> OrgNode:
     """Close a unit or administration. Nothing is deleted: records are public documents."""
-    _require_visible_then(actor, roles.CHANGE_NODE, node)
+    _require_visible_then(actor, actions.CHANGE_NODE, node)
     if node.kind in (NodeKind.COOPERATION, NodeKind.MUNICIPALITY):
         raise ValidationFailed(
             fields={"kind": [_("En kommun lämnar samverkan genom att medlemskapet avslutas.")]}
@@ -209,7 +209,7 @@ def municipality_join(
     """A municipality joins the cooperation from a date (R1: members can join and leave)."""
     if cooperation.root is None:
         raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
-    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, cooperation.root)
+    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
     if municipality.kind != NodeKind.MUNICIPALITY or municipality.cooperation_id != cooperation.pk:
         raise ValidationFailed(
             fields={"municipality": [_("Välj en kommun som finns i samverkans organisation.")]}
@@ -248,7 +248,7 @@ def municipality_leave(
     coop = membership.cooperation
     if coop.root is None:
         raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
-    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, coop.root)
+    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, coop.root)
     if membership.left_on is not None:
         raise ValidationFailed(fields={"left_on": [_("Medlemskapet är redan avslutat.")]})
     if left_on < membership.joined_on:
@@ -280,7 +280,7 @@ def municipality_leave(
 def inhabitants_set(
     *, actor: Any, municipality: OrgNode, year: int, inhabitants: int, source: str = "SCB"
 ) -> InhabitantCount:
-    _require_visible_then(actor, roles.CHANGE_NODE, municipality)
+    _require_visible_then(actor, actions.CHANGE_NODE, municipality)
     if municipality.kind != NodeKind.MUNICIPALITY:
         raise ValidationFailed(fields={"municipality": [_("Invånarantal gäller kommuner.")]})
     with transaction.atomic():
@@ -325,7 +325,7 @@ EDITABLE_POSITION_FIELDS = frozenset({"title", "line", "specialisation", "holder
 
 def _require_team(actor: Any, team: OrgNode) -> None:
     """Positions are managed by whoever may change the team node they are placed in."""
-    _require_visible_then(actor, roles.CHANGE_NODE, team)
+    _require_visible_then(actor, actions.CHANGE_NODE, team)
     if team.kind not in POSITION_KINDS:
         raise ValidationFailed(
             fields={"team": [_("Tjänster placeras i den gemensamma IT-organisationen.")]}

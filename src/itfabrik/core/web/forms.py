@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.errors import ApplicationError
+from itfabrik.core.models import AuditAction
 
 
 def add_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -47,6 +48,4 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from itfabrik.core.models import AuditAction
-
         self.fields["action"].choices = [("", _("Alla")), *AuditAction.choices]  # type: ignore[attr-defined]

@@ -2,21 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from itfabrik.core.api.filters import IdFilter
-from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
-from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.tenancy import selectors, services
-from itfabrik.tenancy.choices import NodeKind
+from itfabrik.tenancy.filters import MembershipFilter, NodeFilter, PositionFilter
 from itfabrik.tenancy.models import Membership, OrgNode, Position
 
 from .serializers import (
@@ -36,46 +30,14 @@ from .serializers import (
     PositionUpdateSerializer,
 )
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Ogiltiga uppgifter"),
-    403: OpenApiResponse(ErrorSerializer, description="Saknar behörighet"),
-    404: OpenApiResponse(ErrorSerializer, description="Finns inte (eller får inte ses)"),
-    409: OpenApiResponse(ErrorSerializer, description="Ändrad av någon annan"),
-}
-
-
-class OrganisationFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=NodeKind.choices)
-    cooperation = IdFilter(field_name="cooperation_id")
-    parent = IdFilter(field_name="parent_id")
-    municipality = IdFilter(
-        method="filter_municipality", help_text="The municipality and everything in it."
-    )
-    cost_centre = django_filters.CharFilter(field_name="cost_centre")
-    q = django_filters.CharFilter(
-        method="filter_q", help_text="Part of the name, or an exact cost centre."
-    )
-    is_active = django_filters.BooleanFilter()
-
-    class Meta:
-        model = OrgNode
-        fields: list[str] = []
-
-    # The same meaning as the web list's filters (tenancy.selectors.node_list).
-    def filter_municipality(self, queryset: Any, name: str, value: int) -> Any:
-        return queryset.filter(Q(municipality_id=value) | Q(pk=value))
-
-    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.filter(Q(name__icontains=value) | Q(cost_centre__iexact=value))
-
 
 @extend_schema(tags=["organisation"])
 @extend_schema_view(
     create=extend_schema(
-        request=OrganisationCreateSerializer, responses={201: OrganisationSerializer, **ERRORS}
+        request=OrganisationCreateSerializer, responses={201: OrganisationSerializer}
     ),
     partial_update=extend_schema(
-        request=OrganisationUpdateSerializer, responses={200: OrganisationSerializer, **ERRORS}
+        request=OrganisationUpdateSerializer, responses={200: OrganisationSerializer}
     ),
 )
 class OrganisationViewSet(
@@ -84,7 +46,7 @@ class OrganisationViewSet(
     """The organisation tree: cooperations, municipalities, administrations, units, IT teams."""
 
     serializer_class = OrganisationSerializer
-    filterset_class = OrganisationFilter
+    filterset_class = NodeFilter
     ordering_fields = ["name", "path", "kind", "id"]
     ordering = ["path"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -110,7 +72,7 @@ class OrganisationViewSet(
 
     @extend_schema(
         request=InhabitantCountSerializer,
-        responses={200: InhabitantCountSerializer(many=True), **ERRORS},
+        responses={200: InhabitantCountSerializer(many=True)},
         methods=["POST"],
     )
     @extend_schema(responses={200: InhabitantCountSerializer(many=True)}, methods=["GET"])
@@ -136,7 +98,7 @@ class OrganisationViewSet(
 @extend_schema(tags=["organisation"])
 @extend_schema_view(
     create=extend_schema(
-        request=CooperationCreateSerializer, responses={201: CooperationSerializer, **ERRORS}
+        request=CooperationCreateSerializer, responses={201: CooperationSerializer}
     ),
 )
 class CooperationViewSet(
@@ -165,7 +127,7 @@ class CooperationViewSet(
         out = selectors.cooperation_get(actor=request.user, pk=coop.pk)
         return Response(CooperationSerializer(out).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=HostChangeSerializer, responses={200: CooperationSerializer, **ERRORS})
+    @extend_schema(request=HostChangeSerializer, responses={200: CooperationSerializer})
     @action(detail=True, methods=["post"])
     def host(self, request: Request, pk: str | None = None) -> Response:
         """Make another member municipality the host (värdkommun)."""
@@ -178,21 +140,9 @@ class CooperationViewSet(
         return Response(CooperationSerializer(updated).data)
 
 
-class MembershipFilter(django_filters.FilterSet):
-    cooperation = IdFilter(field_name="cooperation_id")
-    municipality = IdFilter(field_name="municipality_id")
-    active = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull")
-
-    class Meta:
-        model = Membership
-        fields: list[str] = []
-
-
 @extend_schema(tags=["organisation"])
 @extend_schema_view(
-    create=extend_schema(
-        request=MembershipCreateSerializer, responses={201: MembershipSerializer, **ERRORS}
-    ),
+    create=extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer}),
 )
 class MembershipViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Membership]
@@ -223,7 +173,7 @@ class MembershipViewSet(
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MembershipEndSerializer, responses={200: MembershipSerializer, **ERRORS})
+    @extend_schema(request=MembershipEndSerializer, responses={200: MembershipSerializer})
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str | None = None) -> Response:
         """End the membership: the municipality leaves the cooperation on `left_on`."""
@@ -239,41 +189,21 @@ class MembershipViewSet(
         return Response(MembershipSerializer(updated).data)
 
 
-class PositionFilter(django_filters.FilterSet):
-    closed = django_filters.BooleanFilter(
-        field_name="closed_on", lookup_expr="isnull", exclude=True, help_text="Closed or open."
-    )
-    team = IdFilter(field_name="team_id")
-
-    class Meta:
-        model = Position
-        fields: list[str] = []
-
-
 def _position_refs(request: Request, values: dict[str, Any]) -> dict[str, Any]:
-    """Team and holder ids to objects the actor may see (a hidden one is not a valid choice)."""
-    from itfabrik.accounts import selectors as account_selectors
-
+    """Team and holder ids to objects: a team the actor may see, a holder they may place."""
     out = dict(values)
     if "team" in out:
         out["team"] = selectors.node_get(actor=request.user, pk=out["team"])
     if out.get("holder") is not None:
-        try:
-            out["holder"] = account_selectors.user_get(actor=request.user, pk=out["holder"])
-        except NotFound:
-            raise ValidationFailed(
-                fields={"holder": [_("Välj en person som finns och som du kan se.")]}
-            ) from None
+        out["holder"] = selectors.position_holder_get(actor=request.user, pk=out["holder"])
     return out
 
 
 @extend_schema(tags=["organisation"])
 @extend_schema_view(
-    create=extend_schema(
-        request=PositionCreateSerializer, responses={201: PositionSerializer, **ERRORS}
-    ),
+    create=extend_schema(request=PositionCreateSerializer, responses={201: PositionSerializer}),
     partial_update=extend_schema(
-        request=PositionUpdateSerializer, responses={200: PositionSerializer, **ERRORS}
+        request=PositionUpdateSerializer, responses={200: PositionSerializer}
     ),
 )
 class PositionViewSet(
@@ -308,7 +238,7 @@ class PositionViewSet(
         out = selectors.position_get(actor=request.user, pk=position.pk)
         return Response(PositionSerializer(out).data)
 
-    @extend_schema(request=PositionCloseSerializer, responses={200: PositionSerializer, **ERRORS})
+    @extend_schema(request=PositionCloseSerializer, responses={200: PositionSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close the position from `closed_on`; its holder leaves it. Nothing is deleted."""

@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from itfabrik.accounts import roles
 from itfabrik.core import audit_display, permissions
 from itfabrik.core import selectors as core_selectors
 from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.permissions import VIEW_AUDIT
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.tenancy import permissions as actions
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
 
@@ -65,8 +66,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "node": node,
         "ancestors": selectors.node_ancestors(actor=actor, node=node),
         "children": paginate(request, selectors.node_children(actor=actor, node=node)),
-        "can_change": permissions.can(actor, roles.CHANGE_NODE, node),
-        "can_add": permissions.can(actor, roles.ADD_NODE, node)
+        "can_change": permissions.can(actor, actions.CHANGE_NODE, node),
+        "can_add": permissions.can(actor, actions.ADD_NODE, node)
         and bool(ALLOWED_CHILDREN.get(node.kind)),
     }
     if node.kind == NodeKind.MUNICIPALITY:
@@ -74,7 +75,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if context["can_change"]:
             context["inhabitants_form"] = InhabitantsForm(initial={"source": "SCB"})
         context["memberships"] = selectors.membership_list(actor=actor, municipality_id=node.pk)
-    if permissions.can(actor, roles.VIEW_AUDIT, node):
+    if permissions.can(actor, VIEW_AUDIT, node):
         context["history"] = audit_display.attach(
             core_selectors.object_history(actor=actor, instance=node)[:20]
         )
@@ -86,7 +87,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if not permissions.can(actor, roles.CHANGE_NODE, node):
+    if not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
     initial = {
         "version": node.version,
@@ -115,7 +116,7 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def node_inhabitants(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, roles.CHANGE_NODE, node):
+    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
     form = InhabitantsForm(request.POST)
     if form.is_valid():
@@ -135,7 +136,7 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     parent = selectors.node_get(actor=actor, pk=pk)
     allowed = sorted(ALLOWED_CHILDREN.get(parent.kind, frozenset()))
-    if not permissions.can(actor, roles.ADD_NODE, parent) or not allowed:
+    if not permissions.can(actor, actions.ADD_NODE, parent) or not allowed:
         raise NotFound()
     form = NodeCreateForm(request.POST or None, allowed_kinds=allowed)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +153,7 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
 def _membership_cooperation(request: HttpRequest) -> Any:
     actor = request.user
     for coop in selectors.cooperation_list(actor=actor):
-        if coop.root is not None and permissions.can(actor, roles.MANAGE_MEMBERSHIP, coop.root):
+        if coop.root is not None and permissions.can(actor, actions.MANAGE_MEMBERSHIP, coop.root):
             return coop
     raise NotFound()
 
@@ -256,9 +257,9 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def it_organisation(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    if not permissions.can_anywhere(actor, roles.VIEW_POSITION):
+    if not permissions.can_anywhere(actor, actions.VIEW_POSITION):
         raise NotFound()
-    coop = selectors.cooperation_list(actor=actor).first()
+    coop = selectors.current_cooperation(request)
     if coop is None:
         raise NotFound()
     positions = list(
@@ -272,7 +273,7 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
                 "team": p.team,
                 "positions": [],
                 # In memory: the grants are read once per request.
-                "can_change": permissions.can(actor, roles.CHANGE_NODE, p.team),
+                "can_change": permissions.can(actor, actions.CHANGE_NODE, p.team),
             },
         )["positions"].append(p)
     org = selectors.it_organisation(actor=actor, cooperation=coop)
@@ -284,47 +285,43 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
             "org": org,
             "teams": list(teams.values()),
             "total": len(positions),
-            "can_add": org is not None and permissions.can(actor, roles.CHANGE_NODE, org),
+            "can_add": org is not None and permissions.can(actor, actions.CHANGE_NODE, org),
         },
     )
 
 
 def _position_form_choices(actor: Any, coop: Any) -> dict[str, list[Any]]:
-    from itfabrik.accounts import selectors as account_selectors
-
     teams = [
         t
         for t in selectors.position_teams(actor=actor, cooperation=coop)
-        if permissions.can(actor, roles.CHANGE_NODE, t)
+        if permissions.can(actor, actions.CHANGE_NODE, t)
     ]
-    people = list(account_selectors.user_list(actor=actor).filter(is_active=True))
+    people = list(selectors.position_holder_candidates(actor=actor, cooperation=coop))
     return {"teams": teams, "people": people}
 
 
 def _position_values(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-    from itfabrik.accounts import selectors as account_selectors
-
     values = {k: v for k, v in data.items() if k != "version"}
     values["team"] = selectors.node_get(actor=actor, pk=values["team"])
     if values.get("holder") is not None:
-        values["holder"] = account_selectors.user_get(actor=actor, pk=values["holder"])
+        values["holder"] = selectors.position_holder_get(actor=actor, pk=values["holder"])
     return values
 
 
-def _position_cooperation(actor: Any) -> Any:
+def _position_cooperation(request: HttpRequest) -> Any:
     """The cooperation whose IT organisation the actor may manage positions in (else 404)."""
-    for coop in selectors.cooperation_list(actor=actor):
-        org = selectors.it_organisation(actor=actor, cooperation=coop)
-        if org is not None and permissions.can(actor, roles.CHANGE_NODE, org):
-            return coop
-    raise NotFound()
+    coop = selectors.current_cooperation(request)
+    org = selectors.it_organisation(actor=request.user, cooperation=coop) if coop else None
+    if org is None or not permissions.can(request.user, actions.CHANGE_NODE, org):
+        raise NotFound()
+    return coop
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def position_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    coop = _position_cooperation(actor)
+    coop = _position_cooperation(request)
     form = PositionForm(request.POST or None, **_position_form_choices(actor, coop))
     if request.method == "POST" and form.is_valid():
         try:
@@ -345,7 +342,7 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     position = selectors.position_get(actor=actor, pk=pk)
     if position.closed_on is not None or not permissions.can(
-        actor, roles.CHANGE_NODE, position.team
+        actor, actions.CHANGE_NODE, position.team
     ):
         raise NotFound()
     initial = {
@@ -388,7 +385,7 @@ def position_close(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     position = selectors.position_get(actor=actor, pk=pk)
     if position.closed_on is not None or not permissions.can(
-        actor, roles.CHANGE_NODE, position.team
+        actor, actions.CHANGE_NODE, position.team
     ):
         raise NotFound()
     close_form = PositionCloseForm(request.POST)
