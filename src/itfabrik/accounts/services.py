@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
 from itfabrik.core import audit, permissions
 from itfabrik.core.errors import (
     ApplicationError,
+    Conflict,
     Forbidden,
     NotFound,
     Translated,
@@ -240,7 +242,7 @@ def _after_assignments_changed(user: User) -> None:
     if requires_two_factor(user):
         # A token issued while the user needed no code must not outlive the new duty to give
         # one: the next token comes from the token endpoint, with a code.
-        tokens_withdraw(user=user, reason="tvåfaktor krävs för rollen")
+        tokens_withdraw(user=user, reason=WITHDRAWN_FOR_STAFF_ROLE)
 
 
 def role_assign(
@@ -412,6 +414,9 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
 def credential_event(*, user: User, what: str, before: str, after: str, actor: Any = None) -> None:
     """Audit a change of a sign-in credential on the user's record.
 
+    `what` needs a label in `User.AUDIT_LABELS`; `before`/`after` are Swedish words marked with
+    gettext_noop, so that the audit display can show them translated.
+
     The credential itself (a token key, a TOTP secret) never goes into the audit trail: the
     token's primary key *is* its secret, so it is recorded as an event of the user instead.
     `actor` is the user themselves unless someone else (an administrator) made the change.
@@ -426,8 +431,18 @@ def credential_event(*, user: User, what: str, before: str, after: str, actor: A
     )
 
 
+# Why a token was withdrawn, as recorded (marked for the audit display's translation).
+WITHDRAWN_FOR_STAFF_ROLE = gettext_noop("återkallad: rollen kräver tvåfaktorsinloggning")
+WITHDRAWN_TWO_FACTOR_ON = gettext_noop("återkallad: tvåfaktorsinloggning aktiverad")
+WITHDRAWN_TWO_FACTOR_OFF = gettext_noop("återkallad: tvåfaktorsinloggning avstängd")
+WITHDRAWN_PASSWORD = gettext_noop("återkallad: nytt lösenord")
+WITHDRAWN_DEACTIVATED = gettext_noop("återkallad: kontot inaktiverat")
+
+
 def tokens_withdraw(*, user: User, reason: str, actor: Any = None) -> bool:
     """Delete the user's API tokens; audited when there was one. True if a token went.
+
+    `reason` is one of the WITHDRAWN_* texts: it is what the audit trail shows after "utfärdad".
 
     Called whenever the credentials a token was issued under change (two-factor switched on or
     off, a new password, a deactivated account, a role that requires two-factor): the next token
@@ -439,8 +454,8 @@ def tokens_withdraw(*, user: User, reason: str, actor: Any = None) -> bool:
             credential_event(
                 user=user,
                 what="api_token",
-                before="utfärdad",
-                after=f"återkallad: {reason}",
+                before=gettext_noop("utfärdad"),
+                after=reason,
                 actor=actor,
             )
     return had
@@ -449,8 +464,10 @@ def tokens_withdraw(*, user: User, reason: str, actor: Any = None) -> bool:
 def two_factor_enabled(*, user: User) -> None:
     """The user confirmed a TOTP device: audit it and withdraw tokens issued without a code."""
     with transaction.atomic():
-        credential_event(user=user, what="two_factor", before="", after="aktiverad (TOTP)")
-        tokens_withdraw(user=user, reason="tvåfaktor aktiverad")
+        credential_event(
+            user=user, what="two_factor", before="", after=gettext_noop("aktiverad (TOTP)")
+        )
+        tokens_withdraw(user=user, reason=WITHDRAWN_TWO_FACTOR_ON)
 
 
 def two_factor_disable(*, actor: Any, user: User) -> None:
@@ -473,11 +490,11 @@ def two_factor_disable(*, actor: Any, user: User) -> None:
             credential_event(
                 user=user,
                 what="two_factor",
-                before="aktiverad (TOTP)",
-                after="avstängd",
+                before=gettext_noop("aktiverad (TOTP)"),
+                after=gettext_noop("avstängd"),
                 actor=actor,
             )
-        tokens_withdraw(user=user, reason="tvåfaktor avstängd", actor=actor)
+        tokens_withdraw(user=user, reason=WITHDRAWN_TWO_FACTOR_OFF, actor=actor)
 
 
 def user_set_password(
@@ -506,10 +523,12 @@ def user_set_password(
             user=locked,
             what="password",
             before="",
-            after="ändrat" if actor is not None and actor.pk == user.pk else "återställt",
+            after=gettext_noop("ändrat")
+            if actor is not None and actor.pk == user.pk
+            else gettext_noop("återställt"),
             actor=actor,
         )
-        tokens_withdraw(user=locked, reason="nytt lösenord", actor=actor)
+        tokens_withdraw(user=locked, reason=WITHDRAWN_PASSWORD, actor=actor)
     user.password = locked.password
     return user
 
@@ -525,7 +544,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
             scope_path=_scope_path_of(user),
             exclude=["password"],
         )
-        tokens_withdraw(user=updated, reason="kontot inaktiverat", actor=actor)
+        tokens_withdraw(user=updated, reason=WITHDRAWN_DEACTIVATED, actor=actor)
     return updated
 
 
@@ -550,12 +569,34 @@ def _require_may_manage_account(actor: Any, user: User) -> None:
             raise Forbidden()
 
 
+def user_link_oidc(*, user: User, issuer: str, subject: str) -> User:
+    """Tie the account to the identity provider's stable identity of the person (first sign-in).
+
+    Refused once the account is tied to another identity: a changed e-mail address at the
+    provider must never hand an account to someone else.
+    """
+    if not issuer or not subject:
+        raise ValidationFailed(fields={"oidc_subject": [_("Identiteten saknas.")]})
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if (current.oidc_issuer, current.oidc_subject) == (issuer, subject):
+            return current
+        if current.oidc_subject:
+            raise Conflict()
+        if User.objects.filter(oidc_issuer=issuer, oidc_subject=subject).exists():
+            raise Conflict()
+        current.oidc_issuer, current.oidc_subject = issuer, subject
+        current.save(update_fields=["oidc_issuer", "oidc_subject"])
+        credential_event(user=current, what="oidc_subject", before="", after=f"{issuer} {subject}")
+        return current
+
+
 def token_issue(*, user: User) -> Token:
     """The user's API token, created on first use. Idempotent: a second call returns the same."""
     with transaction.atomic():
         token, created = Token.objects.get_or_create(user=user)
         if created:
-            credential_event(user=user, what="api_token", before="", after="utfärdad")
+            credential_event(user=user, what="api_token", before="", after=gettext_noop("utfärdad"))
     return token
 
 
@@ -564,7 +605,10 @@ def token_rotate(*, user: User) -> Token:
         had = Token.objects.filter(user=user).delete()[0] > 0
         token = Token.objects.create(user=user)
         credential_event(
-            user=user, what="api_token", before="utfärdad" if had else "", after="förnyad"
+            user=user,
+            what="api_token",
+            before=gettext_noop("utfärdad") if had else "",
+            after=gettext_noop("förnyad"),
         )
         return token
 

@@ -258,7 +258,7 @@ def test_enabling_totp_withdraws_the_token_issued_without_it_web(demo, client):
     assert client.post("/konto/tvafaktor/aktivera/", {"code": code_for(device)}).status_code == 302
     assert old.get("/api/v1/me/").status_code == 401
     assert not Token.objects.filter(user=user).exists()
-    assert token_events(user)[-1] == "återkallad: tvåfaktor aktiverad"
+    assert token_events(user)[-1] == services.WITHDRAWN_TWO_FACTOR_ON
 
 
 def test_disabling_totp_withdraws_tokens_and_is_audited(demo):
@@ -268,7 +268,7 @@ def test_disabling_totp_withdraws_tokens_and_is_audited(demo):
     services.two_factor_disable(actor=user, user=user)
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert not Token.objects.filter(user=user).exists()
-    assert token_events(user)[-1] == "återkallad: tvåfaktor avstängd"
+    assert token_events(user)[-1] == services.WITHDRAWN_TWO_FACTOR_OFF
 
 
 def test_changing_the_password_withdraws_tokens(demo, client):
@@ -286,7 +286,7 @@ def test_changing_the_password_withdraws_tokens(demo, client):
         current_password="itfabrik-demo",
     )
     assert not Token.objects.filter(user=user).exists()
-    assert token_events(user)[-1] == "återkallad: nytt lösenord"
+    assert token_events(user)[-1] == services.WITHDRAWN_PASSWORD
     # The new password counts exactly as typed.
     assert (
         client.post(
@@ -308,7 +308,7 @@ def test_resetting_a_password_and_deactivating_withdraw_tokens(demo):
     assert not Token.objects.filter(key=token.key).exists()
     assert not User.objects.get(pk=user.pk).is_active
     events = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk))
-    assert events.filter(actor=admin, after__api_token="återkallad: kontot inaktiverat").exists()
+    assert events.filter(actor=admin, after__api_token=services.WITHDRAWN_DEACTIVATED).exists()
 
 
 def test_a_local_admin_cannot_take_over_a_wider_account(demo, superior_and_local):
