@@ -133,12 +133,39 @@ def _apply_audited(
     return current
 
 
+REPORTS_THROTTLED = _(
+    "Du har skickat många rapporter på kort tid från den här adressen. Vänta en stund och "
+    "försök igen, eller skriv direkt till %(email)s."
+)
+
+
 def accessibility_report_create(
-    *, actor: Actor, description: str, page_url: str = "", contact_email: str = ""
+    *,
+    actor: Actor,
+    description: str,
+    page_url: str = "",
+    contact_email: str = "",
+    client_address: str | None = None,
 ) -> Any:
-    """Store a reported accessibility problem and forward it by e-mail after commit."""
+    """Store a reported accessibility problem and forward it by e-mail after commit.
+
+    Anonymous reports are limited per client address (ITFABRIK_REPORT_LIMIT per
+    ITFABRIK_REPORT_WINDOW seconds): each report sends a mail.
+    """
+    from django.conf import settings
+
+    from . import throttle
+    from .errors import Throttled
     from .models import AccessibilityReport
     from .tasks import forward_accessibility_report
+
+    if not getattr(actor, "is_authenticated", False) and not throttle.hit(
+        scope="accessibility_report",
+        key=client_address or "unknown",
+        limit=settings.ITFABRIK_REPORT_LIMIT,
+        window=settings.ITFABRIK_REPORT_WINDOW,
+    ):
+        raise Throttled(lazy_format(REPORTS_THROTTLED, email=settings.ACCESSIBILITY_CONTACT_EMAIL))
 
     report = AccessibilityReport(
         description=description.strip(),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from itfabrik.accounts import permissions as actions
-from itfabrik.accounts import selectors, services
+from itfabrik.accounts import rules, selectors, services
 from itfabrik.accounts.choices import Role
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
@@ -89,6 +89,7 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=gettext_lazy("Lösenord"),
         required=False,
+        strip=False,  # used exactly as typed, as at sign-in
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("Lämna tomt för konton som bara loggar in via e-legitimation/SSO."),
     )
@@ -210,6 +211,16 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _grantable(actor: Any, data: dict[str, Any]) -> bool:
+    """Whether the grant would pass the granting rule: only then is it worth confirming. One
+    that would not goes straight to the service, which refuses it (audited) with the reason."""
+    wanted = rules.GrantSpec(
+        data["role"], data["node"].path, bool(data["recursive"]), data["valid_until"]
+    )
+    ended = data["valid_until"] is not None and data["valid_until"] < timezone.localdate()
+    return not ended and selectors.grant_refusal(actor=actor, wanted=wanted) is None
+
+
 def _privileged_summary(role: str, node: Any, recursive: bool) -> dict[str, Any]:
     """What a privileged grant gives: the node, how many units below it, the actions."""
     from itfabrik.tenancy.models import OrgNode
@@ -253,7 +264,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise NotFound()
         if form.is_valid():
             data = form.cleaned_data
-            if data["role"] in PRIVILEGED_ROLES and data["confirmed"] != form.confirm_key():
+            if (
+                data["role"] in PRIVILEGED_ROLES
+                and data["confirmed"] != form.confirm_key()
+                and _grantable(actor, data)
+            ):
                 confirm = _privileged_summary(data["role"], data["node"], data["recursive"])
                 post = request.POST.copy()
                 post["confirmed"] = form.confirm_key()
@@ -261,11 +276,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
             else:
                 try:
-                    services.role_assign(
+                    services.role_assign_by_ids(
                         actor=actor,
-                        user=person,
+                        user_id=person.pk,
+                        node_id=data["node"].pk,
                         role=data["role"],
-                        node=data["node"],
                         recursive=data["recursive"],
                         valid_until=data["valid_until"],
                     )
@@ -278,9 +293,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = list(
         selectors.assignment_list(actor=actor, user_id=person.pk, include_ended=True)
     )
-    rows = [
-        (a, can_grant and permissions.can(actor, actions.MANAGE_ROLES, a.node)) for a in assignments
-    ]
+    # The end button only where the actor could have made the grant (ADR 0017).
+    rows = [(a, can_grant and selectors.can_end(actor=actor, assignment=a)) for a in assignments]
     current = [r for r in rows if r[0].valid_until is None or r[0].valid_until >= today]
     ended = [r for r in rows if r[0].valid_until is not None and r[0].valid_until < today]
     can_edit = can_grant and (
@@ -311,8 +325,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending a role asks first (GET shows what will end), then ends it as of yesterday."""
     assignment = selectors.assignment_get(actor=request.user, pk=pk)
-    if not permissions.can(request.user, actions.MANAGE_ROLES, assignment.node):
-        raise Forbidden()  # seen (view_user) but not theirs to end, as the service says
+    if request.method == "GET" and not selectors.can_end(actor=request.user, assignment=assignment):
+        raise Forbidden()  # seen (view_user) but not theirs to end; a POST is refused (audited)
     if request.method == "POST":
         try:
             services.role_revoke(actor=request.user, assignment=assignment)

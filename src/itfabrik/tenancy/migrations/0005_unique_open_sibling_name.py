@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0002_drop_redundant_path_index'),
+        ('tenancy', '0004_position_closed_on'),
     ]
 
     operations = [
