@@ -159,7 +159,7 @@ def role_assign(
                     }
                 )
     duplicate = ValidationFailed(
-        fields={"role": [_("Användaren har redan den rollen på den noden.")]}
+        fields={"role": [_("Användaren har redan den rollen där.")]}
     )
     with transaction.atomic():
         existing = (

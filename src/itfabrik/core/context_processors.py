@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itfabrik.accounts import roles
 
@@ -29,7 +30,11 @@ def _nav(request: HttpRequest) -> list[dict[str, Any]]:
             _("Medlemskap"),
             permissions.can_anywhere(user, roles.MANAGE_MEMBERSHIP),
         ),
-        ("accounts:user_list", _("Användare"), permissions.can_anywhere(user, roles.VIEW_USER)),
+        (
+            "accounts:user_list",
+            pgettext_lazy("the list of people", "Användare"),
+            permissions.can_anywhere(user, roles.VIEW_USER),
+        ),
         ("core:audit_list", _("Granskningslogg"), permissions.can_anywhere(user, roles.VIEW_AUDIT)),
         ("accounts:profile", _("Mitt konto"), True),
     ]

@@ -100,7 +100,7 @@ def node_create(
             fields={
                 "kind": [
                     lazy_format(
-                        _("En nod av typen %(kind)s kan inte ligga under %(parent)s."),
+                        _("Typen %(kind)s kan inte läggas under typen %(parent)s."),
                         kind=NodeKind(kind).label if kind in NodeKind.values else kind,
                         parent=NodeKind(parent.kind).label,
                     )

@@ -139,7 +139,7 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            messages.success(request, _("%(name)s är skapad.") % {"name": node.name})
+            messages.success(request, _("%(name)s har lagts till.") % {"name": node.name})
             return redirect("tenancy:node_detail", pk=node.pk)
     return render(request, "tenancy/node_form.html", {"form": form, "node": parent, "mode": "add"})
 
