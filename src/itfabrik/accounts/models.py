@@ -80,3 +80,16 @@ class ActiveAssignmentQ:
     @staticmethod
     def on(day: object) -> Q:
         return Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+
+
+def _register_constraint_messages() -> None:
+    from itfabrik.core.constraints import register
+
+    register(
+        "accounts_unique_assignment",
+        field="role",
+        message=lambda assignment, other: _("Användaren har redan den rollen där."),
+    )
+
+
+_register_constraint_messages()

@@ -7,11 +7,11 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, constraints
 from .errors import Conflict, ValidationFailed, lazy_format
 from .models import AuditAction, VersionedModel
 
@@ -38,17 +38,60 @@ def validation_failed_from(exc: DjangoValidationError) -> ValidationFailed:
     return ValidationFailed(fields={"non_field_errors": lazy_messages(exc)})
 
 
-def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Run the model's full validation; raise ValidationFailed naming every bad field."""
+def merge_fields(into: dict[str, list[Any]], more: Mapping[str, list[Any]]) -> None:
+    for name, messages in more.items():
+        into.setdefault(name, []).extend(messages)
+
+
+def validate(
+    instance: models.Model,
+    *,
+    exclude: Iterable[str] = (),
+    actor: Any = None,
+    errors: Mapping[str, list[Any]] | None = None,
+) -> None:
+    """Run every rule of the instance at once; raise ValidationFailed naming every bad field.
+
+    `errors` are the service's own findings so far: they come in the same answer as the model's,
+    so a person sees every message after one submit. Unique and check constraints are checked
+    here with readable messages (core.constraints), not left to the database.
+    """
+    fields: dict[str, list[Any]] = {k: list(v) for k, v in (errors or {}).items() if v}
+    excluded = set(exclude)
     try:
-        instance.full_clean(exclude=list(exclude))
+        instance.full_clean(exclude=list(excluded), validate_constraints=False)
     except DjangoValidationError as exc:
-        raise validation_failed_from(exc) from exc
+        merge_fields(fields, validation_failed_from(exc).fields)
+    merge_fields(
+        fields, constraints.errors_for(instance, exclude=excluded | set(fields), actor=actor)
+    )
+    if fields:
+        raise ValidationFailed(fields=fields)
 
 
-def create_audited(*, actor: Any, instance: M, scope_path: str, exclude: Iterable[str] = ()) -> M:
-    validate(instance, exclude=exclude)
-    instance.save()
+def save_checked(instance: M, **kwargs: Any) -> M:
+    """Save; a constraint the database enforces anyway (a concurrent writer) becomes its message."""
+    try:
+        with transaction.atomic():
+            instance.save(**kwargs)
+    except IntegrityError as exc:
+        mapped = constraints.from_integrity_error(exc, instance)
+        if mapped is None:
+            raise
+        raise mapped from exc
+    return instance
+
+
+def create_audited(
+    *,
+    actor: Any,
+    instance: M,
+    scope_path: str,
+    exclude: Iterable[str] = (),
+    errors: Mapping[str, list[Any]] | None = None,
+) -> M:
+    validate(instance, exclude=exclude, actor=actor, errors=errors)
+    save_checked(instance)
     audit.record_created(actor=actor, instance=instance, scope_path=scope_path)
     return instance
 
@@ -113,12 +156,12 @@ def _apply_audited(
         raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in unknown})
     for key, value in changes.items():
         setattr(current, key, value)
-    validate(current, exclude=exclude)
+    validate(current, exclude=exclude, actor=actor)
     if audit.snapshot(current) == before:
         return current  # nothing changed: no new version, no audit row
     if isinstance(current, VersionedModel):
         current.version = F("version") + 1
-    current.save()
+    save_checked(current)
     current.refresh_from_db()
     audit.record(
         actor=actor,

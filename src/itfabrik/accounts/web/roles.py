@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from itfabrik.accounts import roles, selectors, services
 from itfabrik.accounts.choices import Role
+from itfabrik.accounts.validation import USERNAME_MESSAGE, USERNAME_RE
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, NotFound
-from itfabrik.core.web.forms import add_application_error
+from itfabrik.core.web.forms import DateField, add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 
 
@@ -36,11 +37,7 @@ class RoleAssignmentForm(forms.Form):
     recursive = forms.BooleanField(
         label=gettext_lazy("Gäller även underliggande"), required=False, initial=True
     )
-    valid_until = forms.DateField(
-        label=gettext_lazy("Gäller till"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    valid_until = DateField(label=gettext_lazy("Gäller till"), required=False)
 
     def __init__(self, *args: Any, nodes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,9 +47,10 @@ class RoleAssignmentForm(forms.Form):
 class UserCreateForm(forms.Form):
     username = forms.RegexField(
         label=gettext_lazy("Användarnamn"),
-        regex=r"^[\w.@+-]+$",
+        regex=USERNAME_RE,
         max_length=150,
         help_text=gettext_lazy("Bokstäver, siffror och @ . + - _"),
+        error_messages={"invalid": USERNAME_MESSAGE},
     )
     first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150, required=False)

@@ -13,7 +13,7 @@ from itfabrik.accounts import roles
 from itfabrik.core import permissions
 from itfabrik.core import selectors as core_selectors
 from itfabrik.core.errors import ApplicationError, NotFound
-from itfabrik.core.web.forms import add_application_error
+from itfabrik.core.web.forms import add_application_error, add_service_errors
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
@@ -92,7 +92,13 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "cost_centre": node.cost_centre,
     }
     form = NodeEditForm(request.POST or None, initial=initial, kind=node.kind)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(
+            form,
+            lambda **values: services.node_update_check(actor=actor, node=node, **values),
+            drop=("version",),
+        )
+    elif request.method == "POST":
         values = dict(form.cleaned_data)
         version = values.pop("version")
         try:
@@ -113,7 +119,9 @@ def node_inhabitants(request: HttpRequest, pk: int) -> HttpResponse:
     if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, roles.CHANGE_NODE, node):
         raise NotFound()
     form = InhabitantsForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        add_service_errors(form, services.inhabitants_check)
+    else:
         try:
             services.inhabitants_set(actor=actor, municipality=node, **form.cleaned_data)
         except ApplicationError as exc:
@@ -133,7 +141,11 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can(actor, roles.ADD_NODE, parent) or not allowed:
         raise NotFound()
     form = NodeCreateForm(request.POST or None, allowed_kinds=allowed)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(
+            form, lambda **values: services.node_create_check(actor=actor, parent=parent, **values)
+        )
+    elif request.method == "POST":
         try:
             node = services.node_create(actor=actor, parent=parent, **form.cleaned_data)
         except ApplicationError as exc:
