@@ -109,7 +109,9 @@ def test_node_detail_municipality(page: Page) -> None:
     expect(facts).to_contain_text("212000-1421")
     expect(facts).to_contain_text("fargelanda.se")
     expect(facts).to_contain_text("6 434")
-    expect(page.get_by_role("table", name="Underliggande enheter").locator("tbody tr")).to_have_count(4)
+    expect(
+        page.get_by_role("table", name="Underliggande enheter").locator("tbody tr")
+    ).to_have_count(4)
     expect(page.get_by_role("table", name="Invånare per år")).to_contain_text("2023")
     expect(page.get_by_role("table", name="Medlemskap")).to_contain_text("2025-01-01")
     expect(page.get_by_role("link", name="Ändra")).to_be_visible()

@@ -158,9 +158,7 @@ def role_assign(
                         ]
                     }
                 )
-    duplicate = ValidationFailed(
-        fields={"role": [_("Användaren har redan den rollen där.")]}
-    )
+    duplicate = ValidationFailed(fields={"role": [_("Användaren har redan den rollen där.")]})
     with transaction.atomic():
         existing = (
             RoleAssignment.objects.select_for_update()

@@ -48,12 +48,22 @@ def registered() -> dict[str, ConstraintMessage]:
     return dict(_REGISTRY)
 
 
+def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # constraints name concrete fields
+    return field
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return _concrete(model, name).attname
+
+
 def _existing(instance: models.Model, constraint: models.UniqueConstraint) -> models.Model | None:
     model = instance._meta.model
     lookup = {}
     for name in constraint.fields:
-        field = model._meta.get_field(name)
-        lookup[field.attname] = getattr(instance, field.attname)
+        attname = _attname(model, name)
+        lookup[attname] = getattr(instance, attname)
     qs = model._default_manager.filter(**lookup)
     if constraint.condition is not None:
         qs = qs.filter(constraint.condition)
@@ -76,10 +86,7 @@ def errors_for(
         if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
             if set(constraint.fields) & exclude:
                 continue
-            if any(
-                getattr(instance, model._meta.get_field(f).attname) is None
-                for f in constraint.fields
-            ):
+            if any(getattr(instance, _attname(model, f)) is None for f in constraint.fields):
                 continue  # NULL never collides
             if constraint.condition is not None:
                 # Only rows the condition covers collide; ask the database the same question.
@@ -127,9 +134,9 @@ def _mentions(text: str, model: type[models.Model], constraint: Any) -> bool:
     if constraint.name in text:  # PostgreSQL names the constraint, SQLite does for checks
         return True
     if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-        # SQLite: "UNIQUE constraint failed: tenancy_orgnode.municipality_id, tenancy_orgnode.cost_centre"
+        # SQLite: "UNIQUE constraint failed: tenancy_orgnode.municipality_id, …cost_centre"
         table = model._meta.db_table
-        columns = [model._meta.get_field(f).column for f in constraint.fields]
+        columns = [_concrete(model, f).column for f in constraint.fields]
         return ", ".join(f"{table}.{c}" for c in columns) in text
     return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from . import audit, constraints
 from .errors import Conflict, ValidationFailed, lazy_format
 from .models import AuditAction, VersionedModel
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
@@ -190,8 +193,16 @@ def accessibility_report_create(
     if not report.description:
         raise ValidationFailed(fields={"description": [_("Beskriv problemet.")]})
     create_audited(actor=actor, instance=report, scope_path="")
-    transaction.on_commit(lambda: forward_accessibility_report.enqueue(report_id=report.pk))
+    if accessibility_address():
+        transaction.on_commit(lambda: forward_accessibility_report.enqueue(report_id=report.pk))
     return report
+
+
+def accessibility_address() -> str:
+    """The configured address for accessibility reports; "" when none is set (nothing is mailed)."""
+    from django.conf import settings
+
+    return str(getattr(settings, "ACCESSIBILITY_CONTACT_EMAIL", "") or "").strip()
 
 
 def accessibility_report_forward(*, report_id: int) -> bool:
@@ -206,6 +217,14 @@ def accessibility_report_forward(*, report_id: int) -> bool:
         report = AccessibilityReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.forwarded_at is not None:
             return False
+        address = accessibility_address()
+        if not address:
+            # Kept in the database for the administrators; never sent to a made-up address.
+            logger.warning(
+                "Accessibility report %s not mailed: ITFABRIK_ACCESSIBILITY_EMAIL is not set",
+                report.pk,
+            )
+            return False
         # The page is user input: folded to one short line, it cannot break the mail header.
         page = " ".join(report.page_url.split())[:100] or "okänd sida"
         send_mail(
@@ -215,7 +234,7 @@ def accessibility_report_forward(*, report_id: int) -> bool:
                 f"Svar till: {report.contact_email or '(ingen adress)'}\n\n{report.description}\n"
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[settings.ACCESSIBILITY_CONTACT_EMAIL],
+            recipient_list=[address],
         )
         report.forwarded_at = timezone.now()
         report.save(update_fields=["forwarded_at"])

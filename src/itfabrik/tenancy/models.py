@@ -195,7 +195,7 @@ MAX_INHABITANTS = 10_000_000  # Sweden's whole population is about 10.5 million
 
 
 def inhabitants_limit_message() -> Any:
-    """"Ange högst 10 000 000 invånare." with the number grouped the way the language writes it."""
+    """ "Ange högst 10 000 000 invånare." with the number grouped the way the language writes it."""
     from django.utils.formats import number_format
     from django.utils.functional import lazy
 

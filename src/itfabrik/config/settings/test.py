@@ -18,3 +18,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Tests that exercise 2FA switch it on themselves.
 REQUIRE_STAFF_2FA = False
 ALLOWED_HOSTS = ["*"]
+ACCESSIBILITY_CONTACT_EMAIL = "tillganglighet@example.se"

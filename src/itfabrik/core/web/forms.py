@@ -50,9 +50,7 @@ def add_service_errors(
     would come only on the next submit. `check` is the service's `…_check` function; messages for
     fields that already have one are left out.
     """
-    values = {
-        k: v for k, v in form.cleaned_data.items() if k not in form.errors and k not in drop
-    }
+    values = {k: v for k, v in form.cleaned_data.items() if k not in form.errors and k not in drop}
     try:
         check(**values)
     except ApplicationError as exc:

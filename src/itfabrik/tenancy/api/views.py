@@ -127,6 +127,7 @@ class OrganisationViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         node = self.get_object()
+
         def check(*, version: int | None = None, **values: Any) -> None:
             services.node_update_check(actor=request.user, node=node, **values)
 

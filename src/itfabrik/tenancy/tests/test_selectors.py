@@ -31,7 +31,12 @@ def test_end_user_sees_cooperation_members_and_own_municipality_only(demo):
     }
     assert kinds_elsewhere == set()
     names = {n.name for n in visible}
-    assert {"Dalslands IT-samverkan", "Åmåls kommun", "Melleruds kommun", "Dals-Eds kommun"} <= names
+    assert {
+        "Dalslands IT-samverkan",
+        "Åmåls kommun",
+        "Melleruds kommun",
+        "Dals-Eds kommun",
+    } <= names
     assert "Grundskola F–6" in names  # own unit
     own_units = [n for n in visible if n.kind == NodeKind.UNIT]
     assert own_units

@@ -230,7 +230,8 @@ def test_double_join_is_refused(admin: Any, demo: Any) -> None:
 def test_join_of_current_member_is_refused(admin: Any, demo: Any) -> None:
     before = db_state()
     r = admin.post(
-        "/medlemskap/", {"municipality": demo.node("Melleruds kommun").pk, "joined_on": "2026-01-01"}
+        "/medlemskap/",
+        {"municipality": demo.node("Melleruds kommun").pk, "joined_on": "2026-01-01"},
     )
     assert r.status_code == 200
     assert "municipality" in r.context["form"].errors
