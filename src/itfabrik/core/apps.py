@@ -8,24 +8,30 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kärna")
 
     def ready(self) -> None:
-        _api_messages()
+        _our_messages()
 
 
-def _api_messages() -> None:
-    """The API's messages for too long text and a bad date, in our words and both languages.
+TOO_LONG = _("Texten är för lång: högst %(limit_value)s tecken.")
+TOO_LONG_API = _("Texten är för lång: högst {max_length} tecken.")
+DATE_FORMAT = _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-31.")
 
-    DRF's own Swedish translation says "Använde ett av dessa format" (a typo) and gives Python's
-    format codes; its "no more than" does not name the limit the way the web form does.
+
+def _our_messages() -> None:
+    """Too long text and a bad date, in our words, the same in the web forms and the API.
+
+    Django's Swedish says "som mest 200 tecken (den har 5000)"; DRF's Swedish says "Använde ett
+    av dessa format" (a typo) and gives Python's format codes. Set once here so that every form,
+    model and serializer gives the same sentence with the limit named.
     """
+    from django.core import validators
     from rest_framework import fields
 
-    from .web.forms import DATE_FORMAT_MESSAGE
-
+    validators.MaxLengthValidator.message = TOO_LONG
     fields.CharField.default_error_messages = {
         **fields.CharField.default_error_messages,
-        "max_length": _("Texten är för lång: högst {max_length} tecken."),
+        "max_length": TOO_LONG_API,
     }
     fields.DateField.default_error_messages = {
         **fields.DateField.default_error_messages,
-        "invalid": DATE_FORMAT_MESSAGE,
+        "invalid": DATE_FORMAT,
     }

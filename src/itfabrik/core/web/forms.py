@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.errors import ApplicationError
 
-DATE_FORMAT_MESSAGE = _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-31.")
+from itfabrik.core.apps import DATE_FORMAT as DATE_FORMAT_MESSAGE
 
 
 class DateField(forms.DateField):
