@@ -6,9 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itfabrik.core.errors import ApplicationError
-
 from itfabrik.core.apps import DATE_FORMAT as DATE_FORMAT_MESSAGE
+from itfabrik.core.errors import ApplicationError
 
 
 class DateField(forms.DateField):
