@@ -7,7 +7,7 @@ language and the messages are kept side by side.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +43,8 @@ def _per_language(run: Any) -> ValidationFailed:
 def _parsed_fields(serializer: serializers.Serializer[Any], data: Any) -> dict[str, Any]:
     """The values of the fields that did parse, from a serializer that failed as a whole."""
     out: dict[str, Any] = {}
+    if not isinstance(data, Mapping):  # a JSON list or scalar: no field parsed
+        return out
     for name, field in serializer.fields.items():
         if field.read_only or name in serializer.errors:
             continue
