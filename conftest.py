@@ -3,15 +3,34 @@ transaction rolled back afterwards, so each test starts from the same, realistic
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import os
+from importlib.util import find_spec
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
 from itfabrik.demo import dalsland
 
 DEMO_PASSWORD = dalsland.DEMO_PASSWORD
+
+
+def _app_fixture_modules() -> list[str]:
+    """Each installed itfabrik app's `tests/fixtures.py` (Saleor's per-app pytest plugins): an
+    app brings its own fixtures without an edit here."""
+    settings = importlib.import_module(
+        os.environ.get("DJANGO_SETTINGS_MODULE", "itfabrik.config.settings.test")
+    )
+    out = []
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("itfabrik.") or find_spec(f"{app}.tests") is None:
+            continue
+        if find_spec(f"{app}.tests.fixtures") is not None:
+            out.append(f"{app}.tests.fixtures")
+    return out
+
+
+pytest_plugins = _app_fixture_modules()
 
 
 @pytest.fixture(scope="session")
@@ -41,34 +60,3 @@ def demo(db: Any) -> Any:
             return User.objects.get(username=username)
 
     return Demo()
-
-
-@pytest.fixture
-def api_as(db: Any) -> Callable[[str | None], APIClient]:
-    """An API client authenticated with a real token of a demo user (None: anonymous)."""
-    from rest_framework.authtoken.models import Token
-
-    from itfabrik.accounts.models import User
-
-    def make(username: str | None) -> APIClient:
-        client = APIClient()
-        if username is not None:
-            # Set-up, not the behaviour under test: no audit row for the token.
-            token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
-
-
-@pytest.fixture
-def web_as(db: Any, client: Any) -> Callable[[str | None], Any]:
-    """A Django test client logged in as a demo user (None: anonymous)."""
-    from itfabrik.accounts.models import User
-
-    def make(username: str | None) -> Any:
-        if username is not None:
-            client.force_login(User.objects.get(username=username))
-        return client
-
-    return make

@@ -6,8 +6,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from itfabrik.core import permissions
+from itfabrik.core.selectors import get_or_not_found
+from itfabrik.tenancy.models import OrgNode
 
-from . import roles
+from . import permissions as actions
+from .filters import AssignmentFilter, UserFilter
 from .models import ActiveAssignmentQ, RoleAssignment, User
 
 
@@ -15,12 +18,11 @@ def assignment_list(
     *, actor: Any, user_id: int | None = None, include_ended: bool = False
 ) -> QuerySet[RoleAssignment]:
     qs = RoleAssignment.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_USER, path_field="node__path")
+        permissions.scope_q(actor, actions.VIEW_USER, path_field="node__path")
     )
     if not include_ended:
         qs = qs.filter(ActiveAssignmentQ.on(timezone.localdate()))
-    if user_id:
-        qs = qs.filter(user_id=user_id)
+    qs = AssignmentFilter.apply(qs, user=user_id)
     return qs.select_related("user", "node").order_by("user__username", "role", "pk")
 
 
@@ -35,46 +37,25 @@ def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
 
 def user_list(*, actor: Any, search: str | None = None) -> QuerySet[User]:
     qs = User.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_USER, path_field="home_unit__path")
+        permissions.scope_q(actor, actions.VIEW_USER, path_field="home_unit__path")
     ).select_related("home_unit")
-    if search:
-        from django.db.models import Q
-
-        qs = qs.filter(
-            Q(username__icontains=search)
-            | Q(first_name__icontains=search)
-            | Q(last_name__icontains=search)
-            | Q(email__icontains=search)
-        )
-    return qs.order_by("username")
+    return UserFilter.apply(qs, q=search).order_by("username")
 
 
 def user_get(*, actor: Any, pk: Any) -> User:
-    from itfabrik.core.errors import NotFound
-
     if actor is not None and getattr(actor, "pk", None) is not None and str(actor.pk) == str(pk):
         return User.objects.select_related("home_unit").get(pk=actor.pk)
-    try:
-        return user_list(actor=actor).get(pk=pk)
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(user_list(actor=actor), pk)
 
 
 def assignment_get(*, actor: Any, pk: Any) -> RoleAssignment:
-    from itfabrik.core.errors import NotFound
-
-    try:
-        return assignment_list(actor=actor).get(pk=pk)
-    except (RoleAssignment.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(assignment_list(actor=actor), pk)
 
 
 def assignable_nodes(*, actor: Any) -> Any:
     """Nodes where the actor may grant roles, for the role form (tree order)."""
-    from itfabrik.tenancy.models import OrgNode
-
     return (
-        OrgNode.objects.filter(permissions.scope_q(actor, roles.MANAGE_ROLES), is_active=True)
+        OrgNode.objects.filter(permissions.scope_q(actor, actions.MANAGE_ROLES), is_active=True)
         .only("pk", "name", "kind", "depth", "path")
         .order_by("path")
     )

@@ -15,9 +15,11 @@ from rest_framework.authtoken.models import Token
 from itfabrik.core import audit, permissions
 from itfabrik.core.errors import Forbidden, NotFound, Translated, ValidationFailed, lazy_format
 from itfabrik.core.models import AuditAction
+from itfabrik.core.registry import actions_for
+from itfabrik.core.roles import STAFF_ROLES
 from itfabrik.core.services import create_audited, update_audited, validate
 
-from . import roles
+from . import permissions as actions
 from .choices import Role
 from .models import RoleAssignment, User
 
@@ -26,7 +28,7 @@ GRANT_OUTLASTS_OWN = _("Rollen kan inte gälla längre än din egen behörighet 
 
 def _require_manage_roles(actor: Any, node: Any) -> None:
     """404 where the actor cannot see the node at all; 403 where they see it but may not grant."""
-    if permissions.can(actor, roles.MANAGE_ROLES, node):
+    if permissions.can(actor, actions.MANAGE_ROLES, node):
         return
     from itfabrik.tenancy.selectors import node_get
 
@@ -130,7 +132,7 @@ def role_assign(
         recursive
         and not superuser
         and not any(
-            roles.MANAGE_ROLES in roles.actions_for(g.role)
+            actions.MANAGE_ROLES in actions_for(g.role)
             and g.recursive
             and node.path.startswith(g.path)
             for g in permissions.grants(actor)
@@ -142,7 +144,7 @@ def role_assign(
         covering = [
             g
             for g in permissions.grants(actor)
-            if roles.MANAGE_ROLES in roles.actions_for(g.role) and g.covers(node.path)
+            if actions.MANAGE_ROLES in actions_for(g.role) and g.covers(node.path)
         ]
         ends = [g.valid_until for g in covering]
         if ends and None not in ends:
@@ -279,7 +281,7 @@ def requires_two_factor(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(g.role in roles.STAFF_ROLES for g in permissions.grants(user))
+    return any(g.role in STAFF_ROLES for g in permissions.grants(user))
 
 
 def user_validate(user: User) -> None:

@@ -1,13 +1,17 @@
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-urlpatterns = [
-    path("", include("itfabrik.core.web.urls")),
-    path("", include("itfabrik.tenancy.web.urls")),
-    path("konto/", include("itfabrik.accounts.web.urls")),
+from itfabrik.core.urls_discovery import app_url_modules
+
+# Each installed app's web/urls.py, under its URL_PREFIX (the site root by default).
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(getattr(module, "URL_PREFIX", ""), include(module))
+    for _label, module in app_url_modules("web")
+]
+urlpatterns += [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("itfabrik.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -8,6 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kärna")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import checks  # noqa: F401  (registers the system checks)
+
+        # Every installed app's contributions (core.registry); demo steps load with the demo.
+        autodiscover_modules("permissions", "navigation")
         _our_messages()
 
 

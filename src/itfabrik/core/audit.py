@@ -7,8 +7,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
+from .actors import Actor, SystemActor
 from .middleware import current_request_id
 from .models import AuditAction, AuditEntry
 
@@ -46,7 +48,7 @@ def object_type(instance: models.Model) -> str:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: AuditAction | str,
     instance: models.Model,
     before: dict[str, Any] | None,
@@ -58,17 +60,15 @@ def record(
         changed = sorted(k for k in after if before.get(k) != after.get(k))
     elif after is not None:
         changed = sorted(after)
-    from .actors import SystemActor
-
-    is_user = isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False)
-    if is_user:
-        actor_repr = actor.get_username()
+    user = actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
+    if user is not None:
+        actor_repr = user.get_username()
     elif isinstance(actor, SystemActor):
         actor_repr = "system"
     else:  # an anonymous visitor, e.g. a problem report sent without signing in
         actor_repr = "anonym"
     return AuditEntry.objects.create(
-        actor=actor if is_user else None,
+        actor=user,
         actor_repr=actor_repr,
         action=action,
         object_type=object_type(instance),
@@ -82,7 +82,7 @@ def record(
     )
 
 
-def record_created(*, actor: Any, instance: models.Model, scope_path: str) -> AuditEntry:
+def record_created(*, actor: Actor, instance: models.Model, scope_path: str) -> AuditEntry:
     """The audit row of a new object: nothing before, all its values after."""
     return record(
         actor=actor,

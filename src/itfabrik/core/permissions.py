@@ -15,11 +15,11 @@ from operator import or_
 from typing import Any, Protocol
 
 from django.db.models import Q
-from django.utils import timezone
 
-from itfabrik.accounts.roles import actions_for
-
+from .actors import Actor
 from .errors import NotFound
+from .registry import actions_for, register_actions, registry
+from .roles import Role
 
 _CACHE_ATTR = "_itfabrik_grants"
 
@@ -42,66 +42,62 @@ class Grant:
         return path == self.path or (self.recursive and path.startswith(self.path))
 
 
-def grants(actor: Any) -> tuple[Grant, ...]:
+def grants(actor: Actor) -> tuple[Grant, ...]:
     """The actor's active role assignments, read with one query and kept for the request."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return ()
     cached = getattr(actor, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from itfabrik.accounts.models import ActiveAssignmentQ, RoleAssignment
-
-    rows = (
-        RoleAssignment.objects.filter(user_id=actor.pk)
-        .filter(ActiveAssignmentQ.on(timezone.localdate()))
-        .values_list(
-            "role", "node_id", "node__path", "recursive", "node__cooperation_id", "valid_until"
-        )
-    )
-    result = tuple(Grant(*row) for row in rows)
+    if registry.grant_loader is None:  # no app stores role assignments
+        return ()
+    result = tuple(Grant(*row) for row in registry.grant_loader(actor))
     setattr(actor, _CACHE_ATTR, result)
     return result
 
 
-def forget_grants(actor: Any) -> None:
+def forget_grants(actor: Actor) -> None:
     """Drop the cached assignments, after a service changed them."""
     if hasattr(actor, _CACHE_ATTR):
         delattr(actor, _CACHE_ATTR)
 
 
-def is_superuser(actor: Any) -> bool:
+def is_superuser(actor: Actor) -> bool:
     return bool(
         actor is not None
         and getattr(actor, "is_authenticated", False)
         and actor.is_active
-        and actor.is_superuser
+        and getattr(actor, "is_superuser", False)
     )
 
 
-def can(actor: Any, action: str, node: HasPath | None) -> bool:
+def can(actor: Actor, action: str, node: HasPath | None) -> bool:
     """May `actor` do `action` on an object that belongs to `node`?"""
     if is_superuser(actor):
         return True
     if node is None:
         return False
-    return any(action in actions_for(g.role) and g.covers(node.path) for g in grants(actor))
+    return any(g.covers(node.path) for g in grants_for(actor, action))
 
 
-def can_anywhere(actor: Any, action: str) -> bool:
+def grants_for(actor: Actor, action: str) -> tuple[Grant, ...]:
+    """The actor's grants that carry `action`: the nodes (and subtrees) where they may do it."""
+    return tuple(g for g in grants(actor) if action in actions_for(g.role))
+
+
+def can_anywhere(actor: Actor, action: str) -> bool:
     """Does the actor hold `action` on at least one node (for navigation and list entry points)?"""
     if is_superuser(actor):
         return True
-    return any(action in actions_for(g.role) for g in grants(actor))
+    return bool(grants_for(actor, action))
 
 
-def scope_q(actor: Any, action: str, *, path_field: str = "path") -> Q:
+def scope_q(actor: Actor, action: str, *, path_field: str = "path") -> Q:
     """A filter matching exactly the objects whose node the actor may do `action` on."""
     if is_superuser(actor):
         return Q()
     parts: list[Q] = []
-    for g in grants(actor):
-        if action not in actions_for(g.role):
-            continue
+    for g in grants_for(actor, action):
         if g.recursive:
             parts.append(Q(**{f"{path_field}__startswith": g.path}))
         else:
@@ -123,12 +119,21 @@ def _minimal(parts: list[Q]) -> list[Q]:
     return out
 
 
-def cooperation_ids(actor: Any) -> set[int]:
+def cooperation_ids(actor: Actor) -> set[int]:
     """The cooperations the actor belongs to through any assignment."""
     return {g.cooperation_id for g in grants(actor)}
 
 
-def require(actor: Any, action: str, node: HasPath | None) -> None:
+def require(actor: Actor, action: str, node: HasPath | None) -> None:
     """Raise NotFound unless the actor may do the action: a forbidden object does not exist."""
     if not can(actor, action, node):
         raise NotFound()
+
+
+# core's own action: reading the audit trail.
+VIEW_AUDIT = "core.view_audit"
+
+register_actions(
+    "core",
+    {VIEW_AUDIT: {Role.COOPERATION_ADMIN, Role.TEAM_LEAD, Role.SECURITY_OFFICER}},
+)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
@@ -13,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, constraints
+from .actors import Actor
 from .errors import Conflict, ValidationFailed, lazy_format
 from .models import AuditAction, VersionedModel
 
@@ -50,7 +52,7 @@ def validate(
     instance: models.Model,
     *,
     exclude: Iterable[str] = (),
-    actor: Any = None,
+    actor: Actor | None = None,
     errors: Mapping[str, list[Any]] | None = None,
 ) -> None:
     """Run every rule of the instance at once; raise ValidationFailed naming every bad field.
@@ -87,7 +89,7 @@ def save_checked(instance: M, **kwargs: Any) -> M:
 
 def create_audited(
     *,
-    actor: Any,
+    actor: Actor,
     instance: M,
     scope_path: str,
     exclude: Iterable[str] = (),
@@ -101,7 +103,7 @@ def create_audited(
 
 def update_versioned(
     *,
-    actor: Any,
+    actor: Actor,
     instance: V,
     expected_version: int | None,
     changes: Mapping[str, Any],
@@ -125,7 +127,7 @@ def update_versioned(
 
 def update_audited(
     *,
-    actor: Any,
+    actor: Actor,
     instance: M,
     changes: Mapping[str, Any],
     scope_path: str,
@@ -147,7 +149,7 @@ def _locked(instance: M) -> M:
 
 def _apply_audited(
     *,
-    actor: Any,
+    actor: Actor,
     current: M,
     changes: Mapping[str, Any],
     scope_path: str,
@@ -178,7 +180,7 @@ def _apply_audited(
 
 
 def accessibility_report_create(
-    *, actor: Any, description: str, page_url: str = "", contact_email: str = ""
+    *, actor: Actor, description: str, page_url: str = "", contact_email: str = ""
 ) -> Any:
     """Store a reported accessibility problem and forward it by e-mail after commit."""
     from .models import AccessibilityReport
@@ -188,7 +190,7 @@ def accessibility_report_create(
         description=description.strip(),
         page_url=page_url.strip(),
         contact_email=contact_email.strip(),
-        reporter=actor if getattr(actor, "is_authenticated", False) else None,
+        reporter=actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None,
     )
     if not report.description:
         raise ValidationFailed(fields={"description": [_("Beskriv problemet.")]})

@@ -6,3 +6,10 @@ class TenancyConfig(AppConfig):
     name = "itfabrik.tenancy"
     label = "tenancy"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from itfabrik.core.registry import set_cooperation_resolver
+
+        from .selectors import current_cooperation
+
+        set_cooperation_resolver(current_cooperation)

@@ -257,10 +257,11 @@ class Position(VersionedModel):
 # Readable messages for the constraints above (core.constraints): field, sentence, and whether
 # the actor may be told which object already holds the value.
 def _sees_node(actor: Any, node: Any) -> bool:
-    from itfabrik.accounts import roles
     from itfabrik.core import permissions
 
-    return permissions.can(actor, roles.VIEW_NODE, node)
+    from .permissions import VIEW_NODE
+
+    return permissions.can(actor, VIEW_NODE, node)
 
 
 def _register_constraint_messages() -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from itfabrik.accounts import roles
-from itfabrik.accounts.roles import actions_for
 from itfabrik.core import permissions
-from itfabrik.core.errors import NotFound
+from itfabrik.core.registry import memo
+from itfabrik.core.selectors import get_or_not_found
 
+from . import permissions as actions
 from .choices import COOPERATION_PUBLIC_KINDS, NodeKind
+from .filters import MembershipFilter, NodeFilter
 from .models import Cooperation, InhabitantCount, Membership, OrgNode, Position
 
 
@@ -23,7 +25,7 @@ def node_visibility_q(actor: Any) -> Q:
     Members, the joint organisation and its teams are public within a cooperation; the
     administrations and units (with their cost centres) of a municipality are not.
     """
-    q = permissions.scope_q(actor, roles.VIEW_NODE)
+    q = permissions.scope_q(actor, actions.VIEW_NODE)
     if permissions.is_superuser(actor):
         return q
     # The public part is a prefix match on the cooperation's root path, not "cooperation_id IN",
@@ -32,10 +34,10 @@ def node_visibility_q(actor: Any) -> Q:
     roots: set[str] = set()
     covered: set[str] = set()
     for g in permissions.grants(actor):
-        root = g.path[:steplen]
-        roots.add(root)
-        if g.recursive and g.path == root and roles.VIEW_NODE in actions_for(g.role):
-            covered.add(root)
+        roots.add(g.path[:steplen])
+    for g in permissions.grants_for(actor, actions.VIEW_NODE):
+        if g.recursive and g.path == g.path[:steplen]:
+            covered.add(g.path)
     for root in sorted(roots - covered):
         q |= Q(path__startswith=root, kind__in=sorted(COOPERATION_PUBLIC_KINDS))
     return q
@@ -69,19 +71,15 @@ def node_list(
 ) -> QuerySet[OrgNode]:
     """Visible nodes, filtered. `with_facts=False` gives the lean query that lists paginate on;
     `nodes_with_facts` then completes only the rows of one page."""
-    qs = OrgNode.objects.filter(node_visibility_q(actor))
-    if kind:
-        qs = qs.filter(kind=kind)
-    if cooperation_id:
-        qs = qs.filter(cooperation_id=cooperation_id)
-    if parent_id:
-        qs = qs.filter(parent_id=parent_id)
-    if municipality_id:
-        qs = qs.filter(Q(municipality_id=municipality_id) | Q(pk=municipality_id))
-    if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(cost_centre__iexact=search))
-    if not include_inactive:
-        qs = qs.filter(is_active=True)
+    qs = NodeFilter.apply(
+        OrgNode.objects.filter(node_visibility_q(actor)),
+        kind=kind,
+        cooperation=cooperation_id,
+        parent=parent_id,
+        municipality=municipality_id,
+        q=search,
+        is_active=None if include_inactive else True,
+    )
     if not with_facts:
         return qs
     qs = qs.select_related("parent", "municipality", "cooperation")
@@ -100,10 +98,7 @@ def nodes_with_facts(pks: list[int]) -> list[OrgNode]:
 
 
 def node_get(*, actor: Any, pk: Any) -> OrgNode:
-    try:
-        return node_list(actor=actor, include_inactive=True).get(pk=pk)
-    except (OrgNode.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(node_list(actor=actor, include_inactive=True), pk)
 
 
 def node_children(*, actor: Any, node: OrgNode) -> QuerySet[OrgNode]:
@@ -126,11 +121,18 @@ def cooperation_list(*, actor: Any) -> QuerySet[Cooperation]:
     return qs.filter(pk__in=sorted(permissions.cooperation_ids(actor)))
 
 
+def current_cooperation(request: Any) -> Cooperation | None:
+    """The cooperation the request works in: the first the actor belongs to (an installation
+    with several cooperations lets a person with roles in two of them see the first by name).
+    Read once per request."""
+    user = getattr(request, "user", None)  # absent when a request fails before auth middleware
+    if user is None or not user.is_authenticated:
+        return None
+    return memo(request, "tenancy.cooperation", lambda: cooperation_list(actor=user).first())
+
+
 def cooperation_get(*, actor: Any, pk: Any) -> Cooperation:
-    try:
-        return cooperation_list(actor=actor).get(pk=pk)
-    except (Cooperation.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(cooperation_list(actor=actor), pk)
 
 
 def members(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
@@ -147,18 +149,11 @@ def membership_list(
     qs = Membership.objects.filter(municipality__in=visible.values("pk")).select_related(
         "municipality", "cooperation"
     )
-    if cooperation_id:
-        qs = qs.filter(cooperation_id=cooperation_id)
-    if municipality_id:
-        qs = qs.filter(municipality_id=municipality_id)
-    return qs
+    return MembershipFilter.apply(qs, cooperation=cooperation_id, municipality=municipality_id)
 
 
 def membership_get(*, actor: Any, pk: Any) -> Membership:
-    try:
-        return membership_list(actor=actor).get(pk=pk)
-    except (Membership.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(membership_list(actor=actor), pk)
 
 
 def inhabitant_history(*, actor: Any, municipality: OrgNode) -> QuerySet[InhabitantCount]:
@@ -168,7 +163,7 @@ def inhabitant_history(*, actor: Any, municipality: OrgNode) -> QuerySet[Inhabit
 
 def position_list(*, actor: Any, cooperation_id: int | None = None) -> QuerySet[Position]:
     qs = Position.objects.filter(
-        permissions.scope_q(actor, roles.VIEW_POSITION, path_field="team__path")
+        permissions.scope_q(actor, actions.VIEW_POSITION, path_field="team__path")
     ).select_related("team", "team__parent", "holder")
     if cooperation_id:
         qs = qs.filter(team__cooperation_id=cooperation_id)
@@ -185,8 +180,6 @@ def it_organisation(*, actor: Any, cooperation: Cooperation) -> OrgNode | None:
 
 def unit_summary(*, actor: Any) -> QuerySet[Any]:
     """Per municipality the actor can see into: administrations, active units, cost centres."""
-    from django.db.models import Count
-
     return (
         OrgNode.objects.filter(node_visibility_q(actor))
         .filter(kind__in=[NodeKind.ADMINISTRATION, NodeKind.UNIT], is_active=True)
@@ -201,9 +194,6 @@ def unit_summary(*, actor: Any) -> QuerySet[Any]:
 
 
 def team_summary(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
-    from django.db.models import Count, IntegerField, Value
-    from django.db.models.functions import Coalesce
-
     counts = (
         Position.objects.filter(team_id=OuterRef("pk"))
         .values("team_id")

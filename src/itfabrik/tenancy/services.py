@@ -10,11 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from itfabrik.accounts import roles
 from itfabrik.core import audit, constraints, permissions
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
 from itfabrik.core.services import create_audited, update_audited, update_versioned, validate
 
+from . import permissions as actions
 from . import selectors
 from .choices import ALLOWED_CHILDREN, NodeKind
 from .models import (
@@ -64,7 +64,7 @@ def cooperation_set_host(
 ) -> Cooperation:
     if cooperation.root is None:
         raise ValidationFailed(fields={"root": [_("Samverkan saknar rotnod.")]})
-    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, cooperation.root)
+    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
     if host.kind != NodeKind.MUNICIPALITY or host.cooperation_id != cooperation.pk:
         raise ValidationFailed(
             fields={"host": [_("Värdkommunen ska vara en kommun i samma samverkan.")]}
@@ -161,7 +161,7 @@ def node_create_check(
 
     For a form or request that has errors of its own: the person gets all messages at once.
     """
-    _require_visible_then(actor, roles.ADD_NODE, parent)
+    _require_visible_then(actor, actions.ADD_NODE, parent)
     node = _node_build(
         parent=parent,
         kind=kind,
@@ -185,7 +185,7 @@ def node_create(
     email_domain: str = "",
     cost_centre: str = "",
 ) -> OrgNode:
-    _require_visible_then(actor, roles.ADD_NODE, parent)
+    _require_visible_then(actor, actions.ADD_NODE, parent)
     with transaction.atomic():
         parent = OrgNode.objects.select_for_update().get(pk=parent.pk)
         node = _node_build(
@@ -222,7 +222,7 @@ def _node_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
 def node_update_check(*, actor: Any, node: OrgNode, **changes: Any) -> None:
     """Every reason node_update would refuse these changes, at once. Writes nothing."""
-    _require_visible_then(actor, roles.CHANGE_NODE, node)
+    _require_visible_then(actor, actions.CHANGE_NODE, node)
     current = OrgNode.objects.get(pk=node.pk)
     for key, value in _node_changes(changes).items():
         setattr(current, key, value)
@@ -232,7 +232,7 @@ def node_update_check(*, actor: Any, node: OrgNode, **changes: Any) -> None:
 def node_update(
     *, actor: Any, node: OrgNode, expected_version: int | None, **changes: Any
 ) -> OrgNode:
-    _require_visible_then(actor, roles.CHANGE_NODE, node)
+    _require_visible_then(actor, actions.CHANGE_NODE, node)
     return update_versioned(
         actor=actor,
         instance=node,
@@ -247,7 +247,7 @@ def node_close(
     *, actor: Any, node: OrgNode, closed_on: dt.date, expected_version: int | None
 ) -> OrgNode:
     """Close a unit or administration. Nothing is deleted: records are public documents."""
-    _require_visible_then(actor, roles.CHANGE_NODE, node)
+    _require_visible_then(actor, actions.CHANGE_NODE, node)
     if node.kind in (NodeKind.COOPERATION, NodeKind.MUNICIPALITY):
         raise ValidationFailed(
             fields={"kind": [_("En kommun lämnar samverkan genom att medlemskapet avslutas.")]}
@@ -285,7 +285,7 @@ def municipality_join(
     """A municipality joins the cooperation from a date (R1: members can join and leave)."""
     if cooperation.root is None:
         raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
-    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, cooperation.root)
+    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
     if municipality.kind != NodeKind.MUNICIPALITY or municipality.cooperation_id != cooperation.pk:
         raise ValidationFailed(
             fields={"municipality": [_("Välj en kommun som finns i samverkans organisation.")]}
@@ -324,7 +324,7 @@ def municipality_leave(
     coop = membership.cooperation
     if coop.root is None:
         raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
-    _require_visible_then(actor, roles.MANAGE_MEMBERSHIP, coop.root)
+    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, coop.root)
     if membership.left_on is not None:
         raise ValidationFailed(fields={"left_on": [_("Medlemskapet är redan avslutat.")]})
     if left_on < membership.joined_on:
@@ -383,7 +383,7 @@ def inhabitants_check(*, year: Any = None, inhabitants: Any = None, **_ignored: 
 def inhabitants_set(
     *, actor: Any, municipality: OrgNode, year: int, inhabitants: int, source: str = "SCB"
 ) -> InhabitantCount:
-    _require_visible_then(actor, roles.CHANGE_NODE, municipality)
+    _require_visible_then(actor, actions.CHANGE_NODE, municipality)
     if municipality.kind != NodeKind.MUNICIPALITY:
         raise ValidationFailed(fields={"municipality": [_("Invånarantal gäller kommuner.")]})
     errors = inhabitants_errors(year=year, inhabitants=inhabitants)
@@ -434,7 +434,7 @@ def position_create(
     specialisation: str = "",
     holder: Any = None,
 ) -> Position:
-    _require_visible_then(actor, roles.ADD_NODE, team)
+    _require_visible_then(actor, actions.ADD_NODE, team)
     if team.kind not in (NodeKind.TEAM, NodeKind.IT_ORGANISATION):
         raise ValidationFailed(
             fields={"team": [_("Tjänster placeras i den gemensamma IT-organisationen.")]}
@@ -451,7 +451,7 @@ def position_create(
 def position_set_holder(
     *, actor: Any, position: Position, holder: Any, expected_version: int | None = None
 ) -> Position:
-    _require_visible_then(actor, roles.ADD_NODE, position.team)
+    _require_visible_then(actor, actions.ADD_NODE, position.team)
     return update_versioned(
         actor=actor,
         instance=position,

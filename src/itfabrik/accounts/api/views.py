@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -12,9 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itfabrik.accounts import selectors, services, twofactor
-from itfabrik.accounts.choices import Role
+from itfabrik.accounts.filters import AssignmentFilter, UserFilter
 from itfabrik.accounts.models import RoleAssignment, User
-from itfabrik.core.api.filters import IdFilter
 from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotAuthenticated, ValidationFailed
@@ -75,29 +73,12 @@ class MeView(APIView):
         return Response(me.data)
 
 
-class AssignmentFilter(django_filters.FilterSet):
-    user = IdFilter(field_name="user_id")
-    node = IdFilter(field_name="node_id")
-    role = django_filters.ChoiceFilter(choices=Role.choices)
-
-    class Meta:
-        model = RoleAssignment
-        fields: list[str] = []
-
-
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer),
-    403: OpenApiResponse(ErrorSerializer),
-    404: OpenApiResponse(ErrorSerializer),
-}
-
-
 @extend_schema(tags=["accounts"])
 @extend_schema_view(
     create=extend_schema(
-        request=RoleAssignmentCreateSerializer, responses={201: RoleAssignmentSerializer, **ERRORS}
+        request=RoleAssignmentCreateSerializer, responses={201: RoleAssignmentSerializer}
     ),
-    destroy=extend_schema(responses={204: None, **ERRORS}),
+    destroy=extend_schema(responses={204: None}),
 )
 class RoleAssignmentViewSet(
     mixins.ListModelMixin,
@@ -136,28 +117,9 @@ class RoleAssignmentViewSet(
         services.role_revoke(actor=self.request.user, assignment=instance)
 
 
-class UserFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Sök")
-    home_unit = IdFilter(field_name="home_unit_id")
-
-    class Meta:
-        model = User
-        fields: list[str] = []
-
-    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
-        from django.db.models import Q
-
-        return queryset.filter(
-            Q(username__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(email__icontains=value)
-        )
-
-
 @extend_schema(tags=["accounts"])
 @extend_schema_view(
-    create=extend_schema(request=UserCreateSerializer, responses={201: UserSerializer, **ERRORS}),
+    create=extend_schema(request=UserCreateSerializer, responses={201: UserSerializer}),
 )
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[User]):
     """People whose workplace is in the actor's scope."""

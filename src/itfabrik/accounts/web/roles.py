@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from itfabrik.accounts import roles, selectors, services
+from itfabrik.accounts import permissions as actions
+from itfabrik.accounts import selectors, services
 from itfabrik.accounts.choices import Role
 from itfabrik.accounts.validation import USERNAME_MESSAGE, USERNAME_RE
 from itfabrik.core import permissions
@@ -72,7 +73,7 @@ class UserCreateForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    if not permissions.can_anywhere(actor, roles.MANAGE_ROLES):
+    if not permissions.can_anywhere(actor, actions.MANAGE_ROLES):
         raise NotFound()
     form = UserCreateForm(request.POST or None, nodes=list(selectors.assignable_nodes(actor=actor)))
     if request.method == "POST" and form.is_valid():
@@ -94,7 +95,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_anywhere(request.user, roles.VIEW_USER):
+    if not permissions.can_anywhere(request.user, actions.VIEW_USER):
         raise NotFound()
     form = UserSearchForm(request.GET or None)
     search = form.cleaned_data.get("q") if form.is_valid() else None
@@ -106,7 +107,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "qs": querystring_without_page(request),
-            "can_create": permissions.can_anywhere(request.user, roles.MANAGE_ROLES),
+            "can_create": permissions.can_anywhere(request.user, actions.MANAGE_ROLES),
         },
     )
 
@@ -115,10 +116,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
-    if not permissions.can_anywhere(actor, roles.VIEW_USER):
+    if not permissions.can_anywhere(actor, actions.VIEW_USER):
         raise NotFound()
     person = selectors.user_get(actor=actor, pk=pk)
-    can_grant = permissions.can_anywhere(actor, roles.MANAGE_ROLES)
+    can_grant = permissions.can_anywhere(actor, actions.MANAGE_ROLES)
     nodes = list(selectors.assignable_nodes(actor=actor)) if can_grant else []
     form = RoleAssignmentForm(request.POST or None, nodes=nodes) if can_grant else None
     if request.method == "POST":
@@ -150,7 +151,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "assignments": [
-                (a, permissions.can(actor, roles.MANAGE_ROLES, a.node)) for a in assignments
+                (a, permissions.can(actor, actions.MANAGE_ROLES, a.node)) for a in assignments
             ],
             "form": form,
         },

@@ -4,6 +4,8 @@ from django.urls import path
 from . import roles, views
 
 app_name = "accounts"
+# Mounted under this prefix by itfabrik.config.urls (the default is the site root).
+URL_PREFIX = "konto/"
 urlpatterns = [
     path("logga-in/", views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),

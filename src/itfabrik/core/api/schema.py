@@ -33,8 +33,9 @@ class AutoSchema(BaseAutoSchema):
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
         if not public:
             codes += ["401", "403"]
-        if "{" in self.path or self._is_list_view():
-            codes.append("404")  # an unknown id, or a page past the end
+        creates = getattr(self.view, "action", None) == "create"
+        if "{" in self.path or self._is_list_view() or creates:
+            codes.append("404")  # an unknown id, a page past the end, an unknown parent
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes += ["405", "415"]
             if not public:

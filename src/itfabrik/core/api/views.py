@@ -2,34 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 
 from itfabrik.core import selectors
-from itfabrik.core.api.filters import DateTimeFilter, IdFilter
-from itfabrik.core.models import AuditAction, AuditEntry
+from itfabrik.core.filters import AuditFilter
 
 from .serializers import AuditEntrySerializer
-
-
-class AuditFilter(django_filters.FilterSet):
-    object_type = django_filters.CharFilter()
-    object_id = django_filters.CharFilter()
-    actor = IdFilter(field_name="actor_id")
-    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
-    q = django_filters.CharFilter(method="filter_q", label="Sök")
-    since = DateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    until = DateTimeFilter(field_name="occurred_at", lookup_expr="lt")
-
-    class Meta:
-        model = AuditEntry
-        fields: list[str] = []
-
-    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
-        from django.db.models import Q
-
-        return queryset.filter(Q(object_repr__icontains=value) | Q(actor_repr__icontains=value))
 
 
 @extend_schema(tags=["audit"])

@@ -85,29 +85,26 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     return error  # type: ignore[no-any-return]
 
 
+# Columns that change without a business write (a sign-in updates last_login).
+_VOLATILE = {"last_login"}
+
+
 def db_state() -> dict[str, Any]:
-    """Every business row the tenancy, accounts and core apps hold, to compare before/after."""
+    """Every row of every model of the installed itfabrik apps (and the API tokens), to compare
+    before/after. The models come from the app registry, so a new app is covered by itself."""
+    from django.apps import apps
     from rest_framework.authtoken.models import Token
 
-    from itfabrik.accounts.models import RoleAssignment, User
-    from itfabrik.core.models import AuditEntry
-    from itfabrik.tenancy.models import Cooperation, InhabitantCount, Membership, OrgNode, Position
+    from itfabrik.core.checks import platform_apps
 
-    def rows(model: Any) -> list[dict[str, Any]]:
-        return list(model.objects.order_by("pk").values())
-
-    return {
-        "nodes": rows(OrgNode),
-        "cooperations": rows(Cooperation),
-        "memberships": rows(Membership),
-        "positions": rows(Position),
-        "inhabitants": rows(InhabitantCount),
-        "assignments": rows(RoleAssignment),
-        "users": list(User.objects.order_by("pk").values("pk", "username", "home_unit_id")),
-        "tokens": Token.objects.count(),
-        "audit_count": AuditEntry.objects.count(),
-        "audit_last": AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
-    }
+    state: dict[str, Any] = {}
+    for config in platform_apps():
+        for model in config.get_models():
+            fields = [f.attname for f in model._meta.concrete_fields if f.attname not in _VOLATILE]
+            state[model._meta.label] = list(model.objects.order_by("pk").values(*fields))
+    state["tokens"] = sorted(Token.objects.values_list("user_id", "key"))
+    assert apps.ready
+    return state
 
 
 def assert_unchanged(before: dict[str, Any]) -> None:
@@ -195,3 +192,12 @@ def page_query_count(client: Any, url: str, **headers: Any) -> tuple[int, Any]:
         r = client.get(url, **headers)
     assert r.status_code == 200, r.status_code
     return len(ctx.captured_queries), r
+
+
+def home_panel(response: Any, key: str) -> Any:
+    """The context of one start-page panel ("<app>.<key>"), or None when it is not shown."""
+    for zone in response.context["panels"].values():
+        for panel in zone:
+            if panel["key"] == key:
+                return panel["data"]
+    return None

@@ -23,6 +23,7 @@ from itfabrik.core.tests import (
     assert_error,
     assert_login_redirect,
     ensure_same_unit_user,
+    home_panel,
 )
 
 MUNICIPALITY_NAMES = ["Bengtsfors kommun", "Dals-Eds kommun", "Färgelanda kommun", MELLERUD,
@@ -95,12 +96,14 @@ def test_web_home(web_as: Any, demo: Any, actor: str | None, expected: Any) -> N
         assert_login_redirect(r, "/")
         return
     assert r.status_code == 200
-    assert r.context["cooperation"].pk == demo.cooperation.pk
-    assert r.context["member_count"] == 4
+    intro = home_panel(r, "tenancy.intro")
+    assert intro["cooperation"].pk == demo.cooperation.pk
+    assert intro["member_count"] == 4
     # The audit box is shown only to those who may read the trail.
-    assert ("recent_changes" in r.context) is (actor == ADMIN)
+    assert (home_panel(r, "core.recent_changes") is not None) is (actor == ADMIN)
     # The unit summary is for orderers (their own municipality only), finance and admins.
-    summary = {row["municipality__name"] for row in r.context.get("unit_summary", [])}
+    rows = (home_panel(r, "tenancy.unit_summary") or {}).get("rows", [])
+    summary = {row["municipality__name"] for row in rows}
     expected_summary = {
         ORDERER: {MELLERUD},
         FINANCE: set(MUNICIPALITY_NAMES),

@@ -9,7 +9,7 @@ from django.core import mail
 
 from itfabrik.core.actors import SYSTEM
 from itfabrik.core.models import AuditEntry
-from itfabrik.core.tests import grow, page_query_count
+from itfabrik.core.tests import grow, home_panel, page_query_count
 from itfabrik.tenancy import services
 
 
@@ -34,16 +34,18 @@ def test_home_shows_the_cooperation(admin: Any, demo: Any) -> None:
     assert r.status_code == 200
     html = r.content.decode()
     assert "Dalslands IT-samverkan – 4 medlemskommuner med Åmåls kommun som värdkommun." in html
-    assert r.context["total_inhabitants"] == 12006 + 9165 + 9138 + 6434
-    shares = {m.name: m.population_share for m in r.context["municipalities"]}
+    assert home_panel(r, "tenancy.facts")["total_inhabitants"] == 12006 + 9165 + 9138 + 6434
+    shares = {
+        m.name: m.population_share for m in home_panel(r, "tenancy.members")["municipalities"]
+    }
     assert shares["Dals-Eds kommun"] is None
     assert sum(v for v in shares.values() if v is not None) == 100
 
 
 def test_home_of_portal_user_shows_home_unit(web_as: Any, demo: Any) -> None:
     r = web_as("anvandare-bengtsfors").get("/")
-    assert r.context["home_unit"].name == "Grundskola F–6"
-    assert [n.name for n in r.context["home_unit_trail"]] == [
+    assert home_panel(r, "tenancy.my_unit")["home_unit"].name == "Grundskola F–6"
+    assert [n.name for n in home_panel(r, "tenancy.my_unit")["trail"]] == [
         "Dalslands IT-samverkan",
         "Bengtsfors kommun",
         "Barn- och utbildningsförvaltningen",
@@ -53,10 +55,10 @@ def test_home_of_portal_user_shows_home_unit(web_as: Any, demo: Any) -> None:
 
 def test_home_query_count_does_not_depend_on_rows(admin: Any, demo: Any) -> None:
     before, r = page_query_count(admin, "/")
-    assert len(r.context["municipalities"]) == 5
+    assert len(home_panel(r, "tenancy.members")["municipalities"]) == 5
     grow(demo)
     after, r = page_query_count(admin, "/")
-    assert len(r.context["municipalities"]) == 35
+    assert len(home_panel(r, "tenancy.members")["municipalities"]) == 35
     assert after == before
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.apps import DATE_FORMAT as DATE_FORMAT_MESSAGE
 from itfabrik.core.errors import ApplicationError
+from itfabrik.core.models import AuditAction
 
 
 class DateField(forms.DateField):
@@ -90,6 +91,4 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from itfabrik.core.models import AuditAction
-
         self.fields["action"].choices = [("", _("Alla")), *AuditAction.choices]  # type: ignore[attr-defined]

@@ -2,19 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
-from django.db.models import Q
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from itfabrik.core.api.filters import IdFilter
-from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.tenancy import selectors, services
-from itfabrik.tenancy.choices import NodeKind
+from itfabrik.tenancy.filters import MembershipFilter, NodeFilter
 from itfabrik.tenancy.models import Membership, OrgNode
 
 from .serializers import (
@@ -30,46 +26,14 @@ from .serializers import (
     PositionSerializer,
 )
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Ogiltiga uppgifter"),
-    403: OpenApiResponse(ErrorSerializer, description="Saknar behörighet"),
-    404: OpenApiResponse(ErrorSerializer, description="Finns inte (eller får inte ses)"),
-    409: OpenApiResponse(ErrorSerializer, description="Ändrad av någon annan"),
-}
-
-
-class OrganisationFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=NodeKind.choices)
-    cooperation = IdFilter(field_name="cooperation_id")
-    parent = IdFilter(field_name="parent_id")
-    municipality = IdFilter(
-        method="filter_municipality", help_text="The municipality and everything in it."
-    )
-    cost_centre = django_filters.CharFilter(field_name="cost_centre")
-    q = django_filters.CharFilter(
-        method="filter_q", help_text="Part of the name, or an exact cost centre."
-    )
-    is_active = django_filters.BooleanFilter()
-
-    class Meta:
-        model = OrgNode
-        fields: list[str] = []
-
-    # The same meaning as the web list's filters (tenancy.selectors.node_list).
-    def filter_municipality(self, queryset: Any, name: str, value: int) -> Any:
-        return queryset.filter(Q(municipality_id=value) | Q(pk=value))
-
-    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.filter(Q(name__icontains=value) | Q(cost_centre__iexact=value))
-
 
 @extend_schema(tags=["organisation"])
 @extend_schema_view(
     create=extend_schema(
-        request=OrganisationCreateSerializer, responses={201: OrganisationSerializer, **ERRORS}
+        request=OrganisationCreateSerializer, responses={201: OrganisationSerializer}
     ),
     partial_update=extend_schema(
-        request=OrganisationUpdateSerializer, responses={200: OrganisationSerializer, **ERRORS}
+        request=OrganisationUpdateSerializer, responses={200: OrganisationSerializer}
     ),
 )
 class OrganisationViewSet(
@@ -78,7 +42,7 @@ class OrganisationViewSet(
     """The organisation tree: cooperations, municipalities, administrations, units, IT teams."""
 
     serializer_class = OrganisationSerializer
-    filterset_class = OrganisationFilter
+    filterset_class = NodeFilter
     ordering_fields = ["name", "path", "kind", "id"]
     ordering = ["path"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -109,7 +73,7 @@ class OrganisationViewSet(
 
     @extend_schema(
         request=InhabitantCountSerializer,
-        responses={200: InhabitantCountSerializer(many=True), **ERRORS},
+        responses={200: InhabitantCountSerializer(many=True)},
         methods=["POST"],
     )
     @extend_schema(responses={200: InhabitantCountSerializer(many=True)}, methods=["GET"])
@@ -152,7 +116,7 @@ class CooperationViewSet(
     def get_object(self) -> Any:
         return selectors.cooperation_get(actor=self.request.user, pk=self.kwargs["pk"])
 
-    @extend_schema(request=HostChangeSerializer, responses={200: CooperationSerializer, **ERRORS})
+    @extend_schema(request=HostChangeSerializer, responses={200: CooperationSerializer})
     @action(detail=True, methods=["post"])
     def host(self, request: Request, pk: str | None = None) -> Response:
         """Make another member municipality the host (värdkommun)."""
@@ -165,21 +129,9 @@ class CooperationViewSet(
         return Response(CooperationSerializer(updated).data)
 
 
-class MembershipFilter(django_filters.FilterSet):
-    cooperation = IdFilter(field_name="cooperation_id")
-    municipality = IdFilter(field_name="municipality_id")
-    active = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull")
-
-    class Meta:
-        model = Membership
-        fields: list[str] = []
-
-
 @extend_schema(tags=["organisation"])
 @extend_schema_view(
-    create=extend_schema(
-        request=MembershipCreateSerializer, responses={201: MembershipSerializer, **ERRORS}
-    ),
+    create=extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer}),
 )
 class MembershipViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Membership]
@@ -210,7 +162,7 @@ class MembershipViewSet(
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MembershipEndSerializer, responses={200: MembershipSerializer, **ERRORS})
+    @extend_schema(request=MembershipEndSerializer, responses={200: MembershipSerializer})
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str | None = None) -> Response:
         """End the membership: the municipality leaves the cooperation on `left_on`."""

@@ -141,7 +141,7 @@ def test_api_organisation_create(
         target.administration.pk,
         target.municipality.pk,
     )
-    assert AuditEntry.objects.count() == before["audit_count"] + 1
+    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
 
 
 @pytest.mark.parametrize(("actor", "expected"), actor_params({**ADMIN_ONLY_WRITE, ADMIN: 200}))
@@ -157,7 +157,7 @@ def test_api_organisation_patch(api_as: Any, target: Any, actor: str | None, exp
     assert r.status_code == 200
     target.unit.refresh_from_db()
     assert (target.unit.name, target.unit.version) == ("Hemtjänst nord", data["version"] + 1)
-    assert AuditEntry.objects.count() == before["audit_count"] + 1
+    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
 
 
 @pytest.mark.parametrize("actor", [SAME, ORDERER])
@@ -255,7 +255,7 @@ def test_api_membership_create(api_as: Any, target: Any, actor: str | None, expe
         return
     assert r.status_code == 201
     assert Membership.objects.filter(municipality=target.dals_ed, left_on=None).count() == 1
-    assert AuditEntry.objects.count() == before["audit_count"] + 1
+    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
 
 
 @pytest.mark.parametrize(("actor", "expected"), actor_params({**MEMBERSHIP_WRITE, ADMIN: 200}))
@@ -271,7 +271,7 @@ def test_api_membership_end(api_as: Any, target: Any, actor: str | None, expecte
     assert r.status_code == 200
     target.membership.refresh_from_db()
     assert target.membership.left_on.isoformat() == "2026-12-31"
-    assert AuditEntry.objects.count() == before["audit_count"] + 1
+    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
 
 
 @pytest.mark.parametrize("actor", [ADMIN, OTHER])

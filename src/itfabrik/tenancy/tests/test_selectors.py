@@ -1,8 +1,8 @@
 import pytest
 
-from itfabrik.accounts import roles
 from itfabrik.core import permissions
 from itfabrik.core.errors import NotFound
+from itfabrik.tenancy import permissions as actions
 from itfabrik.tenancy import selectors
 from itfabrik.tenancy.choices import COOPERATION_PUBLIC_KINDS, NodeKind
 from itfabrik.tenancy.models import OrgNode
@@ -69,7 +69,7 @@ def test_list_and_single_check_agree_for_every_node(demo, username):
     )
     coops = permissions.cooperation_ids(user)
     for node in OrgNode.objects.all():
-        expected = permissions.can(user, roles.VIEW_NODE, node) or (
+        expected = permissions.can(user, actions.VIEW_NODE, node) or (
             node.kind in COOPERATION_PUBLIC_KINDS and node.cooperation_id in coops
         )
         assert (node.pk in visible) == expected, (username, node.name)
@@ -105,7 +105,7 @@ def test_orderer_scope_is_the_administration_for_ordering_but_municipality_for_v
     user = demo.user("bestallare-mellerud")
     social = demo.node("Socialförvaltningen", "Melleruds kommun")
     school = demo.node("Barn- och utbildningsförvaltningen", "Melleruds kommun")
-    assert permissions.can(user, roles.VIEW_NODE, school)
+    assert permissions.can(user, actions.VIEW_NODE, school)
     assert any(g.role == "orderer" and g.covers(social.path) for g in permissions.grants(user))
     assert not any(g.role == "orderer" and g.covers(school.path) for g in permissions.grants(user))
 
@@ -115,5 +115,5 @@ def test_grants_are_read_once_per_actor(demo, django_assert_num_queries):
     node = demo.node("Åmåls kommun")
     with django_assert_num_queries(1):
         for _ in range(5):
-            permissions.can(user, roles.VIEW_NODE, node)
-            permissions.scope_q(user, roles.VIEW_NODE)
+            permissions.can(user, actions.VIEW_NODE, node)
+            permissions.scope_q(user, actions.VIEW_NODE)

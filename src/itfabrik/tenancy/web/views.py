@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from itfabrik.accounts import roles
 from itfabrik.core import permissions
 from itfabrik.core import selectors as core_selectors
 from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.permissions import VIEW_AUDIT
 from itfabrik.core.web.forms import add_application_error, add_service_errors
 from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.tenancy import permissions as actions
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
 
@@ -62,8 +63,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "node": node,
         "ancestors": selectors.node_ancestors(actor=actor, node=node),
         "children": paginate(request, selectors.node_children(actor=actor, node=node)),
-        "can_change": permissions.can(actor, roles.CHANGE_NODE, node),
-        "can_add": permissions.can(actor, roles.ADD_NODE, node)
+        "can_change": permissions.can(actor, actions.CHANGE_NODE, node),
+        "can_add": permissions.can(actor, actions.ADD_NODE, node)
         and bool(ALLOWED_CHILDREN.get(node.kind)),
     }
     if node.kind == NodeKind.MUNICIPALITY:
@@ -71,7 +72,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if context["can_change"]:
             context["inhabitants_form"] = InhabitantsForm(initial={"source": "SCB"})
         context["memberships"] = selectors.membership_list(actor=actor, municipality_id=node.pk)
-    if permissions.can(actor, roles.VIEW_AUDIT, node):
+    if permissions.can(actor, VIEW_AUDIT, node):
         context["history"] = core_selectors.object_history(actor=actor, instance=node)[:20]
     return render(request, "tenancy/node_detail.html", context)
 
@@ -81,7 +82,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if not permissions.can(actor, roles.CHANGE_NODE, node):
+    if not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
     initial = {
         "version": node.version,
@@ -116,7 +117,7 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def node_inhabitants(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, roles.CHANGE_NODE, node):
+    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
     form = InhabitantsForm(request.POST)
     if not form.is_valid():
@@ -138,7 +139,7 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     parent = selectors.node_get(actor=actor, pk=pk)
     allowed = sorted(ALLOWED_CHILDREN.get(parent.kind, frozenset()))
-    if not permissions.can(actor, roles.ADD_NODE, parent) or not allowed:
+    if not permissions.can(actor, actions.ADD_NODE, parent) or not allowed:
         raise NotFound()
     form = NodeCreateForm(request.POST or None, allowed_kinds=allowed)
     if request.method == "POST" and not form.is_valid():
@@ -159,7 +160,7 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
 def _membership_cooperation(request: HttpRequest) -> Any:
     actor = request.user
     for coop in selectors.cooperation_list(actor=actor):
-        if coop.root is not None and permissions.can(actor, roles.MANAGE_MEMBERSHIP, coop.root):
+        if coop.root is not None and permissions.can(actor, actions.MANAGE_MEMBERSHIP, coop.root):
             return coop
     raise NotFound()
 
@@ -263,9 +264,9 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def it_organisation(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    if not permissions.can_anywhere(actor, roles.VIEW_POSITION):
+    if not permissions.can_anywhere(actor, actions.VIEW_POSITION):
         raise NotFound()
-    coop = selectors.cooperation_list(actor=actor).first()
+    coop = selectors.current_cooperation(request)
     if coop is None:
         raise NotFound()
     positions = list(selectors.position_list(actor=actor, cooperation_id=coop.pk))

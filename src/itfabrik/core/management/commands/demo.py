@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from itfabrik.demo import dalsland
+from itfabrik.core import demo
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        if dalsland.load():
+        if demo.load():
             self.stdout.write(self.style.SUCCESS("Dalslandsdemot är laddat."))
         if options["no_serve"]:
             return
@@ -84,8 +84,7 @@ class Command(BaseCommand):
         w("")
         w(self.style.SUCCESS(f"itfabrik kör på http://{host}:{port}/"))
         w(f"Data: {settings.DATA_DIR}")
-        w(f"Demokonton (lösenord {dalsland.DEMO_PASSWORD}):")
-        for acc in dalsland.DEMO_ACCOUNTS:
-            w(f"  {acc.username:<22} {acc.description}")
+        for line in demo.describe():
+            w(line)
         w("Stoppa med Ctrl-C.")
         w("")

@@ -1,0 +1,210 @@
+"""What each app brings, collected at start-up: actions, menu entries, start-page panels, demo
+steps, and the two services `core` needs from the apps above it (the role assignments of an
+actor, the current cooperation of a request).
+
+`core` knows no domain app. Each app declares its contributions in its own modules, which
+`CoreConfig.ready()` imports by name from every installed app (`django.utils.module_loading.
+autodiscover_modules`, the same way `django.contrib.admin` finds `admin.py`):
+
+- `permissions.py`: `register_actions()` — the app's actions and the roles that hold them;
+- `navigation.py`: `register_menu()` and `register_panel()` — menu entries and start-page panels,
+  each shown only to actors who hold its action somewhere;
+- `demo.py`: `@demo_step()` — the app's part of the demo data, run in dependency order;
+- `api/urls.py` and `web/urls.py`: found by `itfabrik.api_urls` and `itfabrik.config.urls`.
+
+Modelled on NetBox's registry (`register_model_actions`, `MenuItem`, `@register_widget`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
+from typing import Any
+
+from .roles import ALL_ROLES
+
+# (role, node_id, node_path, recursive, cooperation_id, valid_until) of one active assignment.
+GrantRow = tuple[str, int, str, bool, int, "dt.date | None"]
+GrantLoader = Callable[[Any], Iterable[GrantRow]]
+CooperationResolver = Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    """A main-menu entry: shown to actors who hold `action` somewhere (everyone signed in when
+    None). `order` sorts the menu across apps (lower first)."""
+
+    url_name: str
+    label: Any
+    action: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """A start-page panel. `zone` places it: `lead` (under the heading), `card` (the grid of
+    small cards) or `section` (full width below). `context(request)` returns the template's
+    `panel` variable, or None to leave the panel out for this request."""
+
+    key: str
+    template: str
+    context: Callable[[Any], Mapping[str, Any] | None]
+    action: str | None = None
+    zone: str = "section"
+    order: int = 100
+    app_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStep:
+    app_label: str
+    run: Callable[[dict[str, Any]], None]
+    after: tuple[str, ...] = ()
+    loaded: Callable[[], bool] | None = None
+    describe: Callable[[], list[str]] | None = None
+
+
+@dataclass
+class Registry:
+    action_roles: dict[str, frozenset[str]] = field(default_factory=dict)
+    action_app: dict[str, str] = field(default_factory=dict)
+    role_actions: dict[str, frozenset[str]] = field(default_factory=dict)
+    menu: list[tuple[str, MenuItem]] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
+    demo_steps: dict[str, DemoStep] = field(default_factory=dict)
+    grant_loader: GrantLoader | None = None
+    cooperation_resolver: CooperationResolver | None = None
+    contributors: set[str] = field(default_factory=set)
+
+
+registry = Registry()
+
+ZONES = ("lead", "card", "section")
+
+
+def register_actions(app_label: str, table: Mapping[str, Iterable[str]]) -> None:
+    """Declare the app's actions ("<app_label>.<verb>_<thing>") and the roles that hold each."""
+    for action, roles in table.items():
+        if not action.startswith(f"{app_label}."):
+            raise ValueError(f"action {action!r} must start with {app_label!r}.")
+        owner = registry.action_app.get(action)
+        if owner is not None and owner != app_label:
+            raise ValueError(f"action {action!r} is already registered by {owner!r}")
+        held = frozenset(str(r) for r in roles)
+        registry.action_roles[action] = registry.action_roles.get(action, frozenset()) | held
+        registry.action_app[action] = app_label
+    registry.contributors.add(app_label)
+    _rebuild_role_actions()
+
+
+def _rebuild_role_actions() -> None:
+    by_role: dict[str, set[str]] = {}
+    for action, roles in registry.action_roles.items():
+        for role in roles:
+            by_role.setdefault(role, set()).add(action)
+    registry.role_actions = {role: frozenset(actions) for role, actions in by_role.items()}
+
+
+def actions_for(role: str) -> frozenset[str]:
+    """Every action the role holds, across all apps."""
+    return registry.role_actions.get(role, frozenset())
+
+
+def roles_holding(action: str) -> frozenset[str]:
+    return registry.action_roles.get(action, frozenset())
+
+
+def register_menu(app_label: str, *items: MenuItem) -> None:
+    for item in items:
+        if (app_label, item) not in registry.menu:
+            registry.menu.append((app_label, item))
+    registry.contributors.add(app_label)
+
+
+def register_panel(
+    app_label: str,
+    key: str,
+    *,
+    template: str,
+    action: str | None = None,
+    zone: str = "section",
+    order: int = 100,
+) -> Callable[[Callable[[Any], Mapping[str, Any] | None]], Callable[[Any], Any]]:
+    """Decorator: the function gives a panel's context for a request (None hides the panel)."""
+    if zone not in ZONES:
+        raise ValueError(f"zone must be one of {ZONES}")
+
+    def wrap(func: Callable[[Any], Mapping[str, Any] | None]) -> Callable[[Any], Any]:
+        full_key = f"{app_label}.{key}"
+        registry.panels[:] = [p for p in registry.panels if p.key != full_key]
+        registry.panels.append(
+            Panel(full_key, template, func, action, zone, order, app_label=app_label)
+        )
+        registry.panels.sort(key=lambda p: (p.order, p.key))
+        registry.contributors.add(app_label)
+        return func
+
+    return wrap
+
+
+def demo_step(
+    app_label: str,
+    *,
+    after: Iterable[str] = (),
+    loaded: Callable[[], bool] | None = None,
+    describe: Callable[[], list[str]] | None = None,
+) -> Callable[[Callable[[dict[str, Any]], None]], Callable[[dict[str, Any]], None]]:
+    """Decorator: the app's part of the demo. Steps share one dict (`ctx`) for what later steps
+    need (nodes by name, users by username); each writes through its app's services. `loaded`
+    tells whether the step's data is there already; `describe` gives lines for the person
+    starting the demo (the demo accounts)."""
+
+    def wrap(func: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+        registry.demo_steps[app_label] = DemoStep(app_label, func, tuple(after), loaded, describe)
+        registry.contributors.add(app_label)
+        return func
+
+    return wrap
+
+
+def demo_steps_in_order() -> list[DemoStep]:
+    """The registered demo steps, each after the apps it names (a cycle is an error)."""
+    steps = registry.demo_steps
+    graph = {label: {a for a in step.after if a in steps} for label, step in steps.items()}
+    missing = {a for s in steps.values() for a in s.after if a not in steps}
+    if missing:
+        raise LookupError(f"demo steps wait for apps without a demo step: {sorted(missing)}")
+    return [steps[label] for label in TopologicalSorter(graph).static_order()]
+
+
+def set_grant_loader(loader: GrantLoader) -> None:
+    """The app that stores role assignments tells `core.permissions` how to read them."""
+    registry.grant_loader = loader
+
+
+def set_cooperation_resolver(resolver: CooperationResolver) -> None:
+    """The app that owns cooperations tells the shell how to find the request's current one."""
+    registry.cooperation_resolver = resolver
+
+
+def current_cooperation(request: Any) -> Any:
+    if registry.cooperation_resolver is None:
+        return None
+    return registry.cooperation_resolver(request)
+
+
+def memo(request: Any, key: str, compute: Callable[[], Any]) -> Any:
+    """Compute a value once per request (the request is the cache; nothing outlives it)."""
+    store: dict[str, Any] | None = getattr(request, "_itfabrik_memo", None)
+    if store is None:
+        store = {}
+        request._itfabrik_memo = store
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+def unknown_roles() -> set[str]:
+    return {r for roles in registry.action_roles.values() for r in roles} - set(ALL_ROLES)
