@@ -58,6 +58,66 @@ def _scope_path_of(user: User) -> str:
     return user.home_unit.path if user.home_unit_id and user.home_unit else ""
 
 
+def _user_build(
+    *,
+    username: str,
+    password: str | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    home_unit: Any,
+    is_vip: bool,
+    check_password_strength: bool,
+) -> tuple[User, dict[str, list[Any]]]:
+    """The new account and the findings about its password (collected, not raised)."""
+    user = User(
+        username=username.strip(),
+        first_name=first_name,
+        last_name=last_name,
+        email=email.strip().lower(),
+        home_unit=home_unit,
+        is_vip=is_vip,
+    )
+    errors: dict[str, list[Any]] = {}
+    if password:
+        if check_password_strength:
+            try:
+                validate_password(password, user)
+            except DjangoValidationError:
+                errors["password"] = _password_messages(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    return user, errors
+
+
+def user_create_check(
+    *,
+    actor: Any,
+    username: str = "",
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    home_unit: Any = None,
+    is_vip: bool = False,
+) -> None:
+    """Every reason user_create would refuse these values, at once. Writes nothing."""
+    if home_unit is not None:
+        _require_manage_roles(actor, home_unit)
+    user, errors = _user_build(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        home_unit=home_unit,
+        is_vip=is_vip,
+        check_password_strength=True,
+    )
+    validate(user, exclude=["password"], actor=actor, errors=errors)
+
+
 def user_create(
     *,
     actor: Any,
@@ -75,29 +135,24 @@ def user_create(
         _require_manage_roles(actor, home_unit)
     elif not permissions.is_superuser(actor):
         raise Forbidden()
-    user = User(
-        username=username.strip(),
+    user, errors = _user_build(
+        username=username,
+        password=password,
         first_name=first_name,
         last_name=last_name,
-        email=email.strip().lower(),
+        email=email,
         home_unit=home_unit,
         is_vip=is_vip,
+        check_password_strength=check_password_strength,
     )
-    if password:
-        if check_password_strength:
-            try:
-                validate_password(password, user)
-            except DjangoValidationError as exc:
-                raise ValidationFailed(
-                    fields={"password": _password_messages(password, user)}
-                ) from exc
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
     try:
         with transaction.atomic():
             return create_audited(
-                actor=actor, instance=user, scope_path=_scope_path_of(user), exclude=["password"]
+                actor=actor,
+                instance=user,
+                scope_path=_scope_path_of(user),
+                exclude=["password"],
+                errors=errors,
             )
     except IntegrityError as exc:  # the same username submitted twice at the same moment
         raise ValidationFailed(fields={"username": [_("Användarnamnet är upptaget.")]}) from exc

@@ -72,3 +72,17 @@ def test_english_audit_lines_name_the_role_in_english(demo: Any) -> None:
         assert "Beställare" not in entry.object_label
     with translation.override("sv"):
         assert entry.object_label == entry.object_repr
+
+
+def test_new_account_gives_every_error_in_one_submit(demo: Any, web_as: Any, api_as: Any) -> None:
+    """A taken username, a bad e-mail address and a weak password: three messages at once."""
+    unit = demo.node("Elevhälsan", "Åmåls kommun")
+    wrong = {"username": "ekonom", "email": "inte-en-adress", "password": "123"}
+    client = web_as("admin")
+    admin = api_as("admin")
+    before = db_state()
+    r = client.post("/konto/anvandare/ny/", {**wrong, "home_unit": unit.pk})
+    assert set(r.context["form"].errors) == {"username", "email", "password"}
+    api = admin.post("/api/v1/users/", {**wrong, "home_unit": unit.pk}, format="json")
+    assert set(assert_error(api, 400, "invalid")["fields"]) == {"username", "email", "password"}
+    assert_unchanged(before)

@@ -19,7 +19,7 @@ from itfabrik.accounts.choices import Role
 from itfabrik.accounts.validation import USERNAME_MESSAGE, USERNAME_RE
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, NotFound
-from itfabrik.core.web.forms import DateField, add_application_error
+from itfabrik.core.web.forms import DateField, add_application_error, add_service_errors
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 
 
@@ -69,6 +69,13 @@ class UserCreateForm(forms.Form):
         self.fields["home_unit"].choices = node_choices(nodes)  # type: ignore[attr-defined]
 
 
+def _user_create_check(actor: Any, *, home_unit: int | None = None, **values: Any) -> None:
+    from itfabrik.tenancy.selectors import node_get
+
+    unit = node_get(actor=actor, pk=home_unit) if home_unit is not None else None
+    services.user_create_check(actor=actor, home_unit=unit, **values)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
@@ -76,7 +83,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_anywhere(actor, actions.MANAGE_ROLES):
         raise NotFound()
     form = UserCreateForm(request.POST or None, nodes=list(selectors.assignable_nodes(actor=actor)))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(form, lambda **values: _user_create_check(actor, **values))
+    elif request.method == "POST":
         data = dict(form.cleaned_data)
         try:
             from itfabrik.tenancy.selectors import node_get
