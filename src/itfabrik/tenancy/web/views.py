@@ -453,6 +453,6 @@ def cooperation_create(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            messages.success(request, _("%(name)s är skapad.") % {"name": coop.name})
+            messages.success(request, _("%(name)s har lagts till.") % {"name": coop.name})
             return redirect("tenancy:node_detail", pk=coop.root_id)
     return render(request, "tenancy/cooperation_form.html", {"form": form})
