@@ -112,6 +112,12 @@ def _register_constraint_messages() -> None:
         field="role",
         message=lambda assignment, other: _("Användaren har redan den rollen där."),
     )
+    # Never says whose account: the identity is a credential.
+    register(
+        "accounts_unique_oidc_identity",
+        field="oidc_subject",
+        message=lambda user, other: _("Inloggningsidentiteten hör redan till ett annat konto."),
+    )
 
 
 _register_constraint_messages()
