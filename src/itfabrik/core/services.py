@@ -64,7 +64,9 @@ def validate(
     fields: dict[str, list[Any]] = {k: list(v) for k, v in (errors or {}).items() if v}
     excluded = set(exclude)
     try:
-        instance.full_clean(exclude=list(excluded), validate_constraints=False)
+        # A field the service already found wrong is not checked again: its message wins (and
+        # Django's "already exists" must not undo a deliberately vaguer one).
+        instance.full_clean(exclude=list(excluded | set(fields)), validate_constraints=False)
     except DjangoValidationError as exc:
         merge_fields(fields, validation_failed_from(exc).fields)
     merge_fields(
@@ -179,12 +181,48 @@ def _apply_audited(
     return current
 
 
+REPORTS_THROTTLED = _(
+    "Du har skickat många rapporter på kort tid från den här adressen. Vänta en stund och "
+    "försök igen, eller skriv direkt till %(email)s."
+)
+REPORTS_THROTTLED_NO_ADDRESS = _(
+    "Du har skickat många rapporter på kort tid från den här adressen. Vänta en stund och "
+    "försök igen."
+)
+
+
 def accessibility_report_create(
-    *, actor: Actor, description: str, page_url: str = "", contact_email: str = ""
+    *,
+    actor: Actor,
+    description: str,
+    page_url: str = "",
+    contact_email: str = "",
+    client_address: str | None = None,
 ) -> Any:
-    """Store a reported accessibility problem and forward it by e-mail after commit."""
+    """Store a reported accessibility problem and forward it by e-mail after commit.
+
+    Anonymous reports are limited per client address (ITFABRIK_REPORT_LIMIT per
+    ITFABRIK_REPORT_WINDOW seconds): each report sends a mail.
+    """
+    from django.conf import settings
+
+    from . import throttle
+    from .errors import Throttled
     from .models import AccessibilityReport
     from .tasks import forward_accessibility_report
+
+    if not getattr(actor, "is_authenticated", False) and not throttle.hit(
+        scope="accessibility_report",
+        key=client_address or "unknown",
+        limit=settings.ITFABRIK_REPORT_LIMIT,
+        window=settings.ITFABRIK_REPORT_WINDOW,
+    ):
+        address = accessibility_address()
+        raise Throttled(
+            lazy_format(REPORTS_THROTTLED, email=address)
+            if address
+            else REPORTS_THROTTLED_NO_ADDRESS
+        )
 
     report = AccessibilityReport(
         description=description.strip(),

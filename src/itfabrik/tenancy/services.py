@@ -80,14 +80,22 @@ def cooperation_set_host(
         # Lock the host's row: a membership ending concurrently must not leave a host outside.
         OrgNode.objects.select_for_update().get(pk=host.pk)
         today = timezone.localdate()
+        # A member today with no end date: a municipality that is already leaving would leave a
+        # host outside the cooperation, which can then no longer be changed the normal way.
         if not (
             Membership.objects.filter(cooperation=cooperation, municipality=host)
-            .filter(joined_on__lte=today)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+            .filter(joined_on__lte=today, left_on__isnull=True)
             .exists()
         ):
             raise ValidationFailed(
-                fields={"host": [_("Värdkommunen måste vara medlem i samverkan.")]}
+                fields={
+                    "host": [
+                        _(
+                            "Värdkommunen måste vara medlem i samverkan, utan slutdatum för "
+                            "medlemskapet."
+                        )
+                    ]
+                }
             )
         return update_versioned(
             actor=actor,

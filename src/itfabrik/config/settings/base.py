@@ -136,9 +136,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "itfabrik.accounts.web.views.lockout_response"
 AXES_VERBOSE = False
 # Behind reverse proxies the client address comes from X-Forwarded-For, counted from the right
-# (itfabrik.accounts.client_ip); 0 means no proxy: REMOTE_ADDR.
+# (itfabrik.core.client_ip); 0 means no proxy: REMOTE_ADDR.
 ITFABRIK_TRUSTED_PROXY_COUNT = env.int("ITFABRIK_TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "itfabrik.accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "itfabrik.core.client_ip.client_ip"
+
+# The cache holds throttling counters (core/throttle.py). The default, local memory, counts per
+# server process; CACHE_URL (e.g. redis://…, or dbcache://itfabrik_cache after
+# `createcachetable`) makes the count shared by every worker.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Anonymous accessibility reports (each sends a mail): at most this many per client address
+# and window (seconds).
+ITFABRIK_REPORT_LIMIT = env.int("ITFABRIK_REPORT_LIMIT", default=5)
+ITFABRIK_REPORT_WINDOW = env.int("ITFABRIK_REPORT_WINDOW", default=3600)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]

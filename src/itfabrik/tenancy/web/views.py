@@ -233,7 +233,9 @@ def cooperation_host(request: HttpRequest) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ApplicationError as exc:
-            messages.error(request, str(exc.message))
+            # The field's message says why (e.g. the municipality is leaving), not just "invalid".
+            field_messages = [str(m) for msgs in exc.fields.values() for m in msgs]
+            messages.error(request, " ".join(field_messages) or str(exc.message))
         else:
             messages.success(request, _("%(name)s är nu värdkommun.") % {"name": host.name})
     else:
