@@ -31,7 +31,7 @@ def test_walk_create_correct_close_deactivate_read_history(page: Page, width: in
     login(page, "admin")
 
     # 1. A unit, created by mistake with a wrong name …
-    visit(page, f"/organisation/{_node_pk('Socialförvaltningen', 'Mellerud kommun')}/")
+    visit(page, f"/organisation/{_node_pk('Socialförvaltningen', 'Melleruds kommun')}/")
     page.get_by_role("link", name="Lägg till underliggande").click()
     page.get_by_label("Typ").select_option(label="Enhet")
     # … a namesake of an open sibling is refused with a sentence on the field,
@@ -62,20 +62,20 @@ def test_walk_create_correct_close_deactivate_read_history(page: Page, width: in
         page,
         "Arbetsplats",
         "Hemtjänst mitt",
-        "Hemtjänst mitt — Socialförvaltningen, Mellerud kommun",
+        "Hemtjänst mitt — Socialförvaltningen, Melleruds kommun",
     )
     page.get_by_role("button", name="Skapa konto").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fel Namn")
     expect(message(page)).to_contain_text("Personen har ingen roll ännu")
     expect(page.get_by_label("Roll", exact=True)).to_be_focused()
-    expect(page.locator("dl.facts")).to_contain_text("Socialförvaltningen, Mellerud kommun")
+    expect(page.locator("dl.facts")).to_contain_text("Socialförvaltningen, Melleruds kommun")
     check_a11y(page)
     person_url = page.url.split("?")[0]
 
     # … corrected.
     page.get_by_role("link", name="Ändra eller inaktivera konto").click()
     expect(page.get_by_role("combobox", name="Arbetsplats")).to_have_value(
-        "Hemtjänst mitt — Socialförvaltningen, Mellerud kommun"
+        "Hemtjänst mitt — Socialförvaltningen, Melleruds kommun"
     )
     check_a11y(page)
     page.get_by_label("Efternamn").fill("Rättad")
@@ -128,7 +128,7 @@ def test_start_page_without_roles_says_whom_to_ask(page: Page, width: int) -> No
         username="nykomling",
         password="itfabrik-demo",
         first_name="Nina",
-        home_unit=OrgNode.objects.get(name="Hemtjänst norr", municipality__name="Mellerud kommun"),
+        home_unit=OrgNode.objects.get(name="Hemtjänst norr", municipality__name="Melleruds kommun"),
         check_password_strength=False,
     )
     page.set_viewport_size({"width": width, "height": 900})
@@ -144,7 +144,7 @@ def test_start_page_without_roles_says_whom_to_ask(page: Page, width: int) -> No
 def test_wrong_inhabitant_year_is_removed(page: Page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     login(page, "admin")
-    visit(page, f"/organisation/{_node_pk('Mellerud kommun')}/")
+    visit(page, f"/organisation/{_node_pk('Melleruds kommun')}/")
     form = page.get_by_role("form", name="Ange invånarantal")
     form.get_by_label("År (31 december)").fill("2025")
     form.get_by_label("Invånare").fill("90000")

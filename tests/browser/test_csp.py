@@ -103,6 +103,6 @@ def test_node_search_field_works_with_csp_enforced(browser: Browser, site: str) 
             page,
             "Arbetsplats",
             "hemtjänst mellerud",
-            "Hemtjänst norr — Socialförvaltningen, Mellerud kommun",
+            "Hemtjänst norr — Socialförvaltningen, Melleruds kommun",
         )
         assert not problems, f"blocked by the Content-Security-Policy or failing: {problems}"

@@ -266,7 +266,7 @@ def test_web_edit_and_deactivate(web_as: Any, demo: Any, person: User) -> None:
     assert page.status_code == 200
     html = page.content.decode()
     # The current workplace is shown with its administration and municipality.
-    assert "Hemtjänst norr — Socialförvaltningen, Mellerud kommun" in html
+    assert "Hemtjänst norr — Socialförvaltningen, Melleruds kommun" in html
     r = client.post(
         f"/konto/anvandare/{person.pk}/andra/",
         {
@@ -274,7 +274,7 @@ def test_web_edit_and_deactivate(web_as: Any, demo: Any, person: User) -> None:
             "last_name": "Rättad",
             "email": "",
             "home_unit": str(person.home_unit_id),
-            "home_unit_q": "Hemtjänst norr — Socialförvaltningen, Mellerud kommun",
+            "home_unit_q": "Hemtjänst norr — Socialförvaltningen, Melleruds kommun",
         },
     )
     assert r.status_code == 302
@@ -298,7 +298,7 @@ def test_web_workplace_is_resolved_from_text_without_javascript(
     assert "Flera enheter matchar" in r.content.decode()
     r = client.post(
         f"/konto/anvandare/{person.pk}/andra/",
-        {**data, "home_unit_q": "Gata och park — Samhällsbyggnadsförvaltningen, Mellerud kommun"},
+        {**data, "home_unit_q": "Gata och park — Samhällsbyggnadsförvaltningen, Melleruds kommun"},
     )
     assert r.status_code == 302, r.content.decode()[:2000]
     person.refresh_from_db()
@@ -342,7 +342,7 @@ def test_web_role_form_starts_empty_and_suggests_the_common_role(
     suggested = client.get(f"/konto/anvandare/{person.pk}/?forslag=1")
     form = suggested.context["form"]
     assert form["role"].value() == Role.END_USER
-    assert "Hemtjänst norr — Socialförvaltningen, Mellerud kommun" in suggested.content.decode()
+    assert "Hemtjänst norr — Socialförvaltningen, Melleruds kommun" in suggested.content.decode()
 
 
 def test_web_privileged_role_asks_for_confirmation_first(

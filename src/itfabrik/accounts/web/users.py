@@ -19,12 +19,13 @@ from django.views.decorators.http import require_http_methods
 from itfabrik.accounts import permissions as actions
 from itfabrik.accounts import rules, selectors, services
 from itfabrik.accounts.choices import Role
+from itfabrik.accounts.validation import USERNAME_MESSAGE, USERNAME_RE
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from itfabrik.core.permissions import VIEW_AUDIT
 from itfabrik.core.registry import actions_for
 from itfabrik.core.roles import STAFF_ROLES
-from itfabrik.core.web.forms import add_application_error
+from itfabrik.core.web.forms import DateField, add_application_error, add_service_errors
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 from itfabrik.tenancy import permissions as tenancy_actions
 from itfabrik.tenancy.web.widgets import NodeSearchField
@@ -56,11 +57,10 @@ class RoleAssignmentForm(forms.Form):
     recursive = forms.BooleanField(
         label=gettext_lazy("Gäller även underliggande enheter"), required=False, initial=False
     )
-    valid_until = forms.DateField(
+    valid_until = DateField(
         label=gettext_lazy("Gäller till"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("Lämna tomt för en roll som gäller tills vidare."),
+        help_text=gettext_lazy("ÅÅÅÅ-MM-DD. Lämna tomt för en roll som gäller tills vidare."),
     )
     # Set when the person granting has seen what a privileged role gives (see user_detail).
     confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -78,9 +78,10 @@ class RoleAssignmentForm(forms.Form):
 class UserCreateForm(forms.Form):
     username = forms.RegexField(
         label=gettext_lazy("Användarnamn"),
-        regex=r"^[\w.@+-]+$",
+        regex=USERNAME_RE,
         max_length=150,
         help_text=gettext_lazy("Bokstäver, siffror och @ . + - _"),
+        error_messages={"invalid": USERNAME_MESSAGE},
     )
     first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150, required=False)
@@ -129,7 +130,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_anywhere(actor, actions.MANAGE_ROLES):
         raise NotFound()
     form = UserCreateForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # Every reason at once: the service's rules on the fields that parsed, too.
+        add_service_errors(form, lambda **values: services.user_create_check(actor=actor, **values))
+    elif request.method == "POST":
         data = dict(form.cleaned_data)
         try:
             person = services.user_create(

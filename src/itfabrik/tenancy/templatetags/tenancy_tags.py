@@ -30,14 +30,14 @@ def context_parts(node: Any, administration_name: str | None = None) -> list[str
 
 
 def node_label(node: Any, administration_name: str | None = None) -> str:
-    """ "Hemtjänst norr — Socialförvaltningen, Mellerud kommun"."""
+    """ "Hemtjänst norr — Socialförvaltningen, Melleruds kommun"."""
     parts = context_parts(node, administration_name)
     return f"{node.name} — {', '.join(parts)}" if parts else str(node.name)
 
 
 @register.filter
 def node_context(node: Any, administration_name: str | None = None) -> str:
-    """Only the distinguishing part: "Socialförvaltningen, Mellerud kommun" (or "")."""
+    """Only the distinguishing part: "Socialförvaltningen, Melleruds kommun" (or "")."""
     return ", ".join(context_parts(node, administration_name))
 
 

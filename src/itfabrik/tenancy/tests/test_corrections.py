@@ -291,7 +291,7 @@ def test_search_labels_namesakes_and_is_scoped(demo: Any) -> None:
 
     admin = demo.user("admin")
     labels = [node_label(n) for n in selectors.node_search(actor=admin, query="Hemtjänst norr")]
-    assert "Hemtjänst norr — Socialförvaltningen, Mellerud kommun" in labels
+    assert "Hemtjänst norr — Socialförvaltningen, Melleruds kommun" in labels
     assert len(labels) == len(set(labels)) >= 4
     other = demo.user(OTHER)
     visible = selectors.node_search(actor=other, query="Hemtjänst norr")
@@ -328,7 +328,7 @@ def test_web_search_endpoint_matrix(
         return
     html = r.content.decode()
     if actor == ADMIN:
-        assert 'data-label="Hemtjänst norr — Socialförvaltningen, Mellerud kommun"' in html
+        assert 'data-label="Hemtjänst norr — Socialförvaltningen, Melleruds kommun"' in html
         assert 'role="option"' in html
     else:  # nobody else grants roles: nothing to choose
         assert "Inga träffar." in html
@@ -348,4 +348,4 @@ def test_web_search_query_count_is_fixed(web_as: Any, demo: Any) -> None:
 def test_web_org_list_names_the_municipality_on_a_phone(web_as: Any, demo: Any) -> None:
     html = web_as(ADMIN).get("/organisation/?q=Hemtj%C3%A4nst+norr").content.decode()
     assert 'class="cards-on-phone"' in html
-    assert 'data-label="Kommun">Mellerud kommun' in html
+    assert 'data-label="Kommun">Melleruds kommun' in html
