@@ -44,7 +44,7 @@ def test_walk_create_correct_close_deactivate_read_history(page: Page, width: in
     check_a11y(page)
     page.get_by_label("Namn").fill("Hemtjänst nora")
     page.get_by_role("button", name="Spara").click()
-    expect(message(page)).to_contain_text("Hemtjänst nora är skapad.")
+    expect(message(page)).to_contain_text("Hemtjänst nora har lagts till.")
     # … and corrected.
     page.get_by_role("link", name="Ändra", exact=True).click()
     page.get_by_label("Namn").fill("Hemtjänst mitt")
@@ -89,7 +89,7 @@ def test_walk_create_correct_close_deactivate_read_history(page: Page, width: in
     expect(page.get_by_role("heading", level=1)).to_have_text("Avveckla Hemtjänst mitt")
     check_a11y(page)
     page.get_by_role("button", name="Avveckla").click()
-    expect(message(page)).to_have_text("Hemtjänst mitt är avvecklad.")
+    expect(message(page)).to_have_text("Hemtjänst mitt har avvecklats.")
     expect(page.locator("p.lead")).to_contain_text("avvecklad")
     expect(page.get_by_role("link", name="Avveckla")).to_have_count(0)
     history = page.get_by_role("list", name="Ändringshistorik")

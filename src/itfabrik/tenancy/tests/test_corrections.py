@@ -136,7 +136,7 @@ def test_web_close_confirms_then_closes_and_is_in_the_history(web_as: Any, unit:
     unit.refresh_from_db()
     assert (unit.is_active, unit.closed_on.isoformat()) == (False, "2026-01-31")  # type: ignore[union-attr]
     detail = client.get(r["Location"]).content.decode()
-    assert "Hemtjänst norr är avvecklad." in detail
+    assert "Hemtjänst norr har avvecklats." in detail
     assert "avveckla/" not in detail  # no second close button
     history = AuditEntry.objects.filter(object_type="tenancy.orgnode", object_id=str(unit.pk))
     assert "is_active" in history.order_by("pk").last().changed_fields  # type: ignore[union-attr]

@@ -148,7 +148,7 @@ def node_close(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            messages.success(request, _("%(name)s är avvecklad.") % {"name": node.name})
+            messages.success(request, _("%(name)s har avvecklats.") % {"name": node.name})
             return redirect("tenancy:node_detail", pk=node.pk)
     open_children = selectors.node_children(actor=actor, node=node).filter(is_active=True)
     return render(
