@@ -24,7 +24,7 @@ class Cooperation(VersionedModel):  # type: ignore[django-manager-missing]
     slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
     root = models.OneToOneField(
         "OrgNode",
-        verbose_name=_("rotnod"),
+        verbose_name=_("översta delen av organisationen"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -78,7 +78,7 @@ class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Den kommun noden hör till (sätts automatiskt)."),
+        help_text=_("Den kommun som den här delen av organisationen hör till (sätts automatiskt)."),
     )
     municipal_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
     organisation_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
@@ -88,8 +88,8 @@ class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
     closed_on = models.DateField(_("avvecklad"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("organisationsnod")
-        verbose_name_plural = _("organisationsnoder")
+        verbose_name = _("del av organisationen")
+        verbose_name_plural = _("delar av organisationen")
         ordering = ["path"]
         indexes = [
             models.Index(fields=["cooperation", "kind", "name"]),
