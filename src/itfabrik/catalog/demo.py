@@ -37,8 +37,9 @@ AREAS = [
 # name, area, description, price model, unit, tier, approval, add-on, orderable by, team, price
 SERVICES: list[tuple[str, str, str, str, str, str, str, bool, str, str, str]] = [
     ("Nätverksanslutning", "Infrastruktur", "Fast eller trådlös anslutning till kommunens nät "
-     "för en arbetsplats, med brandvägg och intrångsskydd.", PriceModel.PER_UNIT_MONTH, "anslutning",
-     ServiceTier.BASE, Approval.NONE, False, OrderableBy.ORDERERS, "2:a linjen", "60.00"),
+     "för en arbetsplats, med brandvägg och intrångsskydd.", PriceModel.PER_UNIT_MONTH,
+     "anslutning", ServiceTier.BASE, Approval.NONE, False, OrderableBy.ORDERERS, "2:a linjen",
+     "60.00"),
     ("Gästnätverk", "Infrastruktur", "Trådlöst nät för besökare i en lokal.",
      PriceModel.FIXED_FEE, "lokal", ServiceTier.STANDARD, Approval.UNIT_MANAGER, True,
      OrderableBy.ORDERERS, "2:a linjen", "250.00"),
@@ -199,7 +200,10 @@ def load(ctx: dict[str, Any]) -> None:
         ),
         order(
             "Mellerud/Särskilt boende",
-            [LineInput(4, package=care), LineInput(6, service=catalogue["Mobiltelefon med abonnemang"])],
+            [
+                LineInput(4, package=care),
+                LineInput(6, service=catalogue["Mobiltelefon med abonnemang"]),
+            ],
             "Telefoner till nattpersonalen.",
         ),
         order("Mellerud/Individ- och familjeomsorg", [LineInput(8, package=office)], ""),

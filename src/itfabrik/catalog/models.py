@@ -13,6 +13,8 @@ of the service in the `PriceList` valid on that day (`selectors.price_list_on`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -50,9 +52,7 @@ class ServiceArea(VersionedModel):
         verbose_name_plural = _("tjänsteområden")
         ordering = ["sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["cooperation", "name"], name="catalog_unique_area_name"
-            )
+            models.UniqueConstraint(fields=["cooperation", "name"], name="catalog_unique_area_name")
         ]
 
     def __str__(self) -> str:
@@ -144,6 +144,17 @@ class Package(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def monthly_price(self) -> Decimal | None:
+        """The sum of the items' current prices × quantities, from a `package_list` row (its
+        items carry `price`); None when an item has no price in the current list."""
+        total = Decimal("0.00")
+        for item in self.items.all():
+            price = getattr(item, "price", None)
+            if price is None:
+                return None
+            total += price * item.quantity
+        return total
 
 
 class PackageItem(TimestampedModel):

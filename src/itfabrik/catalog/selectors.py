@@ -10,7 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from itfabrik.core import permissions
 from itfabrik.core.models import AuditEntry
@@ -48,6 +49,21 @@ def cooperation_for_catalogue(*, actor: Any, cooperation_id: Any) -> Cooperation
     )
 
 
+def current_price(day: dt.date, service_ref: str = "pk") -> Subquery:
+    """The service's price in the price list in force on `day` (a subquery; None if none)."""
+    prices = (
+        Price.objects.filter(
+            service_id=OuterRef(service_ref),
+            price_list__is_active=True,
+            price_list__valid_from__lte=day,
+        )
+        .filter(Q(price_list__valid_to__isnull=True) | Q(price_list__valid_to__gte=day))
+        .order_by("-price_list__valid_from")
+        .values("amount")[:1]
+    )
+    return Subquery(prices, output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
 def area_list(*, actor: Any, include_inactive: bool = False) -> QuerySet[ServiceArea]:
     qs = ServiceArea.objects.filter(catalogue_q(actor))
     if not include_inactive:
@@ -68,8 +84,10 @@ def service_list(
     is_addon: bool | None = None,
     include_inactive: bool = False,
 ) -> QuerySet[Service]:
-    qs = Service.objects.filter(catalogue_q(actor)).select_related(
-        "area", "owner_node", "owner_user"
+    qs = (
+        Service.objects.filter(catalogue_q(actor))
+        .select_related("area", "owner_node", "owner_user")
+        .annotate(price=current_price(timezone.localdate()))
     )
     return ServiceFilter.apply(
         qs,
@@ -92,8 +110,10 @@ def package_list(
     user_kind: str | None = None,
     include_inactive: bool = False,
 ) -> QuerySet[Package]:
-    items = PackageItem.objects.select_related("service", "service__area").order_by(
-        "service__name"
+    items = (
+        PackageItem.objects.select_related("service", "service__area")
+        .annotate(price=current_price(timezone.localdate(), "service_id"))
+        .order_by("service__name")
     )
     qs = Package.objects.filter(catalogue_q(actor)).prefetch_related(
         Prefetch("items", queryset=items)
@@ -142,7 +162,9 @@ def prices_on(*, cooperation_id: int, day: dt.date) -> tuple[PriceList | None, d
 
 
 def _orders(actor: Any) -> QuerySet[Order]:
-    return Order.objects.filter(permissions.scope_q(actor, actions.VIEW_ORDERS, path_field="unit__path"))
+    return Order.objects.filter(
+        permissions.scope_q(actor, actions.VIEW_ORDERS, path_field="unit__path")
+    )
 
 
 def order_list(
@@ -179,7 +201,9 @@ def order_history(*, actor: Any, order: Order) -> QuerySet[AuditEntry]:
     """Every audited step of a visible order and its lines, oldest first: what the orderer sees
     on the order page (they do not hold the general audit action)."""
     order_get(actor=actor, pk=order.pk)
-    line_ids = [str(pk) for pk in OrderLine.objects.filter(order=order).values_list("pk", flat=True)]
+    line_ids = [
+        str(pk) for pk in OrderLine.objects.filter(order=order).values_list("pk", flat=True)
+    ]
     return AuditEntry.objects.filter(
         Q(object_type="catalog.order", object_id=str(order.pk))
         | Q(object_type="catalog.orderline", object_id__in=line_ids)
@@ -211,9 +235,9 @@ def subscription_list(
     qs = Subscription.objects.filter(
         permissions.scope_q(actor, actions.VIEW_ORDERS, path_field="unit__path")
     ).select_related("unit", "service", "package", "order_line")
-    return SubscriptionFilter.apply(
-        qs, unit=unit_id, service=service_id, active=active
-    ).order_by("unit__path", "service__name", "start_date", "pk")
+    return SubscriptionFilter.apply(qs, unit=unit_id, service=service_id, active=active).order_by(
+        "unit__path", "service__name", "start_date", "pk"
+    )
 
 
 def subscription_get(*, actor: Any, pk: Any) -> Subscription:

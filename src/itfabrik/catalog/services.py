@@ -25,7 +25,6 @@ from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_for
 from itfabrik.core.models import AuditAction
 from itfabrik.core.money import MoneyError, to_money
 from itfabrik.core.services import create_audited, update_audited, update_versioned
-from itfabrik.tenancy.choices import NodeKind
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from . import permissions as actions
@@ -287,9 +286,7 @@ def _check_overlap(
     exclude_pk: int | None = None,
 ) -> None:
     if valid_to is not None and valid_to < valid_from:
-        raise ValidationFailed(
-            fields={"valid_to": [_("Slutdatum kan inte vara före startdatum.")]}
-        )
+        raise ValidationFailed(fields={"valid_to": [_("Slutdatum kan inte vara före startdatum.")]})
     others = PriceList.objects.filter(cooperation=cooperation, is_active=True).order_by(
         "valid_from", "pk"
     )
@@ -440,7 +437,9 @@ def _line_approval(actor: Any, cooperation: Cooperation, line: LineInput) -> str
         service = line.service
         _same_cooperation("service", service, cooperation)
         if not service.is_active:
-            raise ValidationFailed(fields={"service": [_("Tjänsten går inte längre att beställa.")]})
+            raise ValidationFailed(
+                fields={"service": [_("Tjänsten går inte längre att beställa.")]}
+            )
         if service.orderable_by == OrderableBy.IT_ONLY and not permissions.can(
             actor, actions.MANAGE_CATALOGUE, cooperation.root
         ):
@@ -528,6 +527,8 @@ def _subscription_order(
     *, actor: Any, subscription: Subscription, kind: str, quantity: int, note: str
 ) -> Order:
     sub = selectors.subscription_get(actor=actor, pk=subscription.pk)
+    if not permissions.can(actor, actions.ORDER, sub.unit):
+        raise Forbidden()
     _require_order_unit(actor, sub.unit)
     if sub.end_date is not None:
         raise ValidationFailed(fields={"subscription": [_("Prenumerationen är redan avslutad.")]})
@@ -737,13 +738,14 @@ def order_cancel(*, actor: Any, order: Order, expected_version: int | None = Non
         raise Forbidden()
     with transaction.atomic():
         return _transition(
-            actor=actor, order=order, target=OrderStatus.CANCELLED, expected_version=expected_version
+            actor=actor,
+            order=order,
+            target=OrderStatus.CANCELLED,
+            expected_version=expected_version,
         )
 
 
-def order_start_delivery(
-    *, actor: Any, order: Order, expected_version: int | None = None
-) -> Order:
+def order_start_delivery(*, actor: Any, order: Order, expected_version: int | None = None) -> Order:
     order = _visible_order(actor, order)
     if not permissions.can(actor, actions.DELIVER_ORDER, order.unit):
         raise Forbidden()
@@ -838,4 +840,3 @@ def _deliver_line(actor: Any, order: Order, line: OrderLine, day: dt.date) -> No
     )
     if order.kind == OrderKind.CHANGE:
         start(sub.service, line.quantity, sub.package)
-

@@ -21,7 +21,7 @@ def test_the_transition_table_is_the_documented_flow() -> None:
     assert rules.TRANSITIONS["submitted"] == {"approved", "rejected", "cancelled"}
     assert rules.TRANSITIONS["approved"] == {"delivering"}
     assert rules.TRANSITIONS["delivering"] == {"delivered"}
-    assert rules.FINAL == {"rejected", "delivered", "cancelled"}
+    assert {"rejected", "delivered", "cancelled"} == rules.FINAL
 
 
 @given(statuses, statuses)
@@ -67,7 +67,8 @@ def test_fractions_are_refused(d: Decimal) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", [True, False, None, "", "tre", "1,5", "1e400", "nan", "inf", 1.5, [], rules.MAX_QUANTITY + 1]
+    "value",
+    [True, False, None, "", "tre", "1,5", "1e400", "nan", "inf", 1.5, [], rules.MAX_QUANTITY + 1],
 )
 def test_other_bad_quantities_are_refused(value: Any) -> None:
     with pytest.raises(rules.QuantityError):
@@ -110,15 +111,15 @@ def test_strictest_approval(levels: list[str]) -> None:
     assert result == (max(levels, key=rules.APPROVAL_ORDER.index) if levels else "none")
 
 
-@given(dates, st.integers(min_value=0, max_value=800), dates, st.integers(min_value=0, max_value=60))
+@given(
+    dates, st.integers(min_value=0, max_value=800), dates, st.integers(min_value=0, max_value=60)
+)
 def test_days_in_period_are_the_days_of_both(
     start: dt.date, length: int, p_start: dt.date, p_length: int
 ) -> None:
     end = start + dt.timedelta(days=length)
     p_end = p_start + dt.timedelta(days=p_length)
-    expected = sum(
-        1 for i in range(p_length + 1) if start <= p_start + dt.timedelta(days=i) <= end
-    )
+    expected = sum(1 for i in range(p_length + 1) if start <= p_start + dt.timedelta(days=i) <= end)
     assert rules.days_in_period(start, end, p_start, p_end) == expected
     assert 0 <= rules.days_in_period(start, None, p_start, p_end) <= p_length + 1
 

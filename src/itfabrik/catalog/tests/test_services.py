@@ -145,8 +145,10 @@ def test_an_overlapping_price_list_is_refused_naming_the_clash(catalogue: Any) -
             decision_reference="ITR-2026-010",
         )
     text = _messages(exc.value, "valid_from")
-    assert "Prislista 2026" in text["sv"] and "överlappar" in text["sv"]
-    assert "Prislista 2026" in text["en"] and "overlaps" in text["en"]
+    assert "Prislista 2026" in text["sv"]
+    assert "överlappar" in text["sv"]
+    assert "Prislista 2026" in text["en"]
+    assert "overlaps" in text["en"]
     assert "2026-01-01" in text["sv"]
     assert_unchanged(before)
 
@@ -224,7 +226,9 @@ def test_price_set_corrects_and_audits(catalogue: Any) -> None:
 # --- ordering -----------------------------------------------------------------------------------
 
 
-def _order(catalogue: Any, *lines: LineInput, unit: Any = None, actor: str = "bestallare-mellerud") -> Order:
+def _order(
+    catalogue: Any, *lines: LineInput, unit: Any = None, actor: str = "bestallare-mellerud"
+) -> Order:
     return services.order_create(
         actor=catalogue.user(actor), unit=unit or catalogue.unit, lines=list(lines)
     )
@@ -234,7 +238,8 @@ def test_order_a_package_from_draft_to_subscriptions(catalogue: Any) -> None:
     orderer = catalogue.user("bestallare-mellerud")
     package = catalogue.packages["Kontorsarbetsplats"]
     order = _order(catalogue, LineInput(2, package=package))
-    assert order.status == "draft" and order.created_by == orderer
+    assert order.status == "draft"
+    assert order.created_by == orderer
     order = services.order_submit(actor=orderer, order=order, expected_version=order.version)
     assert order.status == "approved"  # nothing needs approval
     assert OrderLine.objects.get(order=order).decision == "auto"
@@ -386,7 +391,11 @@ def test_bad_quantities_are_refused_and_nothing_changes(catalogue: Any, quantity
 def test_an_order_for_another_unit_is_not_found_and_changes_nothing(catalogue: Any) -> None:
     before = db_state()
     with pytest.raises(NotFound):
-        _order(catalogue, LineInput(1, service=catalogue.services["Support"]), unit=catalogue.other_unit)
+        _order(
+            catalogue,
+            LineInput(1, service=catalogue.services["Support"]),
+            unit=catalogue.other_unit,
+        )
     # Nor for an administration (not a unit), even one the orderer holds the role on.
     with pytest.raises(NotFound):
         _order(
