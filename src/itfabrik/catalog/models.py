@@ -107,8 +107,8 @@ class Service(VersionedModel):
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
-        verbose_name = _("tjänst")
-        verbose_name_plural = _("tjänster")
+        verbose_name = _("katalogtjänst")
+        verbose_name_plural = _("katalogtjänster")
         ordering = ["area__sort_order", "name"]
         indexes = [models.Index(fields=["cooperation", "is_active", "name"])]
         constraints = [
@@ -162,7 +162,10 @@ class PackageItem(TimestampedModel):
         Package, verbose_name=_("paket"), on_delete=models.PROTECT, related_name="items"
     )
     service = models.ForeignKey(
-        Service, verbose_name=_("tjänst"), on_delete=models.PROTECT, related_name="+"
+        Service,
+        verbose_name=_("katalogtjänst"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     quantity = models.PositiveIntegerField(_("antal"), validators=[MinValueValidator(1)])
 
@@ -217,7 +220,10 @@ class Price(TimestampedModel):
         PriceList, verbose_name=_("prislista"), on_delete=models.PROTECT, related_name="prices"
     )
     service = models.ForeignKey(
-        Service, verbose_name=_("tjänst"), on_delete=models.PROTECT, related_name="prices"
+        Service,
+        verbose_name=_("katalogtjänst"),
+        on_delete=models.PROTECT,
+        related_name="prices",
     )
     amount = models.DecimalField(
         _("pris (kr)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
@@ -301,7 +307,7 @@ class OrderLine(TimestampedModel):
     )
     service = models.ForeignKey(
         Service,
-        verbose_name=_("tjänst"),
+        verbose_name=_("katalogtjänst"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -361,7 +367,10 @@ class Subscription(TimestampedModel):
         OrgNode, verbose_name=_("enhet"), on_delete=models.PROTECT, related_name="+"
     )
     service = models.ForeignKey(
-        Service, verbose_name=_("tjänst"), on_delete=models.PROTECT, related_name="subscriptions"
+        Service,
+        verbose_name=_("katalogtjänst"),
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
     )
     quantity = models.PositiveIntegerField(_("antal"), validators=[MinValueValidator(1)])
     start_date = models.DateField(_("startdatum"))
