@@ -118,7 +118,7 @@ def area_create(
         description=description.strip(),
         sort_order=sort_order,
     )
-    return _create(actor, area, scope)  # type: ignore[no-any-return]
+    return _create(actor, area, scope)
 
 
 AREA_FIELDS = {"name", "description", "sort_order", "is_active"}
@@ -128,7 +128,7 @@ def area_update(
     *, actor: Any, area: ServiceArea, expected_version: int | None, **changes: Any
 ) -> ServiceArea:
     """Correct an area, or retire it with `is_active=False` (it is never deleted)."""
-    return _catalogue_update(  # type: ignore[no-any-return]
+    return _catalogue_update(
         actor=actor,
         instance=area,
         expected_version=expected_version,
@@ -170,7 +170,7 @@ def service_create(
         owner_node=owner_node,
         owner_user=owner_user,
     )
-    return _create(actor, service, scope)  # type: ignore[no-any-return]
+    return _create(actor, service, scope)
 
 
 SERVICE_FIELDS = {
@@ -195,7 +195,7 @@ def service_update(
     """Correct a service, or retire it with `is_active=False`; subscriptions keep running."""
     _same_cooperation("area", changes.get("area"), service.cooperation)
     _same_cooperation("owner_node", changes.get("owner_node"), service.cooperation)
-    return _catalogue_update(  # type: ignore[no-any-return]
+    return _catalogue_update(
         actor=actor,
         instance=service,
         expected_version=expected_version,
@@ -242,7 +242,7 @@ def package_create(
                 instance=PackageItem(package=package, service=service, quantity=quantity),
                 scope_path=scope,
             )
-        return package  # type: ignore[no-any-return]
+        return package
 
 
 PACKAGE_FIELDS = {"name", "description", "user_kind", "is_active"}
@@ -251,7 +251,7 @@ PACKAGE_FIELDS = {"name", "description", "user_kind", "is_active"}
 def package_update(
     *, actor: Any, package: Package, expected_version: int | None, **changes: Any
 ) -> Package:
-    return _catalogue_update(  # type: ignore[no-any-return]
+    return _catalogue_update(
         actor=actor,
         instance=package,
         expected_version=expected_version,
@@ -371,7 +371,7 @@ def price_list_update(
                 changes.get("valid_to", price_list.valid_to),
                 exclude_pk=price_list.pk,
             )
-        return _catalogue_update(  # type: ignore[no-any-return]
+        return _catalogue_update(
             actor=actor,
             instance=price_list,
             expected_version=expected_version,
@@ -647,7 +647,7 @@ def order_submit(*, actor: Any, order: Order, expected_version: int | None = Non
     if not lines:
         raise ValidationFailed(fields={"lines": [_("En beställning måste ha minst en rad.")]})
     for line in lines:
-        if line.subscription_id is not None and line.subscription.end_date is not None:
+        if line.subscription is not None and line.subscription.end_date is not None:
             raise ValidationFailed(
                 fields={"subscription": [_("Prenumerationen är redan avslutad.")]}
             )
@@ -821,6 +821,7 @@ def _deliver_line(actor: Any, order: Order, line: OrderLine, day: dt.date) -> No
             assert line.service is not None
             start(line.service, line.quantity)
         return
+    assert line.subscription_id is not None  # change and cancel lines name their subscription
     sub = Subscription.objects.select_for_update().get(pk=line.subscription_id)
     if sub.end_date is not None:
         raise Conflict(_("Prenumerationen är redan avslutad."))

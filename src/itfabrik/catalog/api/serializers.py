@@ -180,7 +180,7 @@ class PriceListSerializer(serializers.ModelSerializer[PriceList]):
 
 class PriceInputSerializer(serializers.Serializer[Any]):
     service = _id()
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)  # type: ignore[arg-type]
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
 
 class PriceListCreateSerializer(serializers.Serializer[Any]):

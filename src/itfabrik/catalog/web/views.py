@@ -266,7 +266,8 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
         }.values()
     )
     form = SubscriptionFilterForm(request.GET or None, units=units)
-    unit_id, active = None, True
+    unit_id: int | None = None
+    active: bool | None = True
     if form.is_valid():
         unit_id = form.cleaned_data.get("unit")
         active = None if form.cleaned_data.get("ended") else True
