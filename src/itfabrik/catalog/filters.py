@@ -53,7 +53,7 @@ class PriceListFilter(FilterSet):
 class OrderFilter(FilterSet):
     unit = IdFilter(field_name="unit_id")
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
-    kind = django_filters.ChoiceFilter(choices=OrderKind.choices)
+    order_type = django_filters.ChoiceFilter(field_name="kind", choices=OrderKind.choices)
     created_by = IdFilter(field_name="created_by_id")
 
     class Meta:

@@ -181,7 +181,7 @@ def order_list(
         .annotate(line_count=Count("lines"))
     )
     return OrderFilter.apply(
-        qs, unit=unit_id, status=status, kind=kind, created_by=created_by_id
+        qs, unit=unit_id, status=status, order_type=kind, created_by=created_by_id
     ).order_by("-created_at", "-pk")
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from itfabrik.catalog.choices import (
     Approval,
     OrderableBy,
+    OrderKind,
     PriceModel,
     ServiceTier,
 )
@@ -226,6 +227,10 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
     number = serializers.CharField(source="__str__", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
+    # "kind" would share its schema enum name with the organisation's node kinds.
+    order_type = serializers.ChoiceField(
+        source="kind", choices=OrderKind.choices, read_only=True, help_text="new/change/cancel"
+    )
 
     class Meta:
         model = Order
@@ -235,7 +240,7 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
             "cooperation",
             "unit",
             "unit_name",
-            "kind",
+            "order_type",
             "status",
             "approval",
             "note",

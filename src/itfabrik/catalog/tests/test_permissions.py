@@ -386,7 +386,7 @@ def test_api_subscription_change_and_cancel(
         assert_unchanged(before)
         return
     assert r.status_code == 201, r.content
-    assert r.json()["kind"] == name
+    assert r.json()["order_type"] == name
     assert r.json()["lines"][0]["subscription"] == target.subscription.pk
 
 
