@@ -47,7 +47,8 @@ def confirm(user: Any, device: TOTPDevice, code: str) -> bool:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        services.credential_event(user=user, what="two_factor", before="", after="aktiverad (TOTP)")
+        # Audited, and the API tokens issued without a code are withdrawn.
+        services.two_factor_enabled(user=user)
     return True
 
 

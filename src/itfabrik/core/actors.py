@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 
 class SystemActor:
     """Passes every permission check and is recorded as "system" in the audit trail."""
@@ -21,3 +23,17 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
+
+
+class Actor(Protocol):
+    """Whoever acts: a signed-in user, an anonymous visitor, or the system. What every service,
+    selector and permission check needs of them; everything else is asked with getattr."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...

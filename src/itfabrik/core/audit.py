@@ -7,9 +7,10 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
-from .actors import SystemActor
+from .actors import Actor, SystemActor
 from .middleware import current_request_id
 from .models import AuditAction, AuditEntry
 
@@ -47,32 +48,33 @@ def object_type(instance: models.Model) -> str:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: AuditAction | str,
     instance: models.Model,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     scope_path: str = "",
+    object_repr: str | None = None,
 ) -> AuditEntry:
     changed: list[str] = []
     if before is not None and after is not None:
         changed = sorted(k for k in after if before.get(k) != after.get(k))
     elif after is not None:
         changed = sorted(after)
-    is_user = isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False)
-    if is_user:
-        actor_repr = actor.get_username()
+    user = actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
+    if user is not None:
+        actor_repr = user.get_username()
     elif isinstance(actor, SystemActor):
         actor_repr = "system"
     else:  # an anonymous visitor, e.g. a problem report sent without signing in
         actor_repr = "anonym"
     return AuditEntry.objects.create(
-        actor=actor if is_user else None,
+        actor=user,
         actor_repr=actor_repr,
         action=action,
         object_type=object_type(instance),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
+        object_id="" if instance.pk is None else str(instance.pk),
+        object_repr=(str(instance) if object_repr is None else object_repr)[:300],
         scope_path=scope_path,
         before=before,
         after=after,
@@ -81,7 +83,7 @@ def record(
     )
 
 
-def record_created(*, actor: Any, instance: models.Model, scope_path: str) -> AuditEntry:
+def record_created(*, actor: Actor, instance: models.Model, scope_path: str) -> AuditEntry:
     """The audit row of a new object: nothing before, all its values after."""
     return record(
         actor=actor,
@@ -91,3 +93,32 @@ def record_created(*, actor: Any, instance: models.Model, scope_path: str) -> Au
         after=snapshot(instance),
         scope_path=scope_path,
     )
+
+
+def record_refused(
+    *,
+    actor: Actor,
+    instance: models.Model,
+    attempted: dict[str, Any],
+    reason: str,
+    scope_path: str,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """The audit row of a refused attempt, written in its own transaction.
+
+    Call it after the service's own transaction has been rolled back (outside its atomic block),
+    so the row stays although the attempt changed nothing. `object_repr` names an object that
+    cannot name itself (e.g. a grant whose person or node the actor may not see).
+    """
+    from django.db import transaction
+
+    with transaction.atomic():
+        return record(
+            actor=actor,
+            action=AuditAction.REFUSE,
+            instance=instance,
+            before=None,
+            after={**_plain(attempted), "refused": reason},
+            scope_path=scope_path,
+            object_repr=object_repr,
+        )

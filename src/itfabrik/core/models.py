@@ -30,6 +30,9 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Skapad")
     UPDATE = "update", _("Ändrad")
     DELETE = "delete", _("Borttagen")
+    # An attempt a service refused (e.g. a role grant beyond the granter's own rights): nothing
+    # changed, but the security officer must be able to see who tried what.
+    REFUSE = "refuse", _("Nekad")
 
 
 class AuditEntry(models.Model):

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from django.db.models import Q
 
+from .actors import Actor
 from .errors import NotFound
 from .registry import actions_for, register_actions, registry
 from .roles import Role
@@ -41,7 +42,7 @@ class Grant:
         return path == self.path or (self.recursive and path.startswith(self.path))
 
 
-def grants(actor: Any) -> tuple[Grant, ...]:
+def grants(actor: Actor) -> tuple[Grant, ...]:
     """The actor's active role assignments, read with one query and kept for the request."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return ()
@@ -55,22 +56,22 @@ def grants(actor: Any) -> tuple[Grant, ...]:
     return result
 
 
-def forget_grants(actor: Any) -> None:
+def forget_grants(actor: Actor) -> None:
     """Drop the cached assignments, after a service changed them."""
     if hasattr(actor, _CACHE_ATTR):
         delattr(actor, _CACHE_ATTR)
 
 
-def is_superuser(actor: Any) -> bool:
+def is_superuser(actor: Actor) -> bool:
     return bool(
         actor is not None
         and getattr(actor, "is_authenticated", False)
         and actor.is_active
-        and actor.is_superuser
+        and getattr(actor, "is_superuser", False)
     )
 
 
-def can(actor: Any, action: str, node: HasPath | None) -> bool:
+def can(actor: Actor, action: str, node: HasPath | None) -> bool:
     """May `actor` do `action` on an object that belongs to `node`?"""
     if is_superuser(actor):
         return True
@@ -79,19 +80,19 @@ def can(actor: Any, action: str, node: HasPath | None) -> bool:
     return any(g.covers(node.path) for g in grants_for(actor, action))
 
 
-def grants_for(actor: Any, action: str) -> tuple[Grant, ...]:
+def grants_for(actor: Actor, action: str) -> tuple[Grant, ...]:
     """The actor's grants that carry `action`: the nodes (and subtrees) where they may do it."""
     return tuple(g for g in grants(actor) if action in actions_for(g.role))
 
 
-def can_anywhere(actor: Any, action: str) -> bool:
+def can_anywhere(actor: Actor, action: str) -> bool:
     """Does the actor hold `action` on at least one node (for navigation and list entry points)?"""
     if is_superuser(actor):
         return True
     return bool(grants_for(actor, action))
 
 
-def scope_q(actor: Any, action: str, *, path_field: str = "path") -> Q:
+def scope_q(actor: Actor, action: str, *, path_field: str = "path") -> Q:
     """A filter matching exactly the objects whose node the actor may do `action` on."""
     if is_superuser(actor):
         return Q()
@@ -118,12 +119,12 @@ def _minimal(parts: list[Q]) -> list[Q]:
     return out
 
 
-def cooperation_ids(actor: Any) -> set[int]:
+def cooperation_ids(actor: Actor) -> set[int]:
     """The cooperations the actor belongs to through any assignment."""
     return {g.cooperation_id for g in grants(actor)}
 
 
-def require(actor: Any, action: str, node: HasPath | None) -> None:
+def require(actor: Actor, action: str, node: HasPath | None) -> None:
     """Raise NotFound unless the actor may do the action: a forbidden object does not exist."""
     if not can(actor, action, node):
         raise NotFound()

@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 from . import permissions
+from .actors import Actor
 from .errors import NotFound
 from .filters import AuditFilter
 from .models import AuditEntry
@@ -26,7 +27,7 @@ def get_or_not_found(queryset: QuerySet[M], pk: Any) -> M:
 
 def audit_list(
     *,
-    actor: Any,
+    actor: Actor,
     object_type: str | None = None,
     object_id: str | None = None,
     actor_id: int | None = None,
@@ -49,7 +50,7 @@ def audit_list(
     return qs.order_by("-occurred_at", "-id")
 
 
-def object_history(*, actor: Any, instance: Any) -> QuerySet[AuditEntry]:
+def object_history(*, actor: Actor, instance: Any) -> QuerySet[AuditEntry]:
     return audit_list(
         actor=actor,
         object_type=f"{instance._meta.app_label}.{instance._meta.model_name}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
@@ -12,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
+from .actors import Actor
 from .errors import Conflict, ValidationFailed, lazy_format
 from .models import AuditAction, VersionedModel
 
@@ -46,7 +48,7 @@ def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
         raise validation_failed_from(exc) from exc
 
 
-def create_audited(*, actor: Any, instance: M, scope_path: str, exclude: Iterable[str] = ()) -> M:
+def create_audited(*, actor: Actor, instance: M, scope_path: str, exclude: Iterable[str] = ()) -> M:
     validate(instance, exclude=exclude)
     instance.save()
     audit.record_created(actor=actor, instance=instance, scope_path=scope_path)
@@ -55,7 +57,7 @@ def create_audited(*, actor: Any, instance: M, scope_path: str, exclude: Iterabl
 
 def update_versioned(
     *,
-    actor: Any,
+    actor: Actor,
     instance: V,
     expected_version: int | None,
     changes: Mapping[str, Any],
@@ -79,7 +81,7 @@ def update_versioned(
 
 def update_audited(
     *,
-    actor: Any,
+    actor: Actor,
     instance: M,
     changes: Mapping[str, Any],
     scope_path: str,
@@ -101,7 +103,7 @@ def _locked(instance: M) -> M:
 
 def _apply_audited(
     *,
-    actor: Any,
+    actor: Actor,
     current: M,
     changes: Mapping[str, Any],
     scope_path: str,
@@ -131,18 +133,45 @@ def _apply_audited(
     return current
 
 
+REPORTS_THROTTLED = _(
+    "Du har skickat många rapporter på kort tid från den här adressen. Vänta en stund och "
+    "försök igen, eller skriv direkt till %(email)s."
+)
+
+
 def accessibility_report_create(
-    *, actor: Any, description: str, page_url: str = "", contact_email: str = ""
+    *,
+    actor: Actor,
+    description: str,
+    page_url: str = "",
+    contact_email: str = "",
+    client_address: str | None = None,
 ) -> Any:
-    """Store a reported accessibility problem and forward it by e-mail after commit."""
+    """Store a reported accessibility problem and forward it by e-mail after commit.
+
+    Anonymous reports are limited per client address (ITFABRIK_REPORT_LIMIT per
+    ITFABRIK_REPORT_WINDOW seconds): each report sends a mail.
+    """
+    from django.conf import settings
+
+    from . import throttle
+    from .errors import Throttled
     from .models import AccessibilityReport
     from .tasks import forward_accessibility_report
+
+    if not getattr(actor, "is_authenticated", False) and not throttle.hit(
+        scope="accessibility_report",
+        key=client_address or "unknown",
+        limit=settings.ITFABRIK_REPORT_LIMIT,
+        window=settings.ITFABRIK_REPORT_WINDOW,
+    ):
+        raise Throttled(lazy_format(REPORTS_THROTTLED, email=settings.ACCESSIBILITY_CONTACT_EMAIL))
 
     report = AccessibilityReport(
         description=description.strip(),
         page_url=page_url.strip(),
         contact_email=contact_email.strip(),
-        reporter=actor if getattr(actor, "is_authenticated", False) else None,
+        reporter=actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None,
     )
     if not report.description:
         raise ValidationFailed(fields={"description": [_("Beskriv problemet.")]})

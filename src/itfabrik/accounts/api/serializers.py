@@ -11,7 +11,10 @@ from itfabrik.accounts.models import RoleAssignment, User
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=256, style={"input_type": "password"})
+    # Used exactly as typed: a space at either end is part of the password.
+    password = serializers.CharField(
+        max_length=256, trim_whitespace=False, style={"input_type": "password"}
+    )
     otp = serializers.CharField(
         max_length=16,
         required=False,
@@ -83,6 +86,7 @@ class UserCreateSerializer(serializers.Serializer[Any]):
     home_unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     password = serializers.CharField(
         max_length=256,
+        trim_whitespace=False,  # used exactly as typed
         required=False,
         allow_blank=True,
         default="",

@@ -101,13 +101,11 @@ class RoleAssignmentViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         v = parse_input(RoleAssignmentCreateSerializer, request.data)
-        person = selectors.user_get(actor=request.user, pk=v["user"])
-        node = node_get(actor=request.user, pk=v["node"])
-        assignment = services.role_assign(
+        assignment = services.role_assign_by_ids(
             actor=request.user,
-            user=person,
+            user_id=v["user"],
+            node_id=v["node"],
             role=v["role"],
-            node=node,
             recursive=v["recursive"],
             valid_until=v["valid_until"],
         )

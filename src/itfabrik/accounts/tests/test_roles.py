@@ -10,9 +10,10 @@ from itfabrik.tenancy.services import node_create
 
 
 def snapshot():
+    # Refused attempts are audited (AuditAction.REFUSE); everything else must stay as it was.
     return (
         sorted(RoleAssignment.objects.values_list("user_id", "role", "node_id", "recursive")),
-        AuditEntry.objects.count(),
+        AuditEntry.objects.exclude(action="refuse").count(),
     )
 
 

@@ -7,7 +7,10 @@ from itfabrik.core.models import AuditEntry
 
 
 def state():
-    return sorted(User.objects.values_list("username", flat=True)), AuditEntry.objects.count()
+    return (
+        sorted(User.objects.values_list("username", flat=True)),
+        AuditEntry.objects.exclude(action="refuse").count(),
+    )
 
 
 def test_admin_creates_an_account_through_the_api(demo, api_as, client):

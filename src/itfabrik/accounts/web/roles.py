@@ -62,6 +62,7 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=gettext_lazy("Lösenord"),
         required=False,
+        strip=False,  # used exactly as typed, as at sign-in
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("Lämna tomt för konton som bara loggar in via e-legitimation/SSO."),
     )
@@ -130,14 +131,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                from itfabrik.tenancy.selectors import node_get
-
-                node = node_get(actor=actor, pk=data["node"])
-                services.role_assign(
+                services.role_assign_by_ids(
                     actor=actor,
-                    user=person,
+                    user_id=person.pk,
+                    node_id=data["node"],
                     role=data["role"],
-                    node=node,
                     recursive=data["recursive"],
                     valid_until=data["valid_until"],
                 )
@@ -153,7 +151,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "assignments": [
-                (a, permissions.can(actor, actions.MANAGE_ROLES, a.node)) for a in assignments
+                # The end button only where the actor could have made the grant (ADR 0017).
+                (a, selectors.can_end(actor=actor, assignment=a))
+                for a in assignments
             ],
             "form": form,
         },

@@ -137,9 +137,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "itfabrik.accounts.web.views.lockout_response"
 AXES_VERBOSE = False
 # Behind reverse proxies the client address comes from X-Forwarded-For, counted from the right
-# (itfabrik.accounts.client_ip); 0 means no proxy: REMOTE_ADDR.
+# (itfabrik.core.client_ip); 0 means no proxy: REMOTE_ADDR.
 ITFABRIK_TRUSTED_PROXY_COUNT = env.int("ITFABRIK_TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "itfabrik.accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "itfabrik.core.client_ip.client_ip"
+
+# The cache holds throttling counters (core/throttle.py). The default, local memory, counts per
+# server process; CACHE_URL (e.g. redis://…, or dbcache://itfabrik_cache after
+# `createcachetable`) makes the count shared by every worker.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Anonymous accessibility reports (each sends a mail): at most this many per client address
+# and window (seconds).
+ITFABRIK_REPORT_LIMIT = env.int("ITFABRIK_REPORT_LIMIT", default=5)
+ITFABRIK_REPORT_WINDOW = env.int("ITFABRIK_REPORT_WINDOW", default=3600)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
@@ -239,6 +248,9 @@ if OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = "openid email profile"
     OIDC_CREATE_USER = False
+    # The issuer the stable identity (oid/sub) is stored with; empty: the token's `iss`.
+    OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+    OIDC_CALLBACK_CLASS = "itfabrik.accounts.oidc.OIDCCallbackView"
     OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="Entra ID")
     AUTHENTICATION_BACKENDS.append("itfabrik.accounts.oidc.OIDCBackend")
     INSTALLED_APPS.append("mozilla_django_oidc")

@@ -79,16 +79,34 @@ def test_unknown_api_path_is_404_in_error_format(admin: Any, demo: Any) -> None:
     assert_error(admin.get("/api/v1/finns-inte/"), 404, "not_found")
 
 
-def test_request_id_is_recorded_on_audit_rows(admin: Any, demo: Any) -> None:
+def test_request_id_is_recorded_on_audit_rows(admin: Any, demo: Any, settings: Any) -> None:
+    settings.ITFABRIK_TRUSTED_PROXY_COUNT = 1
     unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
     r = admin.patch(
         f"/api/v1/organisations/{unit.pk}/",
         {"version": unit.version, "name": "Ny"},
         format="json",
         HTTP_X_REQUEST_ID="abc-123",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
     )
     assert r["X-Request-ID"] == "abc-123"
     assert AuditEntry.objects.order_by("-pk").first().request_id == "abc-123"
+
+
+def test_request_id_sent_by_a_client_never_reaches_the_audit_trail(admin: Any, demo: Any) -> None:
+    # No trusted proxy configured: whatever the client sends, the id is generated here.
+    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    r = admin.patch(
+        f"/api/v1/organisations/{unit.pk}/",
+        {"version": unit.version, "name": "Ny"},
+        format="json",
+        HTTP_X_REQUEST_ID="forged-by-client",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert r.status_code == 200
+    row = AuditEntry.objects.order_by("-pk").first()
+    assert row.request_id == r["X-Request-ID"] != "forged-by-client"
+    assert len(row.request_id) == 32
 
 
 # --- the audit trail ----------------------------------------------------------------------------
@@ -179,9 +197,11 @@ def test_system_changes_are_attributed_to_system(admin: Any, demo: Any) -> None:
 def test_audit_list_query_count_is_fixed_and_does_not_grow(
     admin: Any, demo: Any, params: dict[str, str]
 ) -> None:
-    # Token with its user, the actor's role assignments, the page count, the page.
+    # Token with its user, the actor's role assignments, the page count, the page, and one
+    # batched name lookup per related model shown in `changes` (memberships: cooperations and
+    # municipalities; positions: teams and holders).
     queries, rows = list_query_count(admin, "/api/v1/audit/", **params)
-    assert queries == 4
+    assert queries == 6
     grow(demo)
     queries_after, rows_after = list_query_count(admin, "/api/v1/audit/", **params)
     assert queries_after == queries

@@ -9,10 +9,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.registry import ZONES, registry
 
 
-def _allowed(actor: Any, action: str | None) -> bool:
+def _allowed(actor: Actor, action: str | None) -> bool:
     return action is None or permissions.can_anywhere(actor, action)
 
 

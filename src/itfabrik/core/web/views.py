@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from itfabrik.core import permissions, selectors, services
+from itfabrik.core import audit_display, permissions, selectors, services
+from itfabrik.core.client_ip import client_ip
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.permissions import VIEW_AUDIT
 
@@ -30,12 +31,16 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     form = AccessibilityReportForm(
         request.POST or None, initial={"page_url": request.GET.get("sida", "")}
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.accessibility_report_create(actor=request.user, **form.cleaned_data)
+                services.accessibility_report_create(
+                    actor=request.user, client_address=client_ip(request), **form.cleaned_data
+                )
         except ApplicationError as exc:
             add_application_error(form, exc)
+            status = exc.status
         else:
             messages.success(request, _("Tack! Din rapport är mottagen och skickas vidare."))
             return redirect("core:accessibility")
@@ -43,6 +48,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         request,
         "core/accessibility.html",
         {"form": form, "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+        status=status,
     )
 
 
@@ -57,6 +63,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         if "q" in filters:
             filters["search"] = filters.pop("q")
     page = paginate(request, selectors.audit_list(actor=request.user, **filters))
+    page.object_list = audit_display.attach(page.object_list)
     template = "core/_audit_table.html" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
     return render(
         request, template, {"form": form, "page": page, "qs": querystring_without_page(request)}

@@ -98,3 +98,67 @@ def test_web_host_change_refused_for_others(demo, web_as):
     )
     assert response.status_code == 404
     assert state(coop) == before
+
+
+# --- issue 6, point 4: a host is a member with no end date ------------------------------------
+
+
+def _end_membership(api, demo, name: str, left_on: str):
+    membership = api.get(f"/api/v1/memberships/?municipality={demo.node(name).pk}").json()[
+        "results"
+    ][0]
+    return api.post(
+        f"/api/v1/memberships/{membership['id']}/end/",
+        {"version": membership["version"], "left_on": left_on},
+        format="json",
+    )
+
+
+def test_a_municipality_that_is_leaving_cannot_become_host_api(demo, api_as):
+    import datetime as dt
+
+    api = api_as("admin")
+    coop = demo.cooperation
+    later = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    assert _end_membership(api, demo, "Mellerud kommun", later).status_code == 200
+    before = state(coop)
+    response = api.post(
+        f"/api/v1/cooperations/{coop.pk}/host/",
+        {"host": demo.node("Mellerud kommun").pk, "version": coop.version},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    message = response.json()["error"]["fields"]["host"][0]["messages"]
+    assert "utan slutdatum" in message["sv"]
+    assert message["en"] != message["sv"]
+    assert state(coop) == before
+
+
+def test_a_municipality_that_is_leaving_cannot_become_host_web(demo, web_as, api_as):
+    import datetime as dt
+
+    later = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    assert _end_membership(api_as("admin"), demo, "Mellerud kommun", later).status_code == 200
+    coop = demo.cooperation
+    before = state(coop)
+    response = web_as("admin").post(
+        "/medlemskap/vardkommun/",
+        {"host": demo.node("Mellerud kommun").pk, "version": coop.version},
+        follow=True,
+    )
+    assert "utan slutdatum för medlemskapet" in response.content.decode(), [
+        str(m) for m in response.context["messages"]
+    ]
+    assert state(coop) == before
+
+
+def test_the_hosts_membership_cannot_be_given_an_end_date(demo, api_as):
+    import datetime as dt
+
+    host = demo.cooperation.host
+    later = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    before = state(demo.cooperation)
+    response = _end_membership(api_as("admin"), demo, host.name, later)
+    assert response.status_code == 400
+    assert "municipality" in response.json()["error"]["fields"]
+    assert state(demo.cooperation) == before
