@@ -113,3 +113,22 @@ class ActiveAssignmentQ:
     @staticmethod
     def on(day: object) -> Q:
         return Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+
+
+def _register_constraint_messages() -> None:
+    from itfabrik.core.constraints import register
+
+    register(
+        "accounts_unique_assignment",
+        field="role",
+        message=lambda assignment, other: _("Användaren har redan den rollen där."),
+    )
+    # Never says whose account: the identity is a credential.
+    register(
+        "accounts_unique_oidc_identity",
+        field="oidc_subject",
+        message=lambda user, other: _("Inloggningsidentiteten hör redan till ett annat konto."),
+    )
+
+
+_register_constraint_messages()

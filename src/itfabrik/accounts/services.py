@@ -97,6 +97,74 @@ def _check_username_free(*, actor: Any, username: str, home_unit: Any) -> None:
     raise error
 
 
+def _user_build(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    home_unit: Any,
+    is_vip: bool,
+    check_password_strength: bool,
+) -> tuple[User, dict[str, list[Any]]]:
+    """The new account and what is wrong with its name and password (collected, not raised)."""
+    username = username.strip()
+    errors: dict[str, list[Any]] = {}
+    try:
+        _check_username_free(actor=actor, username=username, home_unit=home_unit)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email.strip().lower(),
+        home_unit=home_unit,
+        is_vip=is_vip,
+    )
+    if password:
+        if check_password_strength:
+            try:
+                validate_password(password, user)
+            except DjangoValidationError:
+                errors["password"] = _password_messages(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    return user, errors
+
+
+def user_create_check(
+    *,
+    actor: Any,
+    username: str = "",
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    home_unit: Any = None,
+    is_vip: bool = False,
+) -> None:
+    """Every reason user_create would refuse these values, at once (for a form or request with
+    errors of its own). Writes nothing but the audit row of a probed unavailable name."""
+    if home_unit is not None:
+        _require_manage_roles(actor, home_unit)
+    user, errors = _user_build(
+        actor=actor,
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        home_unit=home_unit,
+        is_vip=is_vip,
+        check_password_strength=True,
+    )
+    validate(user, exclude=["password"], actor=actor, errors=errors)
+
+
 def user_create(
     *,
     actor: Any,
@@ -111,37 +179,31 @@ def user_create(
 ) -> User:
     """Create an account. The actor needs MANAGE_ROLES where the user works (or superuser).
 
-    The password is used exactly as typed (no trimming).
+    The password is used exactly as typed (no trimming). Every problem comes in one answer.
     """
     if home_unit is not None:
         _require_manage_roles(actor, home_unit)
     elif not permissions.is_superuser(actor):
         raise Forbidden()
-    username = username.strip()
-    _check_username_free(actor=actor, username=username, home_unit=home_unit)
-    user = User(
+    user, errors = _user_build(
+        actor=actor,
         username=username,
+        password=password,
         first_name=first_name,
         last_name=last_name,
-        email=email.strip().lower(),
+        email=email,
         home_unit=home_unit,
         is_vip=is_vip,
+        check_password_strength=check_password_strength,
     )
-    if password:
-        if check_password_strength:
-            try:
-                validate_password(password, user)
-            except DjangoValidationError as exc:
-                raise ValidationFailed(
-                    fields={"password": _password_messages(password, user)}
-                ) from exc
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
     try:
         with transaction.atomic():
             return create_audited(
-                actor=actor, instance=user, scope_path=_scope_path_of(user), exclude=["password"]
+                actor=actor,
+                instance=user,
+                scope_path=_scope_path_of(user),
+                exclude=["password"],
+                errors=errors,
             )
     except IntegrityError as exc:  # the same username submitted twice at the same moment
         raise ValidationFailed(fields={"username": [USERNAME_UNAVAILABLE]}) from exc
@@ -325,9 +387,7 @@ def _role_assign(
     if role not in Role.values:
         raise ValidationFailed(fields={"role": [_("Okänd roll.")]})
     _check_granting_rule(actor=actor, wanted=wanted)
-    duplicate = ValidationFailed(
-        fields={"role": [_("Användaren har redan den rollen på den noden.")]}
-    )
+    duplicate = ValidationFailed(fields={"role": [_("Användaren har redan den rollen där.")]})
     changes = {"recursive": wanted.recursive, "valid_until": wanted.valid_until}
     with transaction.atomic():
         existing = (

@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from rest_framework import serializers
 
 from itfabrik.accounts.models import RoleAssignment, User
+from itfabrik.accounts.validation import USERNAME_MESSAGE, USERNAME_RE
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -78,7 +79,10 @@ class RoleAssignmentCreateSerializer(serializers.Serializer[Any]):
 
 class UserCreateSerializer(serializers.Serializer[Any]):
     username = serializers.RegexField(
-        r"^[\w.@+-]+$", max_length=150, help_text="Bokstäver, siffror och @ . + - _"
+        USERNAME_RE,
+        max_length=150,
+        help_text="Bokstäver, siffror och @ . + - _",
+        error_messages={"invalid": USERNAME_MESSAGE},
     )
     first_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)

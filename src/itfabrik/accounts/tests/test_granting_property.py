@@ -39,7 +39,7 @@ NODE_NAMES = [
     ("Bengtsfors kommun", None),
     ("Socialförvaltningen", "Bengtsfors kommun"),
     ("Hemtjänst norr", "Bengtsfors kommun"),
-    ("Åmål kommun", None),
+    ("Åmåls kommun", None),
 ]
 
 grant_tuples = st.tuples(

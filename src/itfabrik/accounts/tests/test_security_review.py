@@ -159,7 +159,7 @@ def test_granting_the_widest_role_needs_that_role_and_recursion_a_recursive_cove
 def test_a_grant_on_another_municipalitys_unit_is_404_and_on_record(demo, municipal_admin):
     """The node is invisible to the actor: 404 as everywhere, and the attempt is audited with
     the node's path, so the security officer over that node sees it."""
-    unit = demo.node("Hemtjänst norr", "Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", "Melleruds kommun")
     before = assignments()
     response = api_for(municipal_admin).post(
         "/api/v1/role-assignments/",
@@ -326,7 +326,7 @@ SPACED = "  mellanslag i kanten 2026  "
 
 
 def test_a_password_with_spaces_works_as_typed_api(demo, api_as):
-    unit = demo.node("Elevhälsan", "Åmål kommun")
+    unit = demo.node("Elevhälsan", "Åmåls kommun")
     created = api_as("admin").post(
         "/api/v1/users/",
         {"username": "mellanslag", "home_unit": unit.pk, "password": SPACED},
@@ -346,7 +346,7 @@ def test_a_password_with_spaces_works_as_typed_api(demo, api_as):
 
 def test_a_password_with_spaces_works_as_typed_web(demo, web_as, client):
     admin = web_as("admin")
-    unit = demo.node("Elevhälsan", "Åmål kommun")
+    unit = demo.node("Elevhälsan", "Åmåls kommun")
     created = admin.post(
         "/konto/anvandare/ny/", {"username": "mellanslag", "home_unit": unit.pk, "password": SPACED}
     )

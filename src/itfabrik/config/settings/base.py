@@ -195,9 +195,10 @@ if env.str("EMAIL_URL", default=""):
     # e.g. smtp+tls://user:password@smtp.kommun.se:587
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itfabrik@localhost")
-ACCESSIBILITY_CONTACT_EMAIL = env.str(
-    "ITFABRIK_ACCESSIBILITY_EMAIL", default="tillganglighet@localhost"
-)
+# Where reports from the accessibility statement are mailed. Unset: nothing is mailed (no
+# made-up address); the reports are kept in the database and listed to superusers in the admin
+# (django-admin/ → Tillgänglighetsrapporter). See docs/operations.md.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ITFABRIK_ACCESSIBILITY_EMAIL", default="")
 
 TASKS = {
     "default": {
@@ -224,9 +225,53 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+API_DESCRIPTION = """\
+API för itfabrik – driftplattformen för en gemensam kommunal IT-organisation.
+*The API of itfabrik, the platform of a joint municipal IT organisation.*
+
+## Kom igång / Getting started
+
+**1. Hämta en API-nyckel / Get an API key.** Antingen på webbsidan **Mitt konto → API-nyckel**
+(`/konto/api-nyckel/`), eller med användarnamn och lösenord (och engångskod om tvåfaktor krävs):
+
+```
+curl -X POST https://<server>/api/v1/auth/token/ \\
+     -H 'Content-Type: application/json' \\
+     -d '{"username": "anna", "password": "…", "otp": "123456"}'
+→ {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}
+```
+
+*Either on the web page* My account → API key *(`/konto/api-nyckel/`), or with
+`POST /api/v1/auth/token/` as above.*
+
+**2. Skicka nyckeln i varje anrop / Send the key with every request** i huvudet
+`Authorization` med ordet `Token` framför (inte `Bearer`):
+
+```
+curl https://<server>/api/v1/me/ -H 'Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'
+```
+
+*In the* `Authorization` *header, prefixed with the word* `Token` *(not* `Bearer`*).* Ett anrop
+med fel schema får svaret 401 med ett meddelande som säger hur det ska se ut.
+
+**På den här sidan / On this page:** klicka på **Authorize** och skriv
+`Token <din nyckel>` (med ordet Token) i fältet. Är du redan inloggad i itfabrik i samma
+webbläsare skickar sidan din inloggning (sessionen) också; den behöver inte ställas in.
+*Click* Authorize *and enter* `Token <your key>`. *If you are signed in to itfabrik in this
+browser, the page sends your session too; there is nothing to set up for it.*
+
+## Fel / Errors
+
+Varje fel har formatet `{"error": {"code", "message", "messages", "fields"}}`; `messages` och
+varje fältfel ges på svenska och engelska. *Every error has this format, with every message in
+Swedish and English.*
+"""
 SPECTACULAR_SETTINGS = {
     "TITLE": "itfabrik API",
-    "DESCRIPTION": "API för itfabrik – driftplattformen för en gemensam kommunal IT-organisation.",
+    "DESCRIPTION": API_DESCRIPTION,
+    # Only the token appears under "Authorize": the session cookie is how this page itself is
+    # signed in, not something a client sets up (see the description).
+    "AUTHENTICATION_WHITELIST": ["itfabrik.accounts.api.authentication.TokenAuthentication"],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -20,7 +20,7 @@ def admin(api_as: Any) -> Any:
 @pytest.fixture
 def edited_unit(demo: Any, admin: Any) -> Any:
     """Mellerud's Hemtjänst norr, renamed twice through the API by the admin."""
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     for version, name in [(unit.version, "Hemtjänst nord"), (unit.version + 1, "Hemtjänst N")]:
         r = admin.patch(
             f"/api/v1/organisations/{unit.pk}/", {"version": version, "name": name}, format="json"
@@ -81,7 +81,7 @@ def test_unknown_api_path_is_404_in_error_format(admin: Any, demo: Any) -> None:
 
 def test_request_id_is_recorded_on_audit_rows(admin: Any, demo: Any, settings: Any) -> None:
     settings.ITFABRIK_TRUSTED_PROXY_COUNT = 1
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     r = admin.patch(
         f"/api/v1/organisations/{unit.pk}/",
         {"version": unit.version, "name": "Ny"},
@@ -95,7 +95,7 @@ def test_request_id_is_recorded_on_audit_rows(admin: Any, demo: Any, settings: A
 
 def test_request_id_sent_by_a_client_never_reaches_the_audit_trail(admin: Any, demo: Any) -> None:
     # No trusted proxy configured: whatever the client sends, the id is generated here.
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     r = admin.patch(
         f"/api/v1/organisations/{unit.pk}/",
         {"version": unit.version, "name": "Ny"},
@@ -177,7 +177,7 @@ def test_security_officer_reads_the_trail(api_as: Any, edited_unit: Any) -> None
 
 
 def test_system_changes_are_attributed_to_system(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst söder", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst söder", municipality="Melleruds kommun")
     services.node_update(actor=SYSTEM, node=unit, expected_version=unit.version, name="Söder")
     row = admin.get("/api/v1/audit/", {"object_id": str(unit.pk)}).json()["results"][0]
     assert (row["actor"], row["actor_repr"]) == (None, "system")

@@ -20,7 +20,7 @@ def admin(web_as: Any) -> Any:
 
 @pytest.fixture
 def renamed(demo: Any) -> Any:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     return services.node_update(
         actor=SYSTEM, node=unit, expected_version=unit.version, name="Hemtjänst nord"
     )
@@ -33,12 +33,12 @@ def test_home_shows_the_cooperation(admin: Any, demo: Any) -> None:
     r = admin.get("/")
     assert r.status_code == 200
     html = r.content.decode()
-    assert "Dalslands IT-samverkan – 4 medlemskommuner med Åmål kommun som värdkommun." in html
+    assert "Dalslands IT-samverkan – 4 medlemskommuner med Åmåls kommun som värdkommun." in html
     assert home_panel(r, "tenancy.facts")["total_inhabitants"] == 12006 + 9165 + 9138 + 6434
     shares = {
         m.name: m.population_share for m in home_panel(r, "tenancy.members")["municipalities"]
     }
-    assert shares["Dals-Ed kommun"] is None
+    assert shares["Dals-Eds kommun"] is None
     assert sum(v for v in shares.values() if v is not None) == 100
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -42,12 +41,17 @@ def accessibility(request: HttpRequest) -> HttpResponse:
             add_application_error(form, exc)
             status = exc.status
         else:
-            messages.success(request, _("Tack! Din rapport är mottagen och skickas vidare."))
+            messages.success(
+                request,
+                _("Tack! Din rapport är mottagen och skickas vidare.")
+                if services.accessibility_address()
+                else _("Tack! Din rapport är mottagen."),
+            )
             return redirect("core:accessibility")
     return render(
         request,
         "core/accessibility.html",
-        {"form": form, "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+        {"form": form, "contact_email": services.accessibility_address()},
         status=status,
     )
 
