@@ -16,7 +16,7 @@ from itfabrik.catalog.services import LineInput
 from itfabrik.core.actors import SYSTEM
 from itfabrik.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from itfabrik.core.models import AuditEntry
-from itfabrik.core.tests import assert_unchanged, db_state
+from itfabrik.core.tests import MELLERUD, assert_unchanged, db_state
 
 pytestmark = pytest.mark.django_db
 JAN = dt.date(2026, 1, 1)
@@ -298,7 +298,7 @@ def test_it_approval_needs_it(catalogue: Any, demo: Any) -> None:
 
     contact = account_services.user_create(actor=SYSTEM, username="itkontakt", password=None)
     account_services.role_assign(
-        actor=SYSTEM, user=contact, role=Role.IT_CONTACT, node=demo.node("Mellerud kommun")
+        actor=SYSTEM, user=contact, role=Role.IT_CONTACT, node=demo.node(MELLERUD)
     )
     orderer = catalogue.user("bestallare-mellerud")
     order = services.order_submit(
