@@ -1,0 +1,843 @@
+"""Every change of the catalogue and of orders: typed, keyword-only, atomic, audited,
+permission-checked.
+
+Errors: an object the actor may not see is NotFound (404); one they see but may not act on is
+Forbidden (403); bad input is ValidationFailed (400) naming the field, in Swedish and English; a
+status change that lost a race (or no longer applies) is Conflict (409). A refused call changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core import audit, permissions
+from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
+from itfabrik.core.models import AuditAction
+from itfabrik.core.money import MoneyError, to_money
+from itfabrik.core.services import create_audited, update_audited, update_versioned
+from itfabrik.tenancy.models import Cooperation, OrgNode
+
+from . import permissions as actions
+from . import rules, selectors
+from .choices import Approval, LineDecision, OrderableBy, OrderKind, OrderStatus
+from .models import (
+    Order,
+    OrderLine,
+    Package,
+    PackageItem,
+    Price,
+    PriceList,
+    Service,
+    ServiceArea,
+    Subscription,
+)
+
+# --- the catalogue ----------------------------------------------------------------------------
+
+
+def _root(cooperation: Cooperation) -> OrgNode:
+    if cooperation.root is None:
+        raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
+    return cooperation.root
+
+
+def _require_manage(actor: Any, cooperation: Cooperation) -> str:
+    """404 if the actor cannot read the cooperation's catalogue, 403 if they read but may not
+    manage it. Returns the audit scope (the cooperation root's path)."""
+    selectors.cooperation_for_catalogue(actor=actor, cooperation_id=cooperation.pk)
+    root = _root(cooperation)
+    if not permissions.can(actor, actions.MANAGE_CATALOGUE, root):
+        raise Forbidden()
+    return root.path
+
+
+def _same_cooperation(field: str, obj: Any, cooperation: Cooperation) -> None:
+    if obj is not None and obj.cooperation_id != cooperation.pk:
+        raise ValidationFailed(fields={field: [_("Hör till en annan samverkan.")]})
+
+
+def _catalogue_update(
+    *, actor: Any, instance: Any, expected_version: int | None, allowed: set[str], changes: Any
+) -> Any:
+    scope = _require_manage(actor, instance.cooperation)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed(
+            fields={k: [_("Fältet kan inte ändras här.")] for k in sorted(unknown)}
+        )
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    if "name" in cleaned:
+        _check_name_free(instance, cleaned["name"])
+    try:
+        return update_versioned(
+            actor=actor,
+            instance=instance,
+            expected_version=expected_version,
+            changes=cleaned,
+            scope_path=scope,
+        )
+    except IntegrityError as exc:
+        raise ValidationFailed(fields={"name": [_("Namnet används redan.")]}) from exc
+
+
+def _check_name_free(instance: Any, name: str) -> None:
+    model = instance._meta.model
+    taken = model.objects.filter(cooperation_id=instance.cooperation_id, name=name)
+    if instance.pk is not None:
+        taken = taken.exclude(pk=instance.pk)
+    if taken.exists():
+        raise ValidationFailed(fields={"name": [_("Namnet används redan.")]})
+
+
+def _create(actor: Any, instance: Any, scope: str, unique_field: str = "name") -> Any:
+    _check_name_free(instance, instance.name)
+    try:
+        with transaction.atomic():
+            return create_audited(actor=actor, instance=instance, scope_path=scope)
+    except IntegrityError as exc:
+        raise ValidationFailed(fields={unique_field: [_("Namnet används redan.")]}) from exc
+
+
+def area_create(
+    *, actor: Any, cooperation: Cooperation, name: str, description: str = "", sort_order: int = 100
+) -> ServiceArea:
+    scope = _require_manage(actor, cooperation)
+    area = ServiceArea(
+        cooperation=cooperation,
+        name=name.strip(),
+        description=description.strip(),
+        sort_order=sort_order,
+    )
+    return _create(actor, area, scope)
+
+
+AREA_FIELDS = {"name", "description", "sort_order", "is_active"}
+
+
+def area_update(
+    *, actor: Any, area: ServiceArea, expected_version: int | None, **changes: Any
+) -> ServiceArea:
+    """Correct an area, or retire it with `is_active=False` (it is never deleted)."""
+    return _catalogue_update(
+        actor=actor,
+        instance=area,
+        expected_version=expected_version,
+        allowed=AREA_FIELDS,
+        changes=changes,
+    )
+
+
+def service_create(
+    *,
+    actor: Any,
+    cooperation: Cooperation,
+    area: ServiceArea,
+    name: str,
+    price_model: str,
+    unit_of_measure: str,
+    description: str = "",
+    tier: str = "standard",
+    orderable_by: str = OrderableBy.ORDERERS,
+    approval: str = Approval.NONE,
+    is_addon: bool = False,
+    owner_node: OrgNode | None = None,
+    owner_user: Any = None,
+) -> Service:
+    scope = _require_manage(actor, cooperation)
+    _same_cooperation("area", area, cooperation)
+    _same_cooperation("owner_node", owner_node, cooperation)
+    service = Service(
+        cooperation=cooperation,
+        area=area,
+        name=name.strip(),
+        description=description.strip(),
+        price_model=price_model,
+        unit_of_measure=unit_of_measure.strip(),
+        tier=tier,
+        orderable_by=orderable_by,
+        approval=approval,
+        is_addon=is_addon,
+        owner_node=owner_node,
+        owner_user=owner_user,
+    )
+    return _create(actor, service, scope)
+
+
+SERVICE_FIELDS = {
+    "name",
+    "description",
+    "area",
+    "price_model",
+    "unit_of_measure",
+    "tier",
+    "orderable_by",
+    "approval",
+    "is_addon",
+    "owner_node",
+    "owner_user",
+    "is_active",
+}
+
+
+def service_update(
+    *, actor: Any, service: Service, expected_version: int | None, **changes: Any
+) -> Service:
+    """Correct a service, or retire it with `is_active=False`; subscriptions keep running."""
+    _same_cooperation("area", changes.get("area"), service.cooperation)
+    _same_cooperation("owner_node", changes.get("owner_node"), service.cooperation)
+    return _catalogue_update(
+        actor=actor,
+        instance=service,
+        expected_version=expected_version,
+        allowed=SERVICE_FIELDS,
+        changes=changes,
+    )
+
+
+def package_create(
+    *,
+    actor: Any,
+    cooperation: Cooperation,
+    name: str,
+    user_kind: str,
+    items: Sequence[tuple[Service, Any]],
+    description: str = "",
+) -> Package:
+    """A standard package of services with whole positive quantities, at least one."""
+    scope = _require_manage(actor, cooperation)
+    if not items:
+        raise ValidationFailed(fields={"items": [_("Ett paket måste innehålla minst en tjänst.")]})
+    parsed: list[tuple[Service, int]] = []
+    seen: set[int] = set()
+    for service, quantity in items:
+        _same_cooperation("items", service, cooperation)
+        if service.pk in seen:
+            raise ValidationFailed(fields={"items": [_("En tjänst kan bara finnas en gång.")]})
+        seen.add(service.pk)
+        parsed.append((service, _quantity(quantity, field="items")))
+    with transaction.atomic():
+        package = _create(
+            actor,
+            Package(
+                cooperation=cooperation,
+                name=name.strip(),
+                description=description.strip(),
+                user_kind=user_kind,
+            ),
+            scope,
+        )
+        for service, quantity in parsed:
+            create_audited(
+                actor=actor,
+                instance=PackageItem(package=package, service=service, quantity=quantity),
+                scope_path=scope,
+            )
+        return package
+
+
+PACKAGE_FIELDS = {"name", "description", "user_kind", "is_active"}
+
+
+def package_update(
+    *, actor: Any, package: Package, expected_version: int | None, **changes: Any
+) -> Package:
+    return _catalogue_update(
+        actor=actor,
+        instance=package,
+        expected_version=expected_version,
+        allowed=PACKAGE_FIELDS,
+        changes=changes,
+    )
+
+
+def _overlap_error(clash: PriceList) -> ValidationFailed:
+    end = clash.valid_to.isoformat() if clash.valid_to else "…"
+    return ValidationFailed(
+        fields={
+            "valid_from": [
+                lazy_format(
+                    _(
+                        "Giltighetstiden överlappar prislistan %(name)s (%(start)s–%(end)s). "
+                        "Avsluta den först eller välj andra datum."
+                    ),
+                    name=clash.name,
+                    start=clash.valid_from.isoformat(),
+                    end=end,
+                )
+            ]
+        }
+    )
+
+
+def _check_overlap(
+    cooperation: Cooperation,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    exclude_pk: int | None = None,
+) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationFailed(fields={"valid_to": [_("Slutdatum kan inte vara före startdatum.")]})
+    others = PriceList.objects.filter(cooperation=cooperation, is_active=True).order_by(
+        "valid_from", "pk"
+    )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    by_pk = {p.pk: p for p in others}
+    clash = rules.first_overlap(
+        ((p.pk, p.valid_from, p.valid_to) for p in by_pk.values()), valid_from, valid_to
+    )
+    if clash is not None:
+        raise _overlap_error(by_pk[clash])
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        amount = to_money(value)
+    except (MoneyError, InvalidOperation):  # to_money lets quantize's overflow through
+        raise ValidationFailed(fields={"amount": [_("Ange ett belopp i kronor.")]}) from None
+    if amount < 0:
+        raise ValidationFailed(fields={"amount": [_("Priset kan inte vara negativt.")]})
+    return amount
+
+
+def price_list_create(
+    *,
+    actor: Any,
+    cooperation: Cooperation,
+    name: str,
+    valid_from: dt.date,
+    decision_reference: str,
+    valid_to: dt.date | None = None,
+    prices: Iterable[tuple[Service, Any]] = (),
+) -> PriceList:
+    """A new price-list version. Refused when its period overlaps an active version."""
+    scope = _require_manage(actor, cooperation)
+    if not decision_reference.strip():
+        raise ValidationFailed(
+            fields={"decision_reference": [_("Ange beslutet som fastställde prislistan.")]}
+        )
+    parsed = []
+    for service, amount in prices:
+        _same_cooperation("prices", service, cooperation)
+        parsed.append((service, _amount(amount)))
+    with transaction.atomic():
+        # One writer of a cooperation's price lists at a time: the overlap check cannot go stale.
+        Cooperation.objects.select_for_update().get(pk=cooperation.pk)
+        _check_overlap(cooperation, valid_from, valid_to)
+        price_list = create_audited(
+            actor=actor,
+            instance=PriceList(
+                cooperation=cooperation,
+                name=name.strip(),
+                valid_from=valid_from,
+                valid_to=valid_to,
+                decision_reference=decision_reference.strip(),
+            ),
+            scope_path=scope,
+        )
+        for service, amount in parsed:
+            create_audited(
+                actor=actor,
+                instance=Price(price_list=price_list, service=service, amount=amount),
+                scope_path=scope,
+            )
+        return price_list
+
+
+PRICE_LIST_FIELDS = {"name", "valid_from", "valid_to", "decision_reference", "is_active"}
+
+
+def price_list_update(
+    *, actor: Any, price_list: PriceList, expected_version: int | None, **changes: Any
+) -> PriceList:
+    """Correct a version (e.g. end it with `valid_to`) or retire it (`is_active=False`)."""
+    _require_manage(actor, price_list.cooperation)
+    with transaction.atomic():
+        Cooperation.objects.select_for_update().get(pk=price_list.cooperation_id)
+        if changes.get("is_active", price_list.is_active):
+            _check_overlap(
+                price_list.cooperation,
+                changes.get("valid_from", price_list.valid_from),
+                changes.get("valid_to", price_list.valid_to),
+                exclude_pk=price_list.pk,
+            )
+        return _catalogue_update(
+            actor=actor,
+            instance=price_list,
+            expected_version=expected_version,
+            allowed=PRICE_LIST_FIELDS,
+            changes=changes,
+        )
+
+
+def price_set(*, actor: Any, price_list: PriceList, service: Service, amount: Any) -> Price:
+    """Set (or correct) one service's price in a version."""
+    scope = _require_manage(actor, price_list.cooperation)
+    _same_cooperation("service", service, price_list.cooperation)
+    value = _amount(amount)
+    with transaction.atomic():
+        PriceList.objects.select_for_update().get(pk=price_list.pk)
+        existing = Price.objects.filter(price_list=price_list, service=service).first()
+        if existing is None:
+            return create_audited(
+                actor=actor,
+                instance=Price(price_list=price_list, service=service, amount=value),
+                scope_path=scope,
+            )
+        return update_audited(
+            actor=actor, instance=existing, changes={"amount": value}, scope_path=scope
+        )
+
+
+# --- ordering ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One line of a new order: a service or a package, in a whole positive quantity."""
+
+    quantity: Any
+    service: Service | None = None
+    package: Package | None = None
+
+
+def _quantity(value: Any, *, field: str = "quantity") -> int:
+    try:
+        return rules.parse_quantity(value)
+    except rules.QuantityError as exc:
+        message = (
+            _("Antalet får vara högst %(max)s.")
+            if str(exc) == "too large"
+            else _("Antalet ska vara ett positivt heltal.")
+        )
+        raise ValidationFailed(
+            fields={field: [lazy_format(message, max=rules.MAX_QUANTITY)]}
+        ) from None
+
+
+def _require_order_unit(actor: Any, unit: OrgNode) -> None:
+    """The unit must be one the actor may order for: else 404, as if it did not exist."""
+    selectors.orderable_unit_get(actor=actor, pk=unit.pk)
+
+
+def _line_approval(actor: Any, cooperation: Cooperation, line: LineInput) -> str:
+    if (line.service is None) == (line.package is None):
+        raise ValidationFailed(fields={"service": [_("Välj antingen en tjänst eller ett paket.")]})
+    if line.service is not None:
+        service = line.service
+        _same_cooperation("service", service, cooperation)
+        if not service.is_active:
+            raise ValidationFailed(
+                fields={"service": [_("Tjänsten går inte längre att beställa.")]}
+            )
+        if service.orderable_by == OrderableBy.IT_ONLY and not permissions.can(
+            actor, actions.MANAGE_CATALOGUE, cooperation.root
+        ):
+            raise ValidationFailed(
+                fields={"service": [_("Tjänsten beställs bara av IT-organisationen.")]}
+            )
+        return service.approval
+    package = line.package
+    assert package is not None
+    _same_cooperation("package", package, cooperation)
+    if not package.is_active:
+        raise ValidationFailed(fields={"package": [_("Paketet går inte längre att beställa.")]})
+    levels = list(package.items.values_list("service__approval", flat=True))
+    if not levels:
+        raise ValidationFailed(fields={"package": [_("Paketet innehåller inga tjänster.")]})
+    return rules.strictest_approval(levels)
+
+
+def order_create(
+    *,
+    actor: Any,
+    unit: OrgNode,
+    lines: Sequence[LineInput],
+    note: str = "",
+) -> Order:
+    """A draft order for a unit the actor may order for, with at least one line."""
+    _require_order_unit(actor, unit)
+    if not lines:
+        raise ValidationFailed(fields={"lines": [_("En beställning måste ha minst en rad.")]})
+    cooperation = Cooperation.objects.select_related("root").get(pk=unit.cooperation_id)
+    prepared = []
+    for line in lines:
+        quantity = _quantity(line.quantity)
+        prepared.append((line, quantity, _line_approval(actor, cooperation, line)))
+    with transaction.atomic():
+        order = create_audited(
+            actor=actor,
+            instance=Order(
+                cooperation=cooperation,
+                unit=unit,
+                kind=OrderKind.NEW,
+                note=note.strip(),
+                created_by=actor if getattr(actor, "pk", None) else None,
+            ),
+            scope_path=unit.path,
+        )
+        for line, quantity, approval in prepared:
+            create_audited(
+                actor=actor,
+                instance=OrderLine(
+                    order=order,
+                    service=line.service,
+                    package=line.package,
+                    quantity=quantity,
+                    approval=approval,
+                ),
+                scope_path=unit.path,
+            )
+        return order
+
+
+def order_add_line(*, actor: Any, order: Order, line: LineInput) -> OrderLine:
+    order = _visible_order(actor, order)
+    _require_order_unit(actor, order.unit)
+    if order.status != OrderStatus.DRAFT or order.kind != OrderKind.NEW:
+        raise Conflict(_("Rader kan bara läggas till i ett utkast."))
+    quantity = _quantity(line.quantity)
+    approval = _line_approval(
+        actor, Cooperation.objects.select_related("root").get(pk=order.cooperation_id), line
+    )
+    return create_audited(
+        actor=actor,
+        instance=OrderLine(
+            order=order,
+            service=line.service,
+            package=line.package,
+            quantity=quantity,
+            approval=approval,
+        ),
+        scope_path=order.unit.path,
+    )
+
+
+def _subscription_order(
+    *, actor: Any, subscription: Subscription, kind: str, quantity: int, note: str
+) -> Order:
+    sub = selectors.subscription_get(actor=actor, pk=subscription.pk)
+    if not permissions.can(actor, actions.ORDER, sub.unit):
+        raise Forbidden()
+    _require_order_unit(actor, sub.unit)
+    if sub.end_date is not None:
+        raise ValidationFailed(fields={"subscription": [_("Prenumerationen är redan avslutad.")]})
+    with transaction.atomic():
+        order = create_audited(
+            actor=actor,
+            instance=Order(
+                cooperation_id=sub.cooperation_id,
+                unit=sub.unit,
+                kind=kind,
+                note=note.strip(),
+                created_by=actor if getattr(actor, "pk", None) else None,
+            ),
+            scope_path=sub.unit.path,
+        )
+        create_audited(
+            actor=actor,
+            instance=OrderLine(
+                order=order,
+                service=sub.service,
+                subscription=sub,
+                quantity=quantity,
+                approval=Approval.NONE,
+            ),
+            scope_path=sub.unit.path,
+        )
+        return order
+
+
+def order_change_subscription(
+    *, actor: Any, subscription: Subscription, quantity: Any, note: str = ""
+) -> Order:
+    """A draft change order: the subscription's quantity becomes `quantity` on delivery."""
+    new_quantity = _quantity(quantity)
+    if new_quantity == subscription.quantity:
+        raise ValidationFailed(fields={"quantity": [_("Ange ett annat antal än det nuvarande.")]})
+    return _subscription_order(
+        actor=actor,
+        subscription=subscription,
+        kind=OrderKind.CHANGE,
+        quantity=new_quantity,
+        note=note,
+    )
+
+
+def order_cancel_subscription(*, actor: Any, subscription: Subscription, note: str = "") -> Order:
+    """A draft cancel order: the subscription ends the day before delivery."""
+    return _subscription_order(
+        actor=actor,
+        subscription=subscription,
+        kind=OrderKind.CANCEL,
+        quantity=subscription.quantity,
+        note=note,
+    )
+
+
+def _visible_order(actor: Any, order: Order) -> Order:
+    return selectors.order_get(actor=actor, pk=order.pk)
+
+
+def _transition(
+    *,
+    actor: Any,
+    order: Order,
+    target: str,
+    expected_version: int | None,
+    **extra: Any,
+) -> Order:
+    """Move an order to `target` with one conditional UPDATE (status and version as read), so
+    of two concurrent changes exactly one succeeds; the loser gets Conflict and nothing else
+    changes (the caller's transaction is rolled back)."""
+    current = Order.objects.get(pk=order.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict()
+    if not rules.can_transition(current.status, target):
+        raise Conflict(
+            lazy_format(
+                _("Beställningen har status ”%(status)s” och kan inte bli ”%(target)s”."),
+                status=OrderStatus(current.status).label,
+                target=OrderStatus(target).label,
+            ),
+            code="invalid_transition",
+        )
+    before = audit.snapshot(current)
+    updated = Order.objects.filter(
+        pk=current.pk, status=current.status, version=current.version
+    ).update(status=target, version=F("version") + 1, updated_at=timezone.now(), **extra)
+    if updated != 1:
+        raise Conflict()
+    current.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=current,
+        before=before,
+        after=audit.snapshot(current),
+        scope_path=order.unit.path,
+    )
+    return current
+
+
+def _set_decisions(actor: Any, order: Order, lines: Iterable[OrderLine], decision: str) -> None:
+    for line in lines:
+        update_audited(
+            actor=actor, instance=line, changes={"decision": decision}, scope_path=order.unit.path
+        )
+
+
+def order_submit(*, actor: Any, order: Order, expected_version: int | None = None) -> Order:
+    """Send a draft. Lines needing no approval are approved at once; when no line needs any,
+    the order is approved at once too."""
+    order = _visible_order(actor, order)
+    if not permissions.can(actor, actions.ORDER, order.unit):
+        raise Forbidden()
+    lines = list(order.lines.all())
+    if not lines:
+        raise ValidationFailed(fields={"lines": [_("En beställning måste ha minst en rad.")]})
+    for line in lines:
+        if line.subscription is not None and line.subscription.end_date is not None:
+            raise ValidationFailed(
+                fields={"subscription": [_("Prenumerationen är redan avslutad.")]}
+            )
+    level = rules.strictest_approval(line.approval for line in lines)
+    with transaction.atomic():
+        order = _transition(
+            actor=actor,
+            order=order,
+            target=OrderStatus.SUBMITTED,
+            expected_version=expected_version,
+            submitted_at=timezone.now(),
+            approval=level,
+        )
+        _set_decisions(
+            actor, order, [ln for ln in lines if ln.approval == Approval.NONE], LineDecision.AUTO
+        )
+        if level == Approval.NONE:
+            order = _transition(
+                actor=actor,
+                order=order,
+                target=OrderStatus.APPROVED,
+                expected_version=None,
+                decided_at=timezone.now(),
+            )
+        return order
+
+
+def _require_approver(actor: Any, order: Order) -> None:
+    action = actions.APPROVE_IT if order.approval == Approval.IT else actions.APPROVE_ORDER
+    if not permissions.can(actor, action, order.unit):
+        raise Forbidden()
+
+
+def order_approve(
+    *, actor: Any, order: Order, expected_version: int | None = None, note: str = ""
+) -> Order:
+    order = _visible_order(actor, order)
+    _require_approver(actor, order)
+    with transaction.atomic():
+        approved = _transition(
+            actor=actor,
+            order=order,
+            target=OrderStatus.APPROVED,
+            expected_version=expected_version,
+            decided_by_id=getattr(actor, "pk", None),
+            decided_at=timezone.now(),
+            decision_note=note.strip(),
+        )
+        _set_decisions(
+            actor,
+            order,
+            [ln for ln in order.lines.all() if ln.decision == LineDecision.PENDING],
+            LineDecision.APPROVED,
+        )
+        return approved
+
+
+def order_reject(
+    *, actor: Any, order: Order, note: str, expected_version: int | None = None
+) -> Order:
+    order = _visible_order(actor, order)
+    _require_approver(actor, order)
+    if not note.strip():
+        raise ValidationFailed(fields={"note": [_("Motivera avslaget.")]})
+    with transaction.atomic():
+        rejected = _transition(
+            actor=actor,
+            order=order,
+            target=OrderStatus.REJECTED,
+            expected_version=expected_version,
+            decided_by_id=getattr(actor, "pk", None),
+            decided_at=timezone.now(),
+            decision_note=note.strip(),
+        )
+        _set_decisions(
+            actor,
+            order,
+            [ln for ln in order.lines.all() if ln.decision == LineDecision.PENDING],
+            LineDecision.REJECTED,
+        )
+        return rejected
+
+
+def order_cancel(*, actor: Any, order: Order, expected_version: int | None = None) -> Order:
+    """Withdraw a draft or a submitted order (the orderer, or the administrator)."""
+    order = _visible_order(actor, order)
+    if not permissions.can(actor, actions.ORDER, order.unit):
+        raise Forbidden()
+    with transaction.atomic():
+        return _transition(
+            actor=actor,
+            order=order,
+            target=OrderStatus.CANCELLED,
+            expected_version=expected_version,
+        )
+
+
+def order_start_delivery(*, actor: Any, order: Order, expected_version: int | None = None) -> Order:
+    order = _visible_order(actor, order)
+    if not permissions.can(actor, actions.DELIVER_ORDER, order.unit):
+        raise Forbidden()
+    with transaction.atomic():
+        return _transition(
+            actor=actor,
+            order=order,
+            target=OrderStatus.DELIVERING,
+            expected_version=expected_version,
+        )
+
+
+def order_deliver(
+    *,
+    actor: Any,
+    order: Order,
+    delivered_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Order:
+    """Mark an order delivered (from approved it passes through "being delivered") and act on
+    subscriptions from `delivered_on`: new ones start that day; a changed quantity is a new row
+    from that day, the old row ending the day before; a cancelled one ends the day before."""
+    order = _visible_order(actor, order)
+    if not permissions.can(actor, actions.DELIVER_ORDER, order.unit):
+        raise Forbidden()
+    day = delivered_on or timezone.localdate()
+    with transaction.atomic():
+        if order.status == OrderStatus.APPROVED:
+            order = _transition(
+                actor=actor,
+                order=order,
+                target=OrderStatus.DELIVERING,
+                expected_version=expected_version,
+            )
+            expected_version = None
+        delivered = _transition(
+            actor=actor,
+            order=order,
+            target=OrderStatus.DELIVERED,
+            expected_version=expected_version,
+            delivered_on=day,
+        )
+        for line in OrderLine.objects.filter(order=delivered).select_related(
+            "service", "package", "subscription"
+        ):
+            _deliver_line(actor, delivered, line, day)
+        return delivered
+
+
+def _deliver_line(actor: Any, order: Order, line: OrderLine, day: dt.date) -> None:
+    scope = order.unit.path
+
+    def start(service: Service, quantity: int, package: Package | None = None) -> None:
+        create_audited(
+            actor=actor,
+            instance=Subscription(
+                cooperation_id=order.cooperation_id,
+                unit=order.unit,
+                service=service,
+                quantity=quantity,
+                start_date=day,
+                order_line=line,
+                package=package,
+            ),
+            scope_path=scope,
+        )
+
+    if order.kind == OrderKind.NEW:
+        if line.package is not None:
+            for item in line.package.items.select_related("service"):
+                start(item.service, item.quantity * line.quantity, line.package)
+        else:
+            assert line.service is not None
+            start(line.service, line.quantity)
+        return
+    assert line.subscription_id is not None  # change and cancel lines name their subscription
+    sub = Subscription.objects.select_for_update().get(pk=line.subscription_id)
+    if sub.end_date is not None:
+        raise Conflict(_("Prenumerationen är redan avslutad."))
+    if day <= sub.start_date:
+        raise ValidationFailed(
+            fields={
+                "delivered_on": [
+                    _("Ändringen kan gälla tidigast dagen efter att prenumerationen startade.")
+                ]
+            }
+        )
+    update_audited(
+        actor=actor,
+        instance=sub,
+        changes={"end_date": day - dt.timedelta(days=1), "ended_by": line},
+        scope_path=scope,
+    )
+    if order.kind == OrderKind.CHANGE:
+        start(sub.service, line.quantity, sub.package)
