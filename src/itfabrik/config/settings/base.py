@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "itfabrik.core",
     "itfabrik.tenancy",
     "itfabrik.accounts",
+    "itfabrik.billing",
 ]
 
 MIDDLEWARE = [
