@@ -14,8 +14,6 @@ from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from .choices import InvoiceStatus, KeyMethod, LineKind, PoolKind, RunStatus
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class CostPool(VersionedModel):
     """A shared cost (Bas-IT) or the digitalisation fund, split between the members by a key."""
@@ -45,7 +43,7 @@ class PoolBudget(TimestampedModel):
 
     pool = models.ForeignKey(CostPool, on_delete=models.CASCADE, related_name="budgets")
     year = models.PositiveSmallIntegerField(_("år"))
-    amount = models.DecimalField(_("belopp"), **MONEY)
+    amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
     note = models.CharField(_("anmärkning"), max_length=200, blank=True)
 
     class Meta:
@@ -105,8 +103,8 @@ class UsageRecord(TimestampedModel):
     service = models.CharField(_("tjänst"), max_length=200)
     description = models.CharField(_("beskrivning"), max_length=300, blank=True)
     quantity = models.DecimalField(_("antal"), max_digits=12, decimal_places=2)
-    unit_price = models.DecimalField(_("à-pris"), **MONEY)
-    amount = models.DecimalField(_("belopp"), **MONEY)
+    unit_price = models.DecimalField(_("à-pris"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
     used_on = models.DateField(_("datum"))
     corrects = models.ForeignKey(
         "self",
@@ -147,7 +145,7 @@ class FundSpending(TimestampedModel):
     pool = models.ForeignKey(CostPool, on_delete=models.PROTECT, related_name="spendings")
     initiative = models.CharField(_("initiativ"), max_length=200)
     reference = models.CharField(_("referens"), max_length=100, blank=True)
-    amount = models.DecimalField(_("belopp"), **MONEY)
+    amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
     spent_on = models.DateField(_("datum"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -223,7 +221,7 @@ class Invoice(VersionedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
-    total = models.DecimalField(_("summa"), **MONEY, default=0)
+    total = models.DecimalField(_("summa"), max_digits=14, decimal_places=2, default=0)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -252,7 +250,7 @@ class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField(_("rad"))
     kind = models.CharField(_("typ"), max_length=12, choices=LineKind.choices)
-    amount = models.DecimalField(_("belopp"), **MONEY)
+    amount = models.DecimalField(_("belopp"), max_digits=14, decimal_places=2)
     unit = models.ForeignKey(
         OrgNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

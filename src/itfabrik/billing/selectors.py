@@ -213,7 +213,7 @@ def municipality_figures(
         .annotate(s=Sum("amount"))
     )
     figures: dict[int, MunicipalityFigures] = {}
-    ids = {r["invoice__municipality_id"] for r in rows}
+    ids: set[int] = {int(r["invoice__municipality_id"] or 0) for r in rows}
     nodes = {n.pk: n for n in OrgNode.objects.filter(pk__in=ids)}
     counts: dict[int, int] = {}
     for c in InhabitantCount.objects.filter(
@@ -221,7 +221,7 @@ def municipality_figures(
     ).order_by("municipality_id", "-year"):
         counts.setdefault(c.municipality_id, c.inhabitants)
     for r in rows:
-        mid = r["invoice__municipality_id"]
+        mid = int(r["invoice__municipality_id"] or 0)
         f = figures.setdefault(
             mid, MunicipalityFigures(municipality=nodes[mid], inhabitants=counts.get(mid))
         )

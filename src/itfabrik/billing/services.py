@@ -15,11 +15,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from itfabrik.accounts.models import User
 from itfabrik.core import audit, permissions
 from itfabrik.core.actors import Actor
 from itfabrik.core.errors import (
     ApplicationError,
     Conflict,
+    Forbidden,
     NotFound,
     ValidationFailed,
     lazy_format,
@@ -47,13 +49,22 @@ from .sources import LineDraft, Period, charge_sources, context_for
 from .validation import member_ids, validate_percentages
 
 
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
 def _root(cooperation: Cooperation) -> OrgNode:
     assert cooperation.root is not None
     return cooperation.root
 
 
 def _require(actor: Actor, action: str, node: OrgNode) -> None:
-    permissions.require(actor, action, node)
+    """404 when the actor may not even see billing at the node; 403 when they see it but may
+    not do this."""
+    if not permissions.can(actor, action, node):
+        if permissions.can(actor, actions.VIEW_INVOICE, node):
+            raise Forbidden()
+        raise NotFound()
 
 
 # --- pools, budgets and keys -----------------------------------------------------------------
@@ -258,7 +269,7 @@ def usage_record(
         raise ValidationFailed(fields={"service": [_("Ange tjänsten.")]})
     record = UsageRecord(
         unit=unit,
-        municipality_id=unit.municipality_id,
+        municipality_id=int(unit.municipality_id or 0),
         cost_centre=unit.cost_centre,
         service=service.strip(),
         description=description.strip(),
@@ -267,7 +278,7 @@ def usage_record(
         amount=to_money(q * price),
         used_on=used_on,
         import_reference=import_reference,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=_user(actor),
     )
     with transaction.atomic():
         return create_audited(actor=actor, instance=record, scope_path=unit.path)
@@ -298,7 +309,7 @@ def usage_credit(*, actor: Actor, record: UsageRecord, reason: str) -> UsageReco
             used_on=record.used_on,
             corrects=record,
             is_credit=True,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=_user(actor),
         )
         return create_audited(actor=actor, instance=credit, scope_path=unit.path)
 
@@ -463,7 +474,7 @@ def fund_spend(
             reference=reference.strip(),
             amount=value,
             spent_on=spent_on,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=_user(actor),
         )
         return create_audited(actor=actor, instance=spending, scope_path=root.path)
 
@@ -491,7 +502,7 @@ def ledger_settings_set(
     unknown = set(values) - allowed
     if unknown:
         raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in unknown})
-    bad = {
+    bad: dict[str, list[Any]] = {
         k: [_("Ett konto är fyra siffror.")]
         for k, v in values.items()
         if k.endswith("_account") and not (v.isdigit() and len(v) == 4)
@@ -553,7 +564,7 @@ def billing_run_start(*, actor: Actor, cooperation: Cooperation, period: str) ->
         run = BillingRun(
             cooperation=cooperation,
             period=p.code,
-            started_by=actor if getattr(actor, "pk", None) else None,
+            started_by=_user(actor),
         )
         run = create_audited(actor=actor, instance=run, scope_path=root.path)
         # Enqueued in the same transaction: the database backend's job row commits with the
@@ -608,6 +619,7 @@ def produce_drafts(
     total_steps = max(1, len(drafts))
     for step, municipality_id in enumerate(sorted(drafts), start=1):
         lines = drafts[municipality_id]
+        ordered = _ordered(lines)
         total = to_money(sum((d.amount for d in lines), Decimal(0)))
         invoice = existing.get(municipality_id)
         if invoice is None:
@@ -618,6 +630,11 @@ def produce_drafts(
                 total=total,
             )
         else:
+            if _content(invoice) == [_draft_content(n, d) for n, d in enumerate(ordered, 1)]:
+                out.append(invoice)  # nothing changed: the same lines, ids and version
+                if run is not None:
+                    _set_run(run.pk, progress=int(100 * step / total_steps))
+                continue
             InvoiceLine.objects.filter(invoice=invoice).delete()
             Invoice.objects.filter(pk=invoice.pk).update(total=total, version=F("version") + 1)
         InvoiceLine.objects.bulk_create(
@@ -637,13 +654,54 @@ def produce_drafts(
                 usage_record_id=d.usage_record_id,
                 source=d.source,
             )
-            for n, d in enumerate(_ordered(lines), start=1)
+            for n, d in enumerate(ordered, start=1)
         )
         invoice.refresh_from_db()
         out.append(invoice)
         if run is not None:
             _set_run(run.pk, progress=int(100 * step / total_steps))
     return out
+
+
+_CONTENT = (
+    "position",
+    "kind",
+    "amount",
+    "unit_id",
+    "cost_centre",
+    "cost_pool_id",
+    "service",
+    "description",
+    "quantity",
+    "unit_price",
+    "allocation_key_id",
+    "usage_record_id",
+    "source",
+)
+
+
+def _content(invoice: Invoice) -> list[tuple[Any, ...]]:
+    return list(
+        InvoiceLine.objects.filter(invoice=invoice).order_by("position").values_list(*_CONTENT)
+    )
+
+
+def _draft_content(position: int, d: LineDraft) -> tuple[Any, ...]:
+    return (
+        position,
+        d.kind,
+        d.amount,
+        d.unit_id,
+        d.cost_centre,
+        d.cost_pool_id,
+        d.service,
+        d.description,
+        d.quantity,
+        d.unit_price,
+        d.allocation_key_id,
+        d.usage_record_id,
+        d.source,
+    )
 
 
 def _ordered(lines: list[LineDraft]) -> list[LineDraft]:
@@ -666,8 +724,6 @@ def invoice_approve(
     """Approve (lock) a draft. A conditional update on status and version: of two approvals at
     once exactly one succeeds; the other gets a Conflict."""
     municipality = invoice.municipality
-    if not permissions.can(actor, actions.VIEW_INVOICE, municipality):
-        raise NotFound()
     _require(actor, actions.APPROVE_INVOICE, municipality)
     version = invoice.version if expected_version is None else expected_version
     with transaction.atomic():
@@ -677,7 +733,7 @@ def invoice_approve(
         ).update(
             status=InvoiceStatus.APPROVED,
             version=F("version") + 1,
-            approved_by=actor if getattr(actor, "pk", None) else None,
+            approved_by=_user(actor),
             approved_at=timezone.now(),
         )
         if changed != 1:
@@ -766,7 +822,7 @@ def billing_run_now(*, actor: Actor, cooperation: Cooperation, period: str) -> B
         instance=BillingRun(
             cooperation=cooperation,
             period=p.code,
-            started_by=actor if getattr(actor, "pk", None) else None,
+            started_by=_user(actor),
         ),
         scope_path=root.path,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -185,12 +185,12 @@ def base_weights(
     if method == KeyMethod.USERS:
         from itfabrik.accounts.models import User
 
-        rows = (
+        user_rows = (
             User.objects.filter(is_active=True, home_unit__municipality_id__in=ids)
             .values("home_unit__municipality_id")
             .annotate(n=Count("pk"))
         )
-        users = {r["home_unit__municipality_id"]: r["n"] for r in rows}
+        users = {r["home_unit__municipality_id"]: r["n"] for r in user_rows}
         missing = [ctx.names.get(m, str(m)) for m in ids if not users.get(m)]
         if missing:
             raise ValidationFailed(
@@ -211,10 +211,13 @@ def allocate_pool_month(
     if not ctx.member_days:
         return {}
     base = base_weights(method=method, percentages=percentages, ctx=ctx)
-    weights = {m: base[m] * ctx.member_days[m] for m in sorted(ctx.member_days)}
+    weights: dict[Hashable, Decimal | int] = {
+        m: base[m] * ctx.member_days[m] for m in sorted(ctx.member_days)
+    }
     if not any(weights.values()):
         raise ValidationFailed(_("Fördelningsnyckeln ger ingen medlem någon andel."))
-    return {int(k): v for k, v in allocate(amount, weights).items()}  # type: ignore[call-overload]
+    parts = allocate(amount, weights)
+    return {int(str(k)): v for k, v in parts.items()}
 
 
 def pool_lines(ctx: BillingContext) -> Iterable[LineDraft]:

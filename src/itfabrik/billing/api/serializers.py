@@ -16,7 +16,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
     unit_price = serializers.DecimalField(**MONEY, read_only=True, allow_null=True)  # type: ignore[arg-type]
     cost_pool = serializers.SerializerMethodField()
     unit_name = serializers.SerializerMethodField()
-    source = serializers.JSONField(read_only=True)
+    source = serializers.JSONField(read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = InvoiceLine
@@ -180,4 +180,4 @@ class ImportResultSerializer(serializers.Serializer[Any]):
     rows = serializers.IntegerField()
     written = serializers.IntegerField()
     dry_run = serializers.BooleanField()
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]

@@ -16,7 +16,7 @@ from itfabrik.billing.choices import InvoiceStatus, KeyMethod, LineKind, RunStat
 from itfabrik.billing.models import Invoice, InvoiceLine, UsageRecord
 from itfabrik.billing.sources import Period
 from itfabrik.core.actors import SYSTEM
-from itfabrik.core.errors import Conflict, NotFound, ValidationFailed
+from itfabrik.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from itfabrik.core.tests import assert_unchanged, db_state
 from itfabrik.tenancy import services as tenancy_services
 
@@ -62,7 +62,9 @@ def test_bas_it_is_split_equally_and_the_year_sums_to_the_budget(demo: Any, bas_
     assert sum(january) == Decimal("800000.00")
     assert january[-1] - january[0] <= Decimal("0.01")
     line = shared.filter(invoice__period="2026-01").first()
-    assert line is not None and line.kind == LineKind.SHARED and line.unit_id is None
+    assert line is not None
+    assert line.kind == LineKind.SHARED
+    assert line.unit_id is None
     assert line.source["decision"] == "ITR-2025-011 (exempel)"
 
 
@@ -90,7 +92,8 @@ def test_a_run_over_a_month_with_an_approved_invoice_is_refused(demo: Any) -> No
         services.billing_run_start(
             actor=demo.user("ekonom"), cooperation=demo.cooperation, period="2026-03"
         )
-    assert "2026-03" in str(exc.value.message) and "Mellerud" in str(exc.value.message)
+    assert "2026-03" in str(exc.value.message)
+    assert "Mellerud" in str(exc.value.message)
     assert_unchanged(before)
 
 
@@ -105,10 +108,14 @@ def test_a_bad_period_is_refused(demo: Any, period: str) -> None:
     assert_unchanged(before)
 
 
-def test_only_finance_may_run(demo: Any) -> None:
+@pytest.mark.parametrize(
+    ("user", "error"),
+    [("radsmedlem", Forbidden), ("admin", Forbidden), ("bestallare-mellerud", NotFound)],
+)
+def test_only_finance_may_run(demo: Any, user: str, error: type[Exception]) -> None:
     before = db_state()
-    for user in ("radsmedlem", "admin", "bestallare-mellerud"):
-        with pytest.raises(NotFound):
+    if True:
+        with pytest.raises(error):
             services.billing_run_start(
                 actor=demo.user(user), cooperation=demo.cooperation, period="2027-01"
             )
@@ -125,7 +132,8 @@ def test_usage_in_the_month_is_charged_to_the_units_cost_centre(demo: Any) -> No
         unit_price="850",
         used_on=dt.date(2026, 12, 20),
     )
-    assert rec.amount == Decimal("1275.00") and rec.cost_centre == u.cost_centre
+    assert rec.amount == Decimal("1275.00")
+    assert rec.cost_centre == u.cost_centre
     services.billing_run_now(
         actor=demo.user("ekonom"), cooperation=demo.cooperation, period="2026-12"
     )
@@ -275,7 +283,8 @@ def test_overlapping_keys_are_refused_naming_the_clash(demo: Any, bas_it: Any) -
             decision_reference="ITR-2026-001",
         )
     message = str(exc.value.fields["valid_from"][0])
-    assert "ITR-2025-011 (exempel)" in message and "2026-01-01" in message
+    assert "ITR-2025-011 (exempel)" in message
+    assert "2026-01-01" in message
     assert_unchanged(before)
 
 
@@ -485,7 +494,8 @@ def test_simulation_of_an_inhabitant_key_changes_nothing(demo: Any, bas_it: Any)
     assert sum(r.simulated for r in rows) == Decimal("9600000.00")
     assert sum(r.difference for r in rows) == 0
     amal = next(r for r in rows if r.name == "Åmål kommun")
-    assert amal.difference > 0 and len(amal.months) == 12
+    assert amal.difference > 0
+    assert len(amal.months) == 12
     assert amal.months[0]["current"] == Decimal("200000.00")
 
 
@@ -497,4 +507,5 @@ def test_figures_per_municipality_year_to_date(demo: Any) -> None:
     for f in figures:
         assert f.year_to_date == f.shared + f.fund + f.consumption
         assert f.shared == Decimal("2200000.00")
-        assert f.per_inhabitant is not None and f.per_inhabitant > 0
+        assert f.per_inhabitant is not None
+        assert f.per_inhabitant > 0
