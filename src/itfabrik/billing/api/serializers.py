@@ -17,6 +17,10 @@ class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
     cost_pool = serializers.SerializerMethodField()
     unit_name = serializers.SerializerMethodField()
     source = serializers.JSONField(read_only=True)  # type: ignore[assignment]
+    # Plain strings, not enums: "kind" and "status" are enum names other apps use already.
+    kind = serializers.CharField(
+        read_only=True, help_text="shared, consumption, fund or correction"
+    )
 
     class Meta:
         model = InvoiceLine
@@ -50,6 +54,7 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     total = serializers.DecimalField(**MONEY, read_only=True)  # type: ignore[arg-type]
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
+    status = serializers.CharField(read_only=True, help_text="draft, approved or exported")
 
     class Meta:
         model = Invoice
@@ -73,6 +78,8 @@ class RunCreateSerializer(serializers.Serializer[Any]):
 
 
 class RunSerializer(serializers.ModelSerializer[BillingRun]):
+    status = serializers.CharField(read_only=True, help_text="queued, running, done or failed")
+
     class Meta:
         model = BillingRun
         fields = ["id", "period", "status", "progress", "message", "created_at", "finished_at"]
