@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -188,3 +189,49 @@ class ImportResultSerializer(serializers.Serializer[Any]):
     written = serializers.IntegerField()
     dry_run = serializers.BooleanField()
     errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]
+
+
+class BudgetSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+    note = serializers.CharField(max_length=200, required=False, default="")
+
+
+class KeySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
+    method = serializers.ChoiceField(choices=KeyMethod.choices)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    decision_reference = serializers.CharField(max_length=100)
+    percentages = serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2), required=False, default=dict
+    )
+
+
+class KeyEndSerializer(serializers.Serializer[Any]):
+    key = serializers.IntegerField(min_value=1)
+    valid_to = serializers.DateField()
+
+
+class PoolSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="shared or fund")
+    description = serializers.CharField()
+    budgets = BudgetSerializer(many=True, source="budgets.all")
+    keys = KeySerializer(many=True, source="keys.all")
+
+
+class SpendingSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
+    initiative = serializers.CharField(max_length=200)
+    reference = serializers.CharField(max_length=100, required=False, default="")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    spent_on = serializers.DateField()
+
+
+class FundSerializer(serializers.Serializer[Any]):
+    pool = serializers.IntegerField(source="pool.pk")
+    balance = serializers.DecimalField(max_digits=14, decimal_places=2)
+    spendings = SpendingSerializer(many=True)

@@ -22,13 +22,19 @@ from itfabrik.tenancy import selectors as tenancy_selectors
 
 from .serializers import (
     ApproveSerializer,
+    BudgetSerializer,
+    FundSerializer,
     ImportResultSerializer,
     InvoiceSerializer,
+    KeyEndSerializer,
+    KeySerializer,
+    PoolSerializer,
     RunCreateSerializer,
     RunResultSerializer,
     RunSerializer,
     SimulationRequestSerializer,
     SimulationSerializer,
+    SpendingSerializer,
     UsageCorrectSerializer,
     UsageCreateSerializer,
     UsageImportSerializer,
@@ -211,3 +217,63 @@ class UsageViewSet(
             dry_run=v["dry_run"],
         )
         return Response(ImportResultSerializer(result).data)
+
+
+@extend_schema(tags=["billing"])
+class PoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
+    """Cost pools (Bas-IT, the digitalisation fund) with their yearly budgets and the versions
+    of their allocation keys; finance and the cooperation administrator manage them."""
+
+    serializer_class = PoolSerializer
+    pagination_class = None
+    filterset_class = None
+
+    def get_queryset(self) -> Any:
+        return selectors.pool_list(actor=self.request.user)
+
+    def get_object(self) -> Any:
+        return selectors.pool_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def _out(self) -> Response:
+        return Response(PoolSerializer(self.get_object()).data)
+
+    @extend_schema(request=BudgetSerializer, responses={200: PoolSerializer})
+    @action(detail=True, methods=["post"])
+    def budgets(self, request: Request, pk: str | None = None) -> Response:
+        """Set the budget of a year (insert or change)."""
+        v = parse_input(BudgetSerializer, request.data)
+        services.budget_set(actor=request.user, pool=self.get_object(), **v)
+        return self._out()
+
+    @extend_schema(request=KeySerializer, responses={200: PoolSerializer})
+    @action(detail=True, methods=["post"])
+    def keys(self, request: Request, pk: str | None = None) -> Response:
+        """Adopt a new version of the allocation key (whole months, never overlapping)."""
+        v = parse_input(KeySerializer, request.data)
+        v["percentages"] = {k: str(x) for k, x in v["percentages"].items()}
+        services.key_adopt(actor=request.user, pool=self.get_object(), **v)
+        return self._out()
+
+    @extend_schema(request=KeyEndSerializer, responses={200: PoolSerializer})
+    @action(detail=True, methods=["post"], url_path="end-key")
+    def end_key(self, request: Request, pk: str | None = None) -> Response:
+        """End an allocation key at the end of a month, so that a new version can follow."""
+        pool = self.get_object()
+        v = parse_input(KeyEndSerializer, request.data)
+        key = pool.keys.filter(pk=v["key"]).first()
+        if key is None:
+            raise NotFound()
+        services.key_end(actor=request.user, key=key, valid_to=v["valid_to"])
+        return self._out()
+
+    @extend_schema(request=SpendingSerializer, responses={200: FundSerializer}, methods=["POST"])
+    @extend_schema(responses={200: FundSerializer}, methods=["GET"])
+    @action(detail=True, methods=["get", "post"])
+    def fund(self, request: Request, pk: str | None = None) -> Response:
+        """The fund's balance (contributions on approved invoices less spending) and its
+        spending; POST records spending on an initiative (refused beyond the balance)."""
+        pool = self.get_object()
+        if request.method == "POST":
+            v = parse_input(SpendingSerializer, request.data)
+            services.fund_spend(actor=request.user, pool=pool, **v)
+        return Response(FundSerializer(selectors.fund_status(actor=request.user, pool=pool)).data)

@@ -212,3 +212,68 @@ def test_usage_create_correct_and_import(api_as: Any, demo: Any) -> None:
     )
     assert r.status_code == 200, r.content
     assert [e["row"] for e in r.json()["errors"]] == [2]
+
+
+def test_pools_with_budgets_and_key_versions(api_as: Any, bas_it: Any) -> None:
+    r = api_as("radsmedlem").get("/api/v1/billing/pools/")
+    assert r.status_code == 200
+    pools = {p["code"]: p for p in r.json()}
+    assert pools["bas-it"]["budgets"][0] == {
+        "year": 2026,
+        "amount": "9600000.00",
+        "note": "Exempelbudget",
+    }
+    assert pools["bas-it"]["keys"][0]["decision_reference"] == "ITR-2025-011 (exempel)"
+    assert pools["digitaliseringsfond"]["keys"][0]["method"] == "inhabitants"
+
+
+def test_ending_a_key_and_adopting_the_next_through_the_api(api_as: Any, bas_it: Any) -> None:
+    client = api_as("ekonom")
+    key = bas_it.keys.get()
+    url = f"/api/v1/billing/pools/{bas_it.pk}/"
+    overlap = client.post(
+        f"{url}keys/",
+        {"method": "inhabitants", "valid_from": "2027-01-01", "decision_reference": "ITR-2026-020"},
+        format="json",
+    )
+    assert (
+        "ITR-2025-011"
+        in assert_error(overlap, 400, "invalid")["fields"]["valid_from"][0]["messages"]["sv"]
+    )
+    r = client.post(f"{url}end-key/", {"key": key.pk, "valid_to": "2026-12-31"}, format="json")
+    assert r.status_code == 200
+    r = client.post(
+        f"{url}keys/",
+        {"method": "inhabitants", "valid_from": "2027-01-01", "decision_reference": "ITR-2026-020"},
+        format="json",
+    )
+    assert r.status_code == 200
+    assert [k["method"] for k in r.json()["keys"]] == ["inhabitants", "equal"]
+
+
+def test_fund_balance_and_spending_through_the_api(api_as: Any, fund: Any) -> None:
+    client = api_as("ekonom")
+    url = f"/api/v1/billing/pools/{fund.pk}/fund/"
+    r = client.get(url)
+    assert r.status_code == 200
+    assert r.json()["balance"] == "1750000.00"
+    too_much = {"initiative": "X", "amount": "1750000.01", "spent_on": "2026-12-01"}
+    before = db_state()
+    assert (
+        "amount"
+        in assert_error(client.post(url, too_much, format="json"), 400, "invalid")["fields"]
+    )
+    assert_unchanged(before)
+    r = client.post(
+        url,
+        {
+            "initiative": "E-arkiv",
+            "reference": "PORT-2026-002",
+            "amount": "50000",
+            "spent_on": "2026-12-01",
+        },
+        format="json",
+    )
+    assert r.status_code == 200
+    assert r.json()["balance"] == "1700000.00"
+    assert api_as("radsmedlem").post(url, too_much, format="json").status_code == 403
