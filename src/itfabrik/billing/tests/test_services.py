@@ -527,3 +527,35 @@ def test_figures_per_municipality_year_to_date(demo: Any) -> None:
         assert f.shared == Decimal("2200000.00")
         assert f.per_inhabitant is not None
         assert f.per_inhabitant > 0
+
+
+def test_the_sie_voucher_uses_the_municipalitys_accounts_and_series(demo: Any) -> None:
+    from itfabrik.billing import sie
+
+    mellerud = demo.node(MELLERUD)
+    ekonom = demo.user("ekonom")
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        services.ledger_settings_set(actor=ekonom, municipality=mellerud, counter_account="24x0")
+    assert "counter_account" in exc.value.fields
+    assert_unchanged(before)
+    with pytest.raises(NotFound):
+        services.ledger_settings_set(
+            actor=demo.user("bestallare-mellerud"), municipality=mellerud, voucher_series="B"
+        )
+    services.ledger_settings_set(
+        actor=ekonom,
+        municipality=mellerud,
+        voucher_series="IT",
+        shared_account="6541",
+        counter_account="2441",
+    )
+    invoice = Invoice.objects.get(municipality=mellerud, period="2026-04")
+    file = services.invoice_export(actor=ekonom, invoice=invoice, file_format="sie")
+    [voucher] = sie.parse(file.data).vouchers
+    assert voucher.series == "IT"
+    accounts = {t.account for t in voucher.transactions}
+    assert {"6541", "2441", "6560", "6550"} == accounts
+    counter = [t for t in voucher.transactions if t.account == "2441"]
+    assert len(counter) == 1
+    assert counter[0].amount == -invoice.total
