@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -13,6 +15,13 @@ from .choices import Role
 
 class User(AbstractUser):
     """A person who signs in. Identity is constant; what they may do comes from role assignments."""
+
+    # Credential events recorded on the account (`services.credential_event`) are not columns:
+    # the audit trail's display takes their labels from here.
+    AUDIT_LABELS: ClassVar[dict[str, Any]] = {
+        "api_token": _("API-nyckel"),
+        "two_factor": _("Tvåfaktorsinloggning"),
+    }
 
     home_unit = models.ForeignKey(
         "tenancy.OrgNode",
@@ -28,11 +37,24 @@ class User(AbstractUser):
         _("språk"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
     )
     is_vip = models.BooleanField(_("prioriterad person (VIP)"), default=False)
+    # OpenID Connect: who the identity provider says this is, by a claim that never changes
+    # (Entra ID's `oid`, else `sub`). Set at the first sign-in, matched on every one after it.
+    oidc_issuer = models.CharField(_("OIDC-utfärdare"), max_length=255, blank=True, default="")
+    oidc_subject = models.CharField(
+        _("OIDC-identitet"), max_length=255, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"],
+                condition=~Q(oidc_subject=""),
+                name="accounts_unique_oidc_identity",
+            )
+        ]
 
     def __str__(self) -> str:
         full = self.get_full_name()

@@ -10,10 +10,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
 from itfabrik.core import audit, permissions
-from itfabrik.core.errors import Forbidden, NotFound, Translated, ValidationFailed, lazy_format
+from itfabrik.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Translated,
+    ValidationFailed,
+    lazy_format,
+)
 from itfabrik.core.models import AuditAction
 from itfabrik.core.registry import actions_for
 from itfabrik.core.roles import STAFF_ROLES
@@ -243,6 +251,9 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
 def credential_event(*, user: User, what: str, before: str, after: str) -> None:
     """Audit a change of a sign-in credential on the user's record.
 
+    `what` needs a label in `User.AUDIT_LABELS`; `before`/`after` are Swedish words marked with
+    gettext_noop, so that the audit display can show them translated.
+
     The credential itself (a token key, a TOTP secret) never goes into the audit trail: the
     token's primary key *is* its secret, so it is recorded as an event of the user instead.
     """
@@ -256,12 +267,34 @@ def credential_event(*, user: User, what: str, before: str, after: str) -> None:
     )
 
 
+def user_link_oidc(*, user: User, issuer: str, subject: str) -> User:
+    """Tie the account to the identity provider's stable identity of the person (first sign-in).
+
+    Refused once the account is tied to another identity: a changed e-mail address at the
+    provider must never hand an account to someone else.
+    """
+    if not issuer or not subject:
+        raise ValidationFailed(fields={"oidc_subject": [_("Identiteten saknas.")]})
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if (current.oidc_issuer, current.oidc_subject) == (issuer, subject):
+            return current
+        if current.oidc_subject:
+            raise Conflict()
+        if User.objects.filter(oidc_issuer=issuer, oidc_subject=subject).exists():
+            raise Conflict()
+        current.oidc_issuer, current.oidc_subject = issuer, subject
+        current.save(update_fields=["oidc_issuer", "oidc_subject"])
+        credential_event(user=current, what="oidc_subject", before="", after=f"{issuer} {subject}")
+        return current
+
+
 def token_issue(*, user: User) -> Token:
     """The user's API token, created on first use. Idempotent: a second call returns the same."""
     with transaction.atomic():
         token, created = Token.objects.get_or_create(user=user)
         if created:
-            credential_event(user=user, what="api_token", before="", after="utfärdad")
+            credential_event(user=user, what="api_token", before="", after=gettext_noop("utfärdad"))
     return token
 
 
@@ -270,7 +303,10 @@ def token_rotate(*, user: User) -> Token:
         had = Token.objects.filter(user=user).delete()[0] > 0
         token = Token.objects.create(user=user)
         credential_event(
-            user=user, what="api_token", before="utfärdad" if had else "", after="förnyad"
+            user=user,
+            what="api_token",
+            before=gettext_noop("utfärdad") if had else "",
+            after=gettext_noop("förnyad"),
         )
         return token
 

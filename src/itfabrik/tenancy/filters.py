@@ -11,7 +11,7 @@ from django.db.models import Q
 from itfabrik.core.filters import FilterSet, IdFilter
 
 from .choices import NodeKind
-from .models import Membership, OrgNode
+from .models import Membership, OrgNode, Position
 
 
 class NodeFilter(FilterSet):
@@ -45,4 +45,15 @@ class MembershipFilter(FilterSet):
 
     class Meta:
         model = Membership
+        fields: list[str] = []
+
+
+class PositionFilter(FilterSet):
+    closed = django_filters.BooleanFilter(
+        field_name="closed_on", lookup_expr="isnull", exclude=True, help_text="Closed or open."
+    )
+    team = IdFilter(field_name="team_id")
+
+    class Meta:
+        model = Position
         fields: list[str] = []

@@ -159,10 +159,14 @@ class Membership(VersionedModel):
     """A municipality's membership of a cooperation over time. Joining and leaving keep history."""
 
     cooperation = models.ForeignKey(
-        Cooperation, on_delete=models.PROTECT, related_name="memberships"
+        Cooperation,
+        verbose_name=_("samverkan"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     municipality = models.ForeignKey(
         OrgNode,
+        verbose_name=_("kommun"),
         on_delete=models.PROTECT,
         related_name="memberships",
         limit_choices_to={"kind": NodeKind.MUNICIPALITY},
@@ -195,7 +199,10 @@ class InhabitantCount(TimestampedModel):
     """Inhabitants of a municipality on 31 December of a year (SCB)."""
 
     municipality = models.ForeignKey(
-        OrgNode, on_delete=models.CASCADE, related_name="inhabitant_counts"
+        OrgNode,
+        verbose_name=_("kommun"),
+        on_delete=models.CASCADE,
+        related_name="inhabitant_counts",
     )
     year = models.PositiveSmallIntegerField(_("år"))
     inhabitants = models.PositiveIntegerField(_("invånare"))
@@ -218,7 +225,9 @@ class InhabitantCount(TimestampedModel):
 class Position(VersionedModel):
     """A position ("tjänst") in the joint IT organisation, placed in a team."""
 
-    team = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="positions")
+    team = models.ForeignKey(
+        OrgNode, verbose_name=_("team"), on_delete=models.PROTECT, related_name="positions"
+    )
     title = models.CharField(_("befattning"), max_length=200)
     line = models.CharField(_("linje"), max_length=20, choices=ServiceLine.choices)
     specialisation = models.CharField(_("inriktning"), max_length=100, blank=True)
@@ -230,6 +239,8 @@ class Position(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="positions",
     )
+    # A position is closed, never deleted: who held what, when, stays in the record.
+    closed_on = models.DateField(_("avslutad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tjänst")

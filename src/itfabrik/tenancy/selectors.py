@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core import permissions
+from itfabrik.core.errors import ValidationFailed
 from itfabrik.core.registry import memo
 from itfabrik.core.selectors import get_or_not_found
 
@@ -161,13 +165,61 @@ def inhabitant_history(*, actor: Any, municipality: OrgNode) -> QuerySet[Inhabit
     return InhabitantCount.objects.filter(municipality=municipality).order_by("-year")
 
 
-def position_list(*, actor: Any, cooperation_id: int | None = None) -> QuerySet[Position]:
+def position_list(
+    *, actor: Any, cooperation_id: int | None = None, include_closed: bool = True
+) -> QuerySet[Position]:
     qs = Position.objects.filter(
         permissions.scope_q(actor, actions.VIEW_POSITION, path_field="team__path")
     ).select_related("team", "team__parent", "holder")
     if cooperation_id:
         qs = qs.filter(team__cooperation_id=cooperation_id)
+    if not include_closed:
+        qs = qs.filter(closed_on__isnull=True)
     return qs.order_by("team__path", "line", "title", "pk")
+
+
+def position_get(*, actor: Any, pk: Any) -> Position:
+    return get_or_not_found(position_list(actor=actor), pk)
+
+
+POSITION_KINDS = (NodeKind.IT_ORGANISATION, NodeKind.TEAM)
+
+
+def _holder_candidates(actor: Any) -> QuerySet[Any]:
+    return get_user_model()._default_manager.filter(
+        permissions.scope_q(actor, actions.CHANGE_NODE, path_field="home_unit__path"),
+        is_active=True,
+        home_unit__kind__in=POSITION_KINDS,
+    )
+
+
+def position_holder_candidates(*, actor: Any, cooperation: Cooperation) -> QuerySet[Any]:
+    """People the actor may place in a position: active staff whose workplace is in the joint
+    IT organisation, in the part of it the actor may change."""
+    return (
+        _holder_candidates(actor)
+        .filter(home_unit__cooperation_id=cooperation.pk)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def position_holder_get(*, actor: Any, pk: Any) -> Any:
+    """One such person. Any other id is a wrong choice in the input (400), not a missing page."""
+    try:
+        return _holder_candidates(actor).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise ValidationFailed(
+            fields={"holder": [_("Välj en person som arbetar i den gemensamma IT-organisationen.")]}
+        ) from None
+
+
+def position_teams(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
+    """Nodes a position can be placed in: the joint IT organisation and its teams."""
+    return (
+        node_list(actor=actor, cooperation_id=cooperation.pk, with_facts=False)
+        .filter(kind__in=POSITION_KINDS)
+        .order_by("path")
+    )
 
 
 def it_organisation(*, actor: Any, cooperation: Cooperation) -> OrgNode | None:
@@ -195,7 +247,7 @@ def unit_summary(*, actor: Any) -> QuerySet[Any]:
 
 def team_summary(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
     counts = (
-        Position.objects.filter(team_id=OuterRef("pk"))
+        Position.objects.filter(team_id=OuterRef("pk"), closed_on__isnull=True)
         .values("team_id")
         .annotate(c=Count("pk"))
         .values("c")

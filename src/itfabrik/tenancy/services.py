@@ -38,16 +38,23 @@ def cooperation_create(
     """Create a cooperation and the root node of its organisation tree (superusers only)."""
     if not permissions.is_superuser(actor):
         raise Forbidden()
+    name, slug = name.strip(), slug.strip()
     with transaction.atomic():
-        coop = Cooperation(name=name, slug=slug, currency=currency)
+        coop = Cooperation(name=name, slug=slug, currency=currency.strip().upper())
         validate(coop, exclude=["root", "host"])
-        coop.save()
-        root = OrgNode.objects.add_root(
-            instance=OrgNode(name=root_name or name, kind=NodeKind.COOPERATION, cooperation=coop)
-        )
+        try:
+            with transaction.atomic():
+                coop.save()
+        except IntegrityError as exc:  # a concurrent create won the unique name or slug
+            raise Conflict() from exc
+        root = OrgNode(name=(root_name or "").strip() or name, kind=NodeKind.COOPERATION)
+        root.cooperation = coop
+        validate(root, exclude=[*TREE_FIELDS, "cooperation"])
+        root = OrgNode.objects.add_root(instance=root)
         coop.root = root
         coop.save(update_fields=["root"])
         audit.record_created(actor=actor, instance=coop, scope_path=root.path)
+        audit.record_created(actor=actor, instance=root, scope_path=root.path)
         return coop
 
 
@@ -312,6 +319,24 @@ def inhabitants_set(
         )
 
 
+POSITION_KINDS = (NodeKind.TEAM, NodeKind.IT_ORGANISATION)
+EDITABLE_POSITION_FIELDS = frozenset({"title", "line", "specialisation", "holder", "team"})
+
+
+def _require_team(actor: Any, team: OrgNode) -> None:
+    """Positions are managed by whoever may change the team node they are placed in."""
+    _require_visible_then(actor, actions.CHANGE_NODE, team)
+    if team.kind not in POSITION_KINDS:
+        raise ValidationFailed(
+            fields={"team": [_("Tjänster placeras i den gemensamma IT-organisationen.")]}
+        )
+
+
+def _require_holder(holder: Any) -> None:
+    if holder is not None and not holder.is_active:
+        raise ValidationFailed(fields={"holder": [_("Innehavaren har inget aktivt konto.")]})
+
+
 def position_create(
     *,
     actor: Any,
@@ -321,28 +346,72 @@ def position_create(
     specialisation: str = "",
     holder: Any = None,
 ) -> Position:
-    _require_visible_then(actor, actions.ADD_NODE, team)
-    if team.kind not in (NodeKind.TEAM, NodeKind.IT_ORGANISATION):
-        raise ValidationFailed(
-            fields={"team": [_("Tjänster placeras i den gemensamma IT-organisationen.")]}
-        )
+    _require_team(actor, team)
+    _require_holder(holder)
     return create_audited(
         actor=actor,
         instance=Position(
-            team=team, title=title.strip(), line=line, specialisation=specialisation, holder=holder
+            team=team,
+            title=title.strip(),
+            line=line,
+            specialisation=specialisation.strip(),
+            holder=holder,
         ),
         scope_path=team.path,
+    )
+
+
+def position_update(
+    *, actor: Any, position: Position, expected_version: int | None, **changes: Any
+) -> Position:
+    """Change title, line, specialisation, holder (None: vacant) or team of an open position."""
+    _require_team(actor, position.team)
+    unknown = set(changes) - EDITABLE_POSITION_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            fields={k: [_("Fältet kan inte ändras här.")] for k in sorted(unknown)}
+        )
+    if position.closed_on is not None:
+        raise ValidationFailed(fields={"closed_on": [_("Tjänsten är avslutad.")]})
+    cleaned: dict[str, Any] = {
+        k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()
+    }
+    team: OrgNode | None = cleaned.get("team")
+    if team is not None and team.pk != position.team_id:
+        _require_team(actor, team)
+        if team.cooperation_id != position.team.cooperation_id:
+            raise ValidationFailed(
+                fields={"team": [_("Tjänsten kan bara flyttas inom samma samverkan.")]}
+            )
+    _require_holder(cleaned.get("holder"))
+    return update_versioned(
+        actor=actor,
+        instance=position,
+        expected_version=expected_version,
+        changes=cleaned,
+        scope_path=(team or position.team).path,
+    )
+
+
+def position_close(
+    *, actor: Any, position: Position, closed_on: dt.date, expected_version: int | None
+) -> Position:
+    """Close a position from a date; its holder leaves it. Nothing is deleted."""
+    _require_team(actor, position.team)
+    if position.closed_on is not None:
+        raise ValidationFailed(fields={"closed_on": [_("Tjänsten är redan avslutad.")]})
+    return update_versioned(
+        actor=actor,
+        instance=position,
+        expected_version=expected_version,
+        changes={"closed_on": closed_on, "holder": None},
+        scope_path=position.team.path,
     )
 
 
 def position_set_holder(
     *, actor: Any, position: Position, holder: Any, expected_version: int | None = None
 ) -> Position:
-    _require_visible_then(actor, actions.ADD_NODE, position.team)
-    return update_versioned(
-        actor=actor,
-        instance=position,
-        expected_version=expected_version,
-        changes={"holder": holder},
-        scope_path=position.team.path,
+    return position_update(
+        actor=actor, position=position, expected_version=expected_version, holder=holder
     )

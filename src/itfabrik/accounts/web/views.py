@@ -27,11 +27,11 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         language = form.get_user().preferred_language
         if language:
-            _set_language_cookie(response, language)
+            set_language_cookie(response, language)
         return response
 
 
-def _set_language_cookie(response: HttpResponse, language: str) -> None:
+def set_language_cookie(response: HttpResponse, language: str) -> None:
     from django.conf import settings
 
     response.set_cookie(
@@ -56,7 +56,7 @@ def language(request: HttpRequest) -> HttpResponse:
     translation.activate(code)
     messages.success(request, _("Språket är sparat."))
     response = redirect("accounts:profile")
-    _set_language_cookie(response, code)
+    set_language_cookie(response, code)
     return response
 
 

@@ -239,6 +239,9 @@ if OIDC_ENABLED:
     OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = "openid email profile"
     OIDC_CREATE_USER = False
+    # The issuer the stable identity (oid/sub) is stored with; empty: the token's `iss`.
+    OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+    OIDC_CALLBACK_CLASS = "itfabrik.accounts.oidc.OIDCCallbackView"
     OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="Entra ID")
     AUTHENTICATION_BACKENDS.append("itfabrik.accounts.oidc.OIDCBackend")
     INSTALLED_APPS.append("mozilla_django_oidc")

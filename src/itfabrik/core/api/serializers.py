@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from itfabrik.core import audit_display
 from itfabrik.core.models import AuditEntry
 
 
@@ -26,7 +28,35 @@ class ErrorSerializer(serializers.Serializer[Any]):
     error = ErrorDetailSerializer()
 
 
+class ChangeSerializer(serializers.Serializer[Any]):
+    """One readable change. Built in get_fields: "label" would shadow Field.label."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        return {
+            "field": serializers.CharField(help_text="The field's name."),
+            "label": serializers.CharField(
+                help_text="The field's label, in the language of the request."
+            ),
+            "before": serializers.CharField(help_text="The value before, readable (– if empty)."),
+            "after": serializers.CharField(help_text="The value after, readable (– if empty)."),
+        }
+
+
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
+    changes = serializers.SerializerMethodField(
+        help_text="The change as people read it: labels, names and choice labels instead of "
+        "columns and ids; internal columns left out. `before`/`after` keep the raw values."
+    )
+
+    @extend_schema_field(ChangeSerializer(many=True))
+    def get_changes(self, obj: AuditEntry) -> list[dict[str, str]]:
+        rows = getattr(obj, "changes", None)
+        if rows is None:
+            rows = audit_display.describe([obj]).get(obj.pk, [])
+        return [
+            {"field": r.field, "label": r.label, "before": r.before, "after": r.after} for r in rows
+        ]
+
     class Meta:
         model = AuditEntry
         fields = [
@@ -41,6 +71,7 @@ class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
             "before",
             "after",
             "changed_fields",
+            "changes",
             "request_id",
         ]
         read_only_fields = fields

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from itfabrik.core import permissions, selectors, services
+from itfabrik.core import audit_display, permissions, selectors, services
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.permissions import VIEW_AUDIT
 
@@ -57,6 +57,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         if "q" in filters:
             filters["search"] = filters.pop("q")
     page = paginate(request, selectors.audit_list(actor=request.user, **filters))
+    page.object_list = audit_display.attach(page.object_list)
     template = "core/_audit_table.html" if request.htmx else "core/audit_list.html"  # type: ignore[attr-defined]
     return render(
         request, template, {"form": form, "page": page, "qs": querystring_without_page(request)}

@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from itfabrik.tenancy.choices import NodeKind
+from itfabrik.tenancy.choices import NodeKind, ServiceLine
 from itfabrik.tenancy.models import Cooperation, InhabitantCount, Membership, OrgNode, Position
 
 
@@ -178,8 +178,64 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
             "specialisation",
             "holder",
             "holder_name",
+            "closed_on",
+            "version",
         ]
         read_only_fields = fields
 
     def get_holder_name(self, obj: Position) -> str | None:
         return str(obj.holder) if obj.holder_id else None
+
+
+class PositionCreateSerializer(serializers.Serializer[Any]):
+    team = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The IT organisation or one of its teams."
+    )
+    title = serializers.CharField(max_length=200)
+    line = serializers.ChoiceField(choices=ServiceLine.choices)
+    specialisation = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True
+    )
+    holder = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The user who holds the position; null: vacant.",
+    )
+
+
+class PositionUpdateSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        min_value=1, help_text="Versionen du läste; ändringen avvisas (409) om den är inaktuell."
+    )
+    team = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    line = serializers.ChoiceField(choices=ServiceLine.choices, required=False)
+    specialisation = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    holder = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text="null vacates the position.",
+    )
+
+
+class PositionCloseSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    closed_on = serializers.DateField()
+
+
+class CooperationCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=50)
+    root_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Name of the root node of the organisation tree; empty: the cooperation's name.",
+    )
+    currency = serializers.CharField(min_length=3, max_length=3, required=False, default="SEK")

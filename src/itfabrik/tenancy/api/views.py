@@ -10,10 +10,11 @@ from rest_framework.response import Response
 
 from itfabrik.core.api.validation import parse_input
 from itfabrik.tenancy import selectors, services
-from itfabrik.tenancy.filters import MembershipFilter, NodeFilter
-from itfabrik.tenancy.models import Membership, OrgNode
+from itfabrik.tenancy.filters import MembershipFilter, NodeFilter, PositionFilter
+from itfabrik.tenancy.models import Membership, OrgNode, Position
 
 from .serializers import (
+    CooperationCreateSerializer,
     CooperationSerializer,
     HostChangeSerializer,
     InhabitantCountSerializer,
@@ -23,7 +24,10 @@ from .serializers import (
     OrganisationCreateSerializer,
     OrganisationSerializer,
     OrganisationUpdateSerializer,
+    PositionCloseSerializer,
+    PositionCreateSerializer,
     PositionSerializer,
+    PositionUpdateSerializer,
 )
 
 
@@ -92,6 +96,11 @@ class OrganisationViewSet(
 
 
 @extend_schema(tags=["organisation"])
+@extend_schema_view(
+    create=extend_schema(
+        request=CooperationCreateSerializer, responses={201: CooperationSerializer}
+    ),
+)
 class CooperationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
 ):
@@ -104,6 +113,19 @@ class CooperationViewSet(
 
     def get_object(self) -> Any:
         return selectors.cooperation_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Create a cooperation with the root node of its tree (superusers only)."""
+        v = parse_input(CooperationCreateSerializer, request.data)
+        coop = services.cooperation_create(
+            actor=request.user,
+            name=v["name"],
+            slug=v["slug"],
+            root_name=v["root_name"] or None,
+            currency=v["currency"],
+        )
+        out = selectors.cooperation_get(actor=request.user, pk=coop.pk)
+        return Response(CooperationSerializer(out).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=HostChangeSerializer, responses={200: CooperationSerializer})
     @action(detail=True, methods=["post"])
@@ -167,12 +189,66 @@ class MembershipViewSet(
         return Response(MembershipSerializer(updated).data)
 
 
+def _position_refs(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    """Team and holder ids to objects: a team the actor may see, a holder they may place."""
+    out = dict(values)
+    if "team" in out:
+        out["team"] = selectors.node_get(actor=request.user, pk=out["team"])
+    if out.get("holder") is not None:
+        out["holder"] = selectors.position_holder_get(actor=request.user, pk=out["holder"])
+    return out
+
+
 @extend_schema(tags=["organisation"])
-class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Any]):
-    """Positions of the joint IT organisation (R3)."""
+@extend_schema_view(
+    create=extend_schema(request=PositionCreateSerializer, responses={201: PositionSerializer}),
+    partial_update=extend_schema(
+        request=PositionUpdateSerializer, responses={200: PositionSerializer}
+    ),
+)
+class PositionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Position]
+):
+    """Positions of the joint IT organisation (R3): created, changed and closed, never deleted."""
 
     serializer_class = PositionSerializer
+    filterset_class = PositionFilter
     ordering_fields = ["title", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.position_list(actor=self.request.user)
+
+    def get_object(self) -> Position:
+        return selectors.position_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        v = _position_refs(request, parse_input(PositionCreateSerializer, request.data))
+        position = services.position_create(actor=request.user, **v)
+        out = selectors.position_get(actor=request.user, pk=position.pk)
+        return Response(PositionSerializer(out).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        position = self.get_object()
+        v = _position_refs(request, parse_input(PositionUpdateSerializer, request.data))
+        version = v.pop("version")
+        services.position_update(
+            actor=request.user, position=position, expected_version=version, **v
+        )
+        out = selectors.position_get(actor=request.user, pk=position.pk)
+        return Response(PositionSerializer(out).data)
+
+    @extend_schema(request=PositionCloseSerializer, responses={200: PositionSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close the position from `closed_on`; its holder leaves it. Nothing is deleted."""
+        position = self.get_object()
+        v = parse_input(PositionCloseSerializer, request.data)
+        services.position_close(
+            actor=request.user,
+            position=position,
+            closed_on=v["closed_on"],
+            expected_version=v["version"],
+        )
+        out = selectors.position_get(actor=request.user, pk=position.pk)
+        return Response(PositionSerializer(out).data)

@@ -490,3 +490,218 @@ def test_web_it_organisation(web_as: Any, target: Any, actor: str | None, expect
         return _web_refusal(client, r, "/it-organisation/", expected)
     assert r.status_code == 200
     assert r.context["total"] == 28
+
+
+# --- positions of the joint IT organisation: create, change, close ----------------------------
+
+# The IT teams are public in the cooperation, so a write there by someone who may not change the
+# team is a 403; a position is only visible with tenancy.view_position, so PATCH and close by
+# those without it are 404, like a missing id.
+POSITION_CREATE = {ANON: 401, OTHER: 403, SAME: 403, ORDERER: 403, AGENT: 403, FINANCE: 403}
+POSITION_WRITE = {ANON: 401, OTHER: 404, SAME: 404, ORDERER: 404, AGENT: 403, FINANCE: 403}
+
+
+@pytest.fixture
+def position(demo: Any) -> Any:
+    from itfabrik.tenancy.models import Position
+
+    return Position.objects.filter(team__name="2:a linjen", holder__isnull=True).first()
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params({**POSITION_CREATE, ADMIN: 201}))
+def test_api_position_create(
+    api_as: Any, target: Any, demo: Any, actor: str | None, expected: int
+) -> None:
+    from itfabrik.tenancy.models import Position
+
+    client = api_as(actor)
+    team = demo.node("2:a linjen")
+    data = {"team": team.pk, "title": "Nätverkstekniker", "line": "second_line"}
+    before = db_state()
+    r = client.post("/api/v1/positions/", data, format="json")
+    if expected != 201:
+        _check_refusal(client, r, expected, "/api/v1/positions/", "post", data)
+        assert_unchanged(before)
+        return
+    assert r.status_code == 201
+    created = Position.objects.get(pk=r.json()["id"])
+    assert (created.title, created.team_id, created.holder_id) == (
+        "Nätverkstekniker",
+        team.pk,
+        None,
+    )
+    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params({**POSITION_WRITE, ADMIN: 200}))
+def test_api_position_patch(
+    api_as: Any, target: Any, position: Any, actor: str | None, expected: int
+) -> None:
+    client = api_as(actor)
+    data = {"version": position.version, "title": "Senior tekniker"}
+    before = db_state()
+    r = client.patch(f"/api/v1/positions/{position.pk}/", data, format="json")
+    if expected != 200:
+        _check_refusal(client, r, expected, f"/api/v1/positions/{MISSING_ID}/", "patch", data)
+        assert_unchanged(before)
+        return
+    assert r.status_code == 200
+    position.refresh_from_db()
+    assert (position.title, position.version) == ("Senior tekniker", data["version"] + 1)
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params({**POSITION_WRITE, ADMIN: 200}))
+def test_api_position_close(
+    api_as: Any, target: Any, position: Any, actor: str | None, expected: int
+) -> None:
+    client = api_as(actor)
+    data = {"version": position.version, "closed_on": "2026-12-31"}
+    url = f"/api/v1/positions/{position.pk}/close/"
+    before = db_state()
+    r = client.post(url, data, format="json")
+    if expected != 200:
+        _check_refusal(client, r, expected, f"/api/v1/positions/{MISSING_ID}/close/", "post", data)
+        assert_unchanged(before)
+        return
+    assert r.status_code == 200
+    position.refresh_from_db()
+    assert position.closed_on is not None
+    assert r.json()["closed_on"] == "2026-12-31"
+
+
+@pytest.mark.parametrize("method", ["delete", "put"])
+def test_api_positions_are_never_deleted_or_replaced(
+    api_as: Any, target: Any, position: Any, method: str
+) -> None:
+    client = api_as(ADMIN)
+    before = db_state()
+    r = getattr(client, method)(f"/api/v1/positions/{position.pk}/", {}, format="json")
+    assert r.status_code == 405
+    assert_unchanged(before)
+
+
+WEB_POSITION = {ANON: "login", OTHER: 404, SAME: 404, ORDERER: 404, AGENT: 404, FINANCE: 404}
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params({**WEB_POSITION, ADMIN: 302}))
+def test_web_position_create(
+    web_as: Any, target: Any, demo: Any, actor: str | None, expected: Any
+) -> None:
+    client = web_as(actor)
+    url = "/it-organisation/ny-tjanst/"
+    if actor is not None and expected != 302:
+        assert client.get(url).status_code == 404
+    data = {"team": demo.node("2:a linjen").pk, "title": "Nätverkstekniker", "line": "second_line"}
+    before = db_state()
+    r = client.post(url, data)
+    if expected != 302:
+        _web_refusal(client, r, url, expected)
+        assert_unchanged(before)
+        return
+    assert r.status_code == 302
+    assert r["Location"] == "/it-organisation/"
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params({**WEB_POSITION, ADMIN: 302}))
+def test_web_position_edit(
+    web_as: Any, target: Any, position: Any, actor: str | None, expected: Any
+) -> None:
+    client = web_as(actor)
+    url = f"/it-organisation/tjanster/{position.pk}/"
+    if actor is not None and expected != 302:
+        assert client.get(url).status_code == 404
+    data = {
+        "version": position.version,
+        "title": "Senior tekniker",
+        "line": position.line,
+        "team": position.team_id,
+    }
+    before = db_state()
+    r = client.post(url, data)
+    if expected != 302:
+        _web_refusal(client, r, url, expected)
+        assert_unchanged(before)
+        return
+    assert r.status_code == 302
+    position.refresh_from_db()
+    assert position.title == "Senior tekniker"
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params({**WEB_POSITION, ADMIN: 302}))
+def test_web_position_close(
+    web_as: Any, target: Any, position: Any, actor: str | None, expected: Any
+) -> None:
+    client = web_as(actor)
+    url = f"/it-organisation/tjanster/{position.pk}/avsluta/"
+    before = db_state()
+    r = client.post(url, {"version": position.version, "closed_on": "2026-12-31"})
+    if expected != 302:
+        _web_refusal(client, r, url, expected)
+        assert_unchanged(before)
+        return
+    assert r.status_code == 302
+    position.refresh_from_db()
+    assert position.closed_on is not None
+
+
+# --- a new cooperation: superusers only --------------------------------------------------------
+
+COOP_CREATE = {ANON: 401, OTHER: 403, SAME: 403, ORDERER: 403, AGENT: 403, FINANCE: 403}
+
+
+@pytest.fixture
+def superuser(db: Any) -> Any:
+    from itfabrik.accounts.models import User
+
+    # As the operations guide has it: the first administrator comes from a command.
+    return User.objects.create_superuser("drift", "drift@example.se", "Drift-Lösen-123")
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"), [*actor_params({**COOP_CREATE, ADMIN: 403}), ("drift", 201)]
+)
+def test_api_cooperation_create(
+    api_as: Any, target: Any, superuser: Any, actor: str | None, expected: int
+) -> None:
+    from itfabrik.tenancy.models import Cooperation
+
+    client = api_as(actor)
+    data = {"name": "Fyrbodal IT", "slug": "fyrbodal"}
+    before = db_state()
+    r = client.post("/api/v1/cooperations/", data, format="json")
+    if expected != 201:
+        _check_refusal(client, r, expected, "", "post")
+        assert_unchanged(before)
+        return
+    assert r.status_code == 201
+    coop = Cooperation.objects.get(pk=r.json()["id"])
+    assert coop.root is not None
+    assert coop.root.name == "Fyrbodal IT"
+    assert r.json()["root"] == coop.root_id
+    assert (
+        AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 2
+    )  # the cooperation, its root
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [*actor_params({**WEB_POSITION, ADMIN: 404}), ("drift", 302)],
+)
+def test_web_cooperation_create(
+    web_as: Any, target: Any, superuser: Any, actor: str | None, expected: Any
+) -> None:
+    from itfabrik.tenancy.models import Cooperation
+
+    client = web_as(actor)
+    url = "/samverkan/ny/"
+    if actor is not None and expected != 302:
+        assert client.get(url).status_code == 404
+    before = db_state()
+    r = client.post(url, {"name": "Fyrbodal IT", "slug": "fyrbodal", "root_name": ""})
+    if expected != 302:
+        _web_refusal(client, r, url, expected)
+        assert_unchanged(before)
+        return
+    coop = Cooperation.objects.get(slug="fyrbodal")
+    assert r.status_code == 302
+    assert r["Location"] == f"/organisation/{coop.root_id}/"

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itfabrik.tenancy.choices import NodeKind
+from itfabrik.tenancy.choices import NodeKind, ServiceLine
 
 
 class NodeFilterForm(forms.Form):
@@ -102,4 +102,51 @@ class LeaveForm(forms.Form):
     )
     decision_reference = forms.CharField(
         label=_("Beslut (diarienummer)"), max_length=100, required=False
+    )
+
+
+class CooperationForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Kortnamn"),
+        max_length=50,
+        help_text=_("Små bokstäver, siffror och bindestreck, t.ex. dalsland."),
+    )
+    root_name = forms.CharField(
+        label=_("Namn på organisationsträdets rot"),
+        max_length=200,
+        required=False,
+        help_text=_("Tomt: samma som samverkans namn."),
+    )
+
+
+class PositionForm(forms.Form):
+    """A position's fields. `version` is present when an existing position is changed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Befattning"), max_length=200)
+    line = forms.ChoiceField(label=_("Linje"), choices=ServiceLine.choices)
+    specialisation = forms.CharField(label=_("Inriktning"), max_length=100, required=False)
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+    holder = forms.TypedChoiceField(
+        label=_("Innehavare"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Lämna tomt för en vakant tjänst."),
+    )
+
+    def __init__(self, *args: Any, teams: list[Any], people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]  # type: ignore[attr-defined]
+        self.fields["holder"].choices = [  # type: ignore[attr-defined]
+            ("", _("Vakant")),
+            *[(p.pk, f"{p} ({p.username})") for p in people],
+        ]
+
+
+class PositionCloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    closed_on = forms.DateField(
+        label=_("Avslutas från och med"), widget=forms.DateInput(attrs={"type": "date"})
     )

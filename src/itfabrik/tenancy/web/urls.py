@@ -13,4 +13,8 @@ urlpatterns = [
     path("medlemskap/<int:pk>/avsluta/", views.membership_end, name="membership_end"),
     path("medlemskap/vardkommun/", views.cooperation_host, name="cooperation_host"),
     path("it-organisation/", views.it_organisation, name="it_organisation"),
+    path("it-organisation/ny-tjanst/", views.position_create, name="position_create"),
+    path("it-organisation/tjanster/<int:pk>/", views.position_edit, name="position_edit"),
+    path("it-organisation/tjanster/<int:pk>/avsluta/", views.position_close, name="position_close"),
+    path("samverkan/ny/", views.cooperation_create, name="cooperation_create"),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from itfabrik.core import permissions
+from itfabrik.core import audit_display, permissions
 from itfabrik.core import selectors as core_selectors
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.permissions import VIEW_AUDIT
@@ -20,6 +20,7 @@ from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
 
 from .forms import (
+    CooperationForm,
     HostForm,
     InhabitantsForm,
     JoinForm,
@@ -27,6 +28,8 @@ from .forms import (
     NodeCreateForm,
     NodeEditForm,
     NodeFilterForm,
+    PositionCloseForm,
+    PositionForm,
 )
 
 
@@ -73,7 +76,9 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             context["inhabitants_form"] = InhabitantsForm(initial={"source": "SCB"})
         context["memberships"] = selectors.membership_list(actor=actor, municipality_id=node.pk)
     if permissions.can(actor, VIEW_AUDIT, node):
-        context["history"] = core_selectors.object_history(actor=actor, instance=node)[:20]
+        context["history"] = audit_display.attach(
+            core_selectors.object_history(actor=actor, instance=node)[:20]
+        )
     return render(request, "tenancy/node_detail.html", context)
 
 
@@ -257,17 +262,185 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
     coop = selectors.current_cooperation(request)
     if coop is None:
         raise NotFound()
-    positions = list(selectors.position_list(actor=actor, cooperation_id=coop.pk))
+    positions = list(
+        selectors.position_list(actor=actor, cooperation_id=coop.pk, include_closed=False)
+    )
     teams: dict[int, dict[str, Any]] = {}
     for p in positions:
-        teams.setdefault(p.team_id, {"team": p.team, "positions": []})["positions"].append(p)
+        teams.setdefault(
+            p.team_id,
+            {
+                "team": p.team,
+                "positions": [],
+                # In memory: the grants are read once per request.
+                "can_change": permissions.can(actor, actions.CHANGE_NODE, p.team),
+            },
+        )["positions"].append(p)
+    org = selectors.it_organisation(actor=actor, cooperation=coop)
     return render(
         request,
         "tenancy/it_organisation.html",
         {
             "cooperation": coop,
-            "org": selectors.it_organisation(actor=actor, cooperation=coop),
+            "org": org,
             "teams": list(teams.values()),
             "total": len(positions),
+            "can_add": org is not None and permissions.can(actor, actions.CHANGE_NODE, org),
         },
     )
+
+
+def _position_form_choices(actor: Any, coop: Any) -> dict[str, list[Any]]:
+    teams = [
+        t
+        for t in selectors.position_teams(actor=actor, cooperation=coop)
+        if permissions.can(actor, actions.CHANGE_NODE, t)
+    ]
+    people = list(selectors.position_holder_candidates(actor=actor, cooperation=coop))
+    return {"teams": teams, "people": people}
+
+
+def _position_values(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in data.items() if k != "version"}
+    values["team"] = selectors.node_get(actor=actor, pk=values["team"])
+    if values.get("holder") is not None:
+        values["holder"] = selectors.position_holder_get(actor=actor, pk=values["holder"])
+    return values
+
+
+def _position_cooperation(request: HttpRequest) -> Any:
+    """The cooperation whose IT organisation the actor may manage positions in (else 404)."""
+    coop = selectors.current_cooperation(request)
+    org = selectors.it_organisation(actor=request.user, cooperation=coop) if coop else None
+    if org is None or not permissions.can(request.user, actions.CHANGE_NODE, org):
+        raise NotFound()
+    return coop
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    coop = _position_cooperation(request)
+    form = PositionForm(request.POST or None, **_position_form_choices(actor, coop))
+    if request.method == "POST" and form.is_valid():
+        try:
+            position = services.position_create(
+                actor=actor, **_position_values(actor, form.cleaned_data)
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Tjänsten %(title)s är skapad.") % {"title": position})
+            return redirect("tenancy:it_organisation")
+    return render(request, "tenancy/position_form.html", {"form": form, "position": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    position = selectors.position_get(actor=actor, pk=pk)
+    if position.closed_on is not None or not permissions.can(
+        actor, actions.CHANGE_NODE, position.team
+    ):
+        raise NotFound()
+    initial = {
+        "version": position.version,
+        "title": position.title,
+        "line": position.line,
+        "specialisation": position.specialisation,
+        "team": position.team_id,
+        "holder": position.holder_id,
+    }
+    form = PositionForm(
+        request.POST or None,
+        initial=initial,
+        **_position_form_choices(actor, position.team.cooperation),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.position_update(
+                actor=actor,
+                position=position,
+                expected_version=form.cleaned_data["version"],
+                **_position_values(actor, form.cleaned_data),
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect("tenancy:it_organisation")
+    close_form = PositionCloseForm(initial={"version": position.version})
+    return render(
+        request,
+        "tenancy/position_form.html",
+        {"form": form, "position": position, "close_form": close_form},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def position_close(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    position = selectors.position_get(actor=actor, pk=pk)
+    if position.closed_on is not None or not permissions.can(
+        actor, actions.CHANGE_NODE, position.team
+    ):
+        raise NotFound()
+    close_form = PositionCloseForm(request.POST)
+    if close_form.is_valid():
+        try:
+            services.position_close(
+                actor=actor,
+                position=position,
+                closed_on=close_form.cleaned_data["closed_on"],
+                expected_version=close_form.cleaned_data["version"],
+            )
+        except ApplicationError as exc:
+            add_application_error(close_form, exc)
+        else:
+            messages.success(request, _("Tjänsten %(title)s är avslutad.") % {"title": position})
+            return redirect("tenancy:it_organisation")
+    form = PositionForm(
+        initial={
+            "version": position.version,
+            "title": position.title,
+            "line": position.line,
+            "specialisation": position.specialisation,
+            "team": position.team_id,
+            "holder": position.holder_id,
+        },
+        **_position_form_choices(actor, position.team.cooperation),
+    )
+    return render(
+        request,
+        "tenancy/position_form.html",
+        {"form": form, "position": position, "close_form": close_form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cooperation_create(request: HttpRequest) -> HttpResponse:
+    """A new cooperation with the root of its tree. Superusers only: the first administrator
+    of a cooperation still comes from a command (see the operations guide)."""
+    actor = request.user
+    if not permissions.is_superuser(actor):
+        raise NotFound()
+    form = CooperationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            coop = services.cooperation_create(
+                actor=actor,
+                name=data["name"],
+                slug=data["slug"],
+                root_name=data["root_name"] or None,
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s är skapad.") % {"name": coop.name})
+            return redirect("tenancy:node_detail", pk=coop.root_id)
+    return render(request, "tenancy/cooperation_form.html", {"form": form})
