@@ -358,7 +358,10 @@ def usage_import_csv(
     kommunkod;kostnadsstalle;tjanst;beskrivning;antal;a_pris;datum). A dry run lists every bad
     row; a real run writes every row or, if any row is bad, none."""
     _require(actor, actions.RECORD_USAGE, _root(cooperation))
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise ValidationFailed(fields={"file": [_("Filen ska vara en CSV-fil i UTF-8.")]}) from None
     lines = text.splitlines()
     if not lines:
         raise ValidationFailed(fields={"file": [_("Filen är tom.")]})

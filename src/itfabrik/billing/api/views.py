@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from itfabrik.billing import selectors, services
 from itfabrik.billing.choices import PoolKind, RunStatus
 from itfabrik.billing.filters import InvoiceFilter, UsageFilter
 from itfabrik.billing.models import CostPool, Invoice, UsageRecord
+from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound
 from itfabrik.core.registry import current_cooperation
@@ -39,6 +40,11 @@ from .serializers import (
     UsageCreateSerializer,
     UsageImportSerializer,
     UsageRecordSerializer,
+)
+
+# Not found: the pool, or the actor's cooperation, is not there or not visible.
+NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="Finns inte eller får inte ses / not found"
 )
 
 
@@ -137,7 +143,10 @@ class SimulationView(APIView):
     """Simulate an allocation key for a pool (Bas-IT by default) over a year: every member's
     current and simulated amount per month and for the year. Nothing is adopted."""
 
-    @extend_schema(request=SimulationRequestSerializer, responses={200: SimulationSerializer})
+    @extend_schema(
+        request=SimulationRequestSerializer,
+        responses={200: SimulationSerializer, 404: NOT_FOUND},
+    )
     def post(self, request: Request) -> Response:
         v = parse_input(SimulationRequestSerializer, request.data)
         pool: CostPool | None
@@ -190,7 +199,7 @@ class UsageViewSet(
     @extend_schema(
         request=UsageCorrectSerializer, responses={201: UsageRecordSerializer(many=True)}
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def correct(self, request: Request, pk: str | None = None) -> Response:
         """Credit the record in full, or credit it and record the right quantity."""
         record = self.get_object()
@@ -205,7 +214,9 @@ class UsageViewSet(
             )
         return Response(UsageRecordSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=UsageImportSerializer, responses={200: ImportResultSerializer})
+    @extend_schema(
+        request=UsageImportSerializer, responses={200: ImportResultSerializer, 404: NOT_FOUND}
+    )
     @action(detail=False, methods=["post"], url_path="import", filterset_class=None)
     def import_csv(self, request: Request) -> Response:
         """CSV import: a dry run lists every bad row; a real run writes all rows or none."""
