@@ -241,9 +241,9 @@ def _quantity(value: Any) -> Decimal:
 
 
 def _check_unit(actor: Actor, unit: OrgNode) -> None:
+    _require(actor, actions.RECORD_USAGE, unit)
     if unit.kind != "unit":
         raise ValidationFailed(fields={"unit": [_("Förbrukning registreras på en enhet.")]})
-    _require(actor, actions.RECORD_USAGE, unit)
     if not unit.cost_centre:
         raise ValidationFailed(fields={"unit": [_("Enheten saknar kostnadsställe.")]})
 
@@ -386,7 +386,12 @@ def usage_import_csv(
     result = ImportResult(dry_run=dry_run)
     good: list[dict[str, Any]] = []
     for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        # A row with too many fields has them in a list under the key None: not a column.
+        row = {
+            k.strip().lower(): v.strip() if isinstance(v, str) else ""
+            for k, v in raw.items()
+            if isinstance(k, str)
+        }
         result.rows += 1
         problems: list[str] = []
         unit = units.get((row["kommunkod"], row["kostnadsstalle"]))

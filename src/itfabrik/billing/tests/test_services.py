@@ -424,6 +424,7 @@ def test_concurrent_approvals_exactly_one_succeeds_across_connections(
     )
     assert invoice is not None
     ekonom = User.objects.get(username="ekonom")
+    version = invoice.version
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 
@@ -445,9 +446,8 @@ def test_concurrent_approvals_exactly_one_succeeds_across_connections(
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["conflict", "ok"]
-    version = invoice.version
-    invoice.refresh_from_db()
-    assert (invoice.status, invoice.version) == (InvoiceStatus.APPROVED, version + 1)
+    after = Invoice.objects.get(pk=invoice.pk)
+    assert (after.status, after.version) == (InvoiceStatus.APPROVED, version + 1)
 
 
 def test_an_approved_invoice_is_not_changed_by_a_run(demo: Any) -> None:
@@ -559,3 +559,17 @@ def test_the_sie_voucher_uses_the_municipalitys_accounts_and_series(demo: Any) -
     counter = [t for t in voucher.transactions if t.account == "2441"]
     assert len(counter) == 1
     assert counter[0].amount == -invoice.total
+
+
+def test_csv_rows_with_too_many_or_too_few_fields_are_listed_not_a_crash(demo: Any) -> None:
+    u = unit(demo)
+    data = (
+        "kommunkod;kostnadsstalle;tjanst;beskrivning;antal;a_pris;datum\n"
+        f"1461;{u.cost_centre};Timme;;1;650;2026-12-01;extra;fields\n"
+        f"1461;{u.cost_centre};Timme\n"
+    )
+    result = services.usage_import_csv(
+        actor=demo.user("ekonom"), cooperation=demo.cooperation, data=data, dry_run=True
+    )
+    assert [e["row"] for e in result.errors] == [3]
+    assert result.rows == 2
