@@ -50,11 +50,11 @@ def test_organisation_list_filters(page: Page) -> None:
     expect(page.locator("#list-status")).to_have_text("5 träffar")
     expect(table.locator("tbody tr th")).to_have_text(
         [
-            "Åmål kommun",
-            "Mellerud kommun",
+            "Åmåls kommun",
+            "Melleruds kommun",
             "Bengtsfors kommun",
             "Färgelanda kommun",
-            "Dals-Ed kommun",
+            "Dals-Eds kommun",
         ]
     )
     expect(pagination).to_have_count(0)
@@ -109,7 +109,9 @@ def test_node_detail_municipality(page: Page) -> None:
     expect(facts).to_contain_text("212000-1421")
     expect(facts).to_contain_text("fargelanda.se")
     expect(facts).to_contain_text("6 434")
-    expect(page.get_by_role("table", name="Underliggande").locator("tbody tr")).to_have_count(4)
+    expect(
+        page.get_by_role("table", name="Underliggande enheter").locator("tbody tr")
+    ).to_have_count(4)
     expect(page.get_by_role("table", name="Invånare per år")).to_contain_text("2023")
     expect(page.get_by_role("table", name="Medlemskap")).to_contain_text("2025-01-01")
     expect(page.get_by_role("link", name="Ändra")).to_be_visible()
@@ -121,11 +123,11 @@ def test_node_detail_municipality(page: Page) -> None:
 def test_node_edit_saves_and_validates(page: Page) -> None:
     login(page, "admin")
     visit(page, "/organisation/?kind=municipality&q=Mellerud")
-    _results(page).get_by_role("link", name="Mellerud kommun").click()
+    _results(page).get_by_role("link", name="Melleruds kommun").click()
     detail_url = page.url
     expect(page.locator("dl.facts")).to_contain_text("mellerud.se")
     page.get_by_role("link", name="Ändra").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ändra Mellerud kommun")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ändra Melleruds kommun")
     check_a11y(page)
 
     # An organisation number with a wrong check digit: a Swedish error summary linking the field.
@@ -187,7 +189,7 @@ def test_node_add_child(page: Page) -> None:
     page.get_by_label("Kostnadsställe").fill("FT-4600")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fritidshemmet Solstrålen")
-    expect(page.get_by_role("status")).to_contain_text("Fritidshemmet Solstrålen är skapad.")
+    expect(page.get_by_role("status")).to_contain_text("Fritidshemmet Solstrålen har lagts till.")
     expect(page.locator("dl.facts")).to_contain_text("FT-4600")
     expect(page.locator("dl.facts")).to_contain_text(municipality)
     expect(page.get_by_role("navigation", name="Var du är")).to_contain_text(parent)

@@ -23,7 +23,7 @@ def test_membership_join_and_end(page: Page) -> None:
 
     # Dals-Ed, the only municipality that is not a member, joins.
     kommun = page.get_by_label("Kommun", exact=True)
-    expect(kommun.locator("option")).to_have_text(["Dals-Ed kommun"])
+    expect(kommun.locator("option")).to_have_text(["Dals-Eds kommun"])
     page.get_by_role("button", name="Lägg till medlemskap").click()
     expect(page.locator(".error-summary")).to_contain_text("Medlem från")
     check_a11y(page)
@@ -31,9 +31,9 @@ def test_membership_join_and_end(page: Page) -> None:
     page.get_by_label("Beslut (diarienummer)").fill("KF 2026/17")
     page.get_by_role("button", name="Lägg till medlemskap").click()
     expect(page).to_have_url(url(page, "/medlemskap/"))
-    expect(page.get_by_role("status")).to_have_text("Dals-Ed kommun är medlem från 2026-07-01.")
+    expect(page.get_by_role("status")).to_have_text("Dals-Eds kommun är medlem från 2026-07-01.")
     expect(table.locator("tbody tr")).to_have_count(5)
-    expect(table.get_by_role("row", name=re.compile("^Dals-Ed kommun"))).to_contain_text(
+    expect(table.get_by_role("row", name=re.compile("^Dals-Eds kommun"))).to_contain_text(
         "KF 2026/17"
     )
     expect(
@@ -80,7 +80,7 @@ def test_audit_log_filters(page: Page) -> None:
     login(page, "admin")
     # Make one change so that the log has an "Ändrad" entry by a person.
     visit(page, "/organisation/?kind=municipality&q=Åmål")
-    page.locator("#node-results").get_by_role("link", name="Åmål kommun").click()
+    page.locator("#node-results").get_by_role("link", name="Åmåls kommun").click()
     page.get_by_role("link", name="Ändra").click()
     page.get_by_label("E-postdomän").fill("amal.example")
     page.get_by_role("button", name="Spara").click()

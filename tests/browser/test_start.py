@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 
 MUNICIPALITIES = [
     "Bengtsfors kommun",
-    "Dals-Ed kommun",
+    "Dals-Eds kommun",
     "Färgelanda kommun",
-    "Mellerud kommun",
-    "Åmål kommun",
+    "Melleruds kommun",
+    "Åmåls kommun",
 ]
 
 
@@ -49,8 +49,8 @@ def test_start_page_admin(page: Page) -> None:
     expect(nav.get_by_role("link", name="Start")).to_have_attribute("aria-current", "page")
     rows = _members_table(page).locator("tbody tr")
     expect(rows).to_have_count(5)
-    expect(rows.filter(has_text="Åmål kommun")).to_contain_text("Värdkommun")
-    expect(rows.filter(has_text="Dals-Ed kommun")).to_contain_text("Inte medlem")
+    expect(rows.filter(has_text="Åmåls kommun")).to_contain_text("Värdkommun")
+    expect(rows.filter(has_text="Dals-Eds kommun")).to_contain_text("Inte medlem")
     expect(page.get_by_role("table", name="Förvaltningar och enheter")).to_be_visible()
     expect(page.get_by_role("heading", name="Senaste ändringar")).to_be_visible()
     check_a11y(page)
@@ -89,7 +89,7 @@ def test_start_page_orderer_mellerud(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen, Maria")
     unit = page.get_by_role("region", name="Min arbetsplats")
     expect(unit.get_by_role("link", name="Hemtjänst norr")).to_be_visible()
-    expect(unit).to_contain_text("Mellerud kommun")
+    expect(unit).to_contain_text("Melleruds kommun")
     expect(page.get_by_role("heading", name="Senaste ändringar")).to_have_count(0)
     check_a11y(page)
 
@@ -117,7 +117,7 @@ def test_start_page_end_user_bengtsfors(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Grundskola F–6")
     check_a11y(page)
     # … but a unit in Mellerud answers the Swedish 404 page, as if it did not exist.
-    mellerud_unit = _node_pk("Grundskola F–6", "Mellerud kommun")
+    mellerud_unit = _node_pk("Grundskola F–6", "Melleruds kommun")
     visit(page, f"/organisation/{mellerud_unit}/", status=404)
     expect(page).to_have_title("Sidan hittades inte – itfabrik")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sidan hittades inte")

@@ -21,6 +21,10 @@ class User(AbstractUser):
     AUDIT_LABELS: ClassVar[dict[str, Any]] = {
         "api_token": _("API-nyckel"),
         "two_factor": _("Tvåfaktorsinloggning"),
+        "password": _("Lösenord"),
+        # A refused attempt (AuditAction.REFUSE), e.g. a username that cannot be had.
+        "attempt": _("Försök"),
+        "refused": _("Nekat på grund av"),
     }
 
     home_unit = models.ForeignKey(
@@ -64,6 +68,13 @@ class User(AbstractUser):
 class RoleAssignment(TimestampedModel):
     """User × role × organisation node × recursive: the only source of what a user may do."""
 
+    # Keys of a refused grant or end (AuditAction.REFUSE) that are not columns, for the display.
+    AUDIT_LABELS: ClassVar[dict[str, Any]] = {
+        "attempt": _("Försök"),
+        "refused": _("Nekat på grund av"),
+        "error": _("Svar"),
+    }
+
     user = models.ForeignKey(
         User, verbose_name=_("användare"), on_delete=models.CASCADE, related_name="assignments"
     )
@@ -102,3 +113,22 @@ class ActiveAssignmentQ:
     @staticmethod
     def on(day: object) -> Q:
         return Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+
+
+def _register_constraint_messages() -> None:
+    from itfabrik.core.constraints import register
+
+    register(
+        "accounts_unique_assignment",
+        field="role",
+        message=lambda assignment, other: _("Användaren har redan den rollen där."),
+    )
+    # Never says whose account: the identity is a credential.
+    register(
+        "accounts_unique_oidc_identity",
+        field="oidc_subject",
+        message=lambda user, other: _("Inloggningsidentiteten hör redan till ett annat konto."),
+    )
+
+
+_register_constraint_messages()

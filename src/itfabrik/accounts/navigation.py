@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itfabrik.core.registry import MenuItem, register_menu, register_panel
 
@@ -13,7 +14,12 @@ from .selectors import my_assignments
 
 register_menu(
     "accounts",
-    MenuItem("accounts:user_list", _("Användare"), actions.VIEW_USER, order=40),
+    MenuItem(
+        "accounts:user_list",
+        pgettext_lazy("the list of people", "Användare"),  # "Users", not the role "User"
+        actions.VIEW_USER,
+        order=40,
+    ),
     MenuItem("accounts:profile", _("Mitt konto"), None, order=1000),
 )
 

@@ -6,10 +6,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from itfabrik.core import permissions
+from itfabrik.core.registry import roles_holding
+from itfabrik.core.roles import Role
 from itfabrik.core.selectors import get_or_not_found
 from itfabrik.tenancy.models import OrgNode
 
 from . import permissions as actions
+from . import rules
 from .filters import AssignmentFilter, UserFilter
 from .models import ActiveAssignmentQ, RoleAssignment, User
 
@@ -59,3 +62,40 @@ def assignable_nodes(*, actor: Any) -> Any:
         .only("pk", "name", "kind", "depth", "path")
         .order_by("path")
     )
+
+
+def grant_policy() -> rules.Policy:
+    """The roles that may grant (they hold MANAGE_ROLES) and the widest role."""
+    return rules.Policy(
+        granting_roles=roles_holding(actions.MANAGE_ROLES),
+        top_role=Role.COOPERATION_ADMIN,
+    )
+
+
+def held_grants(*, actor: Any) -> list[rules.GrantSpec]:
+    """The actor's active grants, as the granting rule sees them."""
+    return [
+        rules.GrantSpec(g.role, g.path, g.recursive, g.valid_until)
+        for g in permissions.grants(actor)
+    ]
+
+
+def spec_of(assignment: RoleAssignment) -> rules.GrantSpec:
+    return rules.GrantSpec(
+        assignment.role, assignment.node.path, assignment.recursive, assignment.valid_until
+    )
+
+
+def grant_refusal(*, actor: Any, wanted: rules.GrantSpec) -> rules.Refusal | None:
+    """Why the actor may not make (or end) `wanted`; None when one of their grants covers it.
+
+    Superusers are not bound by the rule.
+    """
+    if permissions.is_superuser(actor):
+        return None
+    return rules.refusal(held_grants(actor=actor), wanted, grant_policy())
+
+
+def can_end(*, actor: Any, assignment: RoleAssignment) -> bool:
+    """May the actor end this assignment: would they have been allowed to make it?"""
+    return grant_refusal(actor=actor, wanted=spec_of(assignment)) is None

@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from itfabrik.core import audit, permissions
 from itfabrik.core.errors import (
+    ApplicationError,
     Conflict,
     Forbidden,
     NotFound,
@@ -23,13 +24,13 @@ from itfabrik.core.errors import (
     lazy_format,
 )
 from itfabrik.core.models import AuditAction
-from itfabrik.core.registry import actions_for
 from itfabrik.core.roles import STAFF_ROLES
 from itfabrik.core.services import create_audited, update_audited, validate
 
 from . import permissions as actions
+from . import rules, selectors
 from .choices import Role
-from .models import RoleAssignment, User
+from .models import ActiveAssignmentQ, RoleAssignment, User
 
 GRANT_OUTLASTS_OWN = _("Rollen kan inte gälla längre än din egen behörighet (%(date)s).")
 
@@ -66,6 +67,104 @@ def _scope_path_of(user: User) -> str:
     return user.home_unit.path if user.home_unit_id and user.home_unit else ""
 
 
+USERNAME_TAKEN = _("Det finns redan ett konto med det användarnamnet.")
+# The same answer for a name that is reserved and for one taken by an account the actor may not
+# see, so the form does not tell who has an account elsewhere (ADR 0017).
+USERNAME_UNAVAILABLE = _("Användarnamnet kan inte användas. Välj ett annat.")
+# Names the audit trail uses for actors that are not accounts, and their like.
+RESERVED_USERNAMES = frozenset({"anonym", "system", "root", "administrator", "superuser"})
+
+
+def _check_username_free(*, actor: Any, username: str, home_unit: Any) -> None:
+    """Refuse a taken or reserved name without revealing accounts outside the actor's scope."""
+    existing = User.objects.filter(username=username).first()
+    if existing is not None and (
+        permissions.is_superuser(actor)
+        or selectors.user_list(actor=actor).filter(pk=existing.pk).exists()
+    ):
+        raise ValidationFailed(fields={"username": [USERNAME_TAKEN]})
+    if existing is None and username.lower() not in RESERVED_USERNAMES:
+        return
+    error = ValidationFailed(fields={"username": [USERNAME_UNAVAILABLE]})
+    # Probing for names is visible to the security officer: the refusal is audited.
+    audit.record_refused(
+        actor=actor,
+        instance=User(username=username, home_unit=home_unit),
+        attempted={"attempt": "create", "username": username},
+        reason="username_unavailable",
+        scope_path=home_unit.path if home_unit is not None else "",
+    )
+    raise error
+
+
+def _user_build(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    home_unit: Any,
+    is_vip: bool,
+    check_password_strength: bool,
+) -> tuple[User, dict[str, list[Any]]]:
+    """The new account and what is wrong with its name and password (collected, not raised)."""
+    username = username.strip()
+    errors: dict[str, list[Any]] = {}
+    try:
+        _check_username_free(actor=actor, username=username, home_unit=home_unit)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email.strip().lower(),
+        home_unit=home_unit,
+        is_vip=is_vip,
+    )
+    if password:
+        if check_password_strength:
+            try:
+                validate_password(password, user)
+            except DjangoValidationError:
+                errors["password"] = _password_messages(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    return user, errors
+
+
+def user_create_check(
+    *,
+    actor: Any,
+    username: str = "",
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    home_unit: Any = None,
+    is_vip: bool = False,
+) -> None:
+    """Every reason user_create would refuse these values, at once (for a form or request with
+    errors of its own). Writes nothing but the audit row of a probed unavailable name."""
+    if home_unit is not None:
+        _require_manage_roles(actor, home_unit)
+    user, errors = _user_build(
+        actor=actor,
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        home_unit=home_unit,
+        is_vip=is_vip,
+        check_password_strength=True,
+    )
+    validate(user, exclude=["password"], actor=actor, errors=errors)
+
+
 def user_create(
     *,
     actor: Any,
@@ -78,37 +177,134 @@ def user_create(
     is_vip: bool = False,
     check_password_strength: bool = True,
 ) -> User:
-    """Create an account. The actor needs MANAGE_ROLES where the user works (or superuser)."""
+    """Create an account. The actor needs MANAGE_ROLES where the user works (or superuser).
+
+    The password is used exactly as typed (no trimming). Every problem comes in one answer.
+    """
     if home_unit is not None:
         _require_manage_roles(actor, home_unit)
     elif not permissions.is_superuser(actor):
         raise Forbidden()
-    user = User(
-        username=username.strip(),
+    user, errors = _user_build(
+        actor=actor,
+        username=username,
+        password=password,
         first_name=first_name,
         last_name=last_name,
-        email=email.strip().lower(),
+        email=email,
         home_unit=home_unit,
         is_vip=is_vip,
+        check_password_strength=check_password_strength,
     )
-    if password:
-        if check_password_strength:
-            try:
-                validate_password(password, user)
-            except DjangoValidationError as exc:
-                raise ValidationFailed(
-                    fields={"password": _password_messages(password, user)}
-                ) from exc
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
     try:
         with transaction.atomic():
             return create_audited(
-                actor=actor, instance=user, scope_path=_scope_path_of(user), exclude=["password"]
+                actor=actor,
+                instance=user,
+                scope_path=_scope_path_of(user),
+                exclude=["password"],
+                errors=errors,
             )
     except IntegrityError as exc:  # the same username submitted twice at the same moment
-        raise ValidationFailed(fields={"username": [_("Användarnamnet är upptaget.")]}) from exc
+        raise ValidationFailed(fields={"username": [USERNAME_UNAVAILABLE]}) from exc
+
+
+GRANT_REFUSED = {
+    rules.ROLE: _("Bara en samverkansadministratör kan utse samverkansadministratörer."),
+    rules.RECURSION: _(
+        "Du kan bara ge en roll som gäller underliggande noder om din egen behörighet gör det."
+    ),
+}
+END_REFUSED = _("Du kan bara avsluta roller som du själv hade kunnat ge.")
+
+
+def _check_granting_rule(*, actor: Any, wanted: rules.GrantSpec) -> None:
+    """Raise unless ONE of the actor's grants covers `wanted` in node, recursion, role and time."""
+    refused = selectors.grant_refusal(actor=actor, wanted=wanted)
+    if refused is None:
+        return
+    if refused.reason == rules.TIME and refused.latest_end is not None:
+        raise ValidationFailed(
+            fields={
+                "valid_until": [
+                    lazy_format(GRANT_OUTLASTS_OWN, date=refused.latest_end.isoformat())
+                ]
+            }
+        )
+    raise Forbidden(GRANT_REFUSED.get(refused.reason))
+
+
+def _refusal_reason(*, actor: Any, wanted: rules.GrantSpec, error: ApplicationError) -> str | None:
+    """Why a grant or its end was refused on grounds of rights, for the audit trail.
+
+    The respect of the granting rule that failed (node, role, recursion, time), or the error's
+    code for any other refusal on rights (404/403). None for a plain input error (an unknown
+    role, a duplicate, an assignment already ended): that is no attempt to exceed one's rights.
+    """
+    refused = selectors.grant_refusal(actor=actor, wanted=wanted)
+    if refused is not None:
+        return refused.reason
+    if isinstance(error, Forbidden | NotFound):
+        return error.code
+    return None
+
+
+def _error_text(error: ApplicationError) -> str:
+    """The refusal in Swedish (the audit trail's language), field messages included."""
+    from django.utils import translation
+
+    with translation.override("sv"):
+        parts = [str(error.message)]
+        parts += [f"{name}: {m}" for name, msgs in error.fields.items() for m in msgs]
+    return " ".join(parts)
+
+
+def _audit_refused_assignment(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    node: Any,
+    wanted: rules.GrantSpec,
+    error: ApplicationError,
+    what: str,
+    assignment_pk: int | None = None,
+) -> None:
+    reason = _refusal_reason(actor=actor, wanted=wanted, error=error)
+    if reason is None:
+        return
+    attempt = RoleAssignment(
+        pk=assignment_pk,
+        user=user,
+        role=role,
+        node=node,
+        recursive=wanted.recursive,
+        valid_until=wanted.valid_until,
+    )
+    audit.record_refused(
+        actor=actor,
+        instance=attempt,
+        attempted={
+            "attempt": what,
+            "user_id": user.pk,
+            "role": role,
+            "node_id": node.pk,
+            "recursive": wanted.recursive,
+            "valid_until": wanted.valid_until,
+            "error": _error_text(error),
+        },
+        reason=reason,
+        scope_path=node.path,
+    )
+
+
+def _after_assignments_changed(user: User) -> None:
+    """After a grant: the user's rights count at once, and a password-only token goes."""
+    permissions.forget_grants(user)
+    if requires_two_factor(user):
+        # A token issued while the user needed no code must not outlive the new duty to give
+        # one: the next token comes from the token endpoint, with a code.
+        tokens_withdraw(user=user, reason=WITHDRAWN_FOR_STAFF_ROLE)
 
 
 def role_assign(
@@ -120,57 +316,79 @@ def role_assign(
     recursive: bool = True,
     valid_until: dt.date | None = None,
 ) -> RoleAssignment:
+    """Grant a role. Refused unless one of the actor's own grants covers it (rules.py); a
+    refused attempt is written to the audit trail all the same."""
+    wanted = rules.GrantSpec(role, node.path, recursive, valid_until)
+    try:
+        assignment = _role_assign(actor=actor, user=user, role=role, node=node, wanted=wanted)
+    except ApplicationError as exc:
+        # The attempt's own transaction is rolled back by now; this row has its own.
+        _audit_refused_assignment(
+            actor=actor, user=user, role=role, node=node, wanted=wanted, error=exc, what="grant"
+        )
+        raise
+    _after_assignments_changed(user)
+    return assignment
+
+
+def role_assign_by_ids(
+    *,
+    actor: Any,
+    user_id: Any,
+    node_id: Any,
+    role: str,
+    recursive: bool = True,
+    valid_until: dt.date | None = None,
+) -> RoleAssignment:
+    """role_assign for the ids a form or the API sends.
+
+    A person or node the actor may not see is a 404 as everywhere; the attempt is recorded as a
+    refused grant all the same (a try at another municipality's people or units is exactly what
+    the security officer must see).
+    """
+    from itfabrik.tenancy.models import OrgNode
+    from itfabrik.tenancy.selectors import node_get
+
+    try:
+        user = selectors.user_get(actor=actor, pk=user_id)
+        node = node_get(actor=actor, pk=node_id)
+    except NotFound:
+        path = OrgNode.objects.filter(pk=node_id).values_list("path", flat=True).first()
+        audit.record_refused(
+            actor=actor,
+            instance=RoleAssignment(),
+            attempted={
+                "attempt": "grant",
+                "user_id": user_id,
+                "role": role,
+                "node_id": node_id,
+                "recursive": recursive,
+                "valid_until": valid_until,
+            },
+            reason="not_found",
+            scope_path=path or "",
+            object_repr=f"user {user_id} – {role} @ node {node_id}",
+        )
+        raise
+    return role_assign(
+        actor=actor,
+        user=user,
+        role=role,
+        node=node,
+        recursive=recursive,
+        valid_until=valid_until,
+    )
+
+
+def _role_assign(
+    *, actor: Any, user: User, role: str, node: Any, wanted: rules.GrantSpec
+) -> RoleAssignment:
     _require_manage_roles(actor, node)
     if role not in Role.values:
         raise ValidationFailed(fields={"role": [_("Okänd roll.")]})
-    superuser = permissions.is_superuser(actor)
-    # The widest role is granted only by a superuser or a cooperation admin above the node.
-    if (
-        role == Role.COOPERATION_ADMIN
-        and not superuser
-        and not any(
-            g.role == Role.COOPERATION_ADMIN and g.recursive and node.path.startswith(g.path)
-            for g in permissions.grants(actor)
-        )
-    ):
-        raise Forbidden()
-    # Nobody hands out more than they hold: a role over a whole subtree needs the right to
-    # grant roles over that whole subtree.
-    if (
-        recursive
-        and not superuser
-        and not any(
-            actions.MANAGE_ROLES in actions_for(g.role)
-            and g.recursive
-            and node.path.startswith(g.path)
-            for g in permissions.grants(actor)
-        )
-    ):
-        raise Forbidden()
-    if not superuser:
-        # Nor for longer than they hold it: a temporary admin's grants end with their own.
-        covering = [
-            g
-            for g in permissions.grants(actor)
-            if actions.MANAGE_ROLES in actions_for(g.role) and g.covers(node.path)
-        ]
-        ends = [g.valid_until for g in covering]
-        if ends and None not in ends:
-            last = max(e for e in ends if e is not None)
-            if valid_until is None or valid_until > last:
-                raise ValidationFailed(
-                    fields={
-                        "valid_until": [
-                            lazy_format(
-                                GRANT_OUTLASTS_OWN,
-                                date=last.isoformat(),
-                            )
-                        ]
-                    }
-                )
-    duplicate = ValidationFailed(
-        fields={"role": [_("Användaren har redan den rollen på den noden.")]}
-    )
+    _check_granting_rule(actor=actor, wanted=wanted)
+    duplicate = ValidationFailed(fields={"role": [_("Användaren har redan den rollen där.")]})
+    changes = {"recursive": wanted.recursive, "valid_until": wanted.valid_until}
     with transaction.atomic():
         existing = (
             RoleAssignment.objects.select_for_update()
@@ -181,55 +399,60 @@ def role_assign(
             if existing.valid_until is None or existing.valid_until >= timezone.localdate():
                 raise duplicate
             # An ended assignment is taken up again, so its history stays one record.
-            assignment = update_audited(
-                actor=actor,
-                instance=existing,
-                changes={"recursive": recursive, "valid_until": valid_until},
-                scope_path=node.path,
+            return update_audited(
+                actor=actor, instance=existing, changes=changes, scope_path=node.path
             )
-            permissions.forget_grants(user)
-            if requires_two_factor(user):
-                Token.objects.filter(user=user).delete()
-            return assignment
         try:
             with transaction.atomic():
-                assignment = create_audited(
+                return create_audited(
                     actor=actor,
-                    instance=RoleAssignment(
-                        user=user,
-                        role=role,
-                        node=node,
-                        recursive=recursive,
-                        valid_until=valid_until,
-                    ),
+                    instance=RoleAssignment(user=user, role=role, node=node, **changes),
                     scope_path=node.path,
                 )
         except IntegrityError as exc:  # a double submit that passed the check at the same time
             raise duplicate from exc
-        permissions.forget_grants(user)
-        if requires_two_factor(user):
-            # A token issued while the user needed no code must not outlive the new duty to
-            # give one: the next token comes from the token endpoint, with a code.
-            Token.objects.filter(user=user).delete()
-    return assignment
 
 
 def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
-    """End an assignment as of yesterday. It stays on record: who held what, and until when."""
+    """End an assignment as of yesterday. It stays on record: who held what, and until when.
+
+    Ending needs at least the right to have made the grant (the same rule as role_assign).
+    """
+    try:
+        ended = _role_revoke(actor=actor, assignment=assignment)
+    except ApplicationError as exc:
+        _audit_refused_assignment(
+            actor=actor,
+            user=assignment.user,
+            role=assignment.role,
+            node=assignment.node,
+            wanted=selectors.spec_of(assignment),
+            error=exc,
+            what="end",
+            assignment_pk=assignment.pk,
+        )
+        raise
+    permissions.forget_grants(assignment.user)
+    return ended
+
+
+def _role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     _require_manage_roles(actor, assignment.node)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     with transaction.atomic():
-        current = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+        current = (
+            RoleAssignment.objects.select_for_update().select_related("node").get(pk=assignment.pk)
+        )
         if current.valid_until is not None and current.valid_until <= yesterday:
             raise ValidationFailed(fields={"role": [_("Rollen är redan avslutad.")]})
-        ended = update_audited(
+        if not selectors.can_end(actor=actor, assignment=current):
+            raise Forbidden(END_REFUSED)
+        return update_audited(
             actor=actor,
             instance=current,
             changes={"valid_until": yesterday},
             scope_path=assignment.node.path,
         )
-    permissions.forget_grants(assignment.user)
-    return ended
 
 
 def user_set_language(*, actor: Any, user: User, language: str) -> User:
@@ -248,7 +471,7 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
     )
 
 
-def credential_event(*, user: User, what: str, before: str, after: str) -> None:
+def credential_event(*, user: User, what: str, before: str, after: str, actor: Any = None) -> None:
     """Audit a change of a sign-in credential on the user's record.
 
     `what` needs a label in `User.AUDIT_LABELS`; `before`/`after` are Swedish words marked with
@@ -256,15 +479,154 @@ def credential_event(*, user: User, what: str, before: str, after: str) -> None:
 
     The credential itself (a token key, a TOTP secret) never goes into the audit trail: the
     token's primary key *is* its secret, so it is recorded as an event of the user instead.
+    `actor` is the user themselves unless someone else (an administrator) made the change.
     """
     audit.record(
-        actor=user,
+        actor=actor if actor is not None else user,
         action=AuditAction.UPDATE,
         instance=user,
         before={what: before},
         after={what: after},
         scope_path=_scope_path_of(user),
     )
+
+
+# Why a token was withdrawn, as recorded (marked for the audit display's translation).
+WITHDRAWN_FOR_STAFF_ROLE = gettext_noop("återkallad: rollen kräver tvåfaktorsinloggning")
+WITHDRAWN_TWO_FACTOR_ON = gettext_noop("återkallad: tvåfaktorsinloggning aktiverad")
+WITHDRAWN_TWO_FACTOR_OFF = gettext_noop("återkallad: tvåfaktorsinloggning avstängd")
+WITHDRAWN_PASSWORD = gettext_noop("återkallad: nytt lösenord")
+WITHDRAWN_DEACTIVATED = gettext_noop("återkallad: kontot inaktiverat")
+
+
+def tokens_withdraw(*, user: User, reason: str, actor: Any = None) -> bool:
+    """Delete the user's API tokens; audited when there was one. True if a token went.
+
+    `reason` is one of the WITHDRAWN_* texts: it is what the audit trail shows after "utfärdad".
+
+    Called whenever the credentials a token was issued under change (two-factor switched on or
+    off, a new password, a deactivated account, a role that requires two-factor): the next token
+    comes from the token endpoint, which checks the credentials as they are now.
+    """
+    with transaction.atomic():
+        had = Token.objects.filter(user_id=user.pk).delete()[0] > 0
+        if had:
+            credential_event(
+                user=user,
+                what="api_token",
+                before=gettext_noop("utfärdad"),
+                after=reason,
+                actor=actor,
+            )
+    return had
+
+
+def two_factor_enabled(*, user: User) -> None:
+    """The user confirmed a TOTP device: audit it and withdraw tokens issued without a code."""
+    with transaction.atomic():
+        credential_event(
+            user=user, what="two_factor", before="", after=gettext_noop("aktiverad (TOTP)")
+        )
+        tokens_withdraw(user=user, reason=WITHDRAWN_TWO_FACTOR_ON)
+
+
+def two_factor_disable(*, actor: Any, user: User) -> None:
+    """Remove the user's TOTP devices (the user, or whoever may manage the account).
+
+    Refused while the user's roles require two-factor. Tokens issued under the second factor are
+    withdrawn too: what they were issued under no longer holds.
+    """
+    if getattr(actor, "pk", None) != user.pk:
+        _require_may_manage_account(actor, user)
+    if requires_two_factor(user):
+        raise ValidationFailed(
+            fields={"two_factor": [_("Kontots roller kräver tvåfaktorsinloggning.")]}
+        )
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user_id=user.pk).delete()[0]
+        if removed:
+            credential_event(
+                user=user,
+                what="two_factor",
+                before=gettext_noop("aktiverad (TOTP)"),
+                after=gettext_noop("avstängd"),
+                actor=actor,
+            )
+        tokens_withdraw(user=user, reason=WITHDRAWN_TWO_FACTOR_OFF, actor=actor)
+
+
+def user_set_password(
+    *, actor: Any, user: User, password: str, current_password: str | None = None
+) -> User:
+    """Change (the user, giving the current password) or reset (an administrator) a password.
+
+    The password is used exactly as typed. Every API token of the user is withdrawn.
+    """
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        if current_password is None or not user.check_password(current_password):
+            raise ValidationFailed(
+                fields={"current_password": [_("Det nuvarande lösenordet stämmer inte.")]}
+            )
+    else:
+        _require_may_manage_account(actor, user)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(fields={"password": _password_messages(password, user)}) from exc
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        credential_event(
+            user=locked,
+            what="password",
+            before="",
+            after=gettext_noop("ändrat")
+            if actor is not None and actor.pk == user.pk
+            else gettext_noop("återställt"),
+            actor=actor,
+        )
+        tokens_withdraw(user=locked, reason=WITHDRAWN_PASSWORD, actor=actor)
+    user.password = locked.password
+    return user
+
+
+def user_deactivate(*, actor: Any, user: User) -> User:
+    """Deactivate an account: it can no longer sign in, and its API tokens are withdrawn."""
+    _require_may_manage_account(actor, user)
+    with transaction.atomic():
+        updated = update_audited(
+            actor=actor,
+            instance=user,
+            changes={"is_active": False},
+            scope_path=_scope_path_of(user),
+            exclude=["password"],
+        )
+        tokens_withdraw(user=updated, reason=WITHDRAWN_DEACTIVATED, actor=actor)
+    return updated
+
+
+def _require_may_manage_account(actor: Any, user: User) -> None:
+    """Who may reset, deactivate or switch off two-factor for an account other than their own.
+
+    A superuser; otherwise someone who could have granted every role the person holds (the
+    granting rule, ADR 0017) and may grant roles where the person works. Taking over a wider
+    account would raise the actor's own rights through it, so that is refused.
+    """
+    if permissions.is_superuser(actor):
+        return
+    if user.is_superuser or user.home_unit is None:
+        raise NotFound()
+    _require_manage_roles(actor, user.home_unit)
+    for assignment in (
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .filter(ActiveAssignmentQ.on(timezone.localdate()))
+        .select_related("node")
+    ):
+        if not selectors.can_end(actor=actor, assignment=assignment):
+            raise Forbidden()
 
 
 def user_link_oidc(*, user: User, issuer: str, subject: str) -> User:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -48,9 +47,8 @@ def confirm(user: Any, device: TOTPDevice, code: str) -> bool:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        services.credential_event(
-            user=user, what="two_factor", before="", after=gettext_noop("aktiverad (TOTP)")
-        )
+        # Audited, and the API tokens issued without a code are withdrawn.
+        services.two_factor_enabled(user=user)
     return True
 
 

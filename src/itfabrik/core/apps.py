@@ -14,3 +14,30 @@ class CoreConfig(AppConfig):
 
         # Every installed app's contributions (core.registry); demo steps load with the demo.
         autodiscover_modules("permissions", "navigation")
+        _our_messages()
+
+
+TOO_LONG = _("Texten är för lång: högst %(limit_value)s tecken.")
+TOO_LONG_API = _("Texten är för lång: högst {max_length} tecken.")
+DATE_FORMAT = _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-31.")
+
+
+def _our_messages() -> None:
+    """Too long text and a bad date, in our words, the same in the web forms and the API.
+
+    Django's Swedish says "som mest 200 tecken (den har 5000)"; DRF's Swedish says "Använde ett
+    av dessa format" (a typo) and gives Python's format codes. Set once here so that every form,
+    model and serializer gives the same sentence with the limit named.
+    """
+    from django.core import validators
+    from rest_framework import fields
+
+    validators.MaxLengthValidator.message = TOO_LONG
+    fields.CharField.default_error_messages = {
+        **fields.CharField.default_error_messages,
+        "max_length": TOO_LONG_API,
+    }
+    fields.DateField.default_error_messages = {
+        **fields.DateField.default_error_messages,
+        "invalid": DATE_FORMAT,
+    }

@@ -54,6 +54,7 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     scope_path: str = "",
+    object_repr: str | None = None,
 ) -> AuditEntry:
     changed: list[str] = []
     if before is not None and after is not None:
@@ -72,8 +73,8 @@ def record(
         actor_repr=actor_repr,
         action=action,
         object_type=object_type(instance),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
+        object_id="" if instance.pk is None else str(instance.pk),
+        object_repr=(str(instance) if object_repr is None else object_repr)[:300],
         scope_path=scope_path,
         before=before,
         after=after,
@@ -92,3 +93,32 @@ def record_created(*, actor: Actor, instance: models.Model, scope_path: str) -> 
         after=snapshot(instance),
         scope_path=scope_path,
     )
+
+
+def record_refused(
+    *,
+    actor: Actor,
+    instance: models.Model,
+    attempted: dict[str, Any],
+    reason: str,
+    scope_path: str,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """The audit row of a refused attempt, written in its own transaction.
+
+    Call it after the service's own transaction has been rolled back (outside its atomic block),
+    so the row stays although the attempt changed nothing. `object_repr` names an object that
+    cannot name itself (e.g. a grant whose person or node the actor may not see).
+    """
+    from django.db import transaction
+
+    with transaction.atomic():
+        return record(
+            actor=actor,
+            action=AuditAction.REFUSE,
+            instance=instance,
+            before=None,
+            after={**_plain(attempted), "refused": reason},
+            scope_path=scope_path,
+            object_repr=object_repr,
+        )

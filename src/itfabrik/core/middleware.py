@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from .client_ip import through_trusted_proxies
+
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -17,15 +19,26 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+def _trusted_request_id(request: HttpRequest) -> str | None:
+    """A well-formed X-Request-ID set by a trusted reverse proxy, else None.
+
+    The id ends up in the audit trail, so a client must not choose it. It is kept only when the
+    request came through the trusted proxies (ITFABRIK_TRUSTED_PROXY_COUNT, the same rule as
+    for client addresses, `core.client_ip`); the proxy must then set the header itself
+    (docs/operations.md).
+    """
+    if not through_trusted_proxies(request):
+        return None
+    given = request.headers.get("X-Request-ID", "")
+    return given if _REQUEST_ID_RE.fullmatch(given) else None
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # A proxy's request id is kept so logs can be joined; anything else is replaced, since
-        # the id ends up in the audit trail.
-        given = request.headers.get("X-Request-ID", "")
-        rid = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+        rid = _trusted_request_id(request) or uuid.uuid4().hex
         token = _request_id.set(rid)
         try:
             response = self.get_response(request)

@@ -30,6 +30,9 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Skapad")
     UPDATE = "update", _("Ändrad")
     DELETE = "delete", _("Borttagen")
+    # An attempt a service refused (e.g. a role grant beyond the granter's own rights): nothing
+    # changed, but the security officer must be able to see who tried what.
+    REFUSE = "refuse", _("Nekad")
 
 
 class AuditEntry(models.Model):
@@ -79,6 +82,36 @@ class AuditEntry(models.Model):
         return (
             f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
         )
+
+    @property
+    def object_label(self) -> str:
+        """`object_repr` in the reader's language where it names a choice (a role's name).
+
+        The text was stored in the writer's language ("… – Beställare @ …"); the value behind the
+        label is in before/after, so the label is swapped for the one of the active language.
+        """
+        from django.apps import apps
+        from django.utils import translation
+
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return self.object_repr
+        data = {**(self.before or {}), **(self.after or {})}
+        text = self.object_repr
+        for field in model._meta.concrete_fields:
+            if not field.choices or field.attname not in data:
+                continue
+            label = dict(field.flatchoices).get(data[field.attname])
+            if label is None:
+                continue
+            wanted = str(label)
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    stored = str(label)
+                if stored != wanted and stored in text:
+                    text = text.replace(stored, wanted)
+        return text
 
 
 class AccessibilityReport(TimestampedModel):

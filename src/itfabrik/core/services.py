@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, constraints
 from .actors import Actor
 from .errors import Conflict, ValidationFailed, lazy_format
 from .models import AuditAction, VersionedModel
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
@@ -40,17 +43,62 @@ def validation_failed_from(exc: DjangoValidationError) -> ValidationFailed:
     return ValidationFailed(fields={"non_field_errors": lazy_messages(exc)})
 
 
-def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Run the model's full validation; raise ValidationFailed naming every bad field."""
+def merge_fields(into: dict[str, list[Any]], more: Mapping[str, list[Any]]) -> None:
+    for name, messages in more.items():
+        into.setdefault(name, []).extend(messages)
+
+
+def validate(
+    instance: models.Model,
+    *,
+    exclude: Iterable[str] = (),
+    actor: Actor | None = None,
+    errors: Mapping[str, list[Any]] | None = None,
+) -> None:
+    """Run every rule of the instance at once; raise ValidationFailed naming every bad field.
+
+    `errors` are the service's own findings so far: they come in the same answer as the model's,
+    so a person sees every message after one submit. Unique and check constraints are checked
+    here with readable messages (core.constraints), not left to the database.
+    """
+    fields: dict[str, list[Any]] = {k: list(v) for k, v in (errors or {}).items() if v}
+    excluded = set(exclude)
     try:
-        instance.full_clean(exclude=list(exclude))
+        # A field the service already found wrong is not checked again: its message wins (and
+        # Django's "already exists" must not undo a deliberately vaguer one).
+        instance.full_clean(exclude=list(excluded | set(fields)), validate_constraints=False)
     except DjangoValidationError as exc:
-        raise validation_failed_from(exc) from exc
+        merge_fields(fields, validation_failed_from(exc).fields)
+    merge_fields(
+        fields, constraints.errors_for(instance, exclude=excluded | set(fields), actor=actor)
+    )
+    if fields:
+        raise ValidationFailed(fields=fields)
 
 
-def create_audited(*, actor: Actor, instance: M, scope_path: str, exclude: Iterable[str] = ()) -> M:
-    validate(instance, exclude=exclude)
-    instance.save()
+def save_checked(instance: M, **kwargs: Any) -> M:
+    """Save; a constraint the database enforces anyway (a concurrent writer) becomes its message."""
+    try:
+        with transaction.atomic():
+            instance.save(**kwargs)
+    except IntegrityError as exc:
+        mapped = constraints.from_integrity_error(exc, instance)
+        if mapped is None:
+            raise
+        raise mapped from exc
+    return instance
+
+
+def create_audited(
+    *,
+    actor: Actor,
+    instance: M,
+    scope_path: str,
+    exclude: Iterable[str] = (),
+    errors: Mapping[str, list[Any]] | None = None,
+) -> M:
+    validate(instance, exclude=exclude, actor=actor, errors=errors)
+    save_checked(instance)
     audit.record_created(actor=actor, instance=instance, scope_path=scope_path)
     return instance
 
@@ -115,12 +163,12 @@ def _apply_audited(
         raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in unknown})
     for key, value in changes.items():
         setattr(current, key, value)
-    validate(current, exclude=exclude)
+    validate(current, exclude=exclude, actor=actor)
     if audit.snapshot(current) == before:
         return current  # nothing changed: no new version, no audit row
     if isinstance(current, VersionedModel):
         current.version = F("version") + 1
-    current.save()
+    save_checked(current)
     current.refresh_from_db()
     audit.record(
         actor=actor,
@@ -133,12 +181,48 @@ def _apply_audited(
     return current
 
 
+REPORTS_THROTTLED = _(
+    "Du har skickat många rapporter på kort tid från den här adressen. Vänta en stund och "
+    "försök igen, eller skriv direkt till %(email)s."
+)
+REPORTS_THROTTLED_NO_ADDRESS = _(
+    "Du har skickat många rapporter på kort tid från den här adressen. Vänta en stund och "
+    "försök igen."
+)
+
+
 def accessibility_report_create(
-    *, actor: Actor, description: str, page_url: str = "", contact_email: str = ""
+    *,
+    actor: Actor,
+    description: str,
+    page_url: str = "",
+    contact_email: str = "",
+    client_address: str | None = None,
 ) -> Any:
-    """Store a reported accessibility problem and forward it by e-mail after commit."""
+    """Store a reported accessibility problem and forward it by e-mail after commit.
+
+    Anonymous reports are limited per client address (ITFABRIK_REPORT_LIMIT per
+    ITFABRIK_REPORT_WINDOW seconds): each report sends a mail.
+    """
+    from django.conf import settings
+
+    from . import throttle
+    from .errors import Throttled
     from .models import AccessibilityReport
     from .tasks import forward_accessibility_report
+
+    if not getattr(actor, "is_authenticated", False) and not throttle.hit(
+        scope="accessibility_report",
+        key=client_address or "unknown",
+        limit=settings.ITFABRIK_REPORT_LIMIT,
+        window=settings.ITFABRIK_REPORT_WINDOW,
+    ):
+        address = accessibility_address()
+        raise Throttled(
+            lazy_format(REPORTS_THROTTLED, email=address)
+            if address
+            else REPORTS_THROTTLED_NO_ADDRESS
+        )
 
     report = AccessibilityReport(
         description=description.strip(),
@@ -149,8 +233,16 @@ def accessibility_report_create(
     if not report.description:
         raise ValidationFailed(fields={"description": [_("Beskriv problemet.")]})
     create_audited(actor=actor, instance=report, scope_path="")
-    transaction.on_commit(lambda: forward_accessibility_report.enqueue(report_id=report.pk))
+    if accessibility_address():
+        transaction.on_commit(lambda: forward_accessibility_report.enqueue(report_id=report.pk))
     return report
+
+
+def accessibility_address() -> str:
+    """The configured address for accessibility reports; "" when none is set (nothing is mailed)."""
+    from django.conf import settings
+
+    return str(getattr(settings, "ACCESSIBILITY_CONTACT_EMAIL", "") or "").strip()
 
 
 def accessibility_report_forward(*, report_id: int) -> bool:
@@ -165,6 +257,14 @@ def accessibility_report_forward(*, report_id: int) -> bool:
         report = AccessibilityReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.forwarded_at is not None:
             return False
+        address = accessibility_address()
+        if not address:
+            # Kept in the database for the administrators; never sent to a made-up address.
+            logger.warning(
+                "Accessibility report %s not mailed: ITFABRIK_ACCESSIBILITY_EMAIL is not set",
+                report.pk,
+            )
+            return False
         # The page is user input: folded to one short line, it cannot break the mail header.
         page = " ".join(report.page_url.split())[:100] or "okänd sida"
         send_mail(
@@ -174,7 +274,7 @@ def accessibility_report_forward(*, report_id: int) -> bool:
                 f"Svar till: {report.contact_email or '(ingen adress)'}\n\n{report.description}\n"
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[settings.ACCESSIBILITY_CONTACT_EMAIL],
+            recipient_list=[address],
         )
         report.forwarded_at = timezone.now()
         report.save(update_fields=["forwarded_at"])

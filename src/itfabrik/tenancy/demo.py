@@ -32,15 +32,23 @@ class MunicipalityFacts:
     organisation_number: str = ""
     member: bool = True
     host: bool = False
+    # The official name where it is not "<name> kommun" (genitive s: "Åmåls kommun").
+    official_name: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return self.official_name or f"{self.name} kommun"
 
 
 MUNICIPALITIES = [
-    MunicipalityFacts("Åmål", "1492", 12006, "amal.se", host=True),
-    MunicipalityFacts("Mellerud", "1461", 9165, "mellerud.se"),
+    MunicipalityFacts("Åmål", "1492", 12006, "amal.se", host=True, official_name="Åmåls kommun"),
+    MunicipalityFacts("Mellerud", "1461", 9165, "mellerud.se", official_name="Melleruds kommun"),
     MunicipalityFacts("Bengtsfors", "1460", 9138, "bengtsfors.se"),
     MunicipalityFacts("Färgelanda", "1439", 6434, "fargelanda.se", "212000-1421"),
     # The fifth Dalsland municipality: not a member, the demo of a municipality joining later.
-    MunicipalityFacts("Dals-Ed", "1438", None, "dalsed.se", member=False),
+    MunicipalityFacts(
+        "Dals-Ed", "1438", None, "dalsed.se", member=False, official_name="Dals-Eds kommun"
+    ),
 ]
 
 # Administration → units. Cost centre = municipal code + a four-digit local number.
@@ -183,7 +191,7 @@ def load(ctx: dict[str, Any]) -> None:
         m = _add(
             root,
             NodeKind.MUNICIPALITY,
-            f"{facts.name} kommun" if not facts.name.endswith("kommun") else facts.name,
+            facts.full_name,
             municipal_code=facts.code,
             organisation_number=facts.organisation_number,
             email_domain=facts.domain,

@@ -195,6 +195,20 @@ class Membership(VersionedModel):
         return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
 
 
+MAX_INHABITANTS = 10_000_000  # Sweden's whole population is about 10.5 million
+
+
+def inhabitants_limit_message() -> Any:
+    """ "Ange högst 10 000 000 invånare." with the number grouped the way the language writes it."""
+    from django.utils.formats import number_format
+    from django.utils.functional import lazy
+
+    from itfabrik.core.errors import lazy_format
+
+    limit = lazy(lambda: number_format(MAX_INHABITANTS, force_grouping=True), str)()
+    return lazy_format(_("Ange högst %(max)s invånare."), max=limit)
+
+
 class InhabitantCount(TimestampedModel):
     """Inhabitants of a municipality on 31 December of a year (SCB)."""
 
@@ -249,3 +263,69 @@ class Position(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Readable messages for the constraints above (core.constraints): field, sentence, and whether
+# the actor may be told which object already holds the value.
+def _sees_node(actor: Any, node: Any) -> bool:
+    from itfabrik.core import permissions
+
+    from .permissions import VIEW_NODE
+
+    return permissions.can(actor, VIEW_NODE, node)
+
+
+def _register_constraint_messages() -> None:
+    from itfabrik.core.constraints import register
+    from itfabrik.core.errors import lazy_format
+
+    def municipal_code(node: OrgNode, other: OrgNode | None) -> Any:
+        if other is None:
+            return lazy_format(
+                _("Kommunkoden %(code)s används redan av en annan kommun."),
+                code=node.municipal_code,
+            )
+        return lazy_format(
+            _("Kommunkoden %(code)s används redan av %(other)s."),
+            code=node.municipal_code,
+            other=other.name,
+        )
+
+    def cost_centre(node: OrgNode, other: OrgNode | None) -> Any:
+        if other is None:
+            return lazy_format(
+                _("Kostnadsställe %(code)s används redan i kommunen."), code=node.cost_centre
+            )
+        return lazy_format(
+            _("Kostnadsställe %(code)s används redan av %(other)s."),
+            code=node.cost_centre,
+            other=other.name,
+        )
+
+    register(
+        "tenancy_unique_municipal_code",
+        field="municipal_code",
+        message=municipal_code,
+        visible=_sees_node,
+    )
+    register(
+        "tenancy_unique_cost_centre_per_municipality",
+        field="cost_centre",
+        message=cost_centre,
+        visible=_sees_node,
+    )
+    register(
+        "tenancy_membership_left_after_joined",
+        field="left_on",
+        message=lambda membership: _("Slutdatum kan inte vara före startdatum."),
+    )
+    register(
+        "tenancy_one_count_per_year",
+        field="year",
+        message=lambda count, other: lazy_format(
+            _("Det finns redan ett invånarantal för %(year)s."), year=count.year
+        ),
+    )
+
+
+_register_constraint_messages()

@@ -10,14 +10,22 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from itfabrik.core import audit, permissions
+from itfabrik.core import audit, constraints, permissions
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
 from itfabrik.core.services import create_audited, update_audited, update_versioned, validate
 
 from . import permissions as actions
 from . import selectors
 from .choices import ALLOWED_CHILDREN, NodeKind
-from .models import Cooperation, InhabitantCount, Membership, OrgNode, Position
+from .models import (
+    MAX_INHABITANTS,
+    Cooperation,
+    InhabitantCount,
+    Membership,
+    OrgNode,
+    Position,
+    inhabitants_limit_message,
+)
 
 TREE_FIELDS = ("path", "depth", "numchild")
 EDITABLE_NODE_FIELDS = frozenset(
@@ -72,14 +80,22 @@ def cooperation_set_host(
         # Lock the host's row: a membership ending concurrently must not leave a host outside.
         OrgNode.objects.select_for_update().get(pk=host.pk)
         today = timezone.localdate()
+        # A member today with no end date: a municipality that is already leaving would leave a
+        # host outside the cooperation, which can then no longer be changed the normal way.
         if not (
             Membership.objects.filter(cooperation=cooperation, municipality=host)
-            .filter(joined_on__lte=today)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+            .filter(joined_on__lte=today, left_on__isnull=True)
             .exists()
         ):
             raise ValidationFailed(
-                fields={"host": [_("Värdkommunen måste vara medlem i samverkan.")]}
+                fields={
+                    "host": [
+                        _(
+                            "Värdkommunen måste vara medlem i samverkan, utan slutdatum för "
+                            "medlemskapet."
+                        )
+                    ]
+                }
             )
         return update_versioned(
             actor=actor,
@@ -88,6 +104,89 @@ def cooperation_set_host(
             changes={"host": host},
             scope_path=cooperation.root.path,
         )
+
+
+def _kind_errors(parent: OrgNode, kind: str) -> dict[str, list[Any]]:
+    if kind in ALLOWED_CHILDREN.get(parent.kind, frozenset()):
+        return {}
+    return {
+        "kind": [
+            lazy_format(
+                _("Typen %(kind)s kan inte läggas under typen %(parent)s."),
+                kind=NodeKind(kind).label if kind in NodeKind.values else kind,
+                parent=NodeKind(parent.kind).label,
+            )
+        ]
+    }
+
+
+def _node_build(
+    *,
+    parent: OrgNode,
+    kind: str,
+    name: str,
+    municipal_code: str,
+    organisation_number: str,
+    email_domain: str,
+    cost_centre: str,
+) -> OrgNode:
+    municipality_id = (
+        None
+        if kind == NodeKind.MUNICIPALITY
+        else (parent.pk if parent.kind == NodeKind.MUNICIPALITY else parent.municipality_id)
+    )
+    return OrgNode(
+        name=name.strip(),
+        kind=kind,
+        cooperation_id=parent.cooperation_id,
+        parent=parent,
+        municipality_id=municipality_id,
+        municipal_code=municipal_code.strip(),
+        organisation_number=organisation_number.strip(),
+        email_domain=email_domain.strip().lower(),
+        cost_centre=cost_centre.strip(),
+    )
+
+
+def _validate_node(actor: Any, node: OrgNode, errors: dict[str, list[Any]]) -> None:
+    if "kind" not in errors:
+        validate(node, exclude=TREE_FIELDS, actor=actor)
+        return
+    # A kind that cannot go here: the rules that depend on the kind would only add noise.
+    try:
+        validate(node, exclude=(*TREE_FIELDS, "kind"), actor=actor, errors=errors)
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            fields={k: v for k, v in exc.fields.items() if k in ("kind", "name")}
+        ) from exc
+
+
+def node_create_check(
+    *,
+    actor: Any,
+    parent: OrgNode,
+    kind: str = "",
+    name: str = "",
+    municipal_code: str = "",
+    organisation_number: str = "",
+    email_domain: str = "",
+    cost_centre: str = "",
+) -> None:
+    """Every reason node_create would refuse these values, in one ValidationFailed. Writes nothing.
+
+    For a form or request that has errors of its own: the person gets all messages at once.
+    """
+    _require_visible_then(actor, actions.ADD_NODE, parent)
+    node = _node_build(
+        parent=parent,
+        kind=kind,
+        name=name,
+        municipal_code=municipal_code,
+        organisation_number=organisation_number,
+        email_domain=email_domain,
+        cost_centre=cost_centre,
+    )
+    _validate_node(actor, node, _kind_errors(parent, kind) if kind else {})
 
 
 def node_create(
@@ -102,50 +201,29 @@ def node_create(
     cost_centre: str = "",
 ) -> OrgNode:
     _require_visible_then(actor, actions.ADD_NODE, parent)
-    if kind not in ALLOWED_CHILDREN.get(parent.kind, frozenset()):
-        raise ValidationFailed(
-            fields={
-                "kind": [
-                    lazy_format(
-                        _("En nod av typen %(kind)s kan inte ligga under %(parent)s."),
-                        kind=NodeKind(kind).label if kind in NodeKind.values else kind,
-                        parent=NodeKind(parent.kind).label,
-                    )
-                ]
-            }
-        )
     with transaction.atomic():
         parent = OrgNode.objects.select_for_update().get(pk=parent.pk)
-        municipality_id = (
-            None
-            if kind == NodeKind.MUNICIPALITY
-            else (parent.pk if parent.kind == NodeKind.MUNICIPALITY else parent.municipality_id)
-        )
-        node = OrgNode(
-            name=name.strip(),
-            kind=kind,
-            cooperation_id=parent.cooperation_id,
+        node = _node_build(
             parent=parent,
-            municipality_id=municipality_id,
-            municipal_code=municipal_code.strip(),
-            organisation_number=organisation_number.strip(),
-            email_domain=email_domain.strip().lower(),
-            cost_centre=cost_centre.strip(),
+            kind=kind,
+            name=name,
+            municipal_code=municipal_code,
+            organisation_number=organisation_number,
+            email_domain=email_domain,
+            cost_centre=cost_centre,
         )
-        validate(node, exclude=TREE_FIELDS)
+        _validate_node(actor, node, _kind_errors(parent, kind))
         try:
             with transaction.atomic():
                 node = OrgNode.objects.add_child(parent, instance=node)
         except IntegrityError as exc:  # a concurrent insert won a unique constraint
-            raise Conflict() from exc
+            mapped = constraints.from_integrity_error(exc, node)
+            raise (mapped or Conflict()) from exc
         audit.record_created(actor=actor, instance=node, scope_path=node.path)
         return node
 
 
-def node_update(
-    *, actor: Any, node: OrgNode, expected_version: int | None, **changes: Any
-) -> OrgNode:
-    _require_visible_then(actor, actions.CHANGE_NODE, node)
+def _node_changes(changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - EDITABLE_NODE_FIELDS
     if unknown:
         raise ValidationFailed(
@@ -154,17 +232,30 @@ def node_update(
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
     if "email_domain" in cleaned:
         cleaned["email_domain"] = cleaned["email_domain"].lower()
-    try:
-        return update_versioned(
-            actor=actor,
-            instance=node,
-            expected_version=expected_version,
-            changes=cleaned,
-            scope_path=node.path,
-            exclude=TREE_FIELDS,
-        )
-    except IntegrityError as exc:
-        raise Conflict() from exc
+    return cleaned
+
+
+def node_update_check(*, actor: Any, node: OrgNode, **changes: Any) -> None:
+    """Every reason node_update would refuse these changes, at once. Writes nothing."""
+    _require_visible_then(actor, actions.CHANGE_NODE, node)
+    current = OrgNode.objects.get(pk=node.pk)
+    for key, value in _node_changes(changes).items():
+        setattr(current, key, value)
+    _validate_node(actor, current, {})
+
+
+def node_update(
+    *, actor: Any, node: OrgNode, expected_version: int | None, **changes: Any
+) -> OrgNode:
+    _require_visible_then(actor, actions.CHANGE_NODE, node)
+    return update_versioned(
+        actor=actor,
+        instance=node,
+        expected_version=expected_version,
+        changes=_node_changes(changes),
+        scope_path=node.path,
+        exclude=TREE_FIELDS,
+    )
 
 
 def node_close(
@@ -277,12 +368,42 @@ def municipality_leave(
         )
 
 
+def inhabitants_errors(*, year: Any = None, inhabitants: Any = None) -> dict[str, list[Any]]:
+    """The rules of an inhabitant count beyond its type: no future year, a plausible number.
+
+    A count for a year that has not begun would become the current population and change every
+    member's share, so it is refused.
+    """
+    errors: dict[str, list[Any]] = {}
+    this_year = timezone.localdate().year
+    if isinstance(year, int) and year > this_year:
+        errors["year"] = [
+            lazy_format(
+                _("Invånarantal kan inte anges för ett kommande år (senast %(year)s)."),
+                year=this_year,
+            )
+        ]
+    if isinstance(inhabitants, int) and not 0 <= inhabitants <= MAX_INHABITANTS:
+        errors["inhabitants"] = [inhabitants_limit_message()]
+    return errors
+
+
+def inhabitants_check(*, year: Any = None, inhabitants: Any = None, **_ignored: Any) -> None:
+    """inhabitants_errors as a ValidationFailed, for a form or request with errors of its own."""
+    errors = inhabitants_errors(year=year, inhabitants=inhabitants)
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
 def inhabitants_set(
     *, actor: Any, municipality: OrgNode, year: int, inhabitants: int, source: str = "SCB"
 ) -> InhabitantCount:
     _require_visible_then(actor, actions.CHANGE_NODE, municipality)
     if municipality.kind != NodeKind.MUNICIPALITY:
         raise ValidationFailed(fields={"municipality": [_("Invånarantal gäller kommuner.")]})
+    errors = inhabitants_errors(year=year, inhabitants=inhabitants)
+    if errors:
+        raise ValidationFailed(fields=errors)
     with transaction.atomic():
         existing = (
             InhabitantCount.objects.select_for_update()

@@ -7,11 +7,15 @@ from django.utils.text import capfirst
 from rest_framework import serializers
 
 from itfabrik.accounts.models import RoleAssignment, User
+from itfabrik.accounts.validation import USERNAME_MESSAGE, USERNAME_RE
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=256, style={"input_type": "password"})
+    # Used exactly as typed: a space at either end is part of the password.
+    password = serializers.CharField(
+        max_length=256, trim_whitespace=False, style={"input_type": "password"}
+    )
     otp = serializers.CharField(
         max_length=16,
         required=False,
@@ -75,7 +79,10 @@ class RoleAssignmentCreateSerializer(serializers.Serializer[Any]):
 
 class UserCreateSerializer(serializers.Serializer[Any]):
     username = serializers.RegexField(
-        r"^[\w.@+-]+$", max_length=150, help_text="Bokstäver, siffror och @ . + - _"
+        USERNAME_RE,
+        max_length=150,
+        help_text="Bokstäver, siffror och @ . + - _",
+        error_messages={"invalid": USERNAME_MESSAGE},
     )
     first_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
@@ -83,6 +90,7 @@ class UserCreateSerializer(serializers.Serializer[Any]):
     home_unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     password = serializers.CharField(
         max_length=256,
+        trim_whitespace=False,  # used exactly as typed
         required=False,
         allow_blank=True,
         default="",

@@ -101,13 +101,11 @@ class RoleAssignmentViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         v = parse_input(RoleAssignmentCreateSerializer, request.data)
-        person = selectors.user_get(actor=request.user, pk=v["user"])
-        node = node_get(actor=request.user, pk=v["node"])
-        assignment = services.role_assign(
+        assignment = services.role_assign_by_ids(
             actor=request.user,
-            user=person,
+            user_id=v["user"],
+            node_id=v["node"],
             role=v["role"],
-            node=node,
             recursive=v["recursive"],
             valid_until=v["valid_until"],
         )
@@ -136,7 +134,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return selectors.user_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        v = parse_input(UserCreateSerializer, request.data)
+        def check(*, home_unit: int | None = None, **values: Any) -> None:
+            unit = node_get(actor=request.user, pk=home_unit) if home_unit is not None else None
+            services.user_create_check(actor=request.user, home_unit=unit, **values)
+
+        v = parse_input(UserCreateSerializer, request.data, check=check)
         home_unit = node_get(actor=request.user, pk=v.pop("home_unit"))
         person = services.user_create(
             actor=request.user, home_unit=home_unit, password=v.pop("password") or None, **v

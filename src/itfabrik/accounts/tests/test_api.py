@@ -62,9 +62,9 @@ def test_repeated_wrong_passwords_lock_out_with_429(api_as: Any, demo: Any) -> N
 def test_me(api_as: Any, demo: Any) -> None:
     body = api_as("bestallare-mellerud").get("/api/v1/me/").json()
     assert body["username"] == "bestallare-mellerud"
-    assert body["home_unit"] == demo.node("Hemtjänst norr", municipality="Mellerud kommun").pk
+    assert body["home_unit"] == demo.node("Hemtjänst norr", municipality="Melleruds kommun").pk
     assert sorted((a["role"], a["node_name"]) for a in body["assignments"]) == [
-        ("end_user", "Mellerud kommun"),
+        ("end_user", "Melleruds kommun"),
         ("orderer", "Socialförvaltningen"),
     ]
     assert "password" not in body
@@ -130,7 +130,7 @@ def test_me_query_count_does_not_grow_with_assignments(
     agent = User.objects.get(username="agent")
     from itfabrik.tenancy.models import OrgNode
 
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     for unit in OrgNode.objects.filter(parent=adm):
         account_services.role_assign(actor=SYSTEM, user=agent, role="it_contact", node=unit)
     with django_assert_num_queries(2):

@@ -1,6 +1,6 @@
 from django.test import RequestFactory, override_settings
 
-from itfabrik.accounts.client_ip import client_ip
+from itfabrik.core.client_ip import client_ip
 
 
 def request(remote="10.0.0.1", forwarded=None):

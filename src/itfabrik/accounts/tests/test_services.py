@@ -15,14 +15,14 @@ from itfabrik.core.models import AuditEntry
 def test_admin_grants_and_revokes_a_role_with_audit(demo):
     admin = demo.user("admin")
     user = demo.user("anvandare-bengtsfors")
-    node = demo.node("Mellerud kommun")
+    node = demo.node("Melleruds kommun")
     assert not permissions.can(
-        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun")
+        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Melleruds kommun")
     )
     a = services.role_assign(actor=admin, user=user, role=Role.IT_CONTACT, node=node)
     # The grant cache of the user object is dropped, so the new role counts at once.
     assert permissions.can(
-        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun")
+        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Melleruds kommun")
     )
     with pytest.raises(ValidationFailed):
         services.role_assign(actor=admin, user=user, role=Role.IT_CONTACT, node=node)
@@ -32,7 +32,7 @@ def test_admin_grants_and_revokes_a_role_with_audit(demo):
     ended = RoleAssignment.objects.get(pk=pk)
     assert ended.valid_until == timezone.localdate() - dt.timedelta(days=1)
     assert not permissions.can(
-        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Mellerud kommun")
+        user, "tenancy.view_node", demo.node("Hemtjänst norr", "Melleruds kommun")
     )
     with pytest.raises(ValidationFailed):
         services.role_revoke(actor=admin, assignment=ended)
@@ -92,7 +92,7 @@ def test_cooperation_admin_role_only_from_an_admin_above(demo):
 
 
 def test_create_user_checks_password_strength_and_audits(demo):
-    unit = demo.node("Elevhälsan", "Åmål kommun")
+    unit = demo.node("Elevhälsan", "Åmåls kommun")
     with pytest.raises(ValidationFailed) as exc:
         services.user_create(
             actor=demo.user("admin"), username="ny", password="123", home_unit=unit

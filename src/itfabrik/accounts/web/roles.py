@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from itfabrik.accounts import permissions as actions
 from itfabrik.accounts import selectors, services
 from itfabrik.accounts.choices import Role
+from itfabrik.accounts.validation import USERNAME_MESSAGE, USERNAME_RE
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, NotFound
-from itfabrik.core.web.forms import add_application_error
+from itfabrik.core.web.forms import DateField, add_application_error, add_service_errors
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 
 
@@ -37,11 +38,7 @@ class RoleAssignmentForm(forms.Form):
     recursive = forms.BooleanField(
         label=gettext_lazy("Gäller även underliggande"), required=False, initial=True
     )
-    valid_until = forms.DateField(
-        label=gettext_lazy("Gäller till"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    valid_until = DateField(label=gettext_lazy("Gäller till"), required=False)
 
     def __init__(self, *args: Any, nodes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,9 +48,10 @@ class RoleAssignmentForm(forms.Form):
 class UserCreateForm(forms.Form):
     username = forms.RegexField(
         label=gettext_lazy("Användarnamn"),
-        regex=r"^[\w.@+-]+$",
+        regex=USERNAME_RE,
         max_length=150,
         help_text=gettext_lazy("Bokstäver, siffror och @ . + - _"),
+        error_messages={"invalid": USERNAME_MESSAGE},
     )
     first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150, required=False)
@@ -62,6 +60,7 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=gettext_lazy("Lösenord"),
         required=False,
+        strip=False,  # used exactly as typed, as at sign-in
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("Lämna tomt för konton som bara loggar in via e-legitimation/SSO."),
     )
@@ -71,6 +70,13 @@ class UserCreateForm(forms.Form):
         self.fields["home_unit"].choices = node_choices(nodes)  # type: ignore[attr-defined]
 
 
+def _user_create_check(actor: Any, *, home_unit: int | None = None, **values: Any) -> None:
+    from itfabrik.tenancy.selectors import node_get
+
+    unit = node_get(actor=actor, pk=home_unit) if home_unit is not None else None
+    services.user_create_check(actor=actor, home_unit=unit, **values)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
@@ -78,7 +84,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_anywhere(actor, actions.MANAGE_ROLES):
         raise NotFound()
     form = UserCreateForm(request.POST or None, nodes=list(selectors.assignable_nodes(actor=actor)))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(form, lambda **values: _user_create_check(actor, **values))
+    elif request.method == "POST":
         data = dict(form.cleaned_data)
         try:
             from itfabrik.tenancy.selectors import node_get
@@ -130,14 +138,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                from itfabrik.tenancy.selectors import node_get
-
-                node = node_get(actor=actor, pk=data["node"])
-                services.role_assign(
+                services.role_assign_by_ids(
                     actor=actor,
-                    user=person,
+                    user_id=person.pk,
+                    node_id=data["node"],
                     role=data["role"],
-                    node=node,
                     recursive=data["recursive"],
                     valid_until=data["valid_until"],
                 )
@@ -153,7 +158,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "assignments": [
-                (a, permissions.can(actor, actions.MANAGE_ROLES, a.node)) for a in assignments
+                # The end button only where the actor could have made the grant (ADR 0017).
+                (a, selectors.can_end(actor=actor, assignment=a))
+                for a in assignments
             ],
             "form": form,
         },

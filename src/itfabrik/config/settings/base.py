@@ -137,9 +137,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "itfabrik.accounts.web.views.lockout_response"
 AXES_VERBOSE = False
 # Behind reverse proxies the client address comes from X-Forwarded-For, counted from the right
-# (itfabrik.accounts.client_ip); 0 means no proxy: REMOTE_ADDR.
+# (itfabrik.core.client_ip); 0 means no proxy: REMOTE_ADDR.
 ITFABRIK_TRUSTED_PROXY_COUNT = env.int("ITFABRIK_TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "itfabrik.accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "itfabrik.core.client_ip.client_ip"
+
+# The cache holds throttling counters (core/throttle.py). The default, local memory, counts per
+# server process; CACHE_URL (e.g. redis://…, or dbcache://itfabrik_cache after
+# `createcachetable`) makes the count shared by every worker.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Anonymous accessibility reports (each sends a mail): at most this many per client address
+# and window (seconds).
+ITFABRIK_REPORT_LIMIT = env.int("ITFABRIK_REPORT_LIMIT", default=5)
+ITFABRIK_REPORT_WINDOW = env.int("ITFABRIK_REPORT_WINDOW", default=3600)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
@@ -186,9 +195,10 @@ if env.str("EMAIL_URL", default=""):
     # e.g. smtp+tls://user:password@smtp.kommun.se:587
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itfabrik@localhost")
-ACCESSIBILITY_CONTACT_EMAIL = env.str(
-    "ITFABRIK_ACCESSIBILITY_EMAIL", default="tillganglighet@localhost"
-)
+# Where reports from the accessibility statement are mailed. Unset: nothing is mailed (no
+# made-up address); the reports are kept in the database and listed to superusers in the admin
+# (django-admin/ → Tillgänglighetsrapporter). See docs/operations.md.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ITFABRIK_ACCESSIBILITY_EMAIL", default="")
 
 TASKS = {
     "default": {
@@ -215,9 +225,53 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+API_DESCRIPTION = """\
+API för itfabrik – driftplattformen för en gemensam kommunal IT-organisation.
+*The API of itfabrik, the platform of a joint municipal IT organisation.*
+
+## Kom igång / Getting started
+
+**1. Hämta en API-nyckel / Get an API key.** Antingen på webbsidan **Mitt konto → API-nyckel**
+(`/konto/api-nyckel/`), eller med användarnamn och lösenord (och engångskod om tvåfaktor krävs):
+
+```
+curl -X POST https://<server>/api/v1/auth/token/ \\
+     -H 'Content-Type: application/json' \\
+     -d '{"username": "anna", "password": "…", "otp": "123456"}'
+→ {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}
+```
+
+*Either on the web page* My account → API key *(`/konto/api-nyckel/`), or with
+`POST /api/v1/auth/token/` as above.*
+
+**2. Skicka nyckeln i varje anrop / Send the key with every request** i huvudet
+`Authorization` med ordet `Token` framför (inte `Bearer`):
+
+```
+curl https://<server>/api/v1/me/ -H 'Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'
+```
+
+*In the* `Authorization` *header, prefixed with the word* `Token` *(not* `Bearer`*).* Ett anrop
+med fel schema får svaret 401 med ett meddelande som säger hur det ska se ut.
+
+**På den här sidan / On this page:** klicka på **Authorize** och skriv
+`Token <din nyckel>` (med ordet Token) i fältet. Är du redan inloggad i itfabrik i samma
+webbläsare skickar sidan din inloggning (sessionen) också; den behöver inte ställas in.
+*Click* Authorize *and enter* `Token <your key>`. *If you are signed in to itfabrik in this
+browser, the page sends your session too; there is nothing to set up for it.*
+
+## Fel / Errors
+
+Varje fel har formatet `{"error": {"code", "message", "messages", "fields"}}`; `messages` och
+varje fältfel ges på svenska och engelska. *Every error has this format, with every message in
+Swedish and English.*
+"""
 SPECTACULAR_SETTINGS = {
     "TITLE": "itfabrik API",
-    "DESCRIPTION": "API för itfabrik – driftplattformen för en gemensam kommunal IT-organisation.",
+    "DESCRIPTION": API_DESCRIPTION,
+    # Only the token appears under "Authorize": the session cookie is how this page itself is
+    # signed in, not something a client sets up (see the description).
+    "AUTHENTICATION_WHITELIST": ["itfabrik.accounts.api.authentication.TokenAuthentication"],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

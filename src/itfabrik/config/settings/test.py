@@ -18,3 +18,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Tests that exercise 2FA switch it on themselves.
 REQUIRE_STAFF_2FA = False
 ALLOWED_HOSTS = ["*"]
+# The local-memory cache lives as long as the test process: tests that post many anonymous
+# reports must not throttle each other. The throttling test sets its own limit.
+ITFABRIK_REPORT_LIMIT = 10_000
+ACCESSIBILITY_CONTACT_EMAIL = "tillganglighet@example.se"

@@ -46,6 +46,10 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 def to_application_error(exc: Exception) -> errors.ApplicationError | None:
     if isinstance(exc, errors.ApplicationError):
         return exc
+    # A library exception that carries our own error (e.g. a wrong Authorization scheme).
+    carried = getattr(exc, "application_error", None)
+    if isinstance(carried, errors.ApplicationError):
+        return carried
     if isinstance(exc, drf.ValidationError):
         return errors.ValidationFailed(fields=_flatten(exc.detail))  # type: ignore[arg-type]
     if isinstance(exc, drf.ParseError):

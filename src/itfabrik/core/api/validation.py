@@ -7,14 +7,16 @@ language and the messages are kept side by side.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
-from itfabrik.core.errors import Translated, ValidationFailed
+from itfabrik.core.errors import ApplicationError, Translated, ValidationFailed
 
 
 def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -38,10 +40,33 @@ def _per_language(run: Any) -> ValidationFailed:
     return ValidationFailed(fields=fields)
 
 
+def _parsed_fields(serializer: serializers.Serializer[Any], data: Any) -> dict[str, Any]:
+    """The values of the fields that did parse, from a serializer that failed as a whole."""
+    out: dict[str, Any] = {}
+    if not isinstance(data, Mapping):  # a JSON list or scalar: no field parsed
+        return out
+    for name, field in serializer.fields.items():
+        if field.read_only or name in serializer.errors:
+            continue
+        try:
+            out[field.source or name] = field.run_validation(field.get_value(data))
+        except (serializers.ValidationError, SkipField):
+            continue
+    return out
+
+
 def parse_input(
-    serializer_class: type[serializers.Serializer[Any]], data: Any, **kwargs: Any
+    serializer_class: type[serializers.Serializer[Any]],
+    data: Any,
+    *,
+    check: Callable[..., None] | None = None,
+    **kwargs: Any,
 ) -> dict[str, Any]:
-    """The validated data, or ValidationFailed naming every bad field in every language."""
+    """The validated data, or ValidationFailed naming every bad field in every language.
+
+    `check` is the service's `…_check` function: when the input itself has errors, the service's
+    rules are run on the fields that did parse too, so the client gets every message at once.
+    """
     serializer = serializer_class(data=data, **kwargs)
     if serializer.is_valid():
         return dict(serializer.validated_data)
@@ -51,7 +76,15 @@ def parse_input(
         again.is_valid()
         return again.errors
 
-    raise _per_language(run)
+    failed = _per_language(run)
+    if check is not None:
+        try:
+            check(**_parsed_fields(serializer, data))
+        except ApplicationError as exc:
+            for name, messages in exc.fields.items():
+                if name not in failed.fields and name in serializer.fields:
+                    failed.fields[name] = list(messages)
+    raise failed
 
 
 class FilterBackend(DjangoFilterBackend):

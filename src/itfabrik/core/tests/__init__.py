@@ -3,7 +3,7 @@
 The matrix actors are the ones ARCHITECTURE.md names: anonymous, a portal user of another
 municipality, a portal user of the same unit, an orderer, an agent, a finance officer and an
 admin. The demo has no plain portal user in Mellerud, so `ensure_same_unit_user()` adds one
-(end user at Mellerud kommun, working at Mellerud's Hemtjänst norr) inside the test transaction.
+(end user at Melleruds kommun, working at Mellerud's Hemtjänst norr) inside the test transaction.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ACTOR_IDS = ["anonymous", "other-municipality", "same-unit", "orderer", "agent",
 # No table in the demo comes anywhere near this many rows.
 MISSING_ID = 987654321
 
-MELLERUD = "Mellerud kommun"
+MELLERUD = "Melleruds kommun"
 TARGET_UNIT = "Hemtjänst norr"  # in Mellerud's Socialförvaltningen
 TARGET_ADMINISTRATION = "Socialförvaltningen"
 
@@ -142,7 +142,7 @@ def grow(demo: Any, n: int = 30) -> None:
     from itfabrik.tenancy import services
     from itfabrik.tenancy.choices import NodeKind, ServiceLine
 
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     team = demo.node("2:a linjen")
     root = demo.cooperation.root
     for i in range(n):

@@ -20,7 +20,7 @@ def admin(api_as: Any) -> Any:
 @pytest.fixture
 def edited_unit(demo: Any, admin: Any) -> Any:
     """Mellerud's Hemtjänst norr, renamed twice through the API by the admin."""
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     for version, name in [(unit.version, "Hemtjänst nord"), (unit.version + 1, "Hemtjänst N")]:
         r = admin.patch(
             f"/api/v1/organisations/{unit.pk}/", {"version": version, "name": name}, format="json"
@@ -79,16 +79,34 @@ def test_unknown_api_path_is_404_in_error_format(admin: Any, demo: Any) -> None:
     assert_error(admin.get("/api/v1/finns-inte/"), 404, "not_found")
 
 
-def test_request_id_is_recorded_on_audit_rows(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+def test_request_id_is_recorded_on_audit_rows(admin: Any, demo: Any, settings: Any) -> None:
+    settings.ITFABRIK_TRUSTED_PROXY_COUNT = 1
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     r = admin.patch(
         f"/api/v1/organisations/{unit.pk}/",
         {"version": unit.version, "name": "Ny"},
         format="json",
         HTTP_X_REQUEST_ID="abc-123",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
     )
     assert r["X-Request-ID"] == "abc-123"
     assert AuditEntry.objects.order_by("-pk").first().request_id == "abc-123"
+
+
+def test_request_id_sent_by_a_client_never_reaches_the_audit_trail(admin: Any, demo: Any) -> None:
+    # No trusted proxy configured: whatever the client sends, the id is generated here.
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
+    r = admin.patch(
+        f"/api/v1/organisations/{unit.pk}/",
+        {"version": unit.version, "name": "Ny"},
+        format="json",
+        HTTP_X_REQUEST_ID="forged-by-client",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert r.status_code == 200
+    row = AuditEntry.objects.order_by("-pk").first()
+    assert row.request_id == r["X-Request-ID"] != "forged-by-client"
+    assert len(row.request_id) == 32
 
 
 # --- the audit trail ----------------------------------------------------------------------------
@@ -159,7 +177,7 @@ def test_security_officer_reads_the_trail(api_as: Any, edited_unit: Any) -> None
 
 
 def test_system_changes_are_attributed_to_system(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst söder", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst söder", municipality="Melleruds kommun")
     services.node_update(actor=SYSTEM, node=unit, expected_version=unit.version, name="Söder")
     row = admin.get("/api/v1/audit/", {"object_id": str(unit.pk)}).json()["results"][0]
     assert (row["actor"], row["actor_repr"]) == (None, "system")

@@ -32,7 +32,7 @@ def _rows(entry: AuditEntry) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture
 def new_unit(demo: Any) -> Any:
-    parent = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    parent = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     return services.node_create(
         actor=SYSTEM, parent=parent, kind="unit", name="Nattpatrullen", cost_centre="1461-3990"
     )
@@ -44,7 +44,7 @@ def test_a_new_node_shows_labels_names_and_choice_labels_in_swedish(new_unit: An
     assert rows["namn"] == ("–", "Nattpatrullen")
     assert rows["typ"] == ("–", "Enhet")
     assert rows["överordnad"] == ("–", "Socialförvaltningen")
-    assert rows["kommun"] == ("–", "Mellerud kommun")
+    assert rows["kommun"] == ("–", "Melleruds kommun")
     assert rows["samverkan"] == ("–", "Dalslands IT-samverkan")
     assert rows["kostnadsställe"] == ("–", "1461-3990")
     assert rows["aktiv"] == ("–", "Ja")
@@ -74,13 +74,13 @@ def test_an_update_shows_only_what_changed_without_the_version(new_unit: Any) ->
 def test_a_role_and_a_person_are_shown_by_label_and_name(demo: Any) -> None:
     user = demo.user("agent")
     assignment = account_services.role_assign(
-        actor=SYSTEM, user=user, role=Role.FINANCE, node=demo.node("Mellerud kommun")
+        actor=SYSTEM, user=user, role=Role.FINANCE, node=demo.node("Melleruds kommun")
     )
     with translation.override("sv"):
         rows = _rows(_entry(assignment, "create"))
     assert rows["roll"] == ("–", str(Role.FINANCE.label))
     assert rows["användare"] == ("–", str(user))
-    assert rows["organisationsnod"] == ("–", "Mellerud kommun")
+    assert rows["organisationsnod"] == ("–", "Melleruds kommun")
 
 
 def test_a_position_line_and_holder_are_readable(demo: Any) -> None:

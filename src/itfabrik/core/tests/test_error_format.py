@@ -17,7 +17,7 @@ def test_serializer_errors_come_in_both_languages(demo, api_as):
 
 
 def test_interpolated_service_messages_come_in_both_languages(demo, api_as):
-    parent = demo.node("Socialförvaltningen", "Åmål kommun")
+    parent = demo.node("Socialförvaltningen", "Åmåls kommun")
     response = api_as("admin").post(
         "/api/v1/organisations/",
         {"parent": parent.pk, "kind": "municipality", "name": "X"},

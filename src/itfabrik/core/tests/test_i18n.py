@@ -124,6 +124,9 @@ def test_compiled_catalogue_matches_po() -> None:
                 got = mo.ngettext(entry.msgid, entry.msgid_plural, n)
                 if got != entry.msgstr_plural[index]:
                     stale.append((entry.msgid, index, got))
+        elif entry.msgctxt:  # pgettext: a word that translates differently in a context
+            if mo.pgettext(entry.msgctxt, entry.msgid) != entry.msgstr:
+                stale.append((entry.msgid, entry.msgctxt, mo.pgettext(entry.msgctxt, entry.msgid)))
         elif mo.gettext(entry.msgid) != entry.msgstr:
             stale.append((entry.msgid, None, mo.gettext(entry.msgid)))
     assert not stale, f"django.mo is out of date, run compilemessages: {stale}"
@@ -133,6 +136,8 @@ def test_compiled_catalogue_matches_po() -> None:
     for entry in _entries():
         if entry.msgid_plural:
             expected_keys |= {(entry.msgid, index) for index in entry.msgstr_plural}
+        elif entry.msgctxt:
+            expected_keys.add(f"{entry.msgctxt}\x04{entry.msgid}")  # how .mo files key a context
         else:
             expected_keys.add(entry.msgid)
     assert set(mo._catalog) == expected_keys  # type: ignore[attr-defined]

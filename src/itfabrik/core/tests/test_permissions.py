@@ -26,8 +26,8 @@ from itfabrik.core.tests import (
     home_panel,
 )
 
-MUNICIPALITY_NAMES = ["Bengtsfors kommun", "Dals-Ed kommun", "Färgelanda kommun", MELLERUD,
-                      "Åmål kommun"]  # fmt: skip
+MUNICIPALITY_NAMES = ["Bengtsfors kommun", "Dals-Eds kommun", "Färgelanda kommun", MELLERUD,
+                      "Åmåls kommun"]  # fmt: skip
 
 # Only roles with core.view_audit see the trail; everyone else gets an empty list, not an error.
 AUDIT_VISIBLE = {ANON: 401, OTHER: False, SAME: False, ORDERER: False, AGENT: False,

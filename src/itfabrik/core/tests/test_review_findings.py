@@ -49,12 +49,12 @@ def test_non_recursive_admin_cannot_grant_recursive_roles(demo, api_as):
     from itfabrik.accounts.choices import Role
     from itfabrik.accounts.models import RoleAssignment
 
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     local_admin = services.user_create(
         actor=SYSTEM,
         username="lokal-admin",
         password=None,
-        home_unit=demo.node("Hemtjänst norr", "Mellerud kommun"),
+        home_unit=demo.node("Hemtjänst norr", "Melleruds kommun"),
     )
     services.role_assign(
         actor=SYSTEM, user=local_admin, role=Role.COOPERATION_ADMIN, node=mellerud, recursive=False
@@ -141,7 +141,7 @@ def test_inhabitants_set_race_is_not_a_500(demo):
         try:
             services.inhabitants_set(
                 actor=demo.user("admin"),
-                municipality=demo.node("Mellerud kommun"),
+                municipality=demo.node("Melleruds kommun"),
                 year=2031,
                 inhabitants=9000,
             )
@@ -192,7 +192,7 @@ def test_user_create_password_errors_in_both_languages(demo):
             actor=SYSTEM,
             username="kort-losen",
             password="abc",
-            home_unit=demo.node("Hemtjänst norr", "Mellerud kommun"),
+            home_unit=demo.node("Hemtjänst norr", "Melleruds kommun"),
         )
     first = info.value.as_dict()["fields"]["password"][0]["messages"]
     assert first["sv"] != first["en"], first
@@ -208,5 +208,5 @@ def test_host_must_be_a_member(demo):
     coop = demo.cooperation
     with pytest.raises(ValidationFailed):
         services.cooperation_set_host(
-            actor=demo.user("admin"), cooperation=coop, host=demo.node("Dals-Ed kommun")
+            actor=demo.user("admin"), cooperation=coop, host=demo.node("Dals-Eds kommun")
         )

@@ -120,7 +120,46 @@ def test_server_error_page_is_swedish_and_needs_no_database(rf):
         ("<script>\n", False),
     ],
 )
-def test_request_id_from_a_proxy_is_kept_only_when_well_formed(client, given, kept):
-    response = client.get("/konto/logga-in/", HTTP_X_REQUEST_ID=given)
+def test_request_id_from_a_proxy_is_kept_only_when_well_formed(client, settings, given, kept):
+    settings.ITFABRIK_TRUSTED_PROXY_COUNT = 1
+    response = client.get(
+        "/konto/logga-in/", HTTP_X_REQUEST_ID=given, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
     assert (response.headers["X-Request-ID"] == given) is kept
     assert len(response.headers["X-Request-ID"]) <= 64
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("proxies", "forwarded"),
+    [
+        (0, "198.51.100.7"),  # no trusted proxy: the header came from the client itself
+        (2, "198.51.100.7"),  # fewer hops than trusted proxies: not through the proxies
+        (1, ""),
+    ],
+)
+def test_request_id_not_from_a_trusted_proxy_is_replaced(client, settings, proxies, forwarded):
+    settings.ITFABRIK_TRUSTED_PROXY_COUNT = proxies
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    response = client.get("/konto/logga-in/", HTTP_X_REQUEST_ID="forged-by-client", **extra)
+    rid = response.headers["X-Request-ID"]
+    assert rid != "forged-by-client"
+    assert len(rid) == 32
+
+
+def test_the_demo_listens_on_the_loopback_address_and_the_docs_say_it_is_no_server(monkeypatch):
+    """Issue 6, point 9: the demo's debug pages reach only this machine, and the README and the
+    operations guide say plainly that the demo is not a server configuration."""
+    import argparse
+    from pathlib import Path
+
+    from itfabrik.core.management.commands.demo import Command
+
+    monkeypatch.delenv("ITFABRIK_HOST", raising=False)
+    parser = argparse.ArgumentParser()
+    Command().add_arguments(parser)  # type: ignore[arg-type]
+    assert parser.parse_args([]).host == "127.0.0.1"
+    root = Path(__file__).resolve().parents[4]
+    for doc in ("README.md", "docs/operations.md"):
+        text = " ".join((root / doc).read_text(encoding="utf-8").split())
+        assert "The demo is not a server configuration" in text, doc

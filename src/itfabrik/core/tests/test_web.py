@@ -20,7 +20,7 @@ def admin(web_as: Any) -> Any:
 
 @pytest.fixture
 def renamed(demo: Any) -> Any:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     return services.node_update(
         actor=SYSTEM, node=unit, expected_version=unit.version, name="Hemtjänst nord"
     )
@@ -33,12 +33,12 @@ def test_home_shows_the_cooperation(admin: Any, demo: Any) -> None:
     r = admin.get("/")
     assert r.status_code == 200
     html = r.content.decode()
-    assert "Dalslands IT-samverkan – 4 medlemskommuner med Åmål kommun som värdkommun." in html
+    assert "Dalslands IT-samverkan – 4 medlemskommuner med Åmåls kommun som värdkommun." in html
     assert home_panel(r, "tenancy.facts")["total_inhabitants"] == 12006 + 9165 + 9138 + 6434
     shares = {
         m.name: m.population_share for m in home_panel(r, "tenancy.members")["municipalities"]
     }
-    assert shares["Dals-Ed kommun"] is None
+    assert shares["Dals-Eds kommun"] is None
     assert sum(v for v in shares.values() if v is not None) == 100
 
 
@@ -181,3 +181,34 @@ def test_unknown_page_is_the_swedish_404(admin: Any, demo: Any) -> None:
     r = admin.get("/finns-inte/")
     assert r.status_code == 404
     assert r.templates[0].name == "404.html"
+
+
+def test_anonymous_accessibility_reports_are_throttled_per_address(
+    web_as: Any, demo: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue 6, point 7: each report sends a mail, so an anonymous sender gets a few an hour."""
+    from django.core.cache import cache
+
+    from itfabrik.core.models import AccessibilityReport
+
+    cache.clear()
+    settings.ITFABRIK_REPORT_LIMIT = 2
+    client = web_as(None)
+    post = {"page_url": "/", "description": "Kontrasten är för låg."}
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            assert client.post("/tillganglighet/", post).status_code == 302
+        refused = client.post("/tillganglighet/", post)
+        english = client.post("/tillganglighet/", post, HTTP_ACCEPT_LANGUAGE="en")
+        # Another address, and a signed-in user, are not held back by this one.
+        other = client.post("/tillganglighet/", post, REMOTE_ADDR="198.51.100.9")
+        signed_in = web_as("anvandare-bengtsfors").post("/tillganglighet/", post)
+    assert refused.status_code == 429
+    assert "Du har skickat många rapporter på kort tid" in refused.content.decode()
+    assert settings.ACCESSIBILITY_CONTACT_EMAIL in refused.content.decode()
+    assert english.status_code == 429
+    assert "many reports" in english.content.decode()
+    assert other.status_code == 302
+    assert signed_in.status_code == 302
+    assert AccessibilityReport.objects.count() == 4
+    assert len(mail.outbox) == 4

@@ -6,7 +6,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from itfabrik.tenancy.choices import NodeKind, ServiceLine
-from itfabrik.tenancy.models import Cooperation, InhabitantCount, Membership, OrgNode, Position
+from itfabrik.tenancy.models import (
+    MAX_INHABITANTS,
+    Cooperation,
+    InhabitantCount,
+    Membership,
+    OrgNode,
+    Position,
+    inhabitants_limit_message,
+)
 
 
 class OrganisationSerializer(serializers.ModelSerializer[OrgNode]):
@@ -111,7 +119,10 @@ class InhabitantCountSerializer(serializers.ModelSerializer[InhabitantCount]):
         validators: list[Any] = []
         extra_kwargs = {
             "year": {"min_value": 1900, "max_value": 2100},
-            "inhabitants": {"max_value": 10_000_000},
+            "inhabitants": {
+                "max_value": MAX_INHABITANTS,
+                "error_messages": {"max_value": inhabitants_limit_message()},
+            },
             "source": {"required": False, "default": "SCB"},
         }
 

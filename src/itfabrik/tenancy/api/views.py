@@ -64,7 +64,12 @@ class OrganisationViewSet(
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        values = parse_input(OrganisationCreateSerializer, request.data)
+        def check(*, parent: int | None = None, **values: Any) -> None:
+            if parent is not None:
+                node = selectors.node_get(actor=request.user, pk=parent)
+                services.node_create_check(actor=request.user, parent=node, **values)
+
+        values = parse_input(OrganisationCreateSerializer, request.data, check=check)
         parent = selectors.node_get(actor=request.user, pk=values.pop("parent"))
         node = services.node_create(actor=request.user, parent=parent, **values)
         out = selectors.node_get(actor=request.user, pk=node.pk)
@@ -81,14 +86,20 @@ class OrganisationViewSet(
         """Inhabitants per year (31 December); POST sets one year (insert or correction)."""
         node = self.get_object()
         if request.method == "POST":
-            values = parse_input(InhabitantCountSerializer, request.data)
+            values = parse_input(
+                InhabitantCountSerializer, request.data, check=services.inhabitants_check
+            )
             services.inhabitants_set(actor=request.user, municipality=node, **values)
         rows = selectors.inhabitant_history(actor=request.user, municipality=node)
         return Response(InhabitantCountSerializer(rows, many=True).data)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         node = self.get_object()
-        values = parse_input(OrganisationUpdateSerializer, request.data)
+
+        def check(*, version: int | None = None, **values: Any) -> None:
+            services.node_update_check(actor=request.user, node=node, **values)
+
+        values = parse_input(OrganisationUpdateSerializer, request.data, check=check)
         version = values.pop("version")
         services.node_update(actor=request.user, node=node, expected_version=version, **values)
         out = selectors.node_get(actor=request.user, pk=node.pk)

@@ -17,11 +17,11 @@ from itfabrik.tenancy.models import Membership, OrgNode
 
 MUNICIPALITIES = {
     # name: (municipal_code, organisation_number, inhabitants, is_member, is_host)
-    "Åmål kommun": ("1492", "", 12006, True, True),
-    "Mellerud kommun": ("1461", "", 9165, True, False),
+    "Åmåls kommun": ("1492", "", 12006, True, True),
+    "Melleruds kommun": ("1461", "", 9165, True, False),
     "Bengtsfors kommun": ("1460", "", 9138, True, False),
     "Färgelanda kommun": ("1439", "212000-1421", 6434, True, False),
-    "Dals-Ed kommun": ("1438", "", None, False, False),
+    "Dals-Eds kommun": ("1438", "", None, False, False),
 }
 
 
@@ -83,16 +83,16 @@ def test_kind_municipality_gives_the_five_dalsland_municipalities(admin: Any, de
     assert got == MUNICIPALITIES
     assert all(row["kind"] == "municipality" for row in rows)
     by_name = {row["name"]: row for row in rows}
-    assert by_name["Åmål kommun"]["inhabitants_year"] == 2023
-    assert by_name["Dals-Ed kommun"]["inhabitants_year"] is None
+    assert by_name["Åmåls kommun"]["inhabitants_year"] == 2023
+    assert by_name["Dals-Eds kommun"]["inhabitants_year"] is None
 
 
 def test_municipal_facts_are_null_on_other_kinds(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     row = admin.get(f"/api/v1/organisations/{unit.pk}/").json()
     assert (row["inhabitants"], row["is_member"], row["is_host"]) == (None, None, None)
-    assert row["parent"] == demo.node("Socialförvaltningen", municipality="Mellerud kommun").pk
-    assert row["municipality"] == demo.node("Mellerud kommun").pk
+    assert row["parent"] == demo.node("Socialförvaltningen", municipality="Melleruds kommun").pk
+    assert row["municipality"] == demo.node("Melleruds kommun").pk
 
 
 def test_is_member_follows_the_membership(admin: Any, demo: Any) -> None:
@@ -107,7 +107,7 @@ def test_is_member_follows_the_membership(admin: Any, demo: Any) -> None:
 
 
 def test_parent_filter(admin: Any, demo: Any) -> None:
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     r = admin.get("/api/v1/organisations/", {"parent": adm.pk})
     assert sorted(_names(r)) == [
         "Hemtjänst norr",
@@ -120,7 +120,7 @@ def test_parent_filter(admin: Any, demo: Any) -> None:
 
 
 def test_municipality_filter(admin: Any, demo: Any) -> None:
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     r = admin.get("/api/v1/organisations/", {"municipality": mellerud.pk, "page_size": 200})
     rows = r.json()["results"]
     # The municipality itself, four administrations and eighteen units (as on the web list).
@@ -130,14 +130,14 @@ def test_municipality_filter(admin: Any, demo: Any) -> None:
 
 
 def test_municipality_filter_is_scoped(api_as: Any, demo: Any) -> None:
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     r = api_as("anvandare-bengtsfors").get("/api/v1/organisations/", {"municipality": mellerud.pk})
     # Only the municipality itself, which every member of the cooperation may see.
     assert [row["id"] for row in r.json()["results"]] == [mellerud.pk]
 
 
 def test_q_filter_finds_a_cost_centre(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     r = admin.get("/api/v1/organisations/", {"q": unit.cost_centre})
     assert [row["id"] for row in r.json()["results"]] == [unit.pk]
 
@@ -157,7 +157,7 @@ def test_q_filter_for_a_portal_user_shows_only_their_municipality(api_as: Any, d
 def test_combined_filters(admin: Any, demo: Any) -> None:
     r = admin.get(
         "/api/v1/organisations/",
-        {"kind": "unit", "municipality": demo.node("Åmål kommun").pk, "q": "skola"},
+        {"kind": "unit", "municipality": demo.node("Åmåls kommun").pk, "q": "skola"},
     )
     assert sorted(_names(r)) == ["Grundskola F–6", "Högstadieskolan"]
 
@@ -181,7 +181,7 @@ def test_invalid_filter_value_is_400_in_error_format(admin: Any, demo: Any) -> N
     ],
 )  # fmt: skip
 def test_ordering(admin: Any, demo: Any, ordering: str | None, expected: list[str]) -> None:
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     params: dict[str, Any] = {"parent": adm.pk}
     if ordering:
         params["ordering"] = ordering
@@ -202,7 +202,7 @@ def test_detail_of_missing_or_non_numeric_id_is_404(admin: Any, demo: Any) -> No
 
 
 def test_delete_is_not_allowed(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     before = db_state()
     assert_error(admin.delete(f"/api/v1/organisations/{unit.pk}/"), 405, "method_not_allowed")
     assert_unchanged(before)
@@ -212,7 +212,7 @@ def test_delete_is_not_allowed(admin: Any, demo: Any) -> None:
 
 
 def test_patch_with_current_version(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     audit_before = AuditEntry.objects.count()
     r = admin.patch(
         f"/api/v1/organisations/{unit.pk}/",
@@ -241,7 +241,7 @@ def test_patch_with_current_version(admin: Any, demo: Any) -> None:
 
 
 def test_patch_without_changes_keeps_the_version_and_writes_no_audit(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     before = db_state()
     r = admin.patch(
         f"/api/v1/organisations/{unit.pk}/",
@@ -254,7 +254,7 @@ def test_patch_without_changes_keeps_the_version_and_writes_no_audit(admin: Any,
 
 
 def test_patch_with_stale_version_is_409_and_changes_nothing(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     stale = unit.version
     services.node_update(actor=SYSTEM, node=unit, expected_version=stale, name="Hemtjänst N")
     before = db_state()
@@ -270,7 +270,7 @@ def test_patch_with_stale_version_is_409_and_changes_nothing(admin: Any, demo: A
 
 
 def test_patch_without_version_is_400(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     before = db_state()
     r = admin.patch(f"/api/v1/organisations/{unit.pk}/", {"name": "X"}, format="json")
     assert "version" in assert_error(r, 400, "invalid")["fields"]
@@ -284,7 +284,7 @@ def test_patch_without_version_is_400(admin: Any, demo: Any) -> None:
 def test_patch_invalid_organisation_number(
     admin: Any, demo: Any, value: str, reason_sv: str
 ) -> None:
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     before = db_state()
     r = admin.patch(
         f"/api/v1/organisations/{mellerud.pk}/",
@@ -302,7 +302,7 @@ def test_patch_invalid_organisation_number(
 
 
 def test_model_validation_messages_are_translated_to_english(admin: Any, demo: Any) -> None:
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     r = admin.patch(
         f"/api/v1/organisations/{mellerud.pk}/",
         {"version": mellerud.version, "organisation_number": "123"},
@@ -317,7 +317,7 @@ def test_model_validation_messages_are_translated_to_english(admin: Any, demo: A
 def test_service_validation_messages_are_translated_to_english(admin: Any, demo: Any) -> None:
     rejoin_mellerud = {
         "cooperation": demo.cooperation.pk,
-        "municipality": demo.node("Mellerud kommun").pk,
+        "municipality": demo.node("Melleruds kommun").pk,
         "joined_on": "2026-01-01",
     }
     r = admin.post("/api/v1/memberships/", rejoin_mellerud, format="json")
@@ -327,7 +327,7 @@ def test_service_validation_messages_are_translated_to_english(admin: Any, demo:
 
 
 def test_patch_valid_organisation_number_is_normalised(admin: Any, demo: Any) -> None:
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     r = admin.patch(
         f"/api/v1/organisations/{mellerud.pk}/",
         {"version": mellerud.version, "organisation_number": "2120001421"},
@@ -338,7 +338,7 @@ def test_patch_valid_organisation_number_is_normalised(admin: Any, demo: Any) ->
 
 
 def test_patch_municipal_field_on_a_unit_is_400(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     before = db_state()
     r = admin.patch(
         f"/api/v1/organisations/{unit.pk}/",
@@ -350,7 +350,7 @@ def test_patch_municipal_field_on_a_unit_is_400(admin: Any, demo: Any) -> None:
 
 
 def test_patch_duplicate_cost_centre_in_municipality_is_refused(admin: Any, demo: Any) -> None:
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     before = db_state()
     r = admin.patch(
         f"/api/v1/organisations/{unit.pk}/",
@@ -366,7 +366,7 @@ def test_patch_duplicate_cost_centre_in_municipality_is_refused(admin: Any, demo
 
 
 def test_create_unit_under_administration(admin: Any, demo: Any) -> None:
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     audit_before = AuditEntry.objects.count()
     r = admin.post(
         "/api/v1/organisations/",
@@ -377,7 +377,7 @@ def test_create_unit_under_administration(admin: Any, demo: Any) -> None:
     body = r.json()
     assert body["kind"] == "unit"
     assert body["parent"] == adm.pk
-    assert body["municipality"] == demo.node("Mellerud kommun").pk
+    assert body["municipality"] == demo.node("Melleruds kommun").pk
     assert body["cost_centre"] == "1461-3990"
     assert body["version"] == 1
     node = OrgNode.objects.get(pk=body["id"])
@@ -398,15 +398,15 @@ def test_create_unit_under_administration(admin: Any, demo: Any) -> None:
         ("Socialförvaltningen", "municipality"),
         ("Socialförvaltningen", "administration"),
         ("Socialförvaltningen", "team"),
-        ("Mellerud kommun", "unit"),
+        ("Melleruds kommun", "unit"),
     ],
 )
 def test_create_wrong_kind_under_parent_is_400(
     admin: Any, demo: Any, parent_name: str, kind: str
 ) -> None:
     parent = (
-        demo.node(parent_name, municipality="Mellerud kommun")
-        if parent_name != "Mellerud kommun"
+        demo.node(parent_name, municipality="Melleruds kommun")
+        if parent_name != "Melleruds kommun"
         else demo.node(parent_name)
     )
     before = db_state()
@@ -420,7 +420,7 @@ def test_create_wrong_kind_under_parent_is_400(
 
 
 def test_create_with_unknown_kind_is_400(admin: Any, demo: Any) -> None:
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     before = db_state()
     r = admin.post(
         "/api/v1/organisations/", {"parent": adm.pk, "kind": "planet", "name": "X"}, format="json"
@@ -437,7 +437,7 @@ def test_create_with_missing_fields_names_them(admin: Any, demo: Any) -> None:
 
 
 def test_create_with_invalid_cost_centre_is_400(admin: Any, demo: Any) -> None:
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     before = db_state()
     r = admin.post(
         "/api/v1/organisations/",
@@ -479,7 +479,7 @@ def test_create_with_malformed_json_is_400(admin: Any, demo: Any) -> None:
 
 def test_cooperation_detail(admin: Any, demo: Any) -> None:
     body = admin.get(f"/api/v1/cooperations/{demo.cooperation.pk}/").json()
-    assert body["host"] == demo.node("Åmål kommun").pk
+    assert body["host"] == demo.node("Åmåls kommun").pk
     assert body["root"] == demo.cooperation.root_id
     assert body["currency"] == "SEK"
 
@@ -503,15 +503,15 @@ def _join(client: Any, demo: Any, municipality: OrgNode, joined_on: str = "2026-
 def test_membership_list_and_filters(admin: Any, demo: Any) -> None:
     r = admin.get("/api/v1/memberships/")
     assert r.json()["count"] == 4
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     rows = admin.get("/api/v1/memberships/", {"municipality": mellerud.pk}).json()["results"]
     assert [(m["municipality_name"], m["joined_on"], m["left_on"]) for m in rows] == [
-        ("Mellerud kommun", "2025-01-01", None)
+        ("Melleruds kommun", "2025-01-01", None)
     ]
 
 
 def test_join_dals_ed(admin: Any, demo: Any) -> None:
-    dals_ed = demo.node("Dals-Ed kommun")
+    dals_ed = demo.node("Dals-Eds kommun")
     audit_before = AuditEntry.objects.count()
     r = _join(admin, demo, dals_ed)
     assert r.status_code == 201, r.content
@@ -528,7 +528,7 @@ def test_join_dals_ed(admin: Any, demo: Any) -> None:
 
 
 def test_double_join_is_400_and_changes_nothing(admin: Any, demo: Any) -> None:
-    dals_ed = demo.node("Dals-Ed kommun")
+    dals_ed = demo.node("Dals-Eds kommun")
     assert _join(admin, demo, dals_ed).status_code == 201
     before = db_state()
     r = _join(admin, demo, dals_ed, joined_on="2026-06-01")
@@ -538,20 +538,20 @@ def test_double_join_is_400_and_changes_nothing(admin: Any, demo: Any) -> None:
 
 def test_join_of_a_current_member_is_400(admin: Any, demo: Any) -> None:
     before = db_state()
-    r = _join(admin, demo, demo.node("Mellerud kommun"))
+    r = _join(admin, demo, demo.node("Melleruds kommun"))
     assert set(assert_error(r, 400, "invalid")["fields"]) == {"joined_on"}
     assert_unchanged(before)
 
 
 def test_join_of_a_unit_is_400(admin: Any, demo: Any) -> None:
     before = db_state()
-    r = _join(admin, demo, demo.node("Hemtjänst norr", municipality="Mellerud kommun"))
+    r = _join(admin, demo, demo.node("Hemtjänst norr", municipality="Melleruds kommun"))
     assert set(assert_error(r, 400, "invalid")["fields"]) == {"municipality"}
     assert_unchanged(before)
 
 
 def test_end_membership(admin: Any, demo: Any) -> None:
-    membership = Membership.objects.get(municipality__name="Mellerud kommun")
+    membership = Membership.objects.get(municipality__name="Melleruds kommun")
     r = admin.post(
         f"/api/v1/memberships/{membership.pk}/end/",
         {"version": membership.version, "left_on": "2026-12-31", "decision_reference": "KF 9"},
@@ -600,11 +600,11 @@ def test_leave_and_rejoin_keeps_history(admin: Any, demo: Any) -> None:
     ("municipality", "version_offset", "left_on", "status", "code", "fields"),
     [
         # The host cannot leave.
-        ("Åmål kommun", 0, "2026-12-31", 400, "invalid", {"municipality"}),
+        ("Åmåls kommun", 0, "2026-12-31", 400, "invalid", {"municipality"}),
         # An end before the start.
-        ("Mellerud kommun", 0, "2024-12-31", 400, "invalid", {"left_on"}),
+        ("Melleruds kommun", 0, "2024-12-31", 400, "invalid", {"left_on"}),
         # Somebody else's change in between.
-        ("Mellerud kommun", 5, "2026-12-31", 409, "conflict", None),
+        ("Melleruds kommun", 5, "2026-12-31", 409, "conflict", None),
     ],
 )
 def test_refused_membership_end_changes_nothing(
@@ -682,6 +682,6 @@ def test_organisation_list_query_count_for_scoped_actors(
 
 def test_detail_query_count(api_as: Any, demo: Any, django_assert_num_queries: Any) -> None:
     client = api_as("admin")
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     with django_assert_num_queries(3):  # token+user, grants, the node with its facts
         assert client.get(f"/api/v1/organisations/{unit.pk}/").status_code == 200

@@ -14,7 +14,7 @@ def state(node):
 
 
 def test_api_reads_and_sets_inhabitants(demo, api_as):
-    node = demo.node("Mellerud kommun")
+    node = demo.node("Melleruds kommun")
     url = f"/api/v1/organisations/{node.pk}/inhabitants/"
     read = api_as("anvandare-bengtsfors").get(url)  # every member sees the members' facts
     assert read.status_code == 200
@@ -33,7 +33,7 @@ def test_api_reads_and_sets_inhabitants(demo, api_as):
 
 
 def test_refused_and_invalid_writes_change_nothing(demo, api_as):
-    node = demo.node("Mellerud kommun")
+    node = demo.node("Melleruds kommun")
     url = f"/api/v1/organisations/{node.pk}/inhabitants/"
     before = state(node)
     assert (
@@ -47,7 +47,7 @@ def test_refused_and_invalid_writes_change_nothing(demo, api_as):
     invalid = api_as("admin").post(url, {"year": 1800, "inhabitants": -5}, format="json")
     assert invalid.status_code == 400
     assert set(invalid.json()["error"]["fields"]) == {"year", "inhabitants"}
-    unit = demo.node("Gata och park", "Mellerud kommun")
+    unit = demo.node("Gata och park", "Melleruds kommun")
     not_municipality = api_as("admin").post(
         f"/api/v1/organisations/{unit.pk}/inhabitants/",
         {"year": 2024, "inhabitants": 5},
@@ -58,7 +58,7 @@ def test_refused_and_invalid_writes_change_nothing(demo, api_as):
 
 
 def test_web_form_on_the_municipality_page(demo, web_as):
-    node = demo.node("Dals-Ed kommun")
+    node = demo.node("Dals-Eds kommun")
     client = web_as("admin")
     page = client.get(f"/organisation/{node.pk}/")
     assert "Ange invånarantal" in page.content.decode()
@@ -75,7 +75,7 @@ def test_web_form_on_the_municipality_page(demo, web_as):
 
 
 def test_web_form_refused_for_others(demo, web_as):
-    node = demo.node("Dals-Ed kommun")
+    node = demo.node("Dals-Eds kommun")
     client = web_as("anvandare-bengtsfors")
     assert "Ange invånarantal" not in client.get(f"/organisation/{node.pk}/").content.decode()
     before = state(node)

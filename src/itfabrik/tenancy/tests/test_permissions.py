@@ -52,7 +52,7 @@ def target(demo: Any) -> Any:
         administration = demo.node(TARGET_ADMINISTRATION, municipality=MELLERUD)
         municipality = demo.node(MELLERUD)
         membership = Membership.objects.get(municipality__name=MELLERUD)
-        dals_ed = demo.node("Dals-Ed kommun")
+        dals_ed = demo.node("Dals-Eds kommun")
         bengtsfors_unit = demo.node(TARGET_UNIT, municipality="Bengtsfors kommun")
         cooperation = demo.cooperation
 
@@ -224,8 +224,8 @@ def test_api_membership_list(api_as: Any, target: Any, actor: str | None, expect
     assert sorted(row["municipality_name"] for row in r.json()["results"]) == [
         "Bengtsfors kommun",
         "Färgelanda kommun",
-        "Mellerud kommun",
-        "Åmål kommun",
+        "Melleruds kommun",
+        "Åmåls kommun",
     ]
 
 

@@ -109,7 +109,7 @@ def test_bad_changes_change_nothing(
 
 def test_a_position_belongs_in_the_it_organisation(demo: Any, position: Position) -> None:
     admin = demo.user("admin")
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     before = db_state()
     with pytest.raises(ValidationFailed) as exc:
         services.position_create(actor=admin, team=unit, title="X", line="first_line")

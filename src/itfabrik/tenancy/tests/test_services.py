@@ -22,12 +22,12 @@ def test_demo_has_the_shape_of_the_prestudy(demo):
     municipalities = OrgNode.objects.filter(cooperation=coop, kind=NodeKind.MUNICIPALITY)
     assert sorted(m.name for m in municipalities) == [
         "Bengtsfors kommun",
-        "Dals-Ed kommun",
+        "Dals-Eds kommun",
         "Färgelanda kommun",
-        "Mellerud kommun",
-        "Åmål kommun",
+        "Melleruds kommun",
+        "Åmåls kommun",
     ]
-    assert coop.host.name == "Åmål kommun"
+    assert coop.host.name == "Åmåls kommun"
     active = Membership.objects.filter(cooperation=coop, left_on__isnull=True)
     assert sorted(m.municipality.municipal_code for m in active) == ["1439", "1460", "1461", "1492"]
     assert Position.objects.filter(team__cooperation=coop).count() == 28  # R3
@@ -79,7 +79,7 @@ def test_node_create_refuses_a_wrong_kind_and_duplicate_cost_centre(demo):
         )
     assert exc.value.fields
     # The same code in another municipality is fine: cost centres are per municipality.
-    other = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    other = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     services.node_create(
         actor=SYSTEM, parent=other, kind=NodeKind.UNIT, name="Z", cost_centre=existing.cost_centre
     )
@@ -87,7 +87,7 @@ def test_node_create_refuses_a_wrong_kind_and_duplicate_cost_centre(demo):
 
 
 def test_node_create_outside_scope_is_not_found_and_changes_nothing(demo):
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     count = OrgNode.objects.count()
     with pytest.raises(NotFound):
         services.node_create(
@@ -102,7 +102,7 @@ def test_node_create_outside_scope_is_not_found_and_changes_nothing(demo):
 
 
 def test_node_update_is_versioned_and_audited(demo):
-    node = demo.node("Mellerud kommun")
+    node = demo.node("Melleruds kommun")
     admin = demo.user("admin")
     updated = services.node_update(
         actor=admin, node=node, expected_version=node.version, email_domain="MELLERUD.SE "
@@ -110,20 +110,20 @@ def test_node_update_is_versioned_and_audited(demo):
     assert updated.email_domain == "mellerud.se"
     assert updated.version == node.version  # unchanged value → no new version
     updated = services.node_update(
-        actor=admin, node=node, expected_version=node.version, name="Melleruds kommun"
+        actor=admin, node=node, expected_version=node.version, name="Melleruds kommun i Dalsland"
     )
     assert updated.version == node.version + 1
     row = audit_rows(node).filter(action="update").get()
-    assert row.before["name"] == "Mellerud kommun"
-    assert row.after["name"] == "Melleruds kommun"
+    assert row.before["name"] == "Melleruds kommun"
+    assert row.after["name"] == "Melleruds kommun i Dalsland"
     assert row.changed_fields == ["name", "version"]
     with pytest.raises(Conflict):  # somebody else's edit from the old version
         services.node_update(actor=admin, node=node, expected_version=node.version, name="X")
-    assert OrgNode.objects.get(pk=node.pk).name == "Melleruds kommun"
+    assert OrgNode.objects.get(pk=node.pk).name == "Melleruds kommun i Dalsland"
 
 
 def test_node_update_validates_every_field_and_saves_nothing_on_error(demo):
-    node = demo.node("Åmål kommun")
+    node = demo.node("Åmåls kommun")
     with pytest.raises(ValidationFailed) as exc:
         services.node_update(
             actor=SYSTEM,
@@ -141,7 +141,7 @@ def test_node_update_validates_every_field_and_saves_nothing_on_error(demo):
 
 
 def test_duplicate_municipal_code_is_refused(demo):
-    node = demo.node("Åmål kommun")
+    node = demo.node("Åmåls kommun")
     with pytest.raises((ValidationFailed, Conflict)):
         services.node_update(
             actor=SYSTEM, node=node, expected_version=node.version, municipal_code="1461"
@@ -150,13 +150,13 @@ def test_duplicate_municipal_code_is_refused(demo):
 
 
 def test_closing_a_unit_keeps_it_and_refuses_parents_with_active_children(demo):
-    unit = demo.node("Fastighet", municipality="Åmål kommun")
+    unit = demo.node("Fastighet", municipality="Åmåls kommun")
     closed = services.node_close(
         actor=SYSTEM, node=unit, closed_on=dt.date(2026, 12, 31), expected_version=unit.version
     )
     assert not closed.is_active
     assert OrgNode.objects.filter(pk=unit.pk).exists()
-    adm = demo.node("Socialförvaltningen", municipality="Åmål kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Åmåls kommun")
     with pytest.raises(ValidationFailed):
         services.node_close(
             actor=SYSTEM, node=adm, closed_on=dt.date(2026, 12, 31), expected_version=adm.version
@@ -164,14 +164,14 @@ def test_closing_a_unit_keeps_it_and_refuses_parents_with_active_children(demo):
     with pytest.raises(ValidationFailed):
         services.node_close(
             actor=SYSTEM,
-            node=demo.node("Åmål kommun"),
+            node=demo.node("Åmåls kommun"),
             closed_on=dt.date(2026, 12, 31),
             expected_version=None,
         )
 
 
 def test_dals_ed_joins_and_membership_history_is_kept(demo):
-    coop, dals_ed = demo.cooperation, demo.node("Dals-Ed kommun")
+    coop, dals_ed = demo.cooperation, demo.node("Dals-Eds kommun")
     admin = demo.user("admin")
     m = services.municipality_join(
         actor=admin, cooperation=coop, municipality=dals_ed, joined_on=dt.date(2027, 1, 1)
@@ -207,7 +207,7 @@ def test_the_host_cannot_leave(demo):
 
 
 def test_only_membership_managers_change_memberships(demo):
-    m = Membership.objects.get(municipality=demo.node("Mellerud kommun"), left_on__isnull=True)
+    m = Membership.objects.get(municipality=demo.node("Melleruds kommun"), left_on__isnull=True)
     with pytest.raises(Forbidden):
         services.municipality_leave(
             actor=demo.user("agent"), membership=m, left_on=dt.date(2027, 1, 1), expected_version=1
@@ -216,7 +216,7 @@ def test_only_membership_managers_change_memberships(demo):
         services.municipality_join(
             actor=demo.user("ekonom"),
             cooperation=demo.cooperation,
-            municipality=demo.node("Dals-Ed kommun"),
+            municipality=demo.node("Dals-Eds kommun"),
             joined_on=dt.date(2027, 1, 1),
         )
     assert Membership.objects.get(pk=m.pk).left_on is None
@@ -232,7 +232,7 @@ def test_inhabitants_are_upserted_per_year_with_audit(demo):
     with pytest.raises(ValidationFailed):
         services.inhabitants_set(
             actor=SYSTEM,
-            municipality=demo.node("Gata och park", "Åmål kommun"),
+            municipality=demo.node("Gata och park", "Åmåls kommun"),
             year=2024,
             inhabitants=1,
         )

@@ -20,7 +20,7 @@ def admin(web_as: Any) -> Any:
 
 @pytest.fixture
 def unit(demo: Any) -> OrgNode:
-    return demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    return demo.node("Hemtjänst norr", municipality="Melleruds kommun")
 
 
 def _messages(response: Any) -> list[str]:
@@ -80,13 +80,13 @@ def test_edit_with_stale_version_shows_conflict(admin: Any, unit: OrgNode) -> No
 
 
 def test_edit_with_invalid_organisation_number_shows_error(admin: Any, demo: Any) -> None:
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     before = db_state()
     r = admin.post(
         f"/organisation/{mellerud.pk}/andra/",
         {
             "version": mellerud.version,
-            "name": "Mellerud kommun",
+            "name": "Melleruds kommun",
             "municipal_code": "1461",
             "organisation_number": "123",
             "email_domain": "mellerud.se",
@@ -123,7 +123,7 @@ def test_edit_with_duplicate_cost_centre_shows_error(admin: Any, unit: OrgNode) 
 
 
 def test_add_unit_under_administration(admin: Any, demo: Any) -> None:
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     r = admin.post(
         f"/organisation/{adm.pk}/ny/",
         {"kind": "unit", "name": "Nattpatrullen", "cost_centre": "1461-3990"},
@@ -131,9 +131,9 @@ def test_add_unit_under_administration(admin: Any, demo: Any) -> None:
     )
     created = OrgNode.objects.get(name="Nattpatrullen")
     assert r.redirect_chain == [(f"/organisation/{created.pk}/", 302)]
-    assert _messages(r) == ["Nattpatrullen är skapad."]
+    assert _messages(r) == ["Nattpatrullen har lagts till."]
     assert (created.kind, created.parent_id, created.cost_centre) == ("unit", adm.pk, "1461-3990")
-    assert created.municipality_id == demo.node("Mellerud kommun").pk
+    assert created.municipality_id == demo.node("Melleruds kommun").pk
     # The administration's page lists it among its children.
     children = admin.get(f"/organisation/{adm.pk}/").context["children"]
     assert "Nattpatrullen" in [c.name for c in children]
@@ -147,7 +147,7 @@ def test_add_child_offers_only_allowed_kinds(admin: Any, demo: Any) -> None:
 
 
 def test_add_child_with_wrong_kind_is_refused(admin: Any, demo: Any) -> None:
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     before = db_state()
     r = admin.post(f"/organisation/{adm.pk}/ny/", {"kind": "team", "name": "Fel"})
     assert r.status_code == 200
@@ -156,7 +156,7 @@ def test_add_child_with_wrong_kind_is_refused(admin: Any, demo: Any) -> None:
 
 
 def test_add_child_with_invalid_cost_centre_shows_error(admin: Any, demo: Any) -> None:
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     before = db_state()
     r = admin.post(
         f"/organisation/{adm.pk}/ny/", {"kind": "unit", "name": "X", "cost_centre": "fel värde!"}
@@ -169,7 +169,7 @@ def test_add_child_with_invalid_cost_centre_shows_error(admin: Any, demo: Any) -
 def test_add_child_under_a_unit_with_cost_centre_on_municipality_refused(
     admin: Any, demo: Any
 ) -> None:
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     before = db_state()
     r = admin.post(
         f"/organisation/{mellerud.pk}/ny/",
@@ -184,14 +184,14 @@ def test_add_child_under_a_unit_with_cost_centre_on_municipality_refused(
 
 
 def test_join_and_leave_through_the_pages(admin: Any, demo: Any) -> None:
-    dals_ed = demo.node("Dals-Ed kommun")
+    dals_ed = demo.node("Dals-Eds kommun")
     r = admin.post(
         "/medlemskap/",
         {"municipality": dals_ed.pk, "joined_on": "2026-01-01", "decision_reference": "KF 1"},
         follow=True,
     )
     assert r.redirect_chain == [("/medlemskap/", 302)]
-    assert _messages(r) == ["Dals-Ed kommun är medlem från 2026-01-01."]
+    assert _messages(r) == ["Dals-Eds kommun är medlem från 2026-01-01."]
     membership = Membership.objects.get(municipality=dals_ed)
     assert (membership.joined_on.isoformat(), membership.decision_reference) == (
         "2026-01-01",
@@ -213,7 +213,7 @@ def test_join_and_leave_through_the_pages(admin: Any, demo: Any) -> None:
 
 
 def test_double_join_is_refused(admin: Any, demo: Any) -> None:
-    dals_ed = demo.node("Dals-Ed kommun")
+    dals_ed = demo.node("Dals-Eds kommun")
     assert (
         admin.post("/medlemskap/", {"municipality": dals_ed.pk, "joined_on": "2026-01-01"})[
             "Location"
@@ -230,7 +230,8 @@ def test_double_join_is_refused(admin: Any, demo: Any) -> None:
 def test_join_of_current_member_is_refused(admin: Any, demo: Any) -> None:
     before = db_state()
     r = admin.post(
-        "/medlemskap/", {"municipality": demo.node("Mellerud kommun").pk, "joined_on": "2026-01-01"}
+        "/medlemskap/",
+        {"municipality": demo.node("Melleruds kommun").pk, "joined_on": "2026-01-01"},
     )
     assert r.status_code == 200
     assert "municipality" in r.context["form"].errors
@@ -238,7 +239,7 @@ def test_join_of_current_member_is_refused(admin: Any, demo: Any) -> None:
 
 
 def test_host_cannot_leave(admin: Any, demo: Any) -> None:
-    membership = Membership.objects.get(municipality__name="Åmål kommun")
+    membership = Membership.objects.get(municipality__name="Åmåls kommun")
     before = db_state()
     r = admin.post(
         f"/medlemskap/{membership.pk}/avsluta/",
@@ -251,7 +252,7 @@ def test_host_cannot_leave(admin: Any, demo: Any) -> None:
 
 
 def test_leave_with_stale_version_shows_conflict(admin: Any, demo: Any) -> None:
-    membership = Membership.objects.get(municipality__name="Mellerud kommun")
+    membership = Membership.objects.get(municipality__name="Melleruds kommun")
     before = db_state()
     r = admin.post(
         f"/medlemskap/{membership.pk}/avsluta/",
@@ -265,14 +266,14 @@ def test_leave_with_stale_version_shows_conflict(admin: Any, demo: Any) -> None:
 def test_membership_list_shows_every_membership(admin: Any, demo: Any) -> None:
     r = admin.get("/medlemskap/")
     names = sorted(m.municipality.name for m in r.context["memberships"])
-    assert names == ["Bengtsfors kommun", "Färgelanda kommun", "Mellerud kommun", "Åmål kommun"]
+    assert names == ["Bengtsfors kommun", "Färgelanda kommun", "Melleruds kommun", "Åmåls kommun"]
 
 
 # --- the organisation list ----------------------------------------------------------------------
 
 
 def test_node_list_filters(admin: Any, demo: Any) -> None:
-    mellerud = demo.node("Mellerud kommun")
+    mellerud = demo.node("Melleruds kommun")
     r = admin.get("/organisation/", {"kind": "municipality"})
     assert r.context["page"].paginator.count == 5
     r = admin.get("/organisation/", {"municipality": mellerud.pk})
@@ -285,7 +286,7 @@ def test_node_list_filters(admin: Any, demo: Any) -> None:
 def test_node_list_hides_closed_units_unless_asked(admin: Any, demo: Any) -> None:
     import datetime as dt
 
-    unit = demo.node("Elevhälsan", municipality="Mellerud kommun")
+    unit = demo.node("Elevhälsan", municipality="Melleruds kommun")
     services.node_close(
         actor=SYSTEM, node=unit, closed_on=dt.date(2025, 6, 30), expected_version=unit.version
     )
@@ -325,7 +326,7 @@ def test_node_list_pagination(admin: Any, demo: Any) -> None:
 
 
 def test_node_detail_of_municipality(admin: Any, demo: Any) -> None:
-    amal = demo.node("Åmål kommun")
+    amal = demo.node("Åmåls kommun")
     r = admin.get(f"/organisation/{amal.pk}/")
     assert [i.inhabitants for i in r.context["inhabitants"]] == [12006]
     assert [m.joined_on.isoformat() for m in r.context["memberships"]] == ["2025-01-01"]
@@ -365,7 +366,7 @@ def test_node_list_query_count_is_fixed(web_as: Any, demo: Any) -> None:
 
 def test_node_detail_query_count_does_not_depend_on_children(web_as: Any, demo: Any) -> None:
     client = web_as("admin")
-    adm = demo.node("Socialförvaltningen", municipality="Mellerud kommun")
+    adm = demo.node("Socialförvaltningen", municipality="Melleruds kommun")
     before, r = page_query_count(client, f"/organisation/{adm.pk}/")
     assert len(r.context["children"].object_list) == 5
     grow(demo)

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from itfabrik.core.web.forms import DateField
 from itfabrik.tenancy.choices import NodeKind, ServiceLine
+from itfabrik.tenancy.models import MAX_INHABITANTS, inhabitants_limit_message
 
 
 class NodeFilterForm(forms.Form):
@@ -68,15 +70,18 @@ class NodeCreateForm(forms.Form):
 
 class InhabitantsForm(forms.Form):
     year = forms.IntegerField(label=_("År (31 december)"), min_value=1900, max_value=2100)
-    inhabitants = forms.IntegerField(label=_("Invånare"), min_value=0, max_value=10_000_000)
+    inhabitants = forms.IntegerField(
+        label=_("Invånare"),
+        min_value=0,
+        max_value=MAX_INHABITANTS,
+        error_messages={"max_value": inhabitants_limit_message()},
+    )
     source = forms.CharField(label=_("Källa"), max_length=100, initial="SCB")
 
 
 class JoinForm(forms.Form):
     municipality = forms.TypedChoiceField(label=_("Kommun"), coerce=int)
-    joined_on = forms.DateField(
-        label=_("Medlem från"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    joined_on = DateField(label=_("Medlem från"))
     decision_reference = forms.CharField(
         label=_("Beslut (diarienummer)"), max_length=100, required=False
     )
@@ -97,9 +102,7 @@ class HostForm(forms.Form):
 
 class LeaveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    left_on = forms.DateField(
-        label=_("Medlem till och med"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    left_on = DateField(label=_("Medlem till och med"))
     decision_reference = forms.CharField(
         label=_("Beslut (diarienummer)"), max_length=100, required=False
     )
@@ -147,6 +150,4 @@ class PositionForm(forms.Form):
 
 class PositionCloseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    closed_on = forms.DateField(
-        label=_("Avslutas från och med"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    closed_on = DateField(label=_("Avslutas från och med"))

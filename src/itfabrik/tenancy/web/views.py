@@ -13,7 +13,7 @@ from itfabrik.core import audit_display, permissions
 from itfabrik.core import selectors as core_selectors
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.permissions import VIEW_AUDIT
-from itfabrik.core.web.forms import add_application_error
+from itfabrik.core.web.forms import add_application_error, add_service_errors
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 from itfabrik.tenancy import permissions as actions
 from itfabrik.tenancy import selectors, services
@@ -98,7 +98,13 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "cost_centre": node.cost_centre,
     }
     form = NodeEditForm(request.POST or None, initial=initial, kind=node.kind)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(
+            form,
+            lambda **values: services.node_update_check(actor=actor, node=node, **values),
+            drop=("version",),
+        )
+    elif request.method == "POST":
         values = dict(form.cleaned_data)
         version = values.pop("version")
         try:
@@ -119,7 +125,9 @@ def node_inhabitants(request: HttpRequest, pk: int) -> HttpResponse:
     if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
     form = InhabitantsForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        add_service_errors(form, services.inhabitants_check)
+    else:
         try:
             services.inhabitants_set(actor=actor, municipality=node, **form.cleaned_data)
         except ApplicationError as exc:
@@ -139,13 +147,17 @@ def node_add_child(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can(actor, actions.ADD_NODE, parent) or not allowed:
         raise NotFound()
     form = NodeCreateForm(request.POST or None, allowed_kinds=allowed)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(
+            form, lambda **values: services.node_create_check(actor=actor, parent=parent, **values)
+        )
+    elif request.method == "POST":
         try:
             node = services.node_create(actor=actor, parent=parent, **form.cleaned_data)
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            messages.success(request, _("%(name)s är skapad.") % {"name": node.name})
+            messages.success(request, _("%(name)s har lagts till.") % {"name": node.name})
             return redirect("tenancy:node_detail", pk=node.pk)
     return render(request, "tenancy/node_form.html", {"form": form, "node": parent, "mode": "add"})
 
@@ -221,7 +233,9 @@ def cooperation_host(request: HttpRequest) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ApplicationError as exc:
-            messages.error(request, str(exc.message))
+            # The field's message says why (e.g. the municipality is leaving), not just "invalid".
+            field_messages = [str(m) for msgs in exc.fields.values() for m in msgs]
+            messages.error(request, " ".join(field_messages) or str(exc.message))
         else:
             messages.success(request, _("%(name)s är nu värdkommun.") % {"name": host.name})
     else:
@@ -441,6 +455,6 @@ def cooperation_create(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            messages.success(request, _("%(name)s är skapad.") % {"name": coop.name})
+            messages.success(request, _("%(name)s har lagts till.") % {"name": coop.name})
             return redirect("tenancy:node_detail", pk=coop.root_id)
     return render(request, "tenancy/cooperation_form.html", {"form": form})

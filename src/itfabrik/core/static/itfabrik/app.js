@@ -58,3 +58,60 @@ window.addEventListener("resize", function () {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(function () { markScrollableTables(document); }, 150);
 });
+
+// Length limits are the server's (it answers with the limit named); the browser does not cut
+// text. A long field (a text area) shows how much of its limit is used, and any field says when
+// it is over. The visible count changes as one types; screen readers hear it after a pause.
+function formatCount(text, n, max) {
+  var lang = document.documentElement.lang || undefined;
+  return text.replace("{n}", n.toLocaleString(lang)).replace("{max}", max.toLocaleString(lang));
+}
+function updateCounter(el) {
+  var max = parseInt(el.getAttribute("data-maxlength"), 10);
+  var counter = document.getElementById(el.id + "_counter");
+  if (!max || !counter) {
+    return;
+  }
+  var n = el.value.length;
+  var over = n > max;
+  counter.hidden = !over && el.tagName !== "TEXTAREA";
+  counter.classList.toggle("over", over);
+  counter.textContent = over
+    ? formatCount(el.getAttribute("data-over-text"), n - max, max)
+    : formatCount(el.getAttribute("data-count-text"), n, max);
+  clearTimeout(el._announce);
+  el._announce = setTimeout(function () {
+    var live = document.getElementById(el.id + "_counter_live");
+    if (live) {
+      live.textContent = counter.hidden ? "" : counter.textContent;
+    }
+  }, 1000);
+}
+function addCounters(root) {
+  var fields = (root || document).querySelectorAll("[data-maxlength]");
+  for (var i = 0; i < fields.length; i++) {
+    var el = fields[i];
+    if (!el.id || document.getElementById(el.id + "_counter")) {
+      continue;
+    }
+    var counter = document.createElement("p");
+    counter.id = el.id + "_counter";
+    counter.className = "char-count";
+    counter.setAttribute("aria-hidden", "true");
+    var live = document.createElement("p");
+    live.id = el.id + "_counter_live";
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    el.insertAdjacentElement("afterend", live);
+    el.insertAdjacentElement("afterend", counter);
+    updateCounter(el);
+  }
+}
+document.addEventListener("DOMContentLoaded", function () { addCounters(document); });
+document.addEventListener("htmx:afterSwap", function (event) { addCounters(event.target); });
+document.addEventListener("input", function (event) {
+  var el = event.target;
+  if (el && el.hasAttribute && el.hasAttribute("data-maxlength")) {
+    updateCounter(el);
+  }
+});
