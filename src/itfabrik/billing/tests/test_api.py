@@ -14,7 +14,7 @@ from itfabrik.billing.choices import InvoiceStatus
 from itfabrik.billing.models import Invoice
 from itfabrik.core.tests import assert_error, assert_unchanged, db_state, list_query_count
 
-MELLERUD = "Mellerud kommun"
+MELLERUD = "Melleruds kommun"
 
 
 def test_a_run_creates_or_refreshes_the_drafts_and_answers_with_them(api_as: Any) -> None:

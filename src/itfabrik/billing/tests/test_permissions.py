@@ -30,7 +30,7 @@ from itfabrik.core.tests import (
     ensure_same_unit_user,
 )
 
-MELLERUD = "Mellerud kommun"
+MELLERUD = "Melleruds kommun"
 ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
 READ = {ANON: 401, OTHER: 404, SAME: 404, ORDERER: 404, AGENT: 404, FINANCE: 200, ADMIN: 200}
 FINANCE_WRITE = {ANON: 401, OTHER: 404, SAME: 404, ORDERER: 404, AGENT: 404, ADMIN: 403}
@@ -163,7 +163,7 @@ def test_an_it_contact_sees_only_its_own_municipality(demo: Any, api_as: Any) ->
     client = api_as("itkontakt-mellerud")
     r = client.get("/api/v1/billing/invoices/", {"period": "2026-01"})
     assert [x["municipality_name"] for x in r.json()["results"]] == [MELLERUD]
-    other = Invoice.objects.get(municipality__name="Åmål kommun", period="2026-01")
+    other = Invoice.objects.get(municipality__name="Åmåls kommun", period="2026-01")
     assert_error(client.get(f"/api/v1/billing/invoices/{other.pk}/"), 404, "not_found")
     assert_error(
         client.get(f"/api/v1/billing/invoices/{other.pk}/export/", {"format": "pdf"}),

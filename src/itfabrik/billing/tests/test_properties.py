@@ -63,7 +63,7 @@ usage = st.lists(
 @given(usage)
 def test_an_invoice_total_is_the_sum_of_its_lines(demo: Any, records: list[Any]) -> None:
     ekonom = demo.user("ekonom")
-    unit = demo.node("Hemtjänst norr", municipality="Mellerud kommun")
+    unit = demo.node("Hemtjänst norr", municipality="Melleruds kommun")
     for quantity, price, day in records:
         services.usage_record(
             actor=ekonom,

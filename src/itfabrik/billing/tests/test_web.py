@@ -7,14 +7,14 @@ from typing import Any
 from itfabrik.billing.models import BillingRun, Invoice
 from itfabrik.core.tests import assert_unchanged, db_state, page_query_count
 
-MELLERUD = "Mellerud kommun"
+MELLERUD = "Melleruds kommun"
 
 
 def test_the_overview_compares_the_municipalities_with_a_chart_and_its_table(web_as: Any) -> None:
     r = web_as("radsmedlem").get("/fakturering/?period=2026-11")
     assert r.status_code == 200
     html = r.content.decode()
-    for name in ("Åmål kommun", "Mellerud kommun", "Bengtsfors kommun", "Färgelanda kommun"):
+    for name in ("Åmåls kommun", "Melleruds kommun", "Bengtsfors kommun", "Färgelanda kommun"):
         assert name in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
     assert '<title id="ytd-t">' in html
@@ -75,7 +75,7 @@ def test_the_simulation_page_shows_every_municipality(web_as: Any) -> None:
     assert r.status_code == 200
     html = r.content.decode()
     assert 'id="simulation-result"' in html
-    assert "Åmål kommun" in html
+    assert "Åmåls kommun" in html
     assert "2026-12" in html
 
 
