@@ -404,10 +404,16 @@ def _generate(spec: Scale, *, seed: int, namespace: str, verbose: bool) -> dict[
                 for a in range(n_adm)
             ]
             units: list[Any] = []
+            sibling_names: dict[int, set[str]] = {}
             for u in range(n_units):
                 # About one unit in eight sits below another unit (a sub-unit of a home care area).
                 parent = rng.choice(units) if units and rng.random() < 0.125 else admins[u % n_adm]
                 name = f"{rng.choice(_UNITS)} {rng.choice(_AREAS)}"
+                # Open siblings may not share a name (tenancy_unique_open_sibling_name).
+                taken = sibling_names.setdefault(id(parent), set())
+                if name in taken:
+                    name = f"{name} {u + 1}"
+                taken.add(name)
                 units.append(
                     tree.add(
                         parent,

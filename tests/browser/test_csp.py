@@ -90,3 +90,19 @@ def test_axe_check_reports_violations(page: Page) -> None:
     for rule in ("image-alt", "label", "color-contrast"):
         assert rule in message, message
     assert "#nolabel" in message
+
+
+def test_node_search_field_works_with_csp_enforced(browser: Browser, site: str) -> None:
+    """The search field (htmx with hx-vals, app.js) needs no inline script and no eval."""
+    from .test_users import choose_node
+
+    with csp_enforced_page(browser, site) as (page, problems):
+        login(page, "admin")
+        page.goto(url(page, "/konto/anvandare/ny/"))
+        choose_node(
+            page,
+            "Arbetsplats",
+            "hemtjänst mellerud",
+            "Hemtjänst norr — Socialförvaltningen, Melleruds kommun",
+        )
+        assert not problems, f"blocked by the Content-Security-Policy or failing: {problems}"

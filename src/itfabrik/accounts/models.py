@@ -81,14 +81,14 @@ class RoleAssignment(TimestampedModel):
     role = models.CharField(_("roll"), max_length=30, choices=Role.choices)
     node = models.ForeignKey(
         "tenancy.OrgNode",
-        verbose_name=_("organisationsnod"),
+        verbose_name=_("del av organisationen"),
         on_delete=models.PROTECT,
         related_name="role_assignments",
     )
     recursive = models.BooleanField(
         _("gäller underliggande"),
         default=True,
-        help_text=_("Gäller även alla noder under den valda noden."),
+        help_text=_("Gäller även allt som ligger under den valda delen av organisationen."),
     )
     valid_until = models.DateField(_("gäller till"), null=True, blank=True)
 

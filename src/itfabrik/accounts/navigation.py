@@ -7,10 +7,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from itfabrik.core.registry import MenuItem, register_menu, register_panel
+from itfabrik.core.registry import MenuItem, memo, register_menu, register_panel
 
 from . import permissions as actions
-from .selectors import my_assignments
+from .selectors import access_contacts, my_assignments
 
 register_menu(
     "accounts",
@@ -28,4 +28,25 @@ register_menu(
     "accounts", "my_roles", template="accounts/panels/my_roles.html", zone="card", order=10
 )
 def my_roles(request: Any) -> dict[str, Any]:
-    return {"assignments": list(my_assignments(actor=request.user))}
+    return {"assignments": _mine(request)}
+
+
+def _mine(request: Any) -> list[Any]:
+    """The actor's current assignments, read once per request for both panels."""
+    mine: list[Any] = memo(
+        request, "accounts.my_assignments", lambda: list(my_assignments(actor=request.user))
+    )
+    return mine
+
+
+@register_panel(
+    "accounts", "no_access", template="accounts/panels/no_access.html", zone="lead", order=20
+)
+def no_access(request: Any) -> dict[str, Any] | None:
+    """A person without any role is told whom to ask for one."""
+    from itfabrik.core import permissions
+
+    actor = request.user
+    if permissions.is_superuser(actor) or _mine(request):
+        return None
+    return {"contacts": access_contacts(actor=actor)}

@@ -10,6 +10,7 @@ from itfabrik.core.registry import roles_holding
 from itfabrik.core.roles import Role
 from itfabrik.core.selectors import get_or_not_found
 from itfabrik.tenancy.models import OrgNode
+from itfabrik.tenancy.selectors import administration_name_subquery
 
 from . import permissions as actions
 from . import rules
@@ -26,28 +27,40 @@ def assignment_list(
     if not include_ended:
         qs = qs.filter(ActiveAssignmentQ.on(timezone.localdate()))
     qs = AssignmentFilter.apply(qs, user=user_id)
-    return qs.select_related("user", "node").order_by("user__username", "role", "pk")
+    return (
+        qs.select_related("user", "node", "node__municipality", "node__parent")
+        .annotate(node_administration=administration_name_subquery("node__path"))
+        .order_by("user__username", "role", "pk")
+    )
 
 
 def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)
         .filter(ActiveAssignmentQ.on(timezone.localdate()))
-        .select_related("user", "node", "node__parent")
+        .select_related("user", "node", "node__parent", "node__municipality")
+        .annotate(node_administration=administration_name_subquery("node__path"))
         .order_by("role", "node__path")
     )
 
 
+def _users() -> QuerySet[User]:
+    """Users with their workplace named as outside its tree: municipality and administration."""
+    return User.objects.select_related(
+        "home_unit", "home_unit__municipality", "home_unit__parent"
+    ).annotate(home_unit_administration=administration_name_subquery("home_unit__path"))
+
+
 def user_list(*, actor: Any, search: str | None = None) -> QuerySet[User]:
-    qs = User.objects.filter(
+    qs = _users().filter(
         permissions.scope_q(actor, actions.VIEW_USER, path_field="home_unit__path")
-    ).select_related("home_unit")
+    )
     return UserFilter.apply(qs, q=search).order_by("username")
 
 
 def user_get(*, actor: Any, pk: Any) -> User:
     if actor is not None and getattr(actor, "pk", None) is not None and str(actor.pk) == str(pk):
-        return User.objects.select_related("home_unit").get(pk=actor.pk)
+        return _users().get(pk=actor.pk)
     return get_or_not_found(user_list(actor=actor), pk)
 
 
@@ -62,6 +75,41 @@ def assignable_nodes(*, actor: Any) -> Any:
         .only("pk", "name", "kind", "depth", "path")
         .order_by("path")
     )
+
+
+def access_contacts(*, actor: Any, limit: int = 5) -> list[RoleAssignment]:
+    """Who a person without roles should ask for access: those who grant roles over their
+    workplace, and their municipality's IT contact, nearest first.
+
+    Deliberately not scoped by the actor's own roles (they have none): it names only people
+    whose job is to be asked, with the name and e-mail the start page shows.
+    """
+    home = getattr(actor, "home_unit", None) if getattr(actor, "home_unit_id", None) else None
+    if home is None:
+        return []
+    from django.db.models import Q
+
+    steplen = len(home.path) // max(home.depth, 1)
+    prefixes = [home.path[:i] for i in range(steplen, len(home.path) + 1, steplen)]
+    granting = sorted(roles_holding(actions.MANAGE_ROLES))
+    qs = (
+        RoleAssignment.objects.filter(ActiveAssignmentQ.on(timezone.localdate()))
+        .filter(node__path__in=prefixes, user__is_active=True)
+        .filter(Q(role__in=granting) | Q(role="it_contact"))
+        .filter(Q(recursive=True) | Q(node_id=home.pk))
+        .exclude(user_id=actor.pk)
+        .select_related("user", "node")
+        .order_by("-node__depth", "role", "user__last_name", "user__first_name")
+    )
+    seen: set[int] = set()
+    out: list[RoleAssignment] = []
+    for a in qs[: limit * 3]:
+        if a.user_id not in seen:
+            seen.add(a.user_id)
+            out.append(a)
+        if len(out) == limit:
+            break
+    return out
 
 
 def grant_policy() -> rules.Policy:

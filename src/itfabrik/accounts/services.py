@@ -32,6 +32,7 @@ from . import rules, selectors
 from .choices import Role
 from .models import ActiveAssignmentQ, RoleAssignment, User
 
+END_IN_THE_PAST = _("Slutdatumet har redan passerat. Ange dagens datum eller ett senare.")
 GRANT_OUTLASTS_OWN = _("Rollen kan inte gälla längre än din egen behörighet (%(date)s).")
 
 
@@ -307,6 +308,73 @@ def _after_assignments_changed(user: User) -> None:
         tokens_withdraw(user=user, reason=WITHDRAWN_FOR_STAFF_ROLE)
 
 
+USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "email", "home_unit", "is_active"})
+
+
+def _end_sessions(user: User) -> int:
+    """Delete the user's sessions (database-backed): every browser they are signed in on."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(s.get_decoded().get(SESSION_KEY)) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+def user_update(*, actor: Any, user: User, **changes: Any) -> User:
+    """Correct a person's name, e-mail or workplace, or deactivate (reactivate) the account.
+
+    The actor needs MANAGE_ROLES where the person works and where the new workplace is.
+    Deactivating ends the person's sessions and API token at once; the account stays on record.
+    """
+    unknown = set(changes) - USER_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            fields={k: [_("Fältet kan inte ändras här.")] for k in sorted(unknown)}
+        )
+    if user.home_unit_id:
+        _require_manage_roles(actor, user.home_unit)
+    elif not permissions.is_superuser(actor):
+        raise Forbidden()
+    new_unit = changes.get("home_unit", user.home_unit)
+    if "home_unit" in changes:
+        if new_unit is None:
+            raise ValidationFailed(fields={"home_unit": [_("Välj en arbetsplats.")]})
+        _require_manage_roles(actor, new_unit)
+        if not new_unit.is_active:
+            raise ValidationFailed(
+                fields={"home_unit": [_("Arbetsplatsen är avvecklad. Välj en annan.")]}
+            )
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    if "email" in cleaned:
+        cleaned["email"] = cleaned["email"].lower()
+    if cleaned.get("is_active") is False and getattr(actor, "pk", None) == user.pk:
+        raise ValidationFailed(fields={"is_active": [_("Du kan inte inaktivera ditt eget konto.")]})
+    deactivating = user.is_active and cleaned.get("is_active") is False
+    with transaction.atomic():
+        updated = update_audited(
+            actor=actor,
+            instance=user,
+            changes=cleaned,
+            scope_path=new_unit.path if new_unit is not None else _scope_path_of(user),
+            exclude=["password"],
+        )
+        if deactivating:
+            _end_sessions(updated)
+            tokens_withdraw(user=updated, reason=WITHDRAWN_DEACTIVATED, actor=actor)
+    return updated
+
+
+def _refuse_past_end(valid_until: dt.date | None) -> None:
+    """A grant that would already have ended is a mistake, not a grant: refuse it."""
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise ValidationFailed(fields={"valid_until": [END_IN_THE_PAST]})
+
+
 def role_assign(
     *,
     actor: Any,
@@ -384,6 +452,7 @@ def _role_assign(
     *, actor: Any, user: User, role: str, node: Any, wanted: rules.GrantSpec
 ) -> RoleAssignment:
     _require_manage_roles(actor, node)
+    _refuse_past_end(wanted.valid_until)
     if role not in Role.values:
         raise ValidationFailed(fields={"role": [_("Okänd roll.")]})
     _check_granting_rule(actor=actor, wanted=wanted)

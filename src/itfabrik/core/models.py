@@ -121,7 +121,11 @@ class AccessibilityReport(TimestampedModel):
     description = models.TextField(_("beskrivning"), max_length=5000)
     contact_email = models.EmailField(_("e-post för svar"), blank=True)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rapporterad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     forwarded_at = models.DateTimeField(_("vidarebefordrad"), null=True, blank=True)
 

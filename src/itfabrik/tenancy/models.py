@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -23,7 +24,7 @@ class Cooperation(VersionedModel):  # type: ignore[django-manager-missing]
     slug = models.SlugField(_("kortnamn"), max_length=50, unique=True)
     root = models.OneToOneField(
         "OrgNode",
-        verbose_name=_("rotnod"),
+        verbose_name=_("översta delen av organisationen"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -77,7 +78,7 @@ class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Den kommun noden hör till (sätts automatiskt)."),
+        help_text=_("Den kommun som den här delen av organisationen hör till (sätts automatiskt)."),
     )
     municipal_code = models.CharField(_("kommunkod"), max_length=4, blank=True)
     organisation_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
@@ -87,8 +88,8 @@ class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
     closed_on = models.DateField(_("avvecklad"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("organisationsnod")
-        verbose_name_plural = _("organisationsnoder")
+        verbose_name = _("del av organisationen")
+        verbose_name_plural = _("delar av organisationen")
         ordering = ["path"]
         indexes = [
             models.Index(fields=["cooperation", "kind", "name"]),
@@ -108,6 +109,14 @@ class OrgNode(MP_Node, VersionedModel):  # type: ignore[django-manager-missing]
                 fields=["municipality", "cost_centre"],
                 condition=~Q(cost_centre=""),
                 name="tenancy_unique_cost_centre_per_municipality",
+            ),
+            # Open siblings are told apart by name (closed ones keep theirs, for history).
+            models.UniqueConstraint(
+                Lower("name"),
+                "parent",
+                condition=Q(is_active=True),
+                name="tenancy_unique_open_sibling_name",
+                violation_error_message=_("Det finns redan en enhet med det namnet här."),
             ),
         ]
 
@@ -313,6 +322,12 @@ def _register_constraint_messages() -> None:
         field="cost_centre",
         message=cost_centre,
         visible=_sees_node,
+    )
+    register(
+        "tenancy_unique_open_sibling_name",
+        field="name",
+        # node_create/node_update name the sibling first; this is the database's last word.
+        message=lambda node, other=None: _("Det finns redan en enhet med det namnet här."),
     )
     register(
         "tenancy_membership_left_after_joined",

@@ -58,13 +58,16 @@ def intro(request: Any) -> dict[str, Any]:
 def my_unit(request: Any) -> dict[str, Any]:
     actor = request.user
     unit = None
+    name = ""
     if getattr(actor, "home_unit_id", None):
         try:
             unit = selectors.node_get(actor=actor, pk=actor.home_unit_id)
         except ApplicationError:
             unit = None
+            # Their own workplace, named even where no role lets them open its page yet.
+            name = actor.home_unit.name
     trail = selectors.node_ancestors(actor=actor, node=unit) if unit is not None else []
-    return {"home_unit": unit, "trail": trail}
+    return {"home_unit": unit, "trail": trail, "home_unit_name": name}
 
 
 @register_panel("tenancy", "facts", template="tenancy/panels/facts.html", zone="card", order=30)

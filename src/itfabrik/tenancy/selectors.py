@@ -257,3 +257,60 @@ def team_summary(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
         .annotate(position_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)))
         .order_by("path")
     )
+
+
+ADMINISTRATION_DEPTH = 3  # cooperation 1, municipality 2, administration 3
+SEARCH_LIMIT = 20
+
+
+def administration_name_subquery(path_ref: str = "path") -> Subquery:
+    """The name of the administration a node lies in (for units and sub-units), as a subquery.
+
+    The administration's path is the first three steps of the node's path: one indexed lookup.
+    """
+    from django.db.models import CharField
+    from django.db.models.functions import Substr
+
+    prefix = Substr(OuterRef(path_ref), 1, OrgNode.steplen * ADMINISTRATION_DEPTH)
+    return Subquery(
+        OrgNode.objects.filter(path=prefix, kind=NodeKind.ADMINISTRATION).values("name")[:1],
+        output_field=CharField(),
+    )
+
+
+def node_search(
+    *, actor: Any, action: str = actions.VIEW_NODE, query: str = "", limit: int = SEARCH_LIMIT
+) -> list[OrgNode]:
+    """Active nodes the actor may do `action` on whose name (or exact cost centre) matches.
+
+    For the search fields that replace node selects: at most `limit` rows, names starting with
+    the query first, each with its municipality and administration (`administration_name`) so
+    that five units called "Hemtjänst norr" can be told apart.
+    """
+    from django.db.models import Case, IntegerField, Value, When
+
+    query = (query or "").strip()
+    qs = OrgNode.objects.filter(permissions.scope_q(actor, action), is_active=True)
+    if action == actions.VIEW_NODE:
+        qs = OrgNode.objects.filter(node_visibility_q(actor), is_active=True)
+    # Every word must match the name, the municipality's name or a cost centre, so that
+    # "hemtjänst mellerud" finds Mellerud's Hemtjänst norr among its namesakes.
+    for word in query.split()[:5]:
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(municipality__name__icontains=word)
+            | Q(cost_centre__iexact=word)
+        )
+    qs = (
+        qs.select_related("municipality", "parent")
+        .annotate(
+            administration_name=administration_name_subquery(),
+            starts=Case(
+                When(name__istartswith=query, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("starts", "name", "path")
+    )
+    return list(qs[:limit])

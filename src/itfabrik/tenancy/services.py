@@ -8,10 +8,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from itfabrik.core import audit, constraints, permissions
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
+from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_audited, update_versioned, validate
 
 from . import permissions as actions
@@ -70,7 +73,7 @@ def cooperation_set_host(
     *, actor: Any, cooperation: Cooperation, host: OrgNode, expected_version: int | None = None
 ) -> Cooperation:
     if cooperation.root is None:
-        raise ValidationFailed(fields={"root": [_("Samverkan saknar rotnod.")]})
+        raise ValidationFailed(fields={"root": [_("Samverkan har ingen organisation ännu.")]})
     _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
     if host.kind != NodeKind.MUNICIPALITY or host.cooperation_id != cooperation.pk:
         raise ValidationFailed(
@@ -103,6 +106,28 @@ def cooperation_set_host(
             expected_version=expected_version,
             changes={"host": host},
             scope_path=cooperation.root.path,
+        )
+
+
+def _refuse_sibling_name(*, parent_id: int | None, name: str, exclude_pk: int | None) -> None:
+    """Two open nodes with the same name under one parent cannot be told apart: refuse."""
+    # Compared in Python: SQLite's case folding is ASCII only ("Å" ≠ "å"); siblings are few.
+    wanted = name.strip().casefold()
+    siblings = OrgNode.objects.filter(parent_id=parent_id, is_active=True).select_related("parent")
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    other = next((s for s in siblings.only("name", "parent") if s.name.casefold() == wanted), None)
+    if other is not None:
+        raise ValidationFailed(
+            fields={
+                "name": [
+                    lazy_format(
+                        _("Det finns redan %(name)s under %(parent)s. Välj ett annat namn."),
+                        name=other.name,
+                        parent=other.parent.name if other.parent else "",
+                    )
+                ]
+            }
         )
 
 
@@ -212,6 +237,7 @@ def node_create(
             email_domain=email_domain,
             cost_centre=cost_centre,
         )
+        _refuse_sibling_name(parent_id=parent.pk, name=node.name, exclude_pk=None)
         _validate_node(actor, node, _kind_errors(parent, kind))
         try:
             with transaction.atomic():
@@ -248,14 +274,35 @@ def node_update(
     *, actor: Any, node: OrgNode, expected_version: int | None, **changes: Any
 ) -> OrgNode:
     _require_visible_then(actor, actions.CHANGE_NODE, node)
+    cleaned = _node_changes(changes)
+    if "name" in cleaned and node.is_active and node.parent_id is not None:
+        _refuse_sibling_name(parent_id=node.parent_id, name=cleaned["name"], exclude_pk=node.pk)
     return update_versioned(
         actor=actor,
         instance=node,
         expected_version=expected_version,
-        changes=_node_changes(changes),
+        changes=cleaned,
         scope_path=node.path,
         exclude=TREE_FIELDS,
     )
+
+
+def _open_children_message(n: int) -> Any:
+    """Translated when shown (lazy), so the API gets it in every language."""
+    return lazy(
+        lambda: (
+            ngettext(
+                "Avveckla först den %(n)s underliggande enhet som är öppen.",
+                "Avveckla först de %(n)s underliggande enheter som är öppna.",
+                n,
+            )
+            % {"n": n}
+        ),
+        str,
+    )()
+
+
+CLOSABLE_KINDS = frozenset({NodeKind.ADMINISTRATION, NodeKind.UNIT, NodeKind.TEAM})
 
 
 def node_close(
@@ -267,10 +314,11 @@ def node_close(
         raise ValidationFailed(
             fields={"kind": [_("En kommun lämnar samverkan genom att medlemskapet avslutas.")]}
         )
-    if OrgNode.objects.filter(parent=node, is_active=True).exists():
-        raise ValidationFailed(
-            fields={"children": [_("Avveckla först de underliggande enheterna.")]}
-        )
+    if not node.is_active:
+        raise ValidationFailed(fields={"closed_on": [_("Enheten är redan avvecklad.")]})
+    open_children = OrgNode.objects.filter(parent=node, is_active=True).count()
+    if open_children:
+        raise ValidationFailed(fields={"children": [_open_children_message(open_children)]})
     return update_versioned(
         actor=actor,
         instance=node,
@@ -299,7 +347,7 @@ def municipality_join(
 ) -> Membership:
     """A municipality joins the cooperation from a date (R1: members can join and leave)."""
     if cooperation.root is None:
-        raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
+        raise ValidationFailed(fields={"cooperation": [_("Samverkan har ingen organisation ännu.")]})
     _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
     if municipality.kind != NodeKind.MUNICIPALITY or municipality.cooperation_id != cooperation.pk:
         raise ValidationFailed(
@@ -338,7 +386,7 @@ def municipality_leave(
 ) -> Membership:
     coop = membership.cooperation
     if coop.root is None:
-        raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
+        raise ValidationFailed(fields={"cooperation": [_("Samverkan har ingen organisation ännu.")]})
     _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, coop.root)
     if membership.left_on is not None:
         raise ValidationFailed(fields={"left_on": [_("Medlemskapet är redan avslutat.")]})
@@ -438,6 +486,32 @@ def inhabitants_set(
             changes={"inhabitants": inhabitants, "source": source},
             scope_path=municipality.path,
         )
+
+
+def inhabitants_remove(*, actor: Any, count: InhabitantCount) -> None:
+    """Remove a year's count that was entered by mistake (say, the year 2099).
+
+    A wrong number is corrected by setting the year again (`inhabitants_set`). A year that should
+    not be there at all has no right number, so it is removed; the count is a copy of SCB's
+    published statistic, and the record of our handling is the audit entry, which keeps every
+    value of the removed row, who removed it and when.
+    """
+    municipality = count.municipality
+    _require_visible_then(actor, actions.CHANGE_NODE, municipality)
+    with transaction.atomic():
+        current = InhabitantCount.objects.select_for_update().filter(pk=count.pk).first()
+        if current is None:
+            raise ValidationFailed(fields={"year": [_("Året är redan borttaget.")]})
+        before = audit.snapshot(current)
+        audit.record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=current,
+            before=before,
+            after=None,
+            scope_path=municipality.path,
+        )
+        current.delete()
 
 
 POSITION_KINDS = (NodeKind.TEAM, NodeKind.IT_ORGANISATION)

@@ -107,3 +107,14 @@ class UserSerializer(serializers.ModelSerializer[User]):
         model = User
         fields = ["id", "username", "first_name", "last_name", "email", "home_unit", "is_active"]
         read_only_fields = fields
+
+
+class UserUpdateSerializer(serializers.Serializer[Any]):
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    home_unit = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    is_active = serializers.BooleanField(
+        required=False,
+        help_text="false inaktiverar kontot: sessioner och API-nyckel upphör direkt.",
+    )

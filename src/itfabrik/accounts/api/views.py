@@ -26,6 +26,7 @@ from .serializers import (
     TokenResponseSerializer,
     UserCreateSerializer,
     UserSerializer,
+    UserUpdateSerializer,
 )
 
 
@@ -118,9 +119,12 @@ class RoleAssignmentViewSet(
 @extend_schema(tags=["accounts"])
 @extend_schema_view(
     create=extend_schema(request=UserCreateSerializer, responses={201: UserSerializer}),
+    partial_update=extend_schema(request=UserUpdateSerializer, responses={200: UserSerializer}),
 )
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[User]):
     """People whose workplace is in the actor's scope."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     serializer_class = UserSerializer
     filterset_class = UserFilter
@@ -144,3 +148,12 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             actor=request.user, home_unit=home_unit, password=v.pop("password") or None, **v
         )
         return Response(UserSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Correct name, e-mail or workplace; `is_active: false` deactivates the account."""
+        person = self.get_object()
+        v = parse_input(UserUpdateSerializer, request.data)
+        if "home_unit" in v:
+            v["home_unit"] = node_get(actor=request.user, pk=v["home_unit"])
+        updated = services.user_update(actor=request.user, user=person, **v)
+        return Response(UserSerializer(updated).data)

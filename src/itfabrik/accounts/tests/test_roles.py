@@ -133,7 +133,7 @@ def test_web_role_pages(demo, web_as):
     )
     assert ok.status_code == 302
     a = RoleAssignment.objects.get(user=person, role="it_contact")
-    assert client.post(f"/konto/roller/{a.pk}/ta-bort/").status_code == 302
+    assert client.post(f"/konto/roller/{a.pk}/avsluta/").status_code == 302
     a.refresh_from_db()
     assert a.valid_until is not None
     assert "it_contact" not in {r.role for r in person.assignments.filter(valid_until__isnull=True)}
@@ -147,7 +147,7 @@ def test_web_role_pages_refuse_and_change_nothing(demo, web_as, client):
     web_as("anvandare-bengtsfors")
     assert client.get("/konto/anvandare/").status_code == 404
     assert client.get(f"/konto/anvandare/{person.pk}/").status_code == 404
-    assert client.post(f"/konto/roller/{target.pk}/ta-bort/").status_code == 404
+    assert client.post(f"/konto/roller/{target.pk}/avsluta/").status_code == 404
     client.logout()
     web_as("agent")
     assert client.get(f"/konto/anvandare/{person.pk}/").status_code == 200
@@ -159,7 +159,7 @@ def test_web_role_pages_refuse_and_change_nothing(demo, web_as, client):
         ).status_code
         == 404
     )
-    assert client.post(f"/konto/roller/{target.pk}/ta-bort/").status_code == 403
+    assert client.post(f"/konto/roller/{target.pk}/avsluta/").status_code == 403
     assert snapshot() == before
 
 

@@ -107,7 +107,11 @@ def test_web_form_creates_the_account_and_leads_to_its_roles(demo, web_as):
     )
     assert response.status_code == 302
     person = User.objects.get(username="parkarbetare")
-    assert response["Location"] == f"/konto/anvandare/{person.pk}/"
+    # It continues straight into granting the first role, with the form in focus.
+    assert response["Location"] == f"/konto/anvandare/{person.pk}/?ny=1"
+    page = client.get(response["Location"]).content.decode()
+    assert "Personen har ingen roll ännu och kommer inte åt något" in page
+    assert 'data-focus="#id_role"' in page
     again = client.post("/konto/anvandare/ny/", {"username": "parkarbetare", "home_unit": unit.pk})
     assert again.status_code == 200
     assert "error-summary" in again.content.decode()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import roles, views
+from . import users, views
 
 app_name = "accounts"
 # Mounted under this prefix by itfabrik.config.urls (the default is the site root).
@@ -14,8 +14,9 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("api-nyckel/", views.token_rotate, name="token_rotate"),
     path("sprak/", views.language, name="language"),
-    path("anvandare/", roles.user_list, name="user_list"),
-    path("anvandare/ny/", roles.user_create, name="user_create"),
-    path("anvandare/<int:pk>/", roles.user_detail, name="user_detail"),
-    path("roller/<int:pk>/ta-bort/", roles.role_revoke, name="role_revoke"),
+    path("anvandare/", users.user_list, name="user_list"),
+    path("anvandare/ny/", users.user_create, name="user_create"),
+    path("anvandare/<int:pk>/", users.user_detail, name="user_detail"),
+    path("anvandare/<int:pk>/andra/", users.user_edit, name="user_edit"),
+    path("roller/<int:pk>/avsluta/", users.role_revoke, name="role_revoke"),
 ]

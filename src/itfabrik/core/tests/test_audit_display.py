@@ -80,7 +80,7 @@ def test_a_role_and_a_person_are_shown_by_label_and_name(demo: Any) -> None:
         rows = _rows(_entry(assignment, "create"))
     assert rows["roll"] == ("–", str(Role.FINANCE.label))
     assert rows["användare"] == ("–", str(user))
-    assert rows["organisationsnod"] == ("–", "Melleruds kommun")
+    assert rows["del av organisationen"] == ("–", "Melleruds kommun")
 
 
 def test_a_position_line_and_holder_are_readable(demo: Any) -> None:
@@ -154,7 +154,7 @@ def test_audit_page_shows_labels_not_columns(web_as: Any, new_unit: Any) -> None
     r = web_as("admin").get("/granskning/", {"object_id": str(new_unit.pk), "action": "create"})
     html = r.content.decode()
     assert '<th scope="row">överordnad</th><td>–</td><td>Socialförvaltningen</td>' in html
-    assert "(organisationsnod)" in html
+    assert "(del av organisationen)" in html
     for column in ("parent_id", "numchild", "depth", "tenancy.orgnode"):
         assert column not in html.split("<main", 1)[1].split("</form>", 1)[1], column
 

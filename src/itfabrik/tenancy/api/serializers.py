@@ -198,6 +198,17 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
         return str(obj.holder) if obj.holder_id else None
 
 
+class NodeCloseSerializer(serializers.Serializer[Any]):
+    closed_on = serializers.DateField(help_text="Avvecklad från och med (ÅÅÅÅ-MM-DD).")
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Den version du läste; utelämnad: ingen kontroll av samtidiga ändringar.",
+    )
+
+
 class PositionCreateSerializer(serializers.Serializer[Any]):
     team = serializers.IntegerField(
         min_value=1, max_value=2**63 - 1, help_text="The IT organisation or one of its teams."

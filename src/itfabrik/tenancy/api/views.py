@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from itfabrik.core.api.validation import parse_input
+from itfabrik.core.errors import NotFound
 from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.filters import MembershipFilter, NodeFilter, PositionFilter
 from itfabrik.tenancy.models import Membership, OrgNode, Position
@@ -21,6 +22,7 @@ from .serializers import (
     MembershipCreateSerializer,
     MembershipEndSerializer,
     MembershipSerializer,
+    NodeCloseSerializer,
     OrganisationCreateSerializer,
     OrganisationSerializer,
     OrganisationUpdateSerializer,
@@ -49,7 +51,7 @@ class OrganisationViewSet(
     filterset_class = NodeFilter
     ordering_fields = ["name", "path", "kind", "id"]
     ordering = ["path"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.node_list(actor=self.request.user, include_inactive=True, with_facts=False)
@@ -92,6 +94,47 @@ class OrganisationViewSet(
             services.inhabitants_set(actor=request.user, municipality=node, **values)
         rows = selectors.inhabitant_history(actor=request.user, municipality=node)
         return Response(InhabitantCountSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        parameters=[OpenApiParameter("year", int, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"inhabitants/(?P<year>[0-9]{1,4})",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def inhabitants_remove(
+        self, request: Request, pk: str | None = None, year: str | None = None
+    ) -> Response:
+        """Remove a year entered by mistake (a wrong number is corrected by POSTing the year
+        again). The removed values stay in the audit trail."""
+        node = self.get_object()
+        count = (
+            selectors.inhabitant_history(actor=request.user, municipality=node)
+            .filter(year=int(year or 0))
+            .first()
+        )
+        if count is None:
+            raise NotFound()
+        services.inhabitants_remove(actor=request.user, count=count)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=NodeCloseSerializer, responses={200: OrganisationSerializer})
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close a unit, administration or team from `closed_on`. Refused while it has open
+        children; nothing is deleted."""
+        node = self.get_object()
+        v = parse_input(NodeCloseSerializer, request.data)
+        services.node_close(
+            actor=request.user, node=node, closed_on=v["closed_on"], expected_version=v["version"]
+        )
+        out = selectors.node_get(actor=request.user, pk=node.pk)
+        return Response(OrganisationSerializer(out).data)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         node = self.get_object()

@@ -108,6 +108,14 @@ class LeaveForm(forms.Form):
     )
 
 
+class CloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    closed_on = DateField(
+        label=_("Avvecklad från och med"),
+        help_text=_("ÅÅÅÅ-MM-DD. Enheten finns kvar i historiken men kan inte väljas längre."),
+    )
+
+
 class CooperationForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=200)
     slug = forms.SlugField(

@@ -20,6 +20,7 @@ from itfabrik.tenancy import selectors, services
 from itfabrik.tenancy.choices import ALLOWED_CHILDREN, NodeKind
 
 from .forms import (
+    CloseForm,
     CooperationForm,
     HostForm,
     InhabitantsForm,
@@ -70,6 +71,9 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add": permissions.can(actor, actions.ADD_NODE, node)
         and bool(ALLOWED_CHILDREN.get(node.kind)),
     }
+    context["can_close"] = (
+        context["can_change"] and node.is_active and node.kind in services.CLOSABLE_KINDS
+    )
     if node.kind == NodeKind.MUNICIPALITY:
         context["inhabitants"] = selectors.inhabitant_history(actor=actor, municipality=node)[:10]
         if context["can_change"]:
@@ -115,6 +119,67 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("tenancy:node_detail", pk=node.pk)
     return render(request, "tenancy/node_form.html", {"form": form, "node": node, "mode": "edit"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a unit or administration, after a confirmation that says what it means."""
+    actor = request.user
+    node = selectors.node_get(actor=actor, pk=pk)
+    if not permissions.can(actor, actions.CHANGE_NODE, node) or node.kind not in (
+        services.CLOSABLE_KINDS
+    ):
+        raise NotFound()
+    from django.utils import timezone
+
+    form = CloseForm(
+        request.POST or None,
+        initial={"version": node.version, "closed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_close(
+                actor=actor,
+                node=node,
+                closed_on=form.cleaned_data["closed_on"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s har avvecklats.") % {"name": node.name})
+            return redirect("tenancy:node_detail", pk=node.pk)
+    open_children = selectors.node_children(actor=actor, node=node).filter(is_active=True)
+    return render(
+        request,
+        "tenancy/node_close.html",
+        {"node": node, "form": form, "open_children": open_children[:20]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inhabitants_remove(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Remove a year's inhabitant count entered by mistake, after a confirmation."""
+    actor = request.user
+    node = selectors.node_get(actor=actor, pk=pk)
+    if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, actions.CHANGE_NODE, node):
+        raise NotFound()
+    count = selectors.inhabitant_history(actor=actor, municipality=node).filter(year=year).first()
+    if count is None:
+        raise NotFound()
+    if request.method == "POST":
+        try:
+            services.inhabitants_remove(actor=actor, count=count)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request, _("Invånarantalet för %(year)s är borttaget.") % {"year": year}
+            )
+        return redirect("tenancy:node_detail", pk=node.pk)
+    return render(request, "tenancy/inhabitants_remove.html", {"node": node, "count": count})
 
 
 @login_required
@@ -301,6 +366,28 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
             "total": len(positions),
             "can_add": org is not None and permissions.can(actor, actions.CHANGE_NODE, org),
         },
+    )
+
+
+@login_required
+def node_search(request: HttpRequest) -> HttpResponse:
+    """Options for a node search field (widgets.NodeSearchWidget): at most 20, scoped."""
+    from .widgets import search_action
+
+    actor = request.user
+    action = search_action(request.GET.get("behorighet"))
+    query = str(
+        request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_q")), "")
+    )
+    listbox = request.GET.get("lista", "nodes")
+    if not listbox.replace("_", "").replace("-", "").isalnum():
+        listbox = "nodes"
+    limit = selectors.SEARCH_LIMIT
+    nodes = selectors.node_search(actor=actor, action=action, query=query[:100], limit=limit + 1)
+    return render(
+        request,
+        "tenancy/_node_options.html",
+        {"nodes": nodes[:limit], "more": len(nodes) > limit, "listbox": listbox, "q": query},
     )
 
 
