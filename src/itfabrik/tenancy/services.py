@@ -35,6 +35,8 @@ EDITABLE_NODE_FIELDS = frozenset(
     {"name", "municipal_code", "organisation_number", "email_domain", "cost_centre"}
 )
 
+NO_ORGANISATION = _("Samverkan har ingen organisation ännu.")
+
 
 def _require_visible_then(actor: Any, action: str, node: OrgNode) -> None:
     """404 if the actor may not even see the node; 403 if they see it but may not act on it."""
@@ -73,7 +75,7 @@ def cooperation_set_host(
     *, actor: Any, cooperation: Cooperation, host: OrgNode, expected_version: int | None = None
 ) -> Cooperation:
     if cooperation.root is None:
-        raise ValidationFailed(fields={"root": [_("Samverkan har ingen organisation ännu.")]})
+        raise ValidationFailed(fields={"root": [NO_ORGANISATION]})
     _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
     if host.kind != NodeKind.MUNICIPALITY or host.cooperation_id != cooperation.pk:
         raise ValidationFailed(
@@ -347,7 +349,7 @@ def municipality_join(
 ) -> Membership:
     """A municipality joins the cooperation from a date (R1: members can join and leave)."""
     if cooperation.root is None:
-        raise ValidationFailed(fields={"cooperation": [_("Samverkan har ingen organisation ännu.")]})
+        raise ValidationFailed(fields={"cooperation": [NO_ORGANISATION]})
     _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
     if municipality.kind != NodeKind.MUNICIPALITY or municipality.cooperation_id != cooperation.pk:
         raise ValidationFailed(
@@ -386,7 +388,7 @@ def municipality_leave(
 ) -> Membership:
     coop = membership.cooperation
     if coop.root is None:
-        raise ValidationFailed(fields={"cooperation": [_("Samverkan har ingen organisation ännu.")]})
+        raise ValidationFailed(fields={"cooperation": [NO_ORGANISATION]})
     _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, coop.root)
     if membership.left_on is not None:
         raise ValidationFailed(fields={"left_on": [_("Medlemskapet är redan avslutat.")]})
