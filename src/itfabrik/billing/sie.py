@@ -106,9 +106,10 @@ def render(sie: SieFile) -> bytes:
         "#FORMAT PC8",
         f"#GEN {sie.generated_on:%Y%m%d}",
         "#SIETYP 4",
-        f"#ORGNR {sie.organisation_number}",
-        f"#FNAMN {quote(sie.company_name)}",
     ]
+    if sie.organisation_number:  # optional; an empty #ORGNR would be malformed
+        lines.append(f"#ORGNR {sie.organisation_number}")
+    lines.append(f"#FNAMN {quote(sie.company_name)}")
     lines += [f"#KONTO {number} {quote(name)}" for number, name in sie.accounts]
     lines += [f"#DIM {dim} {quote(name)}" for dim, name in sie.dimensions]
     lines += [f"#OBJEKT {dim} {quote(code)} {quote(name)}" for dim, code, name in sie.objects]
@@ -238,8 +239,8 @@ def parse(data: bytes) -> SieFile:
         raise SieError("not a SIE 4 file (#SIETYP 4)")
     program = [str(w) for w in head.get("#PROGRAM", ["", ""])]
     return SieFile(
-        company_name=str(head.get("#FNAMN", [""])[0]),
-        organisation_number=str(head.get("#ORGNR", [""])[0]),
+        company_name=str((head.get("#FNAMN") or [""])[0]),
+        organisation_number=str((head.get("#ORGNR") or [""])[0]),
         generated_on=_date(str(head.get("#GEN", ["19700101"])[0])),
         program=program[0],
         program_version=program[1] if len(program) > 1 else "",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "itfabrik.tenancy",
     "itfabrik.accounts",
     "itfabrik.catalog",
+    "itfabrik.billing",
 ]
 
 MIDDLEWARE = [

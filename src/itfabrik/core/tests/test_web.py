@@ -115,8 +115,8 @@ def test_audit_page_query_count_does_not_depend_on_rows(admin: Any, demo: Any) -
     few, r = page_query_count(admin, "/granskning/?object_type=tenancy.cooperation")
     assert 0 < len(r.context["page"].object_list) < 5
     # The newest entries are those of the rows grow() adds (nodes, memberships, users, roles,
-    # positions), whichever app's demo step happened to write last (the catalogue's orders
-    # bring other related kinds, and with them other lookups).
+    # positions), whichever app's demo step happened to write last (the catalogue's orders and
+    # billing's runs bring other related kinds, and with them other lookups).
     grow(demo)
     full, r = page_query_count(admin, "/granskning/")
     assert len(r.context["page"].object_list) == 50
@@ -125,6 +125,16 @@ def test_audit_page_query_count_does_not_depend_on_rows(admin: Any, demo: Any) -
     assert (few, full) == (9, 11)
     # A page further into hundreds of such rows costs the same.
     assert page_query_count(admin, "/granskning/?page=3")[0] == full
+    # One entry or a full page of the same kind of object: the same number of queries.
+    one = AuditEntry.objects.filter(object_type="tenancy.orgnode").first()
+    assert one is not None
+    single, r = page_query_count(
+        admin, f"/granskning/?object_type=tenancy.orgnode&object_id={one.object_id}"
+    )
+    assert len(r.context["page"].object_list) < 5
+    many, r = page_query_count(admin, "/granskning/?object_type=tenancy.orgnode")
+    assert len(r.context["page"].object_list) == 50
+    assert single == many
 
 
 def test_audit_page_scope_for_security_officer(web_as: Any, demo: Any, renamed: Any) -> None:

@@ -1,0 +1,16 @@
+"""Billing's menu entries."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core.registry import MenuItem, register_menu
+
+from . import permissions as actions
+
+register_menu(
+    "billing",
+    MenuItem("billing:overview", _("Kostnader"), actions.VIEW_INVOICE, order=40),
+    MenuItem("billing:runs", _("Fakturering"), actions.RUN_BILLING, order=41),
+    MenuItem("billing:simulation", _("Simulera nyckel"), actions.VIEW_INVOICE, order=42),
+)

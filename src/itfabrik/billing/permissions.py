@@ -1,0 +1,31 @@
+"""Billing's actions and the roles that hold them. Invoices and usage records are scoped by the
+municipality's (or unit's) node path; pools, keys, runs and the fund by the cooperation's root."""
+
+from __future__ import annotations
+
+from itfabrik.core.registry import register_actions
+from itfabrik.core.roles import Role
+
+VIEW_INVOICE = "billing.view_invoice"
+RUN_BILLING = "billing.run_billing"
+APPROVE_INVOICE = "billing.approve_invoice"
+MANAGE_POOLS = "billing.manage_pools"
+RECORD_USAGE = "billing.record_usage"
+MANAGE_FUND = "billing.manage_fund"
+
+register_actions(
+    "billing",
+    {
+        VIEW_INVOICE: {
+            Role.FINANCE,
+            Role.COOPERATION_ADMIN,
+            Role.COUNCIL_MEMBER,
+            Role.IT_CONTACT,
+        },
+        RUN_BILLING: {Role.FINANCE},
+        APPROVE_INVOICE: {Role.FINANCE},
+        MANAGE_POOLS: {Role.FINANCE, Role.COOPERATION_ADMIN},
+        RECORD_USAGE: {Role.FINANCE, Role.COOPERATION_ADMIN},
+        MANAGE_FUND: {Role.FINANCE, Role.COOPERATION_ADMIN},
+    },
+)

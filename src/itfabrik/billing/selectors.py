@@ -1,0 +1,335 @@
+"""Reads of billing: every one takes the actor and applies scope. A municipality's users see only
+their own municipality's invoices (others' are not found)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
+from itfabrik.core.errors import NotFound, ValidationFailed
+from itfabrik.core.money import to_money
+from itfabrik.core.selectors import get_or_not_found
+from itfabrik.tenancy.models import Cooperation, InhabitantCount, OrgNode
+
+from . import permissions as actions
+from .choices import CLOSED_STATUSES, KeyMethod, LineKind, PoolKind
+from .filters import InvoiceFilter, UsageFilter
+from .models import (
+    AllocationKey,
+    BillingRun,
+    CostPool,
+    FundSpending,
+    Invoice,
+    InvoiceLine,
+    PoolBudget,
+    UsageRecord,
+)
+from .sources import Period, allocate_pool_month, context_for, key_in_force, monthly_amount
+from .validation import validate_percentages
+
+
+def _root_q(actor: Actor, action: str) -> Any:
+    return permissions.scope_q(actor, action, path_field="cooperation__root__path")
+
+
+def can_see_cooperation(actor: Actor, cooperation: Cooperation) -> bool:
+    return permissions.can(actor, actions.VIEW_INVOICE, cooperation.root)
+
+
+def invoice_queryset(actor: Actor) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(
+        permissions.scope_q(actor, actions.VIEW_INVOICE, path_field="municipality__path")
+    )
+
+
+def invoice_list(
+    *,
+    actor: Actor,
+    period: str | None = None,
+    year: int | None = None,
+    municipality_id: int | None = None,
+    status: str | None = None,
+    with_lines: bool = True,
+) -> QuerySet[Invoice]:
+    qs = InvoiceFilter.apply(
+        invoice_queryset(actor),
+        period=period,
+        year=year,
+        municipality=municipality_id,
+        status=status,
+    ).select_related("municipality")
+    if with_lines:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=InvoiceLine.objects.select_related("unit", "cost_pool").order_by(
+                    "position"
+                ),
+            )
+        )
+    return qs.order_by("-period", "municipality__name", "pk")
+
+
+def invoice_get(*, actor: Actor, pk: Any) -> Invoice:
+    return get_or_not_found(invoice_list(actor=actor), pk)
+
+
+def invoice_lines(
+    *,
+    actor: Actor,
+    invoice: Invoice,
+    kind: str | None = None,
+    unit_id: int | None = None,
+) -> QuerySet[InvoiceLine]:
+    qs = InvoiceLine.objects.filter(invoice=invoice).select_related(
+        "unit", "cost_pool", "allocation_key", "usage_record"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.order_by("position")
+
+
+def usage_list(
+    *,
+    actor: Actor,
+    municipality_id: int | None = None,
+    unit_id: int | None = None,
+    used_from: dt.date | None = None,
+    used_to: dt.date | None = None,
+    search: str | None = None,
+) -> QuerySet[UsageRecord]:
+    qs = UsageRecord.objects.filter(
+        permissions.scope_q(actor, actions.VIEW_INVOICE, path_field="unit__path")
+    )
+    return (
+        UsageFilter.apply(
+            qs,
+            municipality=municipality_id,
+            unit=unit_id,
+            used_from=used_from,
+            used_to=used_to,
+            q=search,
+        )
+        .select_related("unit")
+        .order_by("-used_on", "-pk")
+    )
+
+
+def run_list(*, actor: Actor) -> QuerySet[BillingRun]:
+    return BillingRun.objects.filter(_root_q(actor, actions.RUN_BILLING)).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def run_get(*, actor: Actor, pk: Any) -> BillingRun:
+    return get_or_not_found(run_list(actor=actor), pk)
+
+
+def pool_list(*, actor: Actor, cooperation: Cooperation | None = None) -> QuerySet[CostPool]:
+    qs = CostPool.objects.filter(_root_q(actor, actions.VIEW_INVOICE))
+    if cooperation is not None:
+        qs = qs.filter(cooperation=cooperation)
+    return qs.prefetch_related(
+        Prefetch("keys", queryset=AllocationKey.objects.order_by("-valid_from")),
+        Prefetch("budgets", queryset=PoolBudget.objects.order_by("-year")),
+    ).order_by("kind", "name")
+
+
+def pool_get(*, actor: Actor, pk: Any) -> CostPool:
+    return get_or_not_found(pool_list(actor=actor).select_related("cooperation__root"), pk)
+
+
+def default_pool(*, actor: Actor, cooperation: Cooperation, kind: str) -> CostPool | None:
+    return pool_list(actor=actor, cooperation=cooperation).filter(kind=kind).first()
+
+
+@dataclass
+class FundStatus:
+    pool: CostPool
+    balance: Decimal
+    spendings: list[FundSpending]
+
+
+def fund_status(*, actor: Actor, pool: CostPool) -> FundStatus:
+    if pool.kind != PoolKind.FUND:
+        raise NotFound()
+    return FundStatus(
+        pool=pool,
+        balance=fund_balance(pool),
+        spendings=list(FundSpending.objects.filter(pool=pool).order_by("-spent_on", "-pk")),
+    )
+
+
+def fund_balance(pool: CostPool) -> Decimal:
+    """Contributions on approved (or exported) invoices, less what has been spent."""
+    contributed = InvoiceLine.objects.filter(
+        cost_pool=pool, kind=LineKind.FUND, invoice__status__in=CLOSED_STATUSES
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    spent = FundSpending.objects.filter(pool=pool).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return to_money(contributed - spent)
+
+
+# --- transparency ------------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityFigures:
+    municipality: OrgNode
+    month: Decimal = Decimal(0)
+    year_to_date: Decimal = Decimal(0)
+    shared: Decimal = Decimal(0)
+    fund: Decimal = Decimal(0)
+    consumption: Decimal = Decimal(0)
+    inhabitants: int | None = None
+    invoice_id: int | None = None
+
+    @property
+    def per_inhabitant(self) -> Decimal | None:
+        if not self.inhabitants:
+            return None
+        return to_money(self.year_to_date / self.inhabitants)
+
+
+def municipality_figures(
+    *, actor: Actor, cooperation: Cooperation, period: Period
+) -> list[MunicipalityFigures]:
+    """Per visible municipality: the month, the year to date, base share (Bas-IT), fund and
+    consumption (with corrections) year to date, and cost per inhabitant. Two queries."""
+    months = [f"{period.year:04d}-{m:02d}" for m in range(1, period.month + 1)]
+    rows = (
+        InvoiceLine.objects.filter(
+            invoice__in=invoice_queryset(actor).filter(cooperation=cooperation, period__in=months)
+        )
+        .values("invoice__municipality_id", "invoice__period", "kind")
+        .annotate(s=Sum("amount"))
+    )
+    figures: dict[int, MunicipalityFigures] = {}
+    ids: set[int] = {int(r["invoice__municipality_id"] or 0) for r in rows}
+    nodes = {n.pk: n for n in OrgNode.objects.filter(pk__in=ids)}
+    counts: dict[int, int] = {}
+    for c in InhabitantCount.objects.filter(
+        municipality_id__in=ids, year__lte=period.year
+    ).order_by("municipality_id", "-year"):
+        counts.setdefault(c.municipality_id, c.inhabitants)
+    for r in rows:
+        mid = int(r["invoice__municipality_id"] or 0)
+        f = figures.setdefault(
+            mid, MunicipalityFigures(municipality=nodes[mid], inhabitants=counts.get(mid))
+        )
+        amount = r["s"] or Decimal(0)
+        f.year_to_date += amount
+        if r["invoice__period"] == period.code:
+            f.month += amount
+        if r["kind"] == LineKind.SHARED:
+            f.shared += amount
+        elif r["kind"] == LineKind.FUND:
+            f.fund += amount
+        else:
+            f.consumption += amount
+    ids_this_month = dict(
+        invoice_queryset(actor)
+        .filter(cooperation=cooperation, period=period.code)
+        .values_list("municipality_id", "pk")
+    )
+    for mid, f in figures.items():
+        f.invoice_id = ids_this_month.get(mid)
+    return sorted(figures.values(), key=lambda f: f.municipality.name)
+
+
+@dataclass
+class UnitFigure:
+    unit_id: int | None
+    name: str
+    cost_centre: str
+    amount: Decimal
+
+
+def unit_figures(*, actor: Actor, municipality: OrgNode, period: Period) -> list[UnitFigure]:
+    """Year to date per unit (municipality-level lines as one row without a unit)."""
+    if not permissions.can(actor, actions.VIEW_INVOICE, municipality):
+        raise NotFound()
+    months = [f"{period.year:04d}-{m:02d}" for m in range(1, period.month + 1)]
+    rows = (
+        InvoiceLine.objects.filter(invoice__municipality=municipality, invoice__period__in=months)
+        .values("unit_id", "unit__name", "cost_centre")
+        .annotate(s=Sum("amount"))
+        .order_by("unit__name", "cost_centre")
+    )
+    return [
+        UnitFigure(
+            unit_id=r["unit_id"],
+            name=r["unit__name"] or str(_("Kommunen (gemensamma kostnader)")),
+            cost_centre=r["cost_centre"],
+            amount=r["s"] or Decimal(0),
+        )
+        for r in rows
+    ]
+
+
+# --- simulation --------------------------------------------------------------------------------
+
+
+@dataclass
+class SimulatedMunicipality:
+    municipality_id: int
+    name: str
+    months: list[dict[str, Any]] = field(default_factory=list)
+    current: Decimal = Decimal(0)
+    simulated: Decimal = Decimal(0)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.simulated - self.current
+
+
+def simulate_key(
+    *,
+    actor: Actor,
+    pool: CostPool,
+    year: int,
+    method: str,
+    percentages: dict[str, Any] | None = None,
+) -> list[SimulatedMunicipality]:
+    """Every member's amount per month and for the year under the keys in force and under a
+    proposed key, before anyone adopts it. Nothing is written."""
+    if not can_see_cooperation(actor, pool.cooperation):
+        raise NotFound()
+    clean = validate_percentages(
+        cooperation=pool.cooperation, method=method, percentages=percentages
+    )
+    budget = PoolBudget.objects.filter(pool=pool, year=year).first()
+    if budget is None:
+        raise ValidationFailed(fields={"year": [_("Poolen har ingen budget för året.")]})
+    out: dict[int, SimulatedMunicipality] = {}
+    for month in range(1, 13):
+        period = Period(year, month)
+        ctx = context_for(pool.cooperation, period)
+        amount = monthly_amount(budget.amount, month)
+        key = key_in_force(pool, period)
+        current = allocate_pool_month(
+            amount=amount,
+            method=key.method if key else KeyMethod.EQUAL,
+            percentages=key.percentages if key else {},
+            ctx=ctx,
+        )
+        simulated = allocate_pool_month(amount=amount, method=method, percentages=clean, ctx=ctx)
+        for mid in sorted(set(current) | set(simulated)):
+            row = out.setdefault(
+                mid, SimulatedMunicipality(municipality_id=mid, name=ctx.names.get(mid, ""))
+            )
+            c, s = current.get(mid, Decimal(0)), simulated.get(mid, Decimal(0))
+            row.months.append(
+                {"period": period.code, "current": c, "simulated": s, "difference": s - c}
+            )
+            row.current += c
+            row.simulated += s
+    return sorted(out.values(), key=lambda r: r.name)

@@ -1,0 +1,843 @@
+"""Every change in billing: typed, keyword-only, atomic, audited. Bad input changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.accounts.models import User
+from itfabrik.core import audit, permissions
+from itfabrik.core.actors import Actor
+from itfabrik.core.errors import (
+    ApplicationError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    lazy_format,
+)
+from itfabrik.core.models import AuditAction
+from itfabrik.core.money import MoneyError, to_money
+from itfabrik.core.services import create_audited, update_versioned
+from itfabrik.tenancy.models import Cooperation, OrgNode
+
+from . import permissions as actions
+from .choices import CLOSED_STATUSES, InvoiceStatus, LineKind, PoolKind, RunStatus
+from .models import (
+    AllocationKey,
+    BillingRun,
+    CostPool,
+    FundSpending,
+    Invoice,
+    InvoiceLine,
+    LedgerSettings,
+    PoolBudget,
+    UsageRecord,
+)
+from .selectors import fund_balance
+from .sources import LineDraft, Period, charge_sources, context_for
+from .validation import member_ids, validate_percentages
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _root(cooperation: Cooperation) -> OrgNode:
+    assert cooperation.root is not None
+    return cooperation.root
+
+
+def _require(actor: Actor, action: str, node: OrgNode) -> None:
+    """404 when the actor may not even see billing at the node; 403 when they see it but may
+    not do this."""
+    if not permissions.can(actor, action, node):
+        if permissions.can(actor, actions.VIEW_INVOICE, node):
+            raise Forbidden()
+        raise NotFound()
+
+
+# --- pools, budgets and keys -----------------------------------------------------------------
+
+
+def pool_create(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    kind: str,
+    code: str,
+    name: str,
+    description: str = "",
+) -> CostPool:
+    root = _root(cooperation)
+    _require(actor, actions.MANAGE_POOLS, root)
+    with transaction.atomic():
+        pool = CostPool(
+            cooperation=cooperation,
+            kind=kind,
+            code=code.strip(),
+            name=name.strip(),
+            description=description.strip(),
+        )
+        return create_audited(actor=actor, instance=pool, scope_path=root.path)
+
+
+def budget_set(
+    *, actor: Actor, pool: CostPool, year: int, amount: Decimal | str, note: str = ""
+) -> PoolBudget:
+    """Set a pool's yearly budget (insert or change). Months already approved keep their
+    amounts; later months are charged from the new budget."""
+    root = _root(pool.cooperation)
+    _require(actor, actions.MANAGE_POOLS, root)
+    value = _money(amount, "amount")
+    if value < 0:
+        raise ValidationFailed(fields={"amount": [_("Budgeten får inte vara negativ.")]})
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationFailed(fields={"year": [_("Ange ett år mellan 2000 och 2100.")]})
+    with transaction.atomic():
+        existing = PoolBudget.objects.select_for_update().filter(pool=pool, year=year).first()
+        if existing is None:
+            budget = PoolBudget(pool=pool, year=year, amount=value, note=note.strip())
+            return create_audited(actor=actor, instance=budget, scope_path=root.path)
+        before = audit.snapshot(existing)
+        existing.amount, existing.note = value, note.strip()
+        existing.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=existing,
+            before=before,
+            after=audit.snapshot(existing),
+            scope_path=root.path,
+        )
+        return existing
+
+
+def _is_last_of_month(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
+
+
+def key_adopt(
+    *,
+    actor: Actor,
+    pool: CostPool,
+    method: str,
+    valid_from: dt.date,
+    decision_reference: str,
+    valid_to: dt.date | None = None,
+    percentages: dict[str, Any] | None = None,
+) -> AllocationKey:
+    """Adopt a new version of a pool's allocation key for whole months. Versions never
+    overlap: a clash is refused with a message naming the version it clashes with."""
+    root = _root(pool.cooperation)
+    _require(actor, actions.MANAGE_POOLS, root)
+    errors: dict[str, list[Any]] = {}
+    if valid_from.day != 1:
+        errors["valid_from"] = [_("En nyckel gäller från den första i en månad.")]
+    if valid_to is not None and not _is_last_of_month(valid_to):
+        errors["valid_to"] = [_("En nyckel gäller till den sista i en månad.")]
+    if valid_to is not None and valid_to < valid_from:
+        errors.setdefault("valid_to", []).append(_("Slutdatum före startdatum."))
+    if not decision_reference.strip():
+        errors["decision_reference"] = [_("Ange beslutet som antog nyckeln.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    clean = validate_percentages(
+        cooperation=pool.cooperation, method=method, percentages=percentages
+    )
+    with transaction.atomic():
+        CostPool.objects.select_for_update().get(pk=pool.pk)  # serialise adoptions per pool
+        clash_q = Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from)
+        if valid_to is not None:
+            clash_q &= Q(valid_from__lte=valid_to)
+        clash = AllocationKey.objects.filter(pool=pool).filter(clash_q).first()
+        if clash is not None:
+            raise ValidationFailed(
+                fields={
+                    "valid_from": [
+                        lazy_format(
+                            _(
+                                "Perioden överlappar nyckeln %(key)s som gäller "
+                                "%(start)s–%(end)s. Avsluta den först."
+                            ),
+                            key=str(clash),
+                            start=clash.valid_from.isoformat(),
+                            end=clash.valid_to.isoformat() if clash.valid_to else _("tills vidare"),
+                        )
+                    ]
+                }
+            )
+        key = AllocationKey(
+            pool=pool,
+            method=method,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            decision_reference=decision_reference.strip(),
+            percentages=clean,
+        )
+        return create_audited(actor=actor, instance=key, scope_path=root.path)
+
+
+def key_end(*, actor: Actor, key: AllocationKey, valid_to: dt.date) -> AllocationKey:
+    """End an open-ended key at the end of a month, so that a new version can follow."""
+    root = _root(key.pool.cooperation)
+    _require(actor, actions.MANAGE_POOLS, root)
+    if not _is_last_of_month(valid_to) or valid_to < key.valid_from:
+        raise ValidationFailed(
+            fields={"valid_to": [_("Ange den sista dagen i en månad efter nyckelns start.")]}
+        )
+    with transaction.atomic():
+        current = AllocationKey.objects.select_for_update().get(pk=key.pk)
+        if current.valid_to is not None and current.valid_to < valid_to:
+            raise ValidationFailed(
+                fields={"valid_to": [_("Nyckeln kan bara kortas, inte förlängas.")]}
+            )
+        before = audit.snapshot(current)
+        current.valid_to = valid_to
+        current.save(update_fields=["valid_to", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=current,
+            before=before,
+            after=audit.snapshot(current),
+            scope_path=root.path,
+        )
+        return current
+
+
+# --- usage records ---------------------------------------------------------------------------
+
+
+def _money(value: Any, name: str) -> Decimal:
+    try:
+        return to_money(value)
+    except MoneyError:
+        raise ValidationFailed(fields={name: [_("Ange ett belopp, t.ex. 650,00.")]}) from None
+
+
+def _quantity(value: Any) -> Decimal:
+    try:
+        q = Decimal(str(value).strip().replace(",", "."))
+        if not q.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(fields={"quantity": [_("Ange ett antal, t.ex. 1,5.")]}) from None
+    if q != q.quantize(Decimal("0.01")):
+        raise ValidationFailed(fields={"quantity": [_("Antalet får ha högst två decimaler.")]})
+    if q <= 0:
+        raise ValidationFailed(fields={"quantity": [_("Antalet ska vara större än noll.")]})
+    return q
+
+
+def _check_unit(actor: Actor, unit: OrgNode) -> None:
+    _require(actor, actions.RECORD_USAGE, unit)
+    if unit.kind != "unit":
+        raise ValidationFailed(fields={"unit": [_("Förbrukning registreras på en enhet.")]})
+    if not unit.cost_centre:
+        raise ValidationFailed(fields={"unit": [_("Enheten saknar kostnadsställe.")]})
+
+
+def usage_record(
+    *,
+    actor: Actor,
+    unit: OrgNode,
+    service: str,
+    quantity: Decimal | str,
+    unit_price: Decimal | str,
+    used_on: dt.date,
+    description: str = "",
+    import_reference: str = "",
+) -> UsageRecord:
+    """Record one use of a service, charged to the unit's cost centre."""
+    _check_unit(actor, unit)
+    q = _quantity(quantity)
+    price = _money(unit_price, "unit_price")
+    if price < 0:
+        raise ValidationFailed(fields={"unit_price": [_("À-priset får inte vara negativt.")]})
+    if not service.strip():
+        raise ValidationFailed(fields={"service": [_("Ange tjänsten.")]})
+    record = UsageRecord(
+        unit=unit,
+        municipality_id=int(unit.municipality_id or 0),
+        cost_centre=unit.cost_centre,
+        service=service.strip(),
+        description=description.strip(),
+        quantity=q,
+        unit_price=price,
+        amount=to_money(q * price),
+        used_on=used_on,
+        import_reference=import_reference,
+        created_by=_user(actor),
+    )
+    with transaction.atomic():
+        return create_audited(actor=actor, instance=record, scope_path=unit.path)
+
+
+def usage_credit(*, actor: Actor, record: UsageRecord, reason: str) -> UsageRecord:
+    """Credit a record in full (a new record with the negative quantity). A record is credited
+    once; if its month is already approved, the credit lands in the next open month."""
+    unit = record.unit
+    _require(actor, actions.RECORD_USAGE, unit)
+    if record.is_credit:
+        raise ValidationFailed(_("En kreditering kan inte krediteras."))
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("Ange varför posten krediteras.")]})
+    with transaction.atomic():
+        UsageRecord.objects.select_for_update().get(pk=record.pk)
+        if UsageRecord.objects.filter(corrects=record, is_credit=True).exists():
+            raise Conflict(_("Posten är redan krediterad."))
+        credit = UsageRecord(
+            unit=unit,
+            municipality_id=record.municipality_id,
+            cost_centre=record.cost_centre,
+            service=record.service,
+            description=f"{_('Kreditering')}: {reason.strip()}"[:300],
+            quantity=-record.quantity,
+            unit_price=record.unit_price,
+            amount=-record.amount,
+            used_on=record.used_on,
+            corrects=record,
+            is_credit=True,
+            created_by=_user(actor),
+        )
+        return create_audited(actor=actor, instance=credit, scope_path=unit.path)
+
+
+def usage_correct(
+    *,
+    actor: Actor,
+    record: UsageRecord,
+    reason: str,
+    quantity: Decimal | str,
+    unit_price: Decimal | str | None = None,
+) -> tuple[UsageRecord, UsageRecord]:
+    """Correct a record: credit it and record the right values (same unit, service, date)."""
+    _quantity(quantity)
+    with transaction.atomic():
+        credit = usage_credit(actor=actor, record=record, reason=reason)
+        new = usage_record(
+            actor=actor,
+            unit=record.unit,
+            service=record.service,
+            description=record.description,
+            quantity=quantity,
+            unit_price=record.unit_price if unit_price is None else unit_price,
+            used_on=record.used_on,
+        )
+        UsageRecord.objects.filter(pk=new.pk).update(corrects=record)
+        new.corrects = record
+        return credit, new
+
+
+CSV_COLUMNS = ("kommunkod", "kostnadsstalle", "tjanst", "beskrivning", "antal", "a_pris", "datum")
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    written: int = 0
+    dry_run: bool = True
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def usage_import_csv(
+    *, actor: Actor, cooperation: Cooperation, data: bytes | str, dry_run: bool
+) -> ImportResult:
+    """Import usage records from CSV (`;` or `,` separated, UTF-8, a header row with
+    kommunkod;kostnadsstalle;tjanst;beskrivning;antal;a_pris;datum). A dry run lists every bad
+    row; a real run writes every row or, if any row is bad, none."""
+    _require(actor, actions.RECORD_USAGE, _root(cooperation))
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise ValidationFailed(fields={"file": [_("Filen ska vara en CSV-fil i UTF-8.")]}) from None
+    lines = text.splitlines()
+    if not lines:
+        raise ValidationFailed(fields={"file": [_("Filen är tom.")]})
+    delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise ValidationFailed(
+            fields={
+                "file": [
+                    lazy_format(_("Kolumner saknas: %(columns)s."), columns=", ".join(missing))
+                ]
+            }
+        )
+    units = {
+        (u.municipality.municipal_code if u.municipality else "", u.cost_centre): u
+        for u in OrgNode.objects.filter(cooperation=cooperation, kind="unit")
+        .exclude(cost_centre="")
+        .select_related("municipality")
+    }
+    result = ImportResult(dry_run=dry_run)
+    good: list[dict[str, Any]] = []
+    for number, raw in enumerate(reader, start=2):
+        # A row with too many fields has them in a list under the key None: not a column.
+        row = {
+            k.strip().lower(): v.strip() if isinstance(v, str) else ""
+            for k, v in raw.items()
+            if isinstance(k, str)
+        }
+        result.rows += 1
+        problems: list[str] = []
+        unit = units.get((row["kommunkod"], row["kostnadsstalle"]))
+        if unit is None or not permissions.can(actor, actions.RECORD_USAGE, unit):
+            problems.append(str(_("Okänt kostnadsställe för kommunkoden.")))
+        try:
+            used_on = dt.date.fromisoformat(row["datum"])
+        except ValueError:
+            problems.append(str(_("Datumet ska skrivas ÅÅÅÅ-MM-DD.")))
+        for name, check in (("antal", _quantity), ("a_pris", lambda v: _money(v, "unit_price"))):
+            try:
+                value = check(row[name])
+                if name == "a_pris" and value < 0:
+                    problems.append(str(_("À-priset får inte vara negativt.")))
+            except ValidationFailed as exc:
+                problems.extend(str(m) for msgs in exc.fields.values() for m in msgs)
+        if not row["tjanst"]:
+            problems.append(str(_("Ange tjänsten.")))
+        if problems:
+            result.errors.append({"row": number, "messages": problems})
+        else:
+            good.append({"unit": unit, "row": row, "used_on": used_on})
+    if dry_run:
+        return result
+    if result.errors:
+        raise ValidationFailed(
+            lazy_format(
+                _("%(count)s rader har fel; inget har importerats."), count=len(result.errors)
+            ),
+            fields={f"row_{e['row']}": e["messages"] for e in result.errors},
+        )
+    reference = f"csv {timezone.now():%Y-%m-%d %H:%M}"
+    with transaction.atomic():
+        for g in good:
+            usage_record(
+                actor=actor,
+                unit=g["unit"],
+                service=g["row"]["tjanst"],
+                description=g["row"]["beskrivning"],
+                quantity=g["row"]["antal"],
+                unit_price=g["row"]["a_pris"],
+                used_on=g["used_on"],
+                import_reference=reference,
+            )
+            result.written += 1
+    return result
+
+
+# --- the digitalisation fund ------------------------------------------------------------------
+
+
+def fund_spend(
+    *,
+    actor: Actor,
+    pool: CostPool,
+    initiative: str,
+    amount: Decimal | str,
+    spent_on: dt.date,
+    reference: str = "",
+) -> FundSpending:
+    """Record spending on an initiative; spending beyond the fund's balance is refused."""
+    root = _root(pool.cooperation)
+    _require(actor, actions.MANAGE_FUND, root)
+    if pool.kind != PoolKind.FUND:
+        raise ValidationFailed(fields={"pool": [_("Utgifter bokas bara mot en fond.")]})
+    value = _money(amount, "amount")
+    if value <= 0:
+        raise ValidationFailed(fields={"amount": [_("Beloppet ska vara större än noll.")]})
+    if not initiative.strip():
+        raise ValidationFailed(fields={"initiative": [_("Ange initiativet.")]})
+    with transaction.atomic():
+        CostPool.objects.select_for_update().get(pk=pool.pk)
+        balance = fund_balance(pool)
+        if value > balance:
+            raise ValidationFailed(
+                fields={
+                    "amount": [
+                        lazy_format(
+                            _("Beloppet överstiger fondens saldo (%(balance)s kr)."),
+                            balance=f"{balance:f}",
+                        )
+                    ]
+                }
+            )
+        spending = FundSpending(
+            pool=pool,
+            initiative=initiative.strip(),
+            reference=reference.strip(),
+            amount=value,
+            spent_on=spent_on,
+            created_by=_user(actor),
+        )
+        return create_audited(actor=actor, instance=spending, scope_path=root.path)
+
+
+# --- ledger settings --------------------------------------------------------------------------
+
+
+def ledger_settings_for(municipality: OrgNode) -> LedgerSettings:
+    """The municipality's settings, or the defaults (unsaved) when none are stored."""
+    found = LedgerSettings.objects.filter(municipality=municipality).first()
+    return found or LedgerSettings(municipality=municipality)
+
+
+def ledger_settings_set(
+    *, actor: Actor, municipality: OrgNode, expected_version: int | None = None, **values: str
+) -> LedgerSettings:
+    _require(actor, actions.APPROVE_INVOICE, municipality)
+    allowed = {
+        "voucher_series",
+        "shared_account",
+        "consumption_account",
+        "fund_account",
+        "counter_account",
+    }
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in unknown})
+    bad: dict[str, list[Any]] = {
+        k: [_("Ett konto är fyra siffror.")]
+        for k, v in values.items()
+        if k.endswith("_account") and not (v.isdigit() and len(v) == 4)
+    }
+    if bad:
+        raise ValidationFailed(fields=bad)
+    with transaction.atomic():
+        current = LedgerSettings.objects.filter(municipality=municipality).first()
+        if current is None:
+            return create_audited(
+                actor=actor,
+                instance=LedgerSettings(municipality=municipality, **values),
+                scope_path=municipality.path,
+            )
+        return update_versioned(
+            actor=actor,
+            instance=current,
+            expected_version=expected_version,
+            changes=values,
+            scope_path=municipality.path,
+        )
+
+
+# --- the monthly billing run ------------------------------------------------------------------
+
+
+def _refuse_closed(cooperation: Cooperation, period: Period) -> None:
+    closed = list(
+        Invoice.objects.filter(
+            cooperation=cooperation, period=period.code, status__in=CLOSED_STATUSES
+        )
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+    if closed:
+        raise Conflict(
+            lazy_format(
+                _(
+                    "Perioden %(period)s har redan godkända fakturaunderlag (%(names)s). "
+                    "Rättelser görs som kredit- eller debetrader i en senare period."
+                ),
+                period=period.code,
+                names=", ".join(i.municipality.name for i in closed),
+            ),
+            code="period_closed",
+        )
+
+
+def billing_run_start(*, actor: Actor, cooperation: Cooperation, period: str) -> BillingRun:
+    """Start (or queue) the billing run of a month. Refused, with nothing changed, when the
+    month already has an approved invoice."""
+    root = _root(cooperation)
+    _require(actor, actions.RUN_BILLING, root)
+    p = Period.parse(period)
+    _refuse_closed(cooperation, p)
+    from .tasks import run_billing
+
+    with transaction.atomic():
+        run = BillingRun(
+            cooperation=cooperation,
+            period=p.code,
+            started_by=_user(actor),
+        )
+        run = create_audited(actor=actor, instance=run, scope_path=root.path)
+        # Enqueued in the same transaction: the database backend's job row commits with the
+        # run; the immediate backend (tests) runs it here and now.
+        run_billing.enqueue(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _set_run(run_id: int, **values: Any) -> None:
+    BillingRun.objects.filter(pk=run_id).update(**values)
+
+
+def billing_run_execute(*, run_id: int) -> BillingRun:
+    """The job: compute every source's lines for the month and replace the drafts' lines, all
+    in one transaction. Idempotent: running it again gives the same invoices and lines."""
+    run = BillingRun.objects.select_related("cooperation").get(pk=run_id)
+    if run.status == RunStatus.DONE:
+        return run
+    _set_run(run_id, status=RunStatus.RUNNING, progress=0, message="")
+    try:
+        with transaction.atomic():
+            produce_drafts(cooperation=run.cooperation, period=Period.parse(run.period), run=run)
+    except ApplicationError as exc:
+        _set_run(run_id, status=RunStatus.FAILED, message=str(exc), finished_at=timezone.now())
+    else:
+        _set_run(run_id, status=RunStatus.DONE, progress=100, finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def produce_drafts(
+    *, cooperation: Cooperation, period: Period, run: BillingRun | None = None
+) -> list[Invoice]:
+    _refuse_closed(cooperation, period)
+    ctx = context_for(cooperation, period)
+    drafts: dict[int, list[LineDraft]] = defaultdict(list)
+    for _name, source in sorted(charge_sources().items()):
+        for line in source(ctx):
+            drafts[line.municipality_id].append(line)
+    existing = {
+        i.municipality_id: i
+        for i in Invoice.objects.select_for_update().filter(
+            cooperation=cooperation, period=period.code
+        )
+    }
+    # Drafts of municipalities that no longer have anything to pay go away.
+    stale = [i.pk for m, i in existing.items() if m not in drafts]
+    InvoiceLine.objects.filter(invoice_id__in=stale).delete()
+    Invoice.objects.filter(pk__in=stale, status=InvoiceStatus.DRAFT).delete()
+    out: list[Invoice] = []
+    total_steps = max(1, len(drafts))
+    for step, municipality_id in enumerate(sorted(drafts), start=1):
+        lines = drafts[municipality_id]
+        ordered = _ordered(lines)
+        total = to_money(sum((d.amount for d in lines), Decimal(0)))
+        invoice = existing.get(municipality_id)
+        if invoice is None:
+            invoice = Invoice.objects.create(
+                cooperation=cooperation,
+                municipality_id=municipality_id,
+                period=period.code,
+                total=total,
+            )
+        else:
+            if _content(invoice) == [_draft_content(n, d) for n, d in enumerate(ordered, 1)]:
+                out.append(invoice)  # nothing changed: the same lines, ids and version
+                if run is not None:
+                    _set_run(run.pk, progress=int(100 * step / total_steps))
+                continue
+            InvoiceLine.objects.filter(invoice=invoice).delete()
+            Invoice.objects.filter(pk=invoice.pk).update(total=total, version=F("version") + 1)
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=invoice,
+                position=n,
+                kind=d.kind,
+                amount=d.amount,
+                unit_id=d.unit_id,
+                cost_centre=d.cost_centre,
+                cost_pool_id=d.cost_pool_id,
+                service=d.service,
+                description=d.description,
+                quantity=d.quantity,
+                unit_price=d.unit_price,
+                allocation_key_id=d.allocation_key_id,
+                usage_record_id=d.usage_record_id,
+                source=d.source,
+            )
+            for n, d in enumerate(ordered, start=1)
+        )
+        invoice.refresh_from_db()
+        out.append(invoice)
+        if run is not None:
+            _set_run(run.pk, progress=int(100 * step / total_steps))
+    return out
+
+
+_CONTENT = (
+    "position",
+    "kind",
+    "amount",
+    "unit_id",
+    "cost_centre",
+    "cost_pool_id",
+    "service",
+    "description",
+    "quantity",
+    "unit_price",
+    "allocation_key_id",
+    "usage_record_id",
+    "source",
+)
+
+
+def _content(invoice: Invoice) -> list[tuple[Any, ...]]:
+    return list(
+        InvoiceLine.objects.filter(invoice=invoice).order_by("position").values_list(*_CONTENT)
+    )
+
+
+def _draft_content(position: int, d: LineDraft) -> tuple[Any, ...]:
+    return (
+        position,
+        d.kind,
+        d.amount,
+        d.unit_id,
+        d.cost_centre,
+        d.cost_pool_id,
+        d.service,
+        d.description,
+        d.quantity,
+        d.unit_price,
+        d.allocation_key_id,
+        d.usage_record_id,
+        d.source,
+    )
+
+
+def _ordered(lines: list[LineDraft]) -> list[LineDraft]:
+    order = {LineKind.SHARED: 0, LineKind.FUND: 1, LineKind.CONSUMPTION: 2, LineKind.CORRECTION: 3}
+    return sorted(
+        lines,
+        key=lambda d: (
+            order.get(d.kind, 9),  # type: ignore[call-overload]
+            d.cost_centre,
+            str(d.source.get("used_on", "")),
+            d.usage_record_id or 0,
+            d.cost_pool_id or 0,
+        ),
+    )
+
+
+def invoice_approve(
+    *, actor: Actor, invoice: Invoice, expected_version: int | None = None
+) -> Invoice:
+    """Approve (lock) a draft. A conditional update on status and version: of two approvals at
+    once exactly one succeeds; the other gets a Conflict."""
+    municipality = invoice.municipality
+    _require(actor, actions.APPROVE_INVOICE, municipality)
+    version = invoice.version if expected_version is None else expected_version
+    with transaction.atomic():
+        before = audit.snapshot(invoice)
+        changed = Invoice.objects.filter(
+            pk=invoice.pk, status=InvoiceStatus.DRAFT, version=version
+        ).update(
+            status=InvoiceStatus.APPROVED,
+            version=F("version") + 1,
+            approved_by=_user(actor),
+            approved_at=timezone.now(),
+        )
+        if changed != 1:
+            raise Conflict(
+                _("Fakturaunderlaget har redan godkänts eller ändrats. Ladda om och försök igen."),
+                code="not_draft",
+            )
+        invoice.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=invoice,
+            before=before,
+            after=audit.snapshot(invoice),
+            scope_path=municipality.path,
+        )
+        return invoice
+
+
+def invoice_mark_exported(*, actor: Actor, invoice: Invoice) -> Invoice:
+    """An approved invoice handed to the ledger (SIE) becomes exported."""
+    _require(actor, actions.APPROVE_INVOICE, invoice.municipality)
+    with transaction.atomic():
+        before = audit.snapshot(invoice)
+        changed = Invoice.objects.filter(pk=invoice.pk, status=InvoiceStatus.APPROVED).update(
+            status=InvoiceStatus.EXPORTED, exported_at=timezone.now(), version=F("version") + 1
+        )
+        if changed:
+            invoice.refresh_from_db()
+            audit.record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=invoice,
+                before=before,
+                after=audit.snapshot(invoice),
+                scope_path=invoice.municipality.path,
+            )
+        return invoice
+
+
+def invoice_export(*, actor: Actor, invoice: Invoice, file_format: str) -> Any:
+    """The invoice as a file. SIE 4 is for the ledger: only an approved (or already exported)
+    invoice, and handing it over marks the invoice exported."""
+    from . import exports
+
+    if not permissions.can(actor, actions.VIEW_INVOICE, invoice.municipality):
+        raise NotFound()
+    if file_format not in exports.FORMATS:
+        raise ValidationFailed(fields={"format": [_("Välj format: csv, xlsx, pdf eller sie.")]})
+    lines = list(
+        InvoiceLine.objects.filter(invoice=invoice)
+        .select_related("unit", "cost_pool")
+        .order_by("position")
+    )
+    if file_format == "csv":
+        return exports.to_csv(invoice, lines)
+    if file_format == "xlsx":
+        return exports.to_xlsx(invoice, lines)
+    if file_format == "pdf":
+        host = invoice.cooperation.host
+        return exports.to_pdf(invoice, lines, host_name=host.name if host else "")
+    if invoice.status not in CLOSED_STATUSES:
+        raise ValidationFailed(
+            _("Bara ett godkänt fakturaunderlag kan exporteras till bokföringen (SIE).")
+        )
+    file = exports.to_sie(
+        invoice,
+        lines,
+        ledger=ledger_settings_for(invoice.municipality),
+        today=timezone.localdate(),
+    )
+    if permissions.can(actor, actions.APPROVE_INVOICE, invoice.municipality):
+        invoice_mark_exported(actor=actor, invoice=invoice)
+    return file
+
+
+def billing_run_now(*, actor: Actor, cooperation: Cooperation, period: str) -> BillingRun:
+    """Run a month at once in this process (the demo, and the command line), not in the worker.
+    The same checks and the same job as `billing_run_start`."""
+    root = _root(cooperation)
+    _require(actor, actions.RUN_BILLING, root)
+    p = Period.parse(period)
+    _refuse_closed(cooperation, p)
+    run = create_audited(
+        actor=actor,
+        instance=BillingRun(
+            cooperation=cooperation,
+            period=p.code,
+            started_by=_user(actor),
+        ),
+        scope_path=root.path,
+    )
+    return billing_run_execute(run_id=run.pk)
+
+
+def member_municipalities(*, cooperation: Cooperation) -> list[OrgNode]:
+    """The municipalities that are or have been members (for the demo and forms)."""
+    ids = member_ids(cooperation)
+    return list(OrgNode.objects.filter(pk__in=ids).order_by("name"))
