@@ -751,7 +751,3 @@ def requires_two_factor(user: User) -> bool:
     if user.is_superuser:
         return True
     return any(g.role in STAFF_ROLES for g in permissions.grants(user))
-
-
-def user_validate(user: User) -> None:
-    validate(user, exclude=["password"])

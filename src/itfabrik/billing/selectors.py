@@ -255,8 +255,7 @@ class UnitFigure:
 
 def unit_figures(*, actor: Actor, municipality: OrgNode, period: Period) -> list[UnitFigure]:
     """Year to date per unit (municipality-level lines as one row without a unit)."""
-    if not permissions.can(actor, actions.VIEW_INVOICE, municipality):
-        raise NotFound()
+    permissions.require(actor, actions.VIEW_INVOICE, municipality)
     months = [f"{period.year:04d}-{m:02d}" for m in range(1, period.month + 1)]
     rows = (
         InvoiceLine.objects.filter(invoice__municipality=municipality, invoice__period__in=months)

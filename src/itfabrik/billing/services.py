@@ -787,8 +787,7 @@ def invoice_export(*, actor: Actor, invoice: Invoice, file_format: str) -> Any:
     invoice, and handing it over marks the invoice exported."""
     from . import exports
 
-    if not permissions.can(actor, actions.VIEW_INVOICE, invoice.municipality):
-        raise NotFound()
+    permissions.require(actor, actions.VIEW_INVOICE, invoice.municipality)
     if file_format not in exports.FORMATS:
         raise ValidationFailed(fields={"format": [_("Välj format: csv, xlsx, pdf eller sie.")]})
     lines = list(

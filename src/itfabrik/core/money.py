@@ -27,7 +27,10 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise MoneyError(f"not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise MoneyError(f"not a finite amount: {value!r}")
-    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than any amount has (e.g. "1e999999")
+        raise MoneyError(f"not an amount: {value!r}") from exc
 
 
 def split(amount: Decimal, weights: Sequence[Decimal | int]) -> list[Decimal]:

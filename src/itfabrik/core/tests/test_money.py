@@ -87,3 +87,8 @@ def test_format_sek():
     assert format_sek(Decimal("1234567.5")) == "1\u00a0234\u00a0567,50\u00a0kr"
     assert format_sek(Decimal("-12")) == "−12,00\u00a0kr"
     assert format_sek(Decimal("0")) == "0,00\u00a0kr"
+
+
+def test_an_amount_with_more_digits_than_any_amount_is_a_money_error() -> None:
+    with pytest.raises(MoneyError):
+        to_money("1e999999")

@@ -91,8 +91,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     node = selectors.node_get(actor=actor, pk=pk)
-    if not permissions.can(actor, actions.CHANGE_NODE, node):
-        raise NotFound()
+    permissions.require(actor, actions.CHANGE_NODE, node)
     initial = {
         "version": node.version,
         "name": node.name,
