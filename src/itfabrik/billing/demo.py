@@ -28,7 +28,7 @@ USAGE = [
 ]
 
 
-@demo_step("billing", after=["accounts"])
+@demo_step("billing", after=["accounts", "catalog"])
 def load(ctx: dict[str, Any]) -> None:
     coop = ctx["cooperation"]
     bas_it = services.pool_create(

@@ -7,3 +7,6 @@ class CatalogConfig(AppConfig):
     label = "catalog"
     verbose_name = _("Tjänstekatalog och beställningar")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import charging  # noqa: F401  (registers the subscriptions with billing)

@@ -68,7 +68,7 @@ def test_invoices_by_period_and_municipality(api_as: Any, demo: Any) -> None:
         assert isinstance(line["amount"], str)
         assert "unit" in line
         assert line["service"] or line["cost_pool"]
-        assert line["source"]["type"] in {"pool_allocation", "usage_record"}
+        assert line["source"]["type"] in {"pool_allocation", "usage_record", "subscription"}
         if line["kind"] == "shared":
             assert line["unit"] is None
             assert line["cost_pool"] == "Bas-IT"
@@ -76,6 +76,11 @@ def test_invoices_by_period_and_municipality(api_as: Any, demo: Any) -> None:
         if line["kind"] == "consumption":
             assert line["unit"] is not None
     assert Decimal(invoice["total"]) == sum(Decimal(x["amount"]) for x in invoice["lines"])
+    # The catalogue's subscriptions are charged too, each line naming its price-list version.
+    subscribed = [x for x in invoice["lines"] if x["source"]["type"] == "subscription"]
+    assert subscribed
+    assert all(x["source"]["price_list_name"] for x in subscribed)
+    assert all(x["unit"] is not None and x["kind"] == "consumption" for x in subscribed)
 
 
 def test_the_invoice_list_answers_in_a_constant_number_of_queries(api_as: Any) -> None:
