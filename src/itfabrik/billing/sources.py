@@ -2,8 +2,8 @@
 
 A billing run asks every registered source for the lines of one month (`LineDraft`s) and groups
 them per municipality. Billing's own sources are the shared pools (Bas-IT), the digitalisation
-fund's contributions and usage records ("per use"). The catalogue's subscriptions are meant to
-plug in here later with `register_charge_source("subscriptions", func)` from the catalogue app;
+fund's contributions and usage records ("per use"). The catalogue registers its subscriptions
+with `register_charge_source("subscriptions", func)` from its own app (`catalog/charging.py`);
 billing itself imports nothing of it.
 """
 
