@@ -399,6 +399,38 @@ def role_assign(
     return assignment
 
 
+def role_grant_refused(
+    *,
+    actor: Any,
+    user_id: Any,
+    node_id: Any,
+    role: str,
+    recursive: bool,
+    valid_until: dt.date | None,
+    reason: str = "not_found",
+) -> None:
+    """Record a grant attempt on a person or node the actor may not see (or may not grant on)
+    that was refused before it reached role_assign: the security officer sees it all the same."""
+    from itfabrik.tenancy.models import OrgNode
+
+    path = OrgNode.objects.filter(pk=node_id).values_list("path", flat=True).first()
+    audit.record_refused(
+        actor=actor,
+        instance=RoleAssignment(),
+        attempted={
+            "attempt": "grant",
+            "user_id": user_id,
+            "role": role,
+            "node_id": node_id,
+            "recursive": recursive,
+            "valid_until": valid_until,
+        },
+        reason=reason,
+        scope_path=path or "",
+        object_repr=f"user {user_id} – {role} @ node {node_id}",
+    )
+
+
 def role_assign_by_ids(
     *,
     actor: Any,
@@ -414,28 +446,19 @@ def role_assign_by_ids(
     refused grant all the same (a try at another municipality's people or units is exactly what
     the security officer must see).
     """
-    from itfabrik.tenancy.models import OrgNode
     from itfabrik.tenancy.selectors import node_get
 
     try:
         user = selectors.user_get(actor=actor, pk=user_id)
         node = node_get(actor=actor, pk=node_id)
     except NotFound:
-        path = OrgNode.objects.filter(pk=node_id).values_list("path", flat=True).first()
-        audit.record_refused(
+        role_grant_refused(
             actor=actor,
-            instance=RoleAssignment(),
-            attempted={
-                "attempt": "grant",
-                "user_id": user_id,
-                "role": role,
-                "node_id": node_id,
-                "recursive": recursive,
-                "valid_until": valid_until,
-            },
-            reason="not_found",
-            scope_path=path or "",
-            object_repr=f"user {user_id} – {role} @ node {node_id}",
+            user_id=user_id,
+            node_id=node_id,
+            role=role,
+            recursive=recursive,
+            valid_until=valid_until,
         )
         raise
     return role_assign(

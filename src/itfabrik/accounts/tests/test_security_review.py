@@ -176,6 +176,29 @@ def test_a_grant_on_another_municipalitys_unit_is_404_and_on_record(demo, munici
     )
 
 
+def test_a_grant_on_another_municipalitys_unit_is_refused_and_on_record_web(
+    client, demo, municipal_admin
+):
+    """The same attempt through the web form (a tampered node id in the search field): the
+    field refuses it, nothing is granted, and the attempt is on the audit trail too."""
+    unit = demo.node("Hemtjänst norr", "Melleruds kommun")
+    before = assignments()
+    client.force_login(municipal_admin)
+    response = client.post(
+        f"/konto/anvandare/{municipal_admin.pk}/",
+        {"role": "cooperation_admin", "node": str(unit.pk), "node_q": "Hemtjänst norr"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("node", "none")
+    assert assignments() == before
+    row = refusals(municipal_admin).get()
+    assert (row.after["refused"], row.after["node_id"], row.scope_path) == (
+        "not_found",
+        unit.pk,
+        unit.path,
+    )
+
+
 # --- 2. ending a grant needs the right to have made it ---------------------------------------
 
 

@@ -293,6 +293,20 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Rollen är tilldelad."))
                     return redirect("accounts:user_detail", pk=person.pk)
+        elif form.has_error("node", "none"):
+            # An explicit node the actor may not grant on (a tampered or stale id): the search
+            # field refuses it, and the attempt is on record as the service's refusals are.
+            raw = form["node"].data
+            node_id = str((raw[0] if isinstance(raw, tuple) else raw) or "").strip()
+            if node_id.isdigit() and len(node_id) < 19:
+                services.role_grant_refused(
+                    actor=actor,
+                    user_id=person.pk,
+                    node_id=int(node_id),
+                    role=str(request.POST.get("role", "")),
+                    recursive=bool(request.POST.get("recursive")),
+                    valid_until=None,
+                )
     today = timezone.localdate()
     assignments = list(
         selectors.assignment_list(actor=actor, user_id=person.pk, include_ended=True)
