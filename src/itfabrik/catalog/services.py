@@ -681,28 +681,45 @@ def _require_approver(actor: Any, order: Order) -> None:
         raise Forbidden()
 
 
-def order_approve(
-    *, actor: Any, order: Order, expected_version: int | None = None, note: str = ""
+def _decide(
+    *,
+    actor: Any,
+    order: Order,
+    target: str,
+    decision: str,
+    note: str,
+    expected_version: int | None,
 ) -> Order:
-    order = _visible_order(actor, order)
-    _require_approver(actor, order)
+    """Approve or reject: the order's status and every pending line's decision, in one
+    transaction, by the approver."""
     with transaction.atomic():
-        approved = _transition(
+        decided = _transition(
             actor=actor,
             order=order,
-            target=OrderStatus.APPROVED,
+            target=target,
             expected_version=expected_version,
             decided_by_id=getattr(actor, "pk", None),
             decided_at=timezone.now(),
             decision_note=note.strip(),
         )
-        _set_decisions(
-            actor,
-            order,
-            [ln for ln in order.lines.all() if ln.decision == LineDecision.PENDING],
-            LineDecision.APPROVED,
-        )
-        return approved
+        pending = [ln for ln in order.lines.all() if ln.decision == LineDecision.PENDING]
+        _set_decisions(actor, order, pending, decision)
+        return decided
+
+
+def order_approve(
+    *, actor: Any, order: Order, expected_version: int | None = None, note: str = ""
+) -> Order:
+    order = _visible_order(actor, order)
+    _require_approver(actor, order)
+    return _decide(
+        actor=actor,
+        order=order,
+        target=OrderStatus.APPROVED,
+        decision=LineDecision.APPROVED,
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 def order_reject(
@@ -712,23 +729,14 @@ def order_reject(
     _require_approver(actor, order)
     if not note.strip():
         raise ValidationFailed(fields={"note": [_("Motivera avslaget.")]})
-    with transaction.atomic():
-        rejected = _transition(
-            actor=actor,
-            order=order,
-            target=OrderStatus.REJECTED,
-            expected_version=expected_version,
-            decided_by_id=getattr(actor, "pk", None),
-            decided_at=timezone.now(),
-            decision_note=note.strip(),
-        )
-        _set_decisions(
-            actor,
-            order,
-            [ln for ln in order.lines.all() if ln.decision == LineDecision.PENDING],
-            LineDecision.REJECTED,
-        )
-        return rejected
+    return _decide(
+        actor=actor,
+        order=order,
+        target=OrderStatus.REJECTED,
+        decision=LineDecision.REJECTED,
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 def order_cancel(*, actor: Any, order: Order, expected_version: int | None = None) -> Order:
