@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.utils import timezone
 
+from itfabrik.core.actors import Actor
 from itfabrik.core.registry import GrantRow, register_actions, set_grant_loader
 from itfabrik.core.roles import Role
 
@@ -32,7 +32,7 @@ register_actions(
 )
 
 
-def _active_assignments(actor: Any) -> Iterable[GrantRow]:
+def _active_assignments(actor: Actor) -> Iterable[GrantRow]:
     today: dt.date = timezone.localdate()
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.registry import roles_holding
 from itfabrik.core.roles import Role
 from itfabrik.core.selectors import get_or_not_found
@@ -19,7 +20,7 @@ from .models import ActiveAssignmentQ, RoleAssignment, User
 
 
 def assignment_list(
-    *, actor: Any, user_id: int | None = None, include_ended: bool = False
+    *, actor: Actor, user_id: int | None = None, include_ended: bool = False
 ) -> QuerySet[RoleAssignment]:
     qs = RoleAssignment.objects.filter(
         permissions.scope_q(actor, actions.VIEW_USER, path_field="node__path")
@@ -34,7 +35,7 @@ def assignment_list(
     )
 
 
-def my_assignments(*, actor: Any) -> QuerySet[RoleAssignment]:
+def my_assignments(*, actor: Actor) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)
         .filter(ActiveAssignmentQ.on(timezone.localdate()))
@@ -51,24 +52,24 @@ def _users() -> QuerySet[User]:
     ).annotate(home_unit_administration=administration_name_subquery("home_unit__path"))
 
 
-def user_list(*, actor: Any, search: str | None = None) -> QuerySet[User]:
+def user_list(*, actor: Actor, search: str | None = None) -> QuerySet[User]:
     qs = _users().filter(
         permissions.scope_q(actor, actions.VIEW_USER, path_field="home_unit__path")
     )
     return UserFilter.apply(qs, q=search).order_by("username")
 
 
-def user_get(*, actor: Any, pk: Any) -> User:
+def user_get(*, actor: Actor, pk: Any) -> User:
     if actor is not None and getattr(actor, "pk", None) is not None and str(actor.pk) == str(pk):
         return _users().get(pk=actor.pk)
     return get_or_not_found(user_list(actor=actor), pk)
 
 
-def assignment_get(*, actor: Any, pk: Any) -> RoleAssignment:
+def assignment_get(*, actor: Actor, pk: Any) -> RoleAssignment:
     return get_or_not_found(assignment_list(actor=actor), pk)
 
 
-def assignable_nodes(*, actor: Any) -> Any:
+def assignable_nodes(*, actor: Actor) -> Any:
     """Nodes where the actor may grant roles, for the role form (tree order)."""
     return (
         OrgNode.objects.filter(permissions.scope_q(actor, actions.MANAGE_ROLES), is_active=True)
@@ -77,7 +78,7 @@ def assignable_nodes(*, actor: Any) -> Any:
     )
 
 
-def access_contacts(*, actor: Any, limit: int = 5) -> list[RoleAssignment]:
+def access_contacts(*, actor: Actor, limit: int = 5) -> list[RoleAssignment]:
     """Who a person without roles should ask for access: those who grant roles over their
     workplace, and their municipality's IT contact, nearest first.
 
@@ -120,7 +121,7 @@ def grant_policy() -> rules.Policy:
     )
 
 
-def held_grants(*, actor: Any) -> list[rules.GrantSpec]:
+def held_grants(*, actor: Actor) -> list[rules.GrantSpec]:
     """The actor's active grants, as the granting rule sees them."""
     return [
         rules.GrantSpec(g.role, g.path, g.recursive, g.valid_until)
@@ -134,7 +135,7 @@ def spec_of(assignment: RoleAssignment) -> rules.GrantSpec:
     )
 
 
-def grant_refusal(*, actor: Any, wanted: rules.GrantSpec) -> rules.Refusal | None:
+def grant_refusal(*, actor: Actor, wanted: rules.GrantSpec) -> rules.Refusal | None:
     """Why the actor may not make (or end) `wanted`; None when one of their grants covers it.
 
     Superusers are not bound by the rule.
@@ -144,6 +145,6 @@ def grant_refusal(*, actor: Any, wanted: rules.GrantSpec) -> rules.Refusal | Non
     return rules.refusal(held_grants(actor=actor), wanted, grant_policy())
 
 
-def can_end(*, actor: Any, assignment: RoleAssignment) -> bool:
+def can_end(*, actor: Actor, assignment: RoleAssignment) -> bool:
     """May the actor end this assignment: would they have been allowed to make it?"""
     return grant_refusal(actor=actor, wanted=spec_of(assignment)) is None

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
 
 from itfabrik.core import audit, permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import (
     ApplicationError,
     Conflict,
@@ -36,7 +37,7 @@ END_IN_THE_PAST = _("Slutdatumet har redan passerat. Ange dagens datum eller ett
 GRANT_OUTLASTS_OWN = _("Rollen kan inte gälla längre än din egen behörighet (%(date)s).")
 
 
-def _require_manage_roles(actor: Any, node: Any) -> None:
+def _require_manage_roles(actor: Actor, node: Any) -> None:
     """404 where the actor cannot see the node at all; 403 where they see it but may not grant."""
     if permissions.can(actor, actions.MANAGE_ROLES, node):
         return
@@ -76,7 +77,7 @@ USERNAME_UNAVAILABLE = _("Användarnamnet kan inte användas. Välj ett annat.")
 RESERVED_USERNAMES = frozenset({"anonym", "system", "root", "administrator", "superuser"})
 
 
-def _check_username_free(*, actor: Any, username: str, home_unit: Any) -> None:
+def _check_username_free(*, actor: Actor, username: str, home_unit: Any) -> None:
     """Refuse a taken or reserved name without revealing accounts outside the actor's scope."""
     existing = User.objects.filter(username=username).first()
     if existing is not None and (
@@ -100,7 +101,7 @@ def _check_username_free(*, actor: Any, username: str, home_unit: Any) -> None:
 
 def _user_build(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None,
     first_name: str,
@@ -139,7 +140,7 @@ def _user_build(
 
 def user_create_check(
     *,
-    actor: Any,
+    actor: Actor,
     username: str = "",
     password: str | None = None,
     first_name: str = "",
@@ -168,7 +169,7 @@ def user_create_check(
 
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None,
     first_name: str = "",
@@ -219,7 +220,7 @@ GRANT_REFUSED = {
 END_REFUSED = _("Du kan bara avsluta roller som du själv hade kunnat ge.")
 
 
-def _check_granting_rule(*, actor: Any, wanted: rules.GrantSpec) -> None:
+def _check_granting_rule(*, actor: Actor, wanted: rules.GrantSpec) -> None:
     """Raise unless ONE of the actor's grants covers `wanted` in node, recursion, role and time."""
     refused = selectors.grant_refusal(actor=actor, wanted=wanted)
     if refused is None:
@@ -235,7 +236,9 @@ def _check_granting_rule(*, actor: Any, wanted: rules.GrantSpec) -> None:
     raise Forbidden(GRANT_REFUSED.get(refused.reason))
 
 
-def _refusal_reason(*, actor: Any, wanted: rules.GrantSpec, error: ApplicationError) -> str | None:
+def _refusal_reason(
+    *, actor: Actor, wanted: rules.GrantSpec, error: ApplicationError
+) -> str | None:
     """Why a grant or its end was refused on grounds of rights, for the audit trail.
 
     The respect of the granting rule that failed (node, role, recursion, time), or the error's
@@ -262,7 +265,7 @@ def _error_text(error: ApplicationError) -> str:
 
 def _audit_refused_assignment(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     role: str,
     node: Any,
@@ -325,7 +328,7 @@ def _end_sessions(user: User) -> int:
     return len(ended)
 
 
-def user_update(*, actor: Any, user: User, **changes: Any) -> User:
+def user_update(*, actor: Actor, user: User, **changes: Any) -> User:
     """Correct a person's name, e-mail or workplace, or deactivate (reactivate) the account.
 
     The actor needs MANAGE_ROLES where the person works and where the new workplace is.
@@ -377,7 +380,7 @@ def _refuse_past_end(valid_until: dt.date | None) -> None:
 
 def role_assign(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     role: str,
     node: Any,
@@ -401,7 +404,7 @@ def role_assign(
 
 def role_grant_refused(
     *,
-    actor: Any,
+    actor: Actor,
     user_id: Any,
     node_id: Any,
     role: str,
@@ -433,7 +436,7 @@ def role_grant_refused(
 
 def role_assign_by_ids(
     *,
-    actor: Any,
+    actor: Actor,
     user_id: Any,
     node_id: Any,
     role: str,
@@ -472,7 +475,7 @@ def role_assign_by_ids(
 
 
 def _role_assign(
-    *, actor: Any, user: User, role: str, node: Any, wanted: rules.GrantSpec
+    *, actor: Actor, user: User, role: str, node: Any, wanted: rules.GrantSpec
 ) -> RoleAssignment:
     _require_manage_roles(actor, node)
     _refuse_past_end(wanted.valid_until)
@@ -505,7 +508,7 @@ def _role_assign(
             raise duplicate from exc
 
 
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
     """End an assignment as of yesterday. It stays on record: who held what, and until when.
 
     Ending needs at least the right to have made the grant (the same rule as role_assign).
@@ -528,7 +531,7 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     return ended
 
 
-def _role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
+def _role_revoke(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
     _require_manage_roles(actor, assignment.node)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     with transaction.atomic():
@@ -547,7 +550,7 @@ def _role_revoke(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
         )
 
 
-def user_set_language(*, actor: Any, user: User, language: str) -> User:
+def user_set_language(*, actor: Actor, user: User, language: str) -> User:
     if actor.pk != user.pk:
         raise NotFound()
     if language not in {
@@ -563,7 +566,9 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
     )
 
 
-def credential_event(*, user: User, what: str, before: str, after: str, actor: Any = None) -> None:
+def credential_event(
+    *, user: User, what: str, before: str, after: str, actor: Actor | None = None
+) -> None:
     """Audit a change of a sign-in credential on the user's record.
 
     `what` needs a label in `User.AUDIT_LABELS`; `before`/`after` are Swedish words marked with
@@ -591,7 +596,7 @@ WITHDRAWN_PASSWORD = gettext_noop("återkallad: nytt lösenord")
 WITHDRAWN_DEACTIVATED = gettext_noop("återkallad: kontot inaktiverat")
 
 
-def tokens_withdraw(*, user: User, reason: str, actor: Any = None) -> bool:
+def tokens_withdraw(*, user: User, reason: str, actor: Actor | None = None) -> bool:
     """Delete the user's API tokens; audited when there was one. True if a token went.
 
     `reason` is one of the WITHDRAWN_* texts: it is what the audit trail shows after "utfärdad".
@@ -622,7 +627,7 @@ def two_factor_enabled(*, user: User) -> None:
         tokens_withdraw(user=user, reason=WITHDRAWN_TWO_FACTOR_ON)
 
 
-def two_factor_disable(*, actor: Any, user: User) -> None:
+def two_factor_disable(*, actor: Actor, user: User) -> None:
     """Remove the user's TOTP devices (the user, or whoever may manage the account).
 
     Refused while the user's roles require two-factor. Tokens issued under the second factor are
@@ -650,7 +655,7 @@ def two_factor_disable(*, actor: Any, user: User) -> None:
 
 
 def user_set_password(
-    *, actor: Any, user: User, password: str, current_password: str | None = None
+    *, actor: Actor, user: User, password: str, current_password: str | None = None
 ) -> User:
     """Change (the user, giving the current password) or reset (an administrator) a password.
 
@@ -685,7 +690,7 @@ def user_set_password(
     return user
 
 
-def user_deactivate(*, actor: Any, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """Deactivate an account: it can no longer sign in, and its API tokens are withdrawn."""
     _require_may_manage_account(actor, user)
     with transaction.atomic():
@@ -700,7 +705,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
     return updated
 
 
-def _require_may_manage_account(actor: Any, user: User) -> None:
+def _require_may_manage_account(actor: Actor, user: User) -> None:
     """Who may reset, deactivate or switch off two-factor for an account other than their own.
 
     A superuser; otherwise someone who could have granted every role the person holds (the

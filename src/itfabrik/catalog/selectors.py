@@ -14,6 +14,7 @@ from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySe
 from django.utils import timezone
 
 from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.models import AuditEntry
 from itfabrik.core.selectors import get_or_not_found
 from itfabrik.tenancy.choices import NodeKind
@@ -34,7 +35,7 @@ from .models import (
 )
 
 
-def catalogue_q(actor: Any, *, field: str = "cooperation_id") -> Q:
+def catalogue_q(actor: Actor, *, field: str = "cooperation_id") -> Q:
     """Catalogue rows the actor may read: those of the cooperations they hold a role in."""
     if permissions.is_superuser(actor):
         return Q()
@@ -42,7 +43,7 @@ def catalogue_q(actor: Any, *, field: str = "cooperation_id") -> Q:
     return Q(**{f"{field}__in": ids})
 
 
-def cooperation_for_catalogue(*, actor: Any, cooperation_id: Any) -> Cooperation:
+def cooperation_for_catalogue(*, actor: Actor, cooperation_id: Any) -> Cooperation:
     return get_or_not_found(
         Cooperation.objects.filter(catalogue_q(actor, field="pk")).select_related("root"),
         cooperation_id,
@@ -64,20 +65,20 @@ def current_price(day: dt.date, service_ref: str = "pk") -> Subquery:
     return Subquery(prices, output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
-def area_list(*, actor: Any, include_inactive: bool = False) -> QuerySet[ServiceArea]:
+def area_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[ServiceArea]:
     qs = ServiceArea.objects.filter(catalogue_q(actor))
     if not include_inactive:
         qs = qs.filter(is_active=True)
     return qs.order_by("sort_order", "name")
 
 
-def area_get(*, actor: Any, pk: Any) -> ServiceArea:
+def area_get(*, actor: Actor, pk: Any) -> ServiceArea:
     return get_or_not_found(area_list(actor=actor, include_inactive=True), pk)
 
 
 def service_list(
     *,
-    actor: Any,
+    actor: Actor,
     area_id: int | None = None,
     search: str | None = None,
     price_model: str | None = None,
@@ -99,13 +100,13 @@ def service_list(
     ).order_by("area__sort_order", "name", "pk")
 
 
-def service_get(*, actor: Any, pk: Any) -> Service:
+def service_get(*, actor: Actor, pk: Any) -> Service:
     return get_or_not_found(service_list(actor=actor, include_inactive=True), pk)
 
 
 def package_list(
     *,
-    actor: Any,
+    actor: Actor,
     search: str | None = None,
     user_kind: str | None = None,
     include_inactive: bool = False,
@@ -123,11 +124,11 @@ def package_list(
     ).order_by("name", "pk")
 
 
-def package_get(*, actor: Any, pk: Any) -> Package:
+def package_get(*, actor: Actor, pk: Any) -> Package:
     return get_or_not_found(package_list(actor=actor, include_inactive=True), pk)
 
 
-def price_list_list(*, actor: Any, include_inactive: bool = True) -> QuerySet[PriceList]:
+def price_list_list(*, actor: Actor, include_inactive: bool = True) -> QuerySet[PriceList]:
     prices = Price.objects.select_related("service").order_by("service__name")
     qs = PriceList.objects.filter(catalogue_q(actor)).prefetch_related(
         Prefetch("prices", queryset=prices)
@@ -137,7 +138,7 @@ def price_list_list(*, actor: Any, include_inactive: bool = True) -> QuerySet[Pr
     )
 
 
-def price_list_get(*, actor: Any, pk: Any) -> PriceList:
+def price_list_get(*, actor: Actor, pk: Any) -> PriceList:
     return get_or_not_found(price_list_list(actor=actor), pk)
 
 
@@ -161,7 +162,7 @@ def prices_on(*, cooperation_id: int, day: dt.date) -> tuple[PriceList | None, d
     return price_list, dict(rows)
 
 
-def _orders(actor: Any) -> QuerySet[Order]:
+def _orders(actor: Actor) -> QuerySet[Order]:
     return Order.objects.filter(
         permissions.scope_q(actor, actions.VIEW_ORDERS, path_field="unit__path")
     )
@@ -169,7 +170,7 @@ def _orders(actor: Any) -> QuerySet[Order]:
 
 def order_list(
     *,
-    actor: Any,
+    actor: Actor,
     unit_id: int | None = None,
     status: str | None = None,
     kind: str | None = None,
@@ -185,7 +186,7 @@ def order_list(
     ).order_by("-created_at", "-pk")
 
 
-def order_get(*, actor: Any, pk: Any) -> Order:
+def order_get(*, actor: Actor, pk: Any) -> Order:
     lines = OrderLine.objects.select_related(
         "service", "package", "subscription", "subscription__service"
     ).order_by("pk")
@@ -197,7 +198,7 @@ def order_get(*, actor: Any, pk: Any) -> Order:
     return get_or_not_found(qs, pk)
 
 
-def order_history(*, actor: Any, order: Order) -> QuerySet[AuditEntry]:
+def order_history(*, actor: Actor, order: Order) -> QuerySet[AuditEntry]:
     """Every audited step of a visible order and its lines, oldest first: what the orderer sees
     on the order page (they do not hold the general audit action)."""
     order_get(actor=actor, pk=order.pk)
@@ -210,7 +211,7 @@ def order_history(*, actor: Any, order: Order) -> QuerySet[AuditEntry]:
     ).order_by("occurred_at", "pk")
 
 
-def pending_approvals(*, actor: Any) -> QuerySet[Order]:
+def pending_approvals(*, actor: Actor) -> QuerySet[Order]:
     """Submitted orders waiting for a decision the actor may take."""
     q = Q(pk__in=[])
     for action, level in ((actions.APPROVE_ORDER, "unit_manager"), (actions.APPROVE_IT, "it")):
@@ -227,7 +228,7 @@ def pending_approvals(*, actor: Any) -> QuerySet[Order]:
 
 def subscription_list(
     *,
-    actor: Any,
+    actor: Actor,
     unit_id: int | None = None,
     service_id: int | None = None,
     active: bool | None = None,
@@ -240,7 +241,7 @@ def subscription_list(
     )
 
 
-def subscription_get(*, actor: Any, pk: Any) -> Subscription:
+def subscription_get(*, actor: Actor, pk: Any) -> Subscription:
     return get_or_not_found(subscription_list(actor=actor), pk)
 
 
@@ -256,7 +257,7 @@ def subscriptions_between(
     )
 
 
-def orderable_units(*, actor: Any) -> QuerySet[OrgNode]:
+def orderable_units(*, actor: Actor) -> QuerySet[OrgNode]:
     """Active units the actor may order for: those under a node where they hold the order
     action."""
     return OrgNode.objects.filter(
@@ -264,5 +265,5 @@ def orderable_units(*, actor: Any) -> QuerySet[OrgNode]:
     ).order_by("path")
 
 
-def orderable_unit_get(*, actor: Any, pk: Any) -> OrgNode:
+def orderable_unit_get(*, actor: Actor, pk: Any) -> OrgNode:
     return get_or_not_found(orderable_units(actor=actor), pk)

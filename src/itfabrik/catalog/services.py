@@ -20,7 +20,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from itfabrik.accounts.models import User
 from itfabrik.core import audit, permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
 from itfabrik.core.models import AuditAction
 from itfabrik.core.money import MoneyError, to_money
@@ -45,13 +47,18 @@ from .models import (
 # --- the catalogue ----------------------------------------------------------------------------
 
 
+def _user(actor: Actor) -> User | None:
+    """The signed-in person behind the action; None for the system."""
+    return actor if isinstance(actor, User) else None
+
+
 def _root(cooperation: Cooperation) -> OrgNode:
     if cooperation.root is None:
         raise ValidationFailed(fields={"cooperation": [_("Samverkan saknar rotnod.")]})
     return cooperation.root
 
 
-def _require_manage(actor: Any, cooperation: Cooperation) -> str:
+def _require_manage(actor: Actor, cooperation: Cooperation) -> str:
     """404 if the actor cannot read the cooperation's catalogue, 403 if they read but may not
     manage it. Returns the audit scope (the cooperation root's path)."""
     selectors.cooperation_for_catalogue(actor=actor, cooperation_id=cooperation.pk)
@@ -67,7 +74,7 @@ def _same_cooperation(field: str, obj: Any, cooperation: Cooperation) -> None:
 
 
 def _catalogue_update(
-    *, actor: Any, instance: Any, expected_version: int | None, allowed: set[str], changes: Any
+    *, actor: Actor, instance: Any, expected_version: int | None, allowed: set[str], changes: Any
 ) -> Any:
     scope = _require_manage(actor, instance.cooperation)
     unknown = set(changes) - allowed
@@ -99,7 +106,7 @@ def _check_name_free(instance: Any, name: str) -> None:
         raise ValidationFailed(fields={"name": [_("Namnet används redan.")]})
 
 
-def _create(actor: Any, instance: Any, scope: str, unique_field: str = "name") -> Any:
+def _create(actor: Actor, instance: Any, scope: str, unique_field: str = "name") -> Any:
     _check_name_free(instance, instance.name)
     try:
         with transaction.atomic():
@@ -109,7 +116,12 @@ def _create(actor: Any, instance: Any, scope: str, unique_field: str = "name") -
 
 
 def area_create(
-    *, actor: Any, cooperation: Cooperation, name: str, description: str = "", sort_order: int = 100
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    name: str,
+    description: str = "",
+    sort_order: int = 100,
 ) -> ServiceArea:
     scope = _require_manage(actor, cooperation)
     area = ServiceArea(
@@ -125,7 +137,7 @@ AREA_FIELDS = {"name", "description", "sort_order", "is_active"}
 
 
 def area_update(
-    *, actor: Any, area: ServiceArea, expected_version: int | None, **changes: Any
+    *, actor: Actor, area: ServiceArea, expected_version: int | None, **changes: Any
 ) -> ServiceArea:
     """Correct an area, or retire it with `is_active=False` (it is never deleted)."""
     return _catalogue_update(
@@ -139,7 +151,7 @@ def area_update(
 
 def service_create(
     *,
-    actor: Any,
+    actor: Actor,
     cooperation: Cooperation,
     area: ServiceArea,
     name: str,
@@ -190,7 +202,7 @@ SERVICE_FIELDS = {
 
 
 def service_update(
-    *, actor: Any, service: Service, expected_version: int | None, **changes: Any
+    *, actor: Actor, service: Service, expected_version: int | None, **changes: Any
 ) -> Service:
     """Correct a service, or retire it with `is_active=False`; subscriptions keep running."""
     _same_cooperation("area", changes.get("area"), service.cooperation)
@@ -206,7 +218,7 @@ def service_update(
 
 def package_create(
     *,
-    actor: Any,
+    actor: Actor,
     cooperation: Cooperation,
     name: str,
     user_kind: str,
@@ -249,7 +261,7 @@ PACKAGE_FIELDS = {"name", "description", "user_kind", "is_active"}
 
 
 def package_update(
-    *, actor: Any, package: Package, expected_version: int | None, **changes: Any
+    *, actor: Actor, package: Package, expected_version: int | None, **changes: Any
 ) -> Package:
     return _catalogue_update(
         actor=actor,
@@ -312,7 +324,7 @@ def _amount(value: Any) -> Decimal:
 
 def price_list_create(
     *,
-    actor: Any,
+    actor: Actor,
     cooperation: Cooperation,
     name: str,
     valid_from: dt.date,
@@ -358,7 +370,7 @@ PRICE_LIST_FIELDS = {"name", "valid_from", "valid_to", "decision_reference", "is
 
 
 def price_list_update(
-    *, actor: Any, price_list: PriceList, expected_version: int | None, **changes: Any
+    *, actor: Actor, price_list: PriceList, expected_version: int | None, **changes: Any
 ) -> PriceList:
     """Correct a version (e.g. end it with `valid_to`) or retire it (`is_active=False`)."""
     _require_manage(actor, price_list.cooperation)
@@ -380,7 +392,7 @@ def price_list_update(
         )
 
 
-def price_set(*, actor: Any, price_list: PriceList, service: Service, amount: Any) -> Price:
+def price_set(*, actor: Actor, price_list: PriceList, service: Service, amount: Any) -> Price:
     """Set (or correct) one service's price in a version."""
     scope = _require_manage(actor, price_list.cooperation)
     _same_cooperation("service", service, price_list.cooperation)
@@ -425,12 +437,12 @@ def _quantity(value: Any, *, field: str = "quantity") -> int:
         ) from None
 
 
-def _require_order_unit(actor: Any, unit: OrgNode) -> None:
+def _require_order_unit(actor: Actor, unit: OrgNode) -> None:
     """The unit must be one the actor may order for: else 404, as if it did not exist."""
     selectors.orderable_unit_get(actor=actor, pk=unit.pk)
 
 
-def _line_approval(actor: Any, cooperation: Cooperation, line: LineInput) -> str:
+def _line_approval(actor: Actor, cooperation: Cooperation, line: LineInput) -> str:
     if (line.service is None) == (line.package is None):
         raise ValidationFailed(fields={"service": [_("Välj antingen en tjänst eller ett paket.")]})
     if line.service is not None:
@@ -460,7 +472,7 @@ def _line_approval(actor: Any, cooperation: Cooperation, line: LineInput) -> str
 
 def order_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: OrgNode,
     lines: Sequence[LineInput],
     note: str = "",
@@ -482,7 +494,7 @@ def order_create(
                 unit=unit,
                 kind=OrderKind.NEW,
                 note=note.strip(),
-                created_by=actor if getattr(actor, "pk", None) else None,
+                created_by=_user(actor),
             ),
             scope_path=unit.path,
         )
@@ -501,7 +513,7 @@ def order_create(
         return order
 
 
-def order_add_line(*, actor: Any, order: Order, line: LineInput) -> OrderLine:
+def order_add_line(*, actor: Actor, order: Order, line: LineInput) -> OrderLine:
     order = _visible_order(actor, order)
     _require_order_unit(actor, order.unit)
     if order.status != OrderStatus.DRAFT or order.kind != OrderKind.NEW:
@@ -524,7 +536,7 @@ def order_add_line(*, actor: Any, order: Order, line: LineInput) -> OrderLine:
 
 
 def _subscription_order(
-    *, actor: Any, subscription: Subscription, kind: str, quantity: int, note: str
+    *, actor: Actor, subscription: Subscription, kind: str, quantity: int, note: str
 ) -> Order:
     sub = selectors.subscription_get(actor=actor, pk=subscription.pk)
     if not permissions.can(actor, actions.ORDER, sub.unit):
@@ -540,7 +552,7 @@ def _subscription_order(
                 unit=sub.unit,
                 kind=kind,
                 note=note.strip(),
-                created_by=actor if getattr(actor, "pk", None) else None,
+                created_by=_user(actor),
             ),
             scope_path=sub.unit.path,
         )
@@ -559,7 +571,7 @@ def _subscription_order(
 
 
 def order_change_subscription(
-    *, actor: Any, subscription: Subscription, quantity: Any, note: str = ""
+    *, actor: Actor, subscription: Subscription, quantity: Any, note: str = ""
 ) -> Order:
     """A draft change order: the subscription's quantity becomes `quantity` on delivery."""
     new_quantity = _quantity(quantity)
@@ -574,7 +586,7 @@ def order_change_subscription(
     )
 
 
-def order_cancel_subscription(*, actor: Any, subscription: Subscription, note: str = "") -> Order:
+def order_cancel_subscription(*, actor: Actor, subscription: Subscription, note: str = "") -> Order:
     """A draft cancel order: the subscription ends the day before delivery."""
     return _subscription_order(
         actor=actor,
@@ -585,13 +597,13 @@ def order_cancel_subscription(*, actor: Any, subscription: Subscription, note: s
     )
 
 
-def _visible_order(actor: Any, order: Order) -> Order:
+def _visible_order(actor: Actor, order: Order) -> Order:
     return selectors.order_get(actor=actor, pk=order.pk)
 
 
 def _transition(
     *,
-    actor: Any,
+    actor: Actor,
     order: Order,
     target: str,
     expected_version: int | None,
@@ -630,14 +642,14 @@ def _transition(
     return current
 
 
-def _set_decisions(actor: Any, order: Order, lines: Iterable[OrderLine], decision: str) -> None:
+def _set_decisions(actor: Actor, order: Order, lines: Iterable[OrderLine], decision: str) -> None:
     for line in lines:
         update_audited(
             actor=actor, instance=line, changes={"decision": decision}, scope_path=order.unit.path
         )
 
 
-def order_submit(*, actor: Any, order: Order, expected_version: int | None = None) -> Order:
+def order_submit(*, actor: Actor, order: Order, expected_version: int | None = None) -> Order:
     """Send a draft. Lines needing no approval are approved at once; when no line needs any,
     the order is approved at once too."""
     order = _visible_order(actor, order)
@@ -675,7 +687,7 @@ def order_submit(*, actor: Any, order: Order, expected_version: int | None = Non
         return order
 
 
-def _require_approver(actor: Any, order: Order) -> None:
+def _require_approver(actor: Actor, order: Order) -> None:
     action = actions.APPROVE_IT if order.approval == Approval.IT else actions.APPROVE_ORDER
     if not permissions.can(actor, action, order.unit):
         raise Forbidden()
@@ -683,7 +695,7 @@ def _require_approver(actor: Any, order: Order) -> None:
 
 def _decide(
     *,
-    actor: Any,
+    actor: Actor,
     order: Order,
     target: str,
     decision: str,
@@ -708,7 +720,7 @@ def _decide(
 
 
 def order_approve(
-    *, actor: Any, order: Order, expected_version: int | None = None, note: str = ""
+    *, actor: Actor, order: Order, expected_version: int | None = None, note: str = ""
 ) -> Order:
     order = _visible_order(actor, order)
     _require_approver(actor, order)
@@ -723,7 +735,7 @@ def order_approve(
 
 
 def order_reject(
-    *, actor: Any, order: Order, note: str, expected_version: int | None = None
+    *, actor: Actor, order: Order, note: str, expected_version: int | None = None
 ) -> Order:
     order = _visible_order(actor, order)
     _require_approver(actor, order)
@@ -739,7 +751,7 @@ def order_reject(
     )
 
 
-def order_cancel(*, actor: Any, order: Order, expected_version: int | None = None) -> Order:
+def order_cancel(*, actor: Actor, order: Order, expected_version: int | None = None) -> Order:
     """Withdraw a draft or a submitted order (the orderer, or the administrator)."""
     order = _visible_order(actor, order)
     if not permissions.can(actor, actions.ORDER, order.unit):
@@ -753,7 +765,9 @@ def order_cancel(*, actor: Any, order: Order, expected_version: int | None = Non
         )
 
 
-def order_start_delivery(*, actor: Any, order: Order, expected_version: int | None = None) -> Order:
+def order_start_delivery(
+    *, actor: Actor, order: Order, expected_version: int | None = None
+) -> Order:
     order = _visible_order(actor, order)
     if not permissions.can(actor, actions.DELIVER_ORDER, order.unit):
         raise Forbidden()
@@ -768,7 +782,7 @@ def order_start_delivery(*, actor: Any, order: Order, expected_version: int | No
 
 def order_deliver(
     *,
-    actor: Any,
+    actor: Actor,
     order: Order,
     delivered_on: dt.date | None = None,
     expected_version: int | None = None,
@@ -803,7 +817,7 @@ def order_deliver(
         return delivered
 
 
-def _deliver_line(actor: Any, order: Order, line: OrderLine, day: dt.date) -> None:
+def _deliver_line(actor: Actor, order: Order, line: OrderLine, day: dt.date) -> None:
     scope = order.unit.path
 
     def start(service: Service, quantity: int, package: Package | None = None) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import IntegrityError, models
 
+from itfabrik.core.actors import Actor
+
 from .errors import Message, ValidationFailed, lazy_format
 
 
@@ -76,7 +78,7 @@ def errors_for(
     instance: models.Model,
     *,
     exclude: set[str],
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> dict[str, list[Message]]:
     """The instance's constraint violations as field messages (nothing is written)."""
     out: dict[str, list[Message]] = {}

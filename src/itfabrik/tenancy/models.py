@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from itfabrik.core.actors import Actor
 from itfabrik.core.models import TimestampedModel, VersionedModel
 
 from . import validation
@@ -276,7 +277,7 @@ class Position(VersionedModel):
 
 # Readable messages for the constraints above (core.constraints): field, sentence, and whether
 # the actor may be told which object already holds the value.
-def _sees_node(actor: Any, node: Any) -> bool:
+def _sees_node(actor: Actor, node: Any) -> bool:
     from itfabrik.core import permissions
 
     from .permissions import VIEW_NODE

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import ValidationFailed
 from itfabrik.core.registry import memo
 from itfabrik.core.selectors import get_or_not_found
@@ -23,7 +24,7 @@ from .filters import MembershipFilter, NodeFilter
 from .models import Cooperation, InhabitantCount, Membership, OrgNode, Position
 
 
-def node_visibility_q(actor: Any) -> Q:
+def node_visibility_q(actor: Actor) -> Q:
     """Nodes the actor may see: those in scope of a role, plus what is public in their cooperation.
 
     Members, the joint organisation and its teams are public within a cooperation; the
@@ -64,7 +65,7 @@ def _with_municipal_facts(qs: QuerySet[OrgNode], day: dt.date) -> QuerySet[OrgNo
 
 def node_list(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str | None = None,
     cooperation_id: int | None = None,
     parent_id: int | None = None,
@@ -101,15 +102,15 @@ def nodes_with_facts(pks: list[int]) -> list[OrgNode]:
     return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
-def node_get(*, actor: Any, pk: Any) -> OrgNode:
+def node_get(*, actor: Actor, pk: Any) -> OrgNode:
     return get_or_not_found(node_list(actor=actor, include_inactive=True), pk)
 
 
-def node_children(*, actor: Any, node: OrgNode) -> QuerySet[OrgNode]:
+def node_children(*, actor: Actor, node: OrgNode) -> QuerySet[OrgNode]:
     return node_list(actor=actor, parent_id=node.pk, include_inactive=True).order_by("name")
 
 
-def node_ancestors(*, actor: Any, node: OrgNode) -> list[OrgNode]:
+def node_ancestors(*, actor: Actor, node: OrgNode) -> list[OrgNode]:
     """Breadcrumb: the visible ancestors, root first (one query)."""
     steplen = OrgNode.steplen
     paths = [node.path[:i] for i in range(steplen, len(node.path), steplen)]
@@ -118,7 +119,7 @@ def node_ancestors(*, actor: Any, node: OrgNode) -> list[OrgNode]:
     return list(OrgNode.objects.filter(node_visibility_q(actor), path__in=paths).order_by("depth"))
 
 
-def cooperation_list(*, actor: Any) -> QuerySet[Cooperation]:
+def cooperation_list(*, actor: Actor) -> QuerySet[Cooperation]:
     qs = Cooperation.objects.select_related("host", "root")
     if permissions.is_superuser(actor):
         return qs
@@ -135,11 +136,11 @@ def current_cooperation(request: Any) -> Cooperation | None:
     return memo(request, "tenancy.cooperation", lambda: cooperation_list(actor=user).first())
 
 
-def cooperation_get(*, actor: Any, pk: Any) -> Cooperation:
+def cooperation_get(*, actor: Actor, pk: Any) -> Cooperation:
     return get_or_not_found(cooperation_list(actor=actor), pk)
 
 
-def members(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
+def members(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
     """Municipalities of a cooperation, members and not, with their current facts."""
     return node_list(
         actor=actor, kind=NodeKind.MUNICIPALITY, cooperation_id=cooperation.pk
@@ -147,7 +148,7 @@ def members(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
 
 
 def membership_list(
-    *, actor: Any, cooperation_id: int | None = None, municipality_id: int | None = None
+    *, actor: Actor, cooperation_id: int | None = None, municipality_id: int | None = None
 ) -> QuerySet[Membership]:
     visible = node_list(actor=actor, kind=NodeKind.MUNICIPALITY, include_inactive=True)
     qs = Membership.objects.filter(municipality__in=visible.values("pk")).select_related(
@@ -156,17 +157,17 @@ def membership_list(
     return MembershipFilter.apply(qs, cooperation=cooperation_id, municipality=municipality_id)
 
 
-def membership_get(*, actor: Any, pk: Any) -> Membership:
+def membership_get(*, actor: Actor, pk: Any) -> Membership:
     return get_or_not_found(membership_list(actor=actor), pk)
 
 
-def inhabitant_history(*, actor: Any, municipality: OrgNode) -> QuerySet[InhabitantCount]:
+def inhabitant_history(*, actor: Actor, municipality: OrgNode) -> QuerySet[InhabitantCount]:
     node_get(actor=actor, pk=municipality.pk)
     return InhabitantCount.objects.filter(municipality=municipality).order_by("-year")
 
 
 def position_list(
-    *, actor: Any, cooperation_id: int | None = None, include_closed: bool = True
+    *, actor: Actor, cooperation_id: int | None = None, include_closed: bool = True
 ) -> QuerySet[Position]:
     qs = Position.objects.filter(
         permissions.scope_q(actor, actions.VIEW_POSITION, path_field="team__path")
@@ -178,14 +179,14 @@ def position_list(
     return qs.order_by("team__path", "line", "title", "pk")
 
 
-def position_get(*, actor: Any, pk: Any) -> Position:
+def position_get(*, actor: Actor, pk: Any) -> Position:
     return get_or_not_found(position_list(actor=actor), pk)
 
 
 POSITION_KINDS = (NodeKind.IT_ORGANISATION, NodeKind.TEAM)
 
 
-def _holder_candidates(actor: Any) -> QuerySet[Any]:
+def _holder_candidates(actor: Actor) -> QuerySet[Any]:
     return get_user_model()._default_manager.filter(
         permissions.scope_q(actor, actions.CHANGE_NODE, path_field="home_unit__path"),
         is_active=True,
@@ -193,7 +194,7 @@ def _holder_candidates(actor: Any) -> QuerySet[Any]:
     )
 
 
-def position_holder_candidates(*, actor: Any, cooperation: Cooperation) -> QuerySet[Any]:
+def position_holder_candidates(*, actor: Actor, cooperation: Cooperation) -> QuerySet[Any]:
     """People the actor may place in a position: active staff whose workplace is in the joint
     IT organisation, in the part of it the actor may change."""
     return (
@@ -203,7 +204,7 @@ def position_holder_candidates(*, actor: Any, cooperation: Cooperation) -> Query
     )
 
 
-def position_holder_get(*, actor: Any, pk: Any) -> Any:
+def position_holder_get(*, actor: Actor, pk: Any) -> Any:
     """One such person. Any other id is a wrong choice in the input (400), not a missing page."""
     try:
         return _holder_candidates(actor).get(pk=pk)
@@ -213,7 +214,7 @@ def position_holder_get(*, actor: Any, pk: Any) -> Any:
         ) from None
 
 
-def position_teams(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
+def position_teams(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
     """Nodes a position can be placed in: the joint IT organisation and its teams."""
     return (
         node_list(actor=actor, cooperation_id=cooperation.pk, with_facts=False)
@@ -222,7 +223,7 @@ def position_teams(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]
     )
 
 
-def it_organisation(*, actor: Any, cooperation: Cooperation) -> OrgNode | None:
+def it_organisation(*, actor: Actor, cooperation: Cooperation) -> OrgNode | None:
     return (
         node_list(actor=actor, kind=NodeKind.IT_ORGANISATION, cooperation_id=cooperation.pk)
         .order_by("path")
@@ -230,7 +231,7 @@ def it_organisation(*, actor: Any, cooperation: Cooperation) -> OrgNode | None:
     )
 
 
-def unit_summary(*, actor: Any) -> QuerySet[Any]:
+def unit_summary(*, actor: Actor) -> QuerySet[Any]:
     """Per municipality the actor can see into: administrations, active units, cost centres."""
     return (
         OrgNode.objects.filter(node_visibility_q(actor))
@@ -245,7 +246,7 @@ def unit_summary(*, actor: Any) -> QuerySet[Any]:
     )
 
 
-def team_summary(*, actor: Any, cooperation: Cooperation) -> QuerySet[OrgNode]:
+def team_summary(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
     counts = (
         Position.objects.filter(team_id=OuterRef("pk"), closed_on__isnull=True)
         .values("team_id")
@@ -279,7 +280,7 @@ def administration_name_subquery(path_ref: str = "path") -> Subquery:
 
 
 def node_search(
-    *, actor: Any, action: str = actions.VIEW_NODE, query: str = "", limit: int = SEARCH_LIMIT
+    *, actor: Actor, action: str = actions.VIEW_NODE, query: str = "", limit: int = SEARCH_LIMIT
 ) -> list[OrgNode]:
     """Active nodes the actor may do `action` on whose name (or exact cost centre) matches.
 

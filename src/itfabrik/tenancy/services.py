@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from itfabrik.core import audit, constraints, permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import Conflict, Forbidden, ValidationFailed, lazy_format
 from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_audited, update_versioned, validate
@@ -38,7 +39,7 @@ EDITABLE_NODE_FIELDS = frozenset(
 NO_ORGANISATION = _("Samverkan har ingen organisation ännu.")
 
 
-def _require_visible_then(actor: Any, action: str, node: OrgNode) -> None:
+def _require_visible_then(actor: Actor, action: str, node: OrgNode) -> None:
     """404 if the actor may not even see the node; 403 if they see it but may not act on it."""
     selectors.node_get(actor=actor, pk=node.pk)
     if not permissions.can(actor, action, node):
@@ -46,7 +47,7 @@ def _require_visible_then(actor: Any, action: str, node: OrgNode) -> None:
 
 
 def cooperation_create(
-    *, actor: Any, name: str, slug: str, root_name: str | None = None, currency: str = "SEK"
+    *, actor: Actor, name: str, slug: str, root_name: str | None = None, currency: str = "SEK"
 ) -> Cooperation:
     """Create a cooperation and the root node of its organisation tree (superusers only)."""
     if not permissions.is_superuser(actor):
@@ -72,7 +73,7 @@ def cooperation_create(
 
 
 def cooperation_set_host(
-    *, actor: Any, cooperation: Cooperation, host: OrgNode, expected_version: int | None = None
+    *, actor: Actor, cooperation: Cooperation, host: OrgNode, expected_version: int | None = None
 ) -> Cooperation:
     if cooperation.root is None:
         raise ValidationFailed(fields={"root": [NO_ORGANISATION]})
@@ -175,7 +176,7 @@ def _node_build(
     )
 
 
-def _validate_node(actor: Any, node: OrgNode, errors: dict[str, list[Any]]) -> None:
+def _validate_node(actor: Actor, node: OrgNode, errors: dict[str, list[Any]]) -> None:
     if "kind" not in errors:
         validate(node, exclude=TREE_FIELDS, actor=actor)
         return
@@ -190,7 +191,7 @@ def _validate_node(actor: Any, node: OrgNode, errors: dict[str, list[Any]]) -> N
 
 def node_create_check(
     *,
-    actor: Any,
+    actor: Actor,
     parent: OrgNode,
     kind: str = "",
     name: str = "",
@@ -218,7 +219,7 @@ def node_create_check(
 
 def node_create(
     *,
-    actor: Any,
+    actor: Actor,
     parent: OrgNode,
     kind: str,
     name: str,
@@ -263,7 +264,7 @@ def _node_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def node_update_check(*, actor: Any, node: OrgNode, **changes: Any) -> None:
+def node_update_check(*, actor: Actor, node: OrgNode, **changes: Any) -> None:
     """Every reason node_update would refuse these changes, at once. Writes nothing."""
     _require_visible_then(actor, actions.CHANGE_NODE, node)
     current = OrgNode.objects.get(pk=node.pk)
@@ -273,7 +274,7 @@ def node_update_check(*, actor: Any, node: OrgNode, **changes: Any) -> None:
 
 
 def node_update(
-    *, actor: Any, node: OrgNode, expected_version: int | None, **changes: Any
+    *, actor: Actor, node: OrgNode, expected_version: int | None, **changes: Any
 ) -> OrgNode:
     _require_visible_then(actor, actions.CHANGE_NODE, node)
     cleaned = _node_changes(changes)
@@ -308,7 +309,7 @@ CLOSABLE_KINDS = frozenset({NodeKind.ADMINISTRATION, NodeKind.UNIT, NodeKind.TEA
 
 
 def node_close(
-    *, actor: Any, node: OrgNode, closed_on: dt.date, expected_version: int | None
+    *, actor: Actor, node: OrgNode, closed_on: dt.date, expected_version: int | None
 ) -> OrgNode:
     """Close a unit or administration. Nothing is deleted: records are public documents."""
     _require_visible_then(actor, actions.CHANGE_NODE, node)
@@ -341,7 +342,7 @@ def _overlapping(cooperation: Cooperation, municipality: OrgNode, start: dt.date
 
 def municipality_join(
     *,
-    actor: Any,
+    actor: Actor,
     cooperation: Cooperation,
     municipality: OrgNode,
     joined_on: dt.date,
@@ -380,7 +381,7 @@ def municipality_join(
 
 def municipality_leave(
     *,
-    actor: Any,
+    actor: Actor,
     membership: Membership,
     left_on: dt.date,
     expected_version: int | None,
@@ -446,7 +447,7 @@ def inhabitants_check(*, year: Any = None, inhabitants: Any = None, **_ignored: 
 
 
 def inhabitants_set(
-    *, actor: Any, municipality: OrgNode, year: int, inhabitants: int, source: str = "SCB"
+    *, actor: Actor, municipality: OrgNode, year: int, inhabitants: int, source: str = "SCB"
 ) -> InhabitantCount:
     _require_visible_then(actor, actions.CHANGE_NODE, municipality)
     if municipality.kind != NodeKind.MUNICIPALITY:
@@ -490,7 +491,7 @@ def inhabitants_set(
         )
 
 
-def inhabitants_remove(*, actor: Any, count: InhabitantCount) -> None:
+def inhabitants_remove(*, actor: Actor, count: InhabitantCount) -> None:
     """Remove a year's count that was entered by mistake (say, the year 2099).
 
     A wrong number is corrected by setting the year again (`inhabitants_set`). A year that should
@@ -520,7 +521,7 @@ POSITION_KINDS = (NodeKind.TEAM, NodeKind.IT_ORGANISATION)
 EDITABLE_POSITION_FIELDS = frozenset({"title", "line", "specialisation", "holder", "team"})
 
 
-def _require_team(actor: Any, team: OrgNode) -> None:
+def _require_team(actor: Actor, team: OrgNode) -> None:
     """Positions are managed by whoever may change the team node they are placed in."""
     _require_visible_then(actor, actions.CHANGE_NODE, team)
     if team.kind not in POSITION_KINDS:
@@ -536,7 +537,7 @@ def _require_holder(holder: Any) -> None:
 
 def position_create(
     *,
-    actor: Any,
+    actor: Actor,
     team: OrgNode,
     title: str,
     line: str,
@@ -559,7 +560,7 @@ def position_create(
 
 
 def position_update(
-    *, actor: Any, position: Position, expected_version: int | None, **changes: Any
+    *, actor: Actor, position: Position, expected_version: int | None, **changes: Any
 ) -> Position:
     """Change title, line, specialisation, holder (None: vacant) or team of an open position."""
     _require_team(actor, position.team)
@@ -591,7 +592,7 @@ def position_update(
 
 
 def position_close(
-    *, actor: Any, position: Position, closed_on: dt.date, expected_version: int | None
+    *, actor: Actor, position: Position, closed_on: dt.date, expected_version: int | None
 ) -> Position:
     """Close a position from a date; its holder leaves it. Nothing is deleted."""
     _require_team(actor, position.team)
@@ -607,7 +608,7 @@ def position_close(
 
 
 def position_set_holder(
-    *, actor: Any, position: Position, holder: Any, expected_version: int | None = None
+    *, actor: Actor, position: Position, holder: Any, expected_version: int | None = None
 ) -> Position:
     return position_update(
         actor=actor, position=position, expected_version=expected_version, holder=holder

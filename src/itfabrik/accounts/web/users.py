@@ -21,6 +21,7 @@ from itfabrik.accounts import rules, selectors, services
 from itfabrik.accounts.choices import Role
 from itfabrik.accounts.validation import USERNAME_MESSAGE, USERNAME_RE
 from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from itfabrik.core.permissions import VIEW_AUDIT
 from itfabrik.core.registry import actions_for
@@ -65,7 +66,7 @@ class RoleAssignmentForm(forms.Form):
     # Set when the person granting has seen what a privileged role gives (see user_detail).
     confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", _("Välj roll")), *Role.choices]  # type: ignore[attr-defined]
         self.fields["node"].actor = actor  # type: ignore[attr-defined]
@@ -95,7 +96,7 @@ class UserCreateForm(forms.Form):
         help_text=gettext_lazy("Lämna tomt för konton som bara loggar in via e-legitimation/SSO."),
     )
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["home_unit"].actor = actor  # type: ignore[attr-defined]
 
@@ -114,7 +115,7 @@ class UserEditForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, actor: Any, person: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, person: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["home_unit"]
         field.actor = actor  # type: ignore[attr-defined]
@@ -215,7 +216,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _grantable(actor: Any, data: dict[str, Any]) -> bool:
+def _grantable(actor: Actor, data: dict[str, Any]) -> bool:
     """Whether the grant would pass the granting rule: only then is it worth confirming. One
     that would not goes straight to the service, which refuses it (audited) with the reason."""
     wanted = rules.GrantSpec(

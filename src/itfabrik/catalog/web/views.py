@@ -17,6 +17,7 @@ from itfabrik.catalog.choices import Approval, LineDecision, OrderStatus
 from itfabrik.catalog.models import Order
 from itfabrik.catalog.services import LineInput
 from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
@@ -138,7 +139,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _allowed_steps(actor: Any, order: Order) -> list[str]:
+def _allowed_steps(actor: Actor, order: Order) -> list[str]:
     unit = order.unit
     steps = []
     may_order = permissions.can(actor, actions.ORDER, unit)
@@ -156,7 +157,7 @@ def _allowed_steps(actor: Any, order: Order) -> list[str]:
     return steps
 
 
-def _history(actor: Any, order: Order) -> list[dict[str, Any]]:
+def _history(actor: Actor, order: Order) -> list[dict[str, Any]]:
     """The audited steps of the order as lines a person reads."""
     rows = []
     for e in selectors.order_history(actor=actor, order=order):

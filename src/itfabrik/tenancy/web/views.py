@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from itfabrik.core import audit_display, permissions
 from itfabrik.core import selectors as core_selectors
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.permissions import VIEW_AUDIT
 from itfabrik.core.web.forms import add_application_error, add_service_errors
@@ -390,7 +391,7 @@ def node_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _position_form_choices(actor: Any, coop: Any) -> dict[str, list[Any]]:
+def _position_form_choices(actor: Actor, coop: Any) -> dict[str, list[Any]]:
     teams = [
         t
         for t in selectors.position_teams(actor=actor, cooperation=coop)
@@ -400,7 +401,7 @@ def _position_form_choices(actor: Any, coop: Any) -> dict[str, list[Any]]:
     return {"teams": teams, "people": people}
 
 
-def _position_values(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _position_values(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in data.items() if k != "version"}
     values["team"] = selectors.node_get(actor=actor, pk=values["team"])
     if values.get("holder") is not None:

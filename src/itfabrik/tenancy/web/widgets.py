@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import NotFound
 from itfabrik.core.registry import roles_holding
 from itfabrik.tenancy import permissions as actions
@@ -99,7 +101,7 @@ class NodeSearchField(forms.Field):
 
     def __init__(self, *, action: str = actions.VIEW_NODE, **kwargs: Any) -> None:
         self.action = action
-        self.actor: Any = None
+        self.actor: Actor | None = None
         # The value the record has now: kept as it is even if that node has since been closed.
         self.current_pk: int | None = None
         super().__init__(widget=NodeSearchWidget(action=action), **kwargs)
@@ -128,23 +130,26 @@ class NodeSearchField(forms.Field):
                 raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
         action = self.action
+        actor = self.actor
+        if actor is None:
+            raise ImproperlyConfigured("NodeSearchField needs form.actor before cleaning")
         if pk:
             try:
-                node = selectors.node_get(actor=self.actor, pk=pk)
+                node = selectors.node_get(actor=actor, pk=pk)
             except NotFound:
                 raise forms.ValidationError(self.error_messages["none"], code="none") from None
             from itfabrik.core import permissions
 
             if str(node.pk) == str(self.current_pk):
                 return node
-            if not node.is_active or not permissions.can(self.actor, action, node):
+            if not node.is_active or not permissions.can(actor, action, node):
                 raise forms.ValidationError(self.error_messages["none"], code="none")
             return node
         # No id (no JavaScript, or text typed without choosing): resolve the text.
         from itfabrik.tenancy.templatetags.tenancy_tags import node_label
 
         name = text.split(" — ")[0].strip()
-        found = selectors.node_search(actor=self.actor, action=action, query=name, limit=50)
+        found = selectors.node_search(actor=actor, action=action, query=name, limit=50)
         matches = (
             [n for n in found if node_label(n).lower() == text.lower()]
             or [n for n in found if n.name.lower() == name.lower()]
