@@ -255,8 +255,12 @@ def add_business_time(cal: Calendar, start: datetime, duration: timedelta) -> da
     remaining = (duration.days * 86_400 + duration.seconds) * 1_000_000 + duration.microseconds
     now = _to_us(start)
     first_day = compiled.local_ordinal(start)
+    cached = compiled.days.get  # the hot loop: skip a method call per day when cached
     for ordinal in range(first_day, first_day + _MAX_SEARCH_DAYS):
-        for opens, closes in compiled.day(ordinal):
+        intervals = cached(ordinal)
+        if intervals is None:
+            intervals = compiled.day(ordinal)
+        for opens, closes in intervals:
             if closes <= now:
                 continue
             if opens > now:
