@@ -24,7 +24,10 @@ Conventions (the tests hold each of them):
   passes it. A day's business length is the real time from the local open to the local close,
   so 00:00–24:00 lasts 23 hours on the last Sunday of March and 25 on the last of October.
 - A close of 00:00 means midnight at the end of the day (24:00), so (00:00, 00:00) is all day.
-- Datetimes must be timezone-aware (any zone); results are in the calendar's zone.
+- Datetimes must be timezone-aware (any zone); results are in the calendar's zone, with `fold`
+  set in the repeated hour. Compare results as instants (`.astimezone(UTC)`): Python's `==`
+  between different zones is False when one side is in a repeated hour (PEP 495), and
+  `+`/`-`/`==` within one zone are wall-clock operations that ignore `fold`.
 - Searches are bounded: no opening (or not enough open time) within `MAX_SEARCH_YEARS` years
   raises `ValueError` instead of looping.
 
@@ -59,7 +62,7 @@ Hours = tuple[tuple[time, time], ...]
 MAX_SEARCH_YEARS = 10
 _MAX_SEARCH_DAYS = MAX_SEARCH_YEARS * 366
 _EPOCH = datetime(1970, 1, 1, tzinfo=dt.UTC)
-_US_PER_DAY = 86_400_000_000
+_ONE_US = timedelta(microseconds=1)
 _MIDNIGHT = time(0)
 # Enough for every day of a few years of several calendars; cleared when full so a long-running
 # worker that computes over arbitrary dates cannot grow without bound.
@@ -142,8 +145,7 @@ def _check_hours(hours: object, field: str) -> None:
 
 
 def _to_us(value: datetime) -> int:
-    delta = value - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return (value - _EPOCH) // _ONE_US
 
 
 def _from_us(us: int, zone: ZoneInfo) -> datetime:
@@ -252,7 +254,7 @@ def add_business_time(cal: Calendar, start: datetime, duration: timedelta) -> da
     compiled = _compile(cal)
     if not compiled.has_hours:
         raise ValueError("calendar has no opening hours at all: no business time can elapse")
-    remaining = (duration.days * 86_400 + duration.seconds) * 1_000_000 + duration.microseconds
+    remaining = duration // _ONE_US
     now = _to_us(start)
     first_day = compiled.local_ordinal(start)
     cached = compiled.days.get  # the hot loop: skip a method call per day when cached
