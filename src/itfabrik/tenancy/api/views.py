@@ -62,7 +62,7 @@ class OrganisationViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         qs = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(qs.values_list("pk", flat=True))
-        rows = selectors.nodes_with_facts(list(page or []))
+        rows = selectors.node_list_with_facts(list(page or []))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -92,7 +92,7 @@ class OrganisationViewSet(
                 InhabitantCountSerializer, request.data, check=services.inhabitants_check
             )
             services.inhabitants_set(actor=request.user, municipality=node, **values)
-        rows = selectors.inhabitant_history(actor=request.user, municipality=node)
+        rows = selectors.inhabitant_count_list(actor=request.user, municipality=node)
         return Response(InhabitantCountSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -114,7 +114,7 @@ class OrganisationViewSet(
         again). The removed values stay in the audit trail."""
         node = self.get_object()
         count = (
-            selectors.inhabitant_history(actor=request.user, municipality=node)
+            selectors.inhabitant_count_list(actor=request.user, municipality=node)
             .filter(year=int(year or 0))
             .first()
         )
