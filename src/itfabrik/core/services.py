@@ -107,19 +107,26 @@ def update_versioned(
     changes: Mapping[str, Any],
     scope_path: str,
     exclude: Iterable[str] = (),
+    errors: Mapping[str, list[Any]] | None = None,
 ) -> V:
     """Apply `changes` to `instance` if nobody has changed it since `expected_version`.
 
     The row is locked for the rest of the transaction, so two writers cannot both pass the
     version check. `expected_version=None` is for internal callers that just read the row in the
-    same transaction.
+    same transaction. `errors` are the service's own findings: refused together with the model's
+    (see `validate`).
     """
     with transaction.atomic():
         current = _locked(instance)
         if expected_version is not None and current.version != expected_version:
             raise Conflict()
         return _apply_audited(
-            actor=actor, current=current, changes=changes, scope_path=scope_path, exclude=exclude
+            actor=actor,
+            current=current,
+            changes=changes,
+            scope_path=scope_path,
+            exclude=exclude,
+            errors=errors,
         )
 
 
@@ -152,6 +159,7 @@ def _apply_audited(
     changes: Mapping[str, Any],
     scope_path: str,
     exclude: Iterable[str],
+    errors: Mapping[str, list[Any]] | None = None,
 ) -> M:
     before = audit.snapshot(current)
     unknown = [k for k in changes if not hasattr(current, k)]
@@ -159,7 +167,7 @@ def _apply_audited(
         raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in unknown})
     for key, value in changes.items():
         setattr(current, key, value)
-    validate(current, exclude=exclude, actor=actor)
+    validate(current, exclude=exclude, actor=actor, errors=errors)
     if audit.snapshot(current) == before:
         return current  # nothing changed: no new version, no audit row
     if isinstance(current, VersionedModel):

@@ -214,6 +214,25 @@ def position_holder_get(*, actor: Actor, pk: Any) -> Any:
         ) from None
 
 
+def position_refs_get(
+    *, actor: Actor, values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The team and holder ids of a position's input as objects, and the holder's error if the id
+    is no choice (so that it comes with the other fields' messages, not alone). A team the actor
+    may not see is a 404, as everywhere."""
+    out = dict(values)
+    errors: dict[str, list[Any]] = {}
+    if out.get("team") is not None:
+        out["team"] = node_get(actor=actor, pk=out["team"])
+    if out.get("holder") is not None:
+        try:
+            out["holder"] = position_holder_get(actor=actor, pk=out["holder"])
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+            del out["holder"]
+    return out, errors
+
+
 def position_team_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
     """Nodes a position can be placed in: the joint IT organisation and its teams."""
     return (

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -248,7 +249,14 @@ def membership_list(request: HttpRequest) -> HttpResponse:
     municipalities = list(selectors.municipality_list(actor=actor, cooperation=coop))
     candidates = [m for m in municipalities if not m.is_member]
     form = JoinForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
+
+    def check(*, municipality: int | None = None, **values: Any) -> None:
+        node = None if municipality is None else selectors.node_get(actor=actor, pk=municipality)
+        services.municipality_join_check(actor=actor, cooperation=coop, municipality=node, **values)
+
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(form, check)
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
             municipality = selectors.node_get(actor=actor, pk=data["municipality"])
@@ -319,7 +327,15 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     _membership_cooperation(request)
     membership = selectors.membership_get(actor=actor, pk=pk)
     form = LeaveForm(request.POST or None, initial={"version": membership.version})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(
+            form,
+            lambda **values: services.municipality_leave_check(
+                actor=actor, membership=membership, **values
+            ),
+            drop=("version",),
+        )
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
             services.municipality_leave(
@@ -407,11 +423,24 @@ def _position_form_choices(actor: Actor, coop: Any) -> dict[str, list[Any]]:
     return {"teams": teams, "people": people}
 
 
-def _position_values(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    values = {k: v for k, v in data.items() if k != "version"}
-    values["team"] = selectors.node_get(actor=actor, pk=values["team"])
-    if values.get("holder") is not None:
-        values["holder"] = selectors.position_holder_get(actor=actor, pk=values["holder"])
+def _position_check(actor: Actor, check: Callable[..., None]) -> Callable[..., None]:
+    """The service's `…_check` on the fields that parsed, with their ids as objects."""
+
+    def run(**values: Any) -> None:
+        resolved, errors = selectors.position_refs_get(actor=actor, values=values)
+        check(errors=errors, **resolved)
+
+    return run
+
+
+def _position_values(actor: Actor, data: dict[str, Any], check: Callable[..., None]) -> Any:
+    """The form's values with ids as objects. A holder id that is no choice is refused together
+    with everything else that is wrong (the check raises), not alone."""
+    values, errors = selectors.position_refs_get(
+        actor=actor, values={k: v for k, v in data.items() if k != "version"}
+    )
+    if errors:
+        check(errors=errors, **values)
     return values
 
 
@@ -430,10 +459,16 @@ def position_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coop = _position_cooperation(request)
     form = PositionForm(request.POST or None, **_position_form_choices(actor, coop))
-    if request.method == "POST" and form.is_valid():
+
+    def check(**values: Any) -> None:
+        services.position_create_check(actor=actor, **values)
+
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(form, _position_check(actor, check), drop=("version",))
+    elif request.method == "POST":
         try:
             position = services.position_create(
-                actor=actor, **_position_values(actor, form.cleaned_data)
+                actor=actor, **_position_values(actor, form.cleaned_data, check)
             )
         except ApplicationError as exc:
             add_application_error(form, exc)
@@ -465,13 +500,19 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         **_position_form_choices(actor, position.team.cooperation),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def check(**values: Any) -> None:
+        services.position_update_check(actor=actor, position=position, **values)
+
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(form, _position_check(actor, check), drop=("version",))
+    elif request.method == "POST":
         try:
             services.position_update(
                 actor=actor,
                 position=position,
                 expected_version=form.cleaned_data["version"],
-                **_position_values(actor, form.cleaned_data),
+                **_position_values(actor, form.cleaned_data, check),
             )
         except ApplicationError as exc:
             add_application_error(form, exc)
