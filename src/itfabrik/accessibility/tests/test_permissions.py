@@ -30,3 +30,16 @@ def test_web_accessibility_is_public(
     r = web_as(actor).get("/tillganglighet/")
     assert r.status_code == expected
     assert r.templates[0].name == "accessibility/statement.html"
+
+
+def test_the_statement_is_reachable_while_the_second_factor_is_awaited(
+    demo: Any, client: Any, settings: Any
+) -> None:
+    """The two-factor hold (accounts' middleware) lets the statement through by its URL name:
+    a person stuck at the code page can still read it and report a problem."""
+    settings.REQUIRE_STAFF_2FA = True
+    client.post("/konto/logga-in/", {"username": "agent", "password": "itfabrik-demo"})
+    assert client.get("/organisation/").status_code == 302  # held at the code page …
+    r = client.get("/tillganglighet/")
+    assert r.status_code == 200  # … but not here
+    assert r.templates[0].name == "accessibility/statement.html"
