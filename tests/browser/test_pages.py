@@ -158,7 +158,7 @@ def test_accessibility_statement_report(page: Page) -> None:
     )
     check_a11y(page)
 
-    from itfabrik.core.models import AccessibilityReport
+    from itfabrik.accessibility.models import AccessibilityReport
 
     report = AccessibilityReport.objects.get()
     assert report.page_url == "/organisation/"

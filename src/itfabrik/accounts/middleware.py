@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,8 +18,23 @@ EXEMPT_PREFIXES = (
     "/konto/tvafaktor/",
     "/static/",
     "/i18n/",
-    "/tillganglighet/",
 )
+# Pages of other apps, by URL name (accounts does not import them; an app that is not installed
+# is simply not exempted).
+EXEMPT_URL_NAMES = ("accessibility:report",)
+
+
+@functools.cache
+def exempt_prefixes() -> tuple[str, ...]:
+    from django.urls import NoReverseMatch, reverse
+
+    found = []
+    for name in EXEMPT_URL_NAMES:
+        try:
+            found.append(reverse(name))
+        except NoReverseMatch:
+            continue
+    return EXEMPT_PREFIXES + tuple(found)
 
 
 class TwoFactorMiddleware:
@@ -31,7 +47,7 @@ class TwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not request.path.startswith(exempt_prefixes())
             and not getattr(user, "is_verified", lambda: False)()
             and twofactor.needs_code(user)
         ):

@@ -112,27 +112,3 @@ class AuditEntry(models.Model):
                 if stored != wanted and stored in text:
                     text = text.replace(stored, wanted)
         return text
-
-
-class AccessibilityReport(TimestampedModel):
-    """A problem with accessibility reported through the accessibility statement (DOS-lagen)."""
-
-    page_url = models.CharField(_("sida"), max_length=500, blank=True)
-    description = models.TextField(_("beskrivning"), max_length=5000)
-    contact_email = models.EmailField(_("e-post för svar"), blank=True)
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("rapporterad av"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-    forwarded_at = models.DateTimeField(_("vidarebefordrad"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("tillgänglighetsrapport")
-        verbose_name_plural = _("tillgänglighetsrapporter")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d} {self.page_url}"

@@ -50,7 +50,7 @@ def audit_list(
     return qs.order_by("-occurred_at", "-id")
 
 
-def object_history(*, actor: Actor, instance: Any) -> QuerySet[AuditEntry]:
+def object_audit_list(*, actor: Actor, instance: Any) -> QuerySet[AuditEntry]:
     return audit_list(
         actor=actor,
         object_type=f"{instance._meta.app_label}.{instance._meta.model_name}",

@@ -28,12 +28,12 @@ register_menu(
 
 def _municipalities(request: Any) -> dict[str, Any] | None:
     """The cooperation's municipalities with their population shares, read once per request."""
-    coop = selectors.current_cooperation(request)
+    coop = selectors.cooperation_get_current(request)
     if coop is None:
         return None
 
     def compute() -> dict[str, Any]:
-        municipalities = list(selectors.members(actor=request.user, cooperation=coop))
+        municipalities = list(selectors.municipality_list(actor=request.user, cooperation=coop))
         members = [m for m in municipalities if m.is_member]
         shares = population_shares({m.pk: m.inhabitants or 0 for m in members})
         for m in municipalities:
@@ -66,7 +66,7 @@ def my_unit(request: Any) -> dict[str, Any]:
             unit = None
             # Their own workplace, named even where no role lets them open its page yet.
             name = actor.home_unit.name
-    trail = selectors.node_ancestors(actor=actor, node=unit) if unit is not None else []
+    trail = selectors.node_ancestor_list(actor=actor, node=unit) if unit is not None else []
     return {"home_unit": unit, "trail": trail, "home_unit_name": name}
 
 
@@ -75,7 +75,7 @@ def facts(request: Any) -> dict[str, Any] | None:
     data = _municipalities(request)
     if data is None:
         return None
-    it_org = selectors.it_organisation(actor=request.user, cooperation=data["cooperation"])
+    it_org = selectors.it_organisation_get(actor=request.user, cooperation=data["cooperation"])
     return {**data, "it_organisation": it_org}
 
 
@@ -93,7 +93,7 @@ def members(request: Any) -> dict[str, Any] | None:
     order=20,
 )
 def unit_summary(request: Any) -> dict[str, Any] | None:
-    rows = list(selectors.unit_summary(actor=request.user))
+    rows = list(selectors.unit_summary_list(actor=request.user))
     return {"rows": rows} if rows else None
 
 
@@ -101,8 +101,8 @@ def unit_summary(request: Any) -> dict[str, Any] | None:
     "tenancy", "teams", template="tenancy/panels/teams.html", action=actions.VIEW_TEAMS, order=30
 )
 def teams(request: Any) -> dict[str, Any] | None:
-    coop = selectors.current_cooperation(request)
+    coop = selectors.cooperation_get_current(request)
     if coop is None:
         return None
-    rows = list(selectors.team_summary(actor=request.user, cooperation=coop))
+    rows = list(selectors.team_list(actor=request.user, cooperation=coop))
     return {"teams": rows} if rows else None

@@ -75,7 +75,7 @@ def node_list(
     with_facts: bool = True,
 ) -> QuerySet[OrgNode]:
     """Visible nodes, filtered. `with_facts=False` gives the lean query that lists paginate on;
-    `nodes_with_facts` then completes only the rows of one page."""
+    `node_list_with_facts` then completes only the rows of one page."""
     qs = NodeFilter.apply(
         OrgNode.objects.filter(node_visibility_q(actor)),
         kind=kind,
@@ -91,7 +91,7 @@ def node_list(
     return _with_municipal_facts(qs, timezone.localdate())
 
 
-def nodes_with_facts(pks: list[int]) -> list[OrgNode]:
+def node_list_with_facts(pks: list[int]) -> list[OrgNode]:
     """The given nodes (already scoped by the caller) with joins and facts, in the given order.
 
     Paginating the lean query first and completing one page after keeps a deep page as cheap as
@@ -106,11 +106,11 @@ def node_get(*, actor: Actor, pk: Any) -> OrgNode:
     return get_or_not_found(node_list(actor=actor, include_inactive=True), pk)
 
 
-def node_children(*, actor: Actor, node: OrgNode) -> QuerySet[OrgNode]:
+def node_child_list(*, actor: Actor, node: OrgNode) -> QuerySet[OrgNode]:
     return node_list(actor=actor, parent_id=node.pk, include_inactive=True).order_by("name")
 
 
-def node_ancestors(*, actor: Actor, node: OrgNode) -> list[OrgNode]:
+def node_ancestor_list(*, actor: Actor, node: OrgNode) -> list[OrgNode]:
     """Breadcrumb: the visible ancestors, root first (one query)."""
     steplen = OrgNode.steplen
     paths = [node.path[:i] for i in range(steplen, len(node.path), steplen)]
@@ -126,7 +126,7 @@ def cooperation_list(*, actor: Actor) -> QuerySet[Cooperation]:
     return qs.filter(pk__in=sorted(permissions.cooperation_ids(actor)))
 
 
-def current_cooperation(request: Any) -> Cooperation | None:
+def cooperation_get_current(request: Any) -> Cooperation | None:
     """The cooperation the request works in: the first the actor belongs to (an installation
     with several cooperations lets a person with roles in two of them see the first by name).
     Read once per request."""
@@ -140,7 +140,7 @@ def cooperation_get(*, actor: Actor, pk: Any) -> Cooperation:
     return get_or_not_found(cooperation_list(actor=actor), pk)
 
 
-def members(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
+def municipality_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
     """Municipalities of a cooperation, members and not, with their current facts."""
     return node_list(
         actor=actor, kind=NodeKind.MUNICIPALITY, cooperation_id=cooperation.pk
@@ -161,7 +161,7 @@ def membership_get(*, actor: Actor, pk: Any) -> Membership:
     return get_or_not_found(membership_list(actor=actor), pk)
 
 
-def inhabitant_history(*, actor: Actor, municipality: OrgNode) -> QuerySet[InhabitantCount]:
+def inhabitant_count_list(*, actor: Actor, municipality: OrgNode) -> QuerySet[InhabitantCount]:
     node_get(actor=actor, pk=municipality.pk)
     return InhabitantCount.objects.filter(municipality=municipality).order_by("-year")
 
@@ -194,7 +194,7 @@ def _holder_candidates(actor: Actor) -> QuerySet[Any]:
     )
 
 
-def position_holder_candidates(*, actor: Actor, cooperation: Cooperation) -> QuerySet[Any]:
+def position_holder_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[Any]:
     """People the actor may place in a position: active staff whose workplace is in the joint
     IT organisation, in the part of it the actor may change."""
     return (
@@ -214,7 +214,26 @@ def position_holder_get(*, actor: Actor, pk: Any) -> Any:
         ) from None
 
 
-def position_teams(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
+def position_refs_get(
+    *, actor: Actor, values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The team and holder ids of a position's input as objects, and the holder's error if the id
+    is no choice (so that it comes with the other fields' messages, not alone). A team the actor
+    may not see is a 404, as everywhere."""
+    out = dict(values)
+    errors: dict[str, list[Any]] = {}
+    if out.get("team") is not None:
+        out["team"] = node_get(actor=actor, pk=out["team"])
+    if out.get("holder") is not None:
+        try:
+            out["holder"] = position_holder_get(actor=actor, pk=out["holder"])
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+            del out["holder"]
+    return out, errors
+
+
+def position_team_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
     """Nodes a position can be placed in: the joint IT organisation and its teams."""
     return (
         node_list(actor=actor, cooperation_id=cooperation.pk, with_facts=False)
@@ -223,7 +242,7 @@ def position_teams(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNod
     )
 
 
-def it_organisation(*, actor: Actor, cooperation: Cooperation) -> OrgNode | None:
+def it_organisation_get(*, actor: Actor, cooperation: Cooperation) -> OrgNode | None:
     return (
         node_list(actor=actor, kind=NodeKind.IT_ORGANISATION, cooperation_id=cooperation.pk)
         .order_by("path")
@@ -231,7 +250,7 @@ def it_organisation(*, actor: Actor, cooperation: Cooperation) -> OrgNode | None
     )
 
 
-def unit_summary(*, actor: Actor) -> QuerySet[Any]:
+def unit_summary_list(*, actor: Actor) -> QuerySet[Any]:
     """Per municipality the actor can see into: administrations, active units, cost centres."""
     return (
         OrgNode.objects.filter(node_visibility_q(actor))
@@ -246,7 +265,7 @@ def unit_summary(*, actor: Actor) -> QuerySet[Any]:
     )
 
 
-def team_summary(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
+def team_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[OrgNode]:
     counts = (
         Position.objects.filter(team_id=OuterRef("pk"), closed_on__isnull=True)
         .values("team_id")
@@ -279,7 +298,7 @@ def administration_name_subquery(path_ref: str = "path") -> Subquery:
     )
 
 
-def node_search(
+def node_choice_list(
     *, actor: Actor, action: str = actions.VIEW_NODE, query: str = "", limit: int = SEARCH_LIMIT
 ) -> list[OrgNode]:
     """Active nodes the actor may do `action` on whose name (or exact cost centre) matches.

@@ -340,6 +340,63 @@ def _overlapping(cooperation: Cooperation, municipality: OrgNode, start: dt.date
     )
 
 
+ALREADY_MEMBER = _("Kommunen är redan medlem under perioden. Avsluta det medlemskapet först.")
+NOT_A_MUNICIPALITY = _("Välj en kommun som finns i samverkans organisation.")
+
+
+def _require_membership_admin(actor: Actor, cooperation: Cooperation) -> OrgNode:
+    if cooperation.root is None:
+        raise ValidationFailed(fields={"cooperation": [NO_ORGANISATION]})
+    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
+    return cooperation.root
+
+
+def _join_errors(
+    cooperation: Cooperation, municipality: OrgNode | None, joined_on: dt.date | None
+) -> dict[str, list[Any]]:
+    if municipality is None:
+        return {}
+    if municipality.kind != NodeKind.MUNICIPALITY or municipality.cooperation_id != cooperation.pk:
+        return {"municipality": [NOT_A_MUNICIPALITY]}
+    if joined_on is not None and _overlapping(cooperation, municipality, joined_on):
+        return {"joined_on": [ALREADY_MEMBER]}
+    return {}
+
+
+def _membership_build(cooperation: Cooperation, **values: Any) -> tuple[Membership, list[str]]:
+    """A membership of the values that were given, and the fields that were not (not checked)."""
+    given = {k: v for k, v in values.items() if v is not None}
+    if "decision_reference" in given:
+        given["decision_reference"] = given["decision_reference"].strip()
+    membership = Membership(cooperation=cooperation, **given)
+    return membership, [k for k in values if k not in given]
+
+
+def municipality_join_check(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    municipality: OrgNode | None = None,
+    joined_on: dt.date | None = None,
+    decision_reference: str | None = None,
+) -> None:
+    """Every reason municipality_join would refuse these values, in one ValidationFailed. Writes
+    nothing. For a form or request that has errors of its own: all messages come at once."""
+    _require_membership_admin(actor, cooperation)
+    membership, missing = _membership_build(
+        cooperation,
+        municipality=municipality,
+        joined_on=joined_on,
+        decision_reference=decision_reference,
+    )
+    validate(
+        membership,
+        exclude=missing,
+        actor=actor,
+        errors=_join_errors(cooperation, municipality, joined_on),
+    )
+
+
 def municipality_join(
     *,
     actor: Actor,
@@ -349,34 +406,59 @@ def municipality_join(
     decision_reference: str = "",
 ) -> Membership:
     """A municipality joins the cooperation from a date (R1: members can join and leave)."""
-    if cooperation.root is None:
-        raise ValidationFailed(fields={"cooperation": [NO_ORGANISATION]})
-    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, cooperation.root)
-    if municipality.kind != NodeKind.MUNICIPALITY or municipality.cooperation_id != cooperation.pk:
-        raise ValidationFailed(
-            fields={"municipality": [_("Välj en kommun som finns i samverkans organisation.")]}
-        )
+    _require_membership_admin(actor, cooperation)
     with transaction.atomic():
         # Lock the municipality row so two joins cannot both pass the overlap check.
         OrgNode.objects.select_for_update().get(pk=municipality.pk)
-        if _overlapping(cooperation, municipality, joined_on):
-            raise ValidationFailed(
-                fields={
-                    "joined_on": [
-                        _(
-                            "Kommunen är redan medlem under perioden. "
-                            "Avsluta det medlemskapet först."
-                        )
-                    ]
-                }
-            )
-        membership = Membership(
-            cooperation=cooperation,
+        membership, _missing = _membership_build(
+            cooperation,
             municipality=municipality,
             joined_on=joined_on,
+            decision_reference=decision_reference,
+        )
+        return create_audited(
+            actor=actor,
+            instance=membership,
+            scope_path=municipality.path,
+            errors=_join_errors(cooperation, municipality, joined_on),
+        )
+
+
+def _leave_errors(membership: Membership, left_on: dt.date | None) -> dict[str, list[Any]]:
+    errors: dict[str, list[Any]] = {}
+    if membership.left_on is not None:
+        errors["left_on"] = [_("Medlemskapet är redan avslutat.")]
+    elif left_on is not None and left_on < membership.joined_on:
+        errors["left_on"] = [_("Slutdatum kan inte vara före startdatum.")]
+    host_id = Cooperation.objects.values_list("host_id", flat=True).get(
+        pk=membership.cooperation_id
+    )
+    if host_id == membership.municipality_id:
+        errors["municipality"] = [_("Värdkommunen kan inte lämna samverkan. Byt värdkommun först.")]
+    return errors
+
+
+def municipality_leave_check(
+    *,
+    actor: Actor,
+    membership: Membership,
+    left_on: dt.date | None = None,
+    decision_reference: str | None = None,
+    **_ignored: Any,
+) -> None:
+    """Every reason municipality_leave would refuse these values, at once. Writes nothing."""
+    _require_membership_admin(actor, membership.cooperation)
+    errors = _leave_errors(membership, left_on)
+    if decision_reference is not None:
+        probe = Membership(
+            cooperation_id=membership.cooperation_id,
+            municipality_id=membership.municipality_id,
+            joined_on=membership.joined_on,
             decision_reference=decision_reference.strip(),
         )
-        return create_audited(actor=actor, instance=membership, scope_path=municipality.path)
+        validate(probe, exclude=["left_on"], actor=actor, errors=errors)
+    elif errors:
+        raise ValidationFailed(fields=errors)
 
 
 def municipality_leave(
@@ -387,35 +469,20 @@ def municipality_leave(
     expected_version: int | None,
     decision_reference: str = "",
 ) -> Membership:
-    coop = membership.cooperation
-    if coop.root is None:
-        raise ValidationFailed(fields={"cooperation": [NO_ORGANISATION]})
-    _require_visible_then(actor, actions.MANAGE_MEMBERSHIP, coop.root)
-    if membership.left_on is not None:
-        raise ValidationFailed(fields={"left_on": [_("Medlemskapet är redan avslutat.")]})
-    if left_on < membership.joined_on:
-        raise ValidationFailed(fields={"left_on": [_("Slutdatum kan inte vara före startdatum.")]})
+    _require_membership_admin(actor, membership.cooperation)
     changes: dict[str, Any] = {"left_on": left_on}
     if decision_reference:
         changes["decision_reference"] = decision_reference.strip()
     with transaction.atomic():
-        # Same lock as cooperation_set_host takes, so the host check below cannot go stale.
+        # Same lock as cooperation_set_host takes, so the host check cannot go stale.
         OrgNode.objects.select_for_update().get(pk=membership.municipality_id)
-        host_id = Cooperation.objects.values_list("host_id", flat=True).get(pk=coop.pk)
-        if host_id == membership.municipality_id:
-            raise ValidationFailed(
-                fields={
-                    "municipality": [
-                        _("Värdkommunen kan inte lämna samverkan. Byt värdkommun först.")
-                    ]
-                }
-            )
         return update_versioned(
             actor=actor,
             instance=membership,
             expected_version=expected_version,
             changes=changes,
             scope_path=membership.municipality.path,
+            errors=_leave_errors(membership, left_on),
         )
 
 
@@ -521,18 +588,56 @@ POSITION_KINDS = (NodeKind.TEAM, NodeKind.IT_ORGANISATION)
 EDITABLE_POSITION_FIELDS = frozenset({"title", "line", "specialisation", "holder", "team"})
 
 
+NOT_A_TEAM = _("Tjänster placeras i den gemensamma IT-organisationen.")
+OTHER_COOPERATION = _("Tjänsten kan bara flyttas inom samma samverkan.")
+HOLDER_INACTIVE = _("Innehavaren har inget aktivt konto.")
+
+
 def _require_team(actor: Actor, team: OrgNode) -> None:
     """Positions are managed by whoever may change the team node they are placed in."""
     _require_visible_then(actor, actions.CHANGE_NODE, team)
     if team.kind not in POSITION_KINDS:
-        raise ValidationFailed(
-            fields={"team": [_("Tjänster placeras i den gemensamma IT-organisationen.")]}
-        )
+        raise ValidationFailed(fields={"team": [NOT_A_TEAM]})
 
 
-def _require_holder(holder: Any) -> None:
-    if holder is not None and not holder.is_active:
-        raise ValidationFailed(fields={"holder": [_("Innehavaren har inget aktivt konto.")]})
+def _position_errors(
+    actor: Actor,
+    *,
+    team: OrgNode | None,
+    holder: Any,
+    moved_from: OrgNode | None = None,
+    errors: dict[str, list[Any]] | None = None,
+) -> dict[str, list[Any]]:
+    """The rules of a position beyond its model, every one at once. `errors` are findings the
+    caller made already (a holder id that is no choice): they are kept, not checked again."""
+    out: dict[str, list[Any]] = {k: list(v) for k, v in (errors or {}).items()}
+    if team is not None and "team" not in out:
+        _require_visible_then(actor, actions.CHANGE_NODE, team)
+        if team.kind not in POSITION_KINDS:
+            out["team"] = [NOT_A_TEAM]
+        elif moved_from is not None and team.cooperation_id != moved_from.cooperation_id:
+            out["team"] = [OTHER_COOPERATION]
+    if holder is not None and "holder" not in out and not holder.is_active:
+        out["holder"] = [HOLDER_INACTIVE]
+    return out
+
+
+POSITION_FIELDS = ("team", "title", "line", "specialisation", "holder")
+
+
+def position_create_check(
+    *, actor: Actor, errors: dict[str, list[Any]] | None = None, **values: Any
+) -> None:
+    """Every reason position_create would refuse these values, in one ValidationFailed. Writes
+    nothing. Fields that are not given (they failed to parse) are not checked."""
+    given = {k: v for k, v in values.items() if k in POSITION_FIELDS and v is not None}
+    found = _position_errors(
+        actor, team=given.get("team"), holder=given.get("holder"), errors=errors
+    )
+    given = {k: v for k, v in given.items() if k not in found}
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in given.items()}
+    missing = [k for k in POSITION_FIELDS if k not in cleaned]
+    validate(Position(**cleaned), exclude=missing, actor=actor, errors=found)
 
 
 def position_create(
@@ -544,8 +649,7 @@ def position_create(
     specialisation: str = "",
     holder: Any = None,
 ) -> Position:
-    _require_team(actor, team)
-    _require_holder(holder)
+    _require_visible_then(actor, actions.CHANGE_NODE, team)
     return create_audited(
         actor=actor,
         instance=Position(
@@ -556,14 +660,11 @@ def position_create(
             holder=holder,
         ),
         scope_path=team.path,
+        errors=_position_errors(actor, team=team, holder=holder),
     )
 
 
-def position_update(
-    *, actor: Actor, position: Position, expected_version: int | None, **changes: Any
-) -> Position:
-    """Change title, line, specialisation, holder (None: vacant) or team of an open position."""
-    _require_team(actor, position.team)
+def _position_changes(position: Position, changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - EDITABLE_POSITION_FIELDS
     if unknown:
         raise ValidationFailed(
@@ -571,23 +672,56 @@ def position_update(
         )
     if position.closed_on is not None:
         raise ValidationFailed(fields={"closed_on": [_("Tjänsten är avslutad.")]})
-    cleaned: dict[str, Any] = {
-        k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()
-    }
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+
+
+def _moved_to(position: Position, cleaned: dict[str, Any]) -> OrgNode | None:
     team: OrgNode | None = cleaned.get("team")
-    if team is not None and team.pk != position.team_id:
-        _require_team(actor, team)
-        if team.cooperation_id != position.team.cooperation_id:
-            raise ValidationFailed(
-                fields={"team": [_("Tjänsten kan bara flyttas inom samma samverkan.")]}
-            )
-    _require_holder(cleaned.get("holder"))
+    return team if team is not None and team.pk != position.team_id else None
+
+
+def position_update_check(
+    *,
+    actor: Actor,
+    position: Position,
+    errors: dict[str, list[Any]] | None = None,
+    **changes: Any,
+) -> None:
+    """Every reason position_update would refuse these changes, at once. Writes nothing."""
+    _require_team(actor, position.team)
+    cleaned = _position_changes(
+        position, {k: v for k, v in changes.items() if k in POSITION_FIELDS}
+    )
+    found = _position_errors(
+        actor,
+        team=_moved_to(position, cleaned),
+        holder=cleaned.get("holder"),
+        moved_from=position.team,
+        errors=errors,
+    )
+    probe = Position.objects.get(pk=position.pk)
+    for key, value in cleaned.items():
+        if key not in found:
+            setattr(probe, key, value)
+    validate(probe, actor=actor, errors=found)
+
+
+def position_update(
+    *, actor: Actor, position: Position, expected_version: int | None, **changes: Any
+) -> Position:
+    """Change title, line, specialisation, holder (None: vacant) or team of an open position."""
+    _require_team(actor, position.team)
+    cleaned = _position_changes(position, changes)
+    team = _moved_to(position, cleaned)
     return update_versioned(
         actor=actor,
         instance=position,
         expected_version=expected_version,
         changes=cleaned,
         scope_path=(team or position.team).path,
+        errors=_position_errors(
+            actor, team=team, holder=cleaned.get("holder"), moved_from=position.team
+        ),
     )
 
 

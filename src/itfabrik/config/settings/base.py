@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "itfabrik.accounts",
     "itfabrik.catalog",
     "itfabrik.billing",
+    "itfabrik.accessibility",
 ]
 
 MIDDLEWARE = [
@@ -146,8 +147,8 @@ AXES_CLIENT_IP_CALLABLE = "itfabrik.core.client_ip.client_ip"
 # server process; CACHE_URL (e.g. redis://…, or dbcache://itfabrik_cache after
 # `createcachetable`) makes the count shared by every worker.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# Anonymous accessibility reports (each sends a mail): at most this many per client address
-# and window (seconds).
+# Anonymous accessibility reports (itfabrik.accessibility; each sends a mail): at most this many
+# per client address and window (seconds).
 ITFABRIK_REPORT_LIMIT = env.int("ITFABRIK_REPORT_LIMIT", default=5)
 ITFABRIK_REPORT_WINDOW = env.int("ITFABRIK_REPORT_WINDOW", default=3600)
 
@@ -196,9 +197,9 @@ if env.str("EMAIL_URL", default=""):
     # e.g. smtp+tls://user:password@smtp.kommun.se:587
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itfabrik@localhost")
-# Where reports from the accessibility statement are mailed. Unset: nothing is mailed (no
-# made-up address); the reports are kept in the database and listed to superusers in the admin
-# (django-admin/ → Tillgänglighetsrapporter). See docs/operations.md.
+# Where reports from the accessibility statement (itfabrik.accessibility) are mailed. Unset:
+# nothing is mailed (no made-up address); the reports are kept in the database and listed to
+# superusers in the admin (django-admin/ → Tillgänglighetsrapporter). See docs/operations.md.
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ITFABRIK_ACCESSIBILITY_EMAIL", default="")
 
 TASKS = {

@@ -1,5 +1,4 @@
-"""Permission matrix of the core app: the audit trail (API and web), the start page and the
-accessibility page."""
+"""Permission matrix of the core app: the audit trail (API and web) and the start page."""
 
 from __future__ import annotations
 
@@ -130,13 +129,3 @@ def test_web_audit_list(web_as: Any, demo: Any, actor: str | None, expected: Any
     assert r.status_code == 200
     in_scope = AuditEntry.objects.filter(scope_path__startswith=demo.cooperation.root.path)
     assert r.context["page"].paginator.count == in_scope.count() > 0
-
-
-@pytest.mark.parametrize(("actor", "expected"), actor_params({**ALL_200, ANON: 200}))
-def test_web_accessibility_is_public(
-    web_as: Any, demo: Any, actor: str | None, expected: Any
-) -> None:
-    ensure_same_unit_user(demo)
-    r = web_as(actor).get("/tillganglighet/")
-    assert r.status_code == expected
-    assert r.templates[0].name == "core/accessibility.html"

@@ -8,7 +8,6 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
-from django.core import mail
 from django.db import IntegrityError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -149,33 +148,6 @@ def test_inhabitants_set_race_is_not_a_500(demo):
             pass
         except IntegrityError as exc:
             raise AssertionError(f"500 instead of an upsert or 409: {exc}") from exc
-
-
-# 5. Accessibility reports: lost forwarding and wrong actor in the audit trail ----------------
-
-
-def test_accessibility_report_with_newline_in_page_url_is_forwarded(
-    demo, client, django_capture_on_commit_callbacks
-):
-    from itfabrik.core.models import AccessibilityReport
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/tillganglighet/",
-            {"description": "Knappen saknar namn", "page_url": "/organisation/\nBcc: x@y"},
-        )
-    assert response.status_code == 302  # "Tack! ... skickas vidare."
-    report = AccessibilityReport.objects.get(description="Knappen saknar namn")
-    assert report.forwarded_at is not None
-    assert len(mail.outbox) == 1
-
-
-def test_anonymous_report_is_not_audited_as_system(demo, client):
-    from itfabrik.core.models import AuditEntry
-
-    client.post("/tillganglighet/", {"description": "Kontrasten är för låg"})
-    entry = AuditEntry.objects.get(object_type="core.accessibilityreport")
-    assert entry.actor_repr != "system"
 
 
 # 6. i18n: password errors fixed in one language -----------------------------------------------

@@ -1,11 +1,10 @@
-"""The core pages: start page, audit trail with filters, accessibility report, error pages."""
+"""The core pages: start page, audit trail with filters, error pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.core import mail
 
 from itfabrik.core.actors import SYSTEM
 from itfabrik.core.models import AuditEntry
@@ -145,39 +144,6 @@ def test_audit_page_scope_for_security_officer(web_as: Any, demo: Any, renamed: 
     assert r.context["page"].paginator.count == expected.count() >= 2
 
 
-# --- accessibility ------------------------------------------------------------------------------
-
-
-def test_anonymous_can_report_an_accessibility_problem(
-    web_as: Any, demo: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    from itfabrik.core.models import AccessibilityReport
-
-    client = web_as(None)
-    with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(
-            "/tillganglighet/",
-            {"page_url": "/organisation/", "description": "Tabellen läses inte upp."},
-            follow=True,
-        )
-    assert r.redirect_chain == [("/tillganglighet/", 302)]
-    report = AccessibilityReport.objects.get()
-    assert report.description == "Tabellen läses inte upp."
-    assert report.reporter is None
-    assert len(mail.outbox) == 1
-    assert "/organisation/" in mail.outbox[0].subject
-
-
-def test_accessibility_report_without_description_is_refused(web_as: Any, demo: Any) -> None:
-    from itfabrik.core.models import AccessibilityReport
-
-    r = web_as(None).post("/tillganglighet/", {"description": ""})
-    assert r.status_code == 200
-    assert "description" in r.context["form"].errors
-    assert not AccessibilityReport.objects.exists()
-    assert mail.outbox == []
-
-
 # --- error pages --------------------------------------------------------------------------------
 
 
@@ -185,34 +151,3 @@ def test_unknown_page_is_the_swedish_404(admin: Any, demo: Any) -> None:
     r = admin.get("/finns-inte/")
     assert r.status_code == 404
     assert r.templates[0].name == "404.html"
-
-
-def test_anonymous_accessibility_reports_are_throttled_per_address(
-    web_as: Any, demo: Any, settings: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    """Issue 6, point 7: each report sends a mail, so an anonymous sender gets a few an hour."""
-    from django.core.cache import cache
-
-    from itfabrik.core.models import AccessibilityReport
-
-    cache.clear()
-    settings.ITFABRIK_REPORT_LIMIT = 2
-    client = web_as(None)
-    post = {"page_url": "/", "description": "Kontrasten är för låg."}
-    with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(2):
-            assert client.post("/tillganglighet/", post).status_code == 302
-        refused = client.post("/tillganglighet/", post)
-        english = client.post("/tillganglighet/", post, HTTP_ACCEPT_LANGUAGE="en")
-        # Another address, and a signed-in user, are not held back by this one.
-        other = client.post("/tillganglighet/", post, REMOTE_ADDR="198.51.100.9")
-        signed_in = web_as("anvandare-bengtsfors").post("/tillganglighet/", post)
-    assert refused.status_code == 429
-    assert "Du har skickat många rapporter på kort tid" in refused.content.decode()
-    assert settings.ACCESSIBILITY_CONTACT_EMAIL in refused.content.decode()
-    assert english.status_code == 429
-    assert "many reports" in english.content.decode()
-    assert other.status_code == 302
-    assert signed_in.status_code == 302
-    assert AccessibilityReport.objects.count() == 4
-    assert len(mail.outbox) == 4

@@ -61,24 +61,6 @@ def add_service_errors(
                 form.add_error(name, str(message))
 
 
-class AccessibilityReportForm(forms.Form):
-    page_url = forms.CharField(
-        label=_("Vilken sida gäller det?"),
-        max_length=500,
-        required=False,
-        help_text=_("Klistra in adressen eller beskriv sidan."),
-    )
-    description = forms.CharField(
-        label=_("Beskriv problemet"),
-        max_length=5000,
-        widget=forms.Textarea,
-    )
-    contact_email = forms.EmailField(
-        label=_("Din e-postadress (om du vill ha svar)"),
-        required=False,
-    )
-
-
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Sök objekt eller person"), required=False, max_length=100)
     object_type = forms.CharField(label=_("Objekttyp"), required=False, max_length=100)

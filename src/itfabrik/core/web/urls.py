@@ -5,6 +5,5 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("tillganglighet/", views.accessibility, name="accessibility"),
     path("granskning/", views.audit_list, name="audit_list"),
 ]

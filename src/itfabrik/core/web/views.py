@@ -2,58 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from itfabrik.core import audit_display, permissions, selectors, services
-from itfabrik.core.client_ip import client_ip
-from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core import audit_display, permissions, selectors
+from itfabrik.core.errors import NotFound
 from itfabrik.core.permissions import VIEW_AUDIT
 
 from .contributions import panels_for
-from .forms import AccessibilityReportForm, AuditFilterForm, add_application_error
+from .forms import AuditFilterForm
 from .pagination import paginate, querystring_without_page
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(request)})
-
-
-@require_http_methods(["GET", "POST"])
-def accessibility(request: HttpRequest) -> HttpResponse:
-    form = AccessibilityReportForm(
-        request.POST or None, initial={"page_url": request.GET.get("sida", "")}
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.accessibility_report_create(
-                    actor=request.user, client_address=client_ip(request), **form.cleaned_data
-                )
-        except ApplicationError as exc:
-            add_application_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(
-                request,
-                _("Tack! Din rapport är mottagen och skickas vidare.")
-                if services.accessibility_address()
-                else _("Tack! Din rapport är mottagen."),
-            )
-            return redirect("core:accessibility")
-    return render(
-        request,
-        "core/accessibility.html",
-        {"form": form, "contact_email": services.accessibility_address()},
-        status=status,
-    )
 
 
 @login_required

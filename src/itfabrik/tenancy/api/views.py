@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -62,7 +63,7 @@ class OrganisationViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         qs = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(qs.values_list("pk", flat=True))
-        rows = selectors.nodes_with_facts(list(page or []))
+        rows = selectors.node_list_with_facts(list(page or []))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -92,7 +93,7 @@ class OrganisationViewSet(
                 InhabitantCountSerializer, request.data, check=services.inhabitants_check
             )
             services.inhabitants_set(actor=request.user, municipality=node, **values)
-        rows = selectors.inhabitant_history(actor=request.user, municipality=node)
+        rows = selectors.inhabitant_count_list(actor=request.user, municipality=node)
         return Response(InhabitantCountSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -114,7 +115,7 @@ class OrganisationViewSet(
         again). The removed values stay in the audit trail."""
         node = self.get_object()
         count = (
-            selectors.inhabitant_history(actor=request.user, municipality=node)
+            selectors.inhabitant_count_list(actor=request.user, municipality=node)
             .filter(year=int(year or 0))
             .first()
         )
@@ -215,7 +216,21 @@ class MembershipViewSet(
         return selectors.membership_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        v = parse_input(MembershipCreateSerializer, request.data)
+        def check(
+            *, cooperation: int | None = None, municipality: int | None = None, **values: Any
+        ) -> None:
+            if cooperation is None:
+                return
+            services.municipality_join_check(
+                actor=request.user,
+                cooperation=selectors.cooperation_get(actor=request.user, pk=cooperation),
+                municipality=None
+                if municipality is None
+                else selectors.node_get(actor=request.user, pk=municipality),
+                **values,
+            )
+
+        v = parse_input(MembershipCreateSerializer, request.data, check=check)
         coop = selectors.cooperation_get(actor=request.user, pk=v["cooperation"])
         municipality = selectors.node_get(actor=request.user, pk=v["municipality"])
         membership = services.municipality_join(
@@ -232,7 +247,11 @@ class MembershipViewSet(
     def end(self, request: Request, pk: str | None = None) -> Response:
         """End the membership: the municipality leaves the cooperation on `left_on`."""
         membership = self.get_object()
-        v = parse_input(MembershipEndSerializer, request.data)
+
+        def check(**values: Any) -> None:
+            services.municipality_leave_check(actor=request.user, membership=membership, **values)
+
+        v = parse_input(MembershipEndSerializer, request.data, check=check)
         updated = services.municipality_leave(
             actor=request.user,
             membership=membership,
@@ -243,14 +262,25 @@ class MembershipViewSet(
         return Response(MembershipSerializer(updated).data)
 
 
-def _position_refs(request: Request, values: dict[str, Any]) -> dict[str, Any]:
-    """Team and holder ids to objects: a team the actor may see, a holder they may place."""
-    out = dict(values)
-    if "team" in out:
-        out["team"] = selectors.node_get(actor=request.user, pk=out["team"])
-    if out.get("holder") is not None:
-        out["holder"] = selectors.position_holder_get(actor=request.user, pk=out["holder"])
-    return out
+def _position_input(
+    request: Request, serializer: Any, check: Callable[..., None]
+) -> dict[str, Any]:
+    """The request's values with team and holder ids as objects (a team the actor may see, a
+    holder they may place). Every wrong field is answered in one 400: the serializer's, the
+    holder's and the service's (`check`) messages together."""
+
+    def run(**values: Any) -> None:
+        resolved, errors = selectors.position_refs_get(actor=request.user, values=values)
+        check(errors=errors, **resolved)
+
+    values = parse_input(serializer, request.data, check=run)
+    version = values.pop("version", None)
+    resolved, errors = selectors.position_refs_get(actor=request.user, values=values)
+    if errors:
+        check(errors=errors, **resolved)
+    if version is not None:
+        resolved["version"] = version
+    return resolved
 
 
 @extend_schema(tags=["organisation"])
@@ -277,14 +307,21 @@ class PositionViewSet(
         return selectors.position_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        v = _position_refs(request, parse_input(PositionCreateSerializer, request.data))
+        def check(**values: Any) -> None:
+            services.position_create_check(actor=request.user, **values)
+
+        v = _position_input(request, PositionCreateSerializer, check)
         position = services.position_create(actor=request.user, **v)
         out = selectors.position_get(actor=request.user, pk=position.pk)
         return Response(PositionSerializer(out).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         position = self.get_object()
-        v = _position_refs(request, parse_input(PositionUpdateSerializer, request.data))
+
+        def check(*, version: int | None = None, **values: Any) -> None:
+            services.position_update_check(actor=request.user, position=position, **values)
+
+        v = _position_input(request, PositionUpdateSerializer, check)
         version = v.pop("version")
         services.position_update(
             actor=request.user, position=position, expected_version=version, **v

@@ -290,20 +290,25 @@ def test_search_labels_namesakes_and_is_scoped(demo: Any) -> None:
     from itfabrik.tenancy.templatetags.tenancy_tags import node_label
 
     admin = demo.user("admin")
-    labels = [node_label(n) for n in selectors.node_search(actor=admin, query="Hemtjänst norr")]
+    labels = [
+        node_label(n) for n in selectors.node_choice_list(actor=admin, query="Hemtjänst norr")
+    ]
     assert "Hemtjänst norr — Socialförvaltningen, Melleruds kommun" in labels
     assert len(labels) == len(set(labels)) >= 4
     other = demo.user(OTHER)
-    visible = selectors.node_search(actor=other, query="Hemtjänst norr")
+    visible = selectors.node_choice_list(actor=other, query="Hemtjänst norr")
     assert {n.municipality.name for n in visible} == {"Bengtsfors kommun"}  # type: ignore[union-attr]
     from itfabrik.accounts import permissions as account_actions
 
-    assert selectors.node_search(actor=other, action=account_actions.MANAGE_ROLES, query="a") == []
+    assert (
+        selectors.node_choice_list(actor=other, action=account_actions.MANAGE_ROLES, query="a")
+        == []
+    )
 
 
 def test_search_returns_at_most_twenty(demo: Any) -> None:
     grow(demo)
-    found = selectors.node_search(actor=demo.user("admin"), query="Extra")
+    found = selectors.node_choice_list(actor=demo.user("admin"), query="Extra")
     assert len(found) == 20
     assert all(n.name.startswith("Extra") for n in found)
 

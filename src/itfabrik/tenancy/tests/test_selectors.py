@@ -78,7 +78,7 @@ def test_list_and_single_check_agree_for_every_node(demo, username):
 def test_municipality_facts_are_annotated(demo):
     rows = {
         n.name: n
-        for n in selectors.members(
+        for n in selectors.municipality_list(
             actor=demo.user("anvandare-fargelanda"), cooperation=demo.cooperation
         )
     }
@@ -93,7 +93,7 @@ def test_municipality_facts_are_annotated(demo):
 
 def test_ancestors_give_the_breadcrumb_in_order(demo):
     unit = demo.node("Grundskola F–6", "Bengtsfors kommun")
-    trail = selectors.node_ancestors(actor=demo.user("anvandare-bengtsfors"), node=unit)
+    trail = selectors.node_ancestor_list(actor=demo.user("anvandare-bengtsfors"), node=unit)
     assert [n.name for n in trail] == [
         "Dalslands IT-samverkan",
         "Bengtsfors kommun",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -53,7 +54,7 @@ def node_list(request: HttpRequest) -> HttpResponse:
         }
     qs = selectors.node_list(actor=actor, with_facts=False, **filters).order_by("path")
     page = paginate(request, qs.values_list("pk", flat=True))
-    page.object_list = selectors.nodes_with_facts(list(page.object_list))
+    page.object_list = selectors.node_list_with_facts(list(page.object_list))
     template = "tenancy/_node_table.html" if request.htmx else "tenancy/node_list.html"  # type: ignore[attr-defined]
     return render(
         request, template, {"form": form, "page": page, "qs": querystring_without_page(request)}
@@ -66,8 +67,8 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(actor=actor, pk=pk)
     context: dict[str, Any] = {
         "node": node,
-        "ancestors": selectors.node_ancestors(actor=actor, node=node),
-        "children": paginate(request, selectors.node_children(actor=actor, node=node)),
+        "ancestors": selectors.node_ancestor_list(actor=actor, node=node),
+        "children": paginate(request, selectors.node_child_list(actor=actor, node=node)),
         "can_change": permissions.can(actor, actions.CHANGE_NODE, node),
         "can_add": permissions.can(actor, actions.ADD_NODE, node)
         and bool(ALLOWED_CHILDREN.get(node.kind)),
@@ -76,13 +77,15 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["can_change"] and node.is_active and node.kind in services.CLOSABLE_KINDS
     )
     if node.kind == NodeKind.MUNICIPALITY:
-        context["inhabitants"] = selectors.inhabitant_history(actor=actor, municipality=node)[:10]
+        context["inhabitants"] = selectors.inhabitant_count_list(actor=actor, municipality=node)[
+            :10
+        ]
         if context["can_change"]:
             context["inhabitants_form"] = InhabitantsForm(initial={"source": "SCB"})
         context["memberships"] = selectors.membership_list(actor=actor, municipality_id=node.pk)
     if permissions.can(actor, VIEW_AUDIT, node):
         context["history"] = audit_display.attach(
-            core_selectors.object_history(actor=actor, instance=node)[:20]
+            core_selectors.object_audit_list(actor=actor, instance=node)[:20]
         )
     return render(request, "tenancy/node_detail.html", context)
 
@@ -150,7 +153,7 @@ def node_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s har avvecklats.") % {"name": node.name})
             return redirect("tenancy:node_detail", pk=node.pk)
-    open_children = selectors.node_children(actor=actor, node=node).filter(is_active=True)
+    open_children = selectors.node_child_list(actor=actor, node=node).filter(is_active=True)
     return render(
         request,
         "tenancy/node_close.html",
@@ -166,7 +169,9 @@ def inhabitants_remove(request: HttpRequest, pk: int, year: int) -> HttpResponse
     node = selectors.node_get(actor=actor, pk=pk)
     if node.kind != NodeKind.MUNICIPALITY or not permissions.can(actor, actions.CHANGE_NODE, node):
         raise NotFound()
-    count = selectors.inhabitant_history(actor=actor, municipality=node).filter(year=year).first()
+    count = (
+        selectors.inhabitant_count_list(actor=actor, municipality=node).filter(year=year).first()
+    )
     if count is None:
         raise NotFound()
     if request.method == "POST":
@@ -241,10 +246,17 @@ def membership_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coop = _membership_cooperation(request)
     memberships = selectors.membership_list(actor=actor, cooperation_id=coop.pk)
-    municipalities = list(selectors.members(actor=actor, cooperation=coop))
+    municipalities = list(selectors.municipality_list(actor=actor, cooperation=coop))
     candidates = [m for m in municipalities if not m.is_member]
     form = JoinForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
+
+    def check(*, municipality: int | None = None, **values: Any) -> None:
+        node = None if municipality is None else selectors.node_get(actor=actor, pk=municipality)
+        services.municipality_join_check(actor=actor, cooperation=coop, municipality=node, **values)
+
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(form, check)
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
             municipality = selectors.node_get(actor=actor, pk=data["municipality"])
@@ -286,7 +298,7 @@ def membership_list(request: HttpRequest) -> HttpResponse:
 def cooperation_host(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coop = _membership_cooperation(request)
-    members = [m for m in selectors.members(actor=actor, cooperation=coop) if m.is_member]
+    members = [m for m in selectors.municipality_list(actor=actor, cooperation=coop) if m.is_member]
     form = HostForm(request.POST, members=members)
     if form.is_valid():
         try:
@@ -315,7 +327,15 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     _membership_cooperation(request)
     membership = selectors.membership_get(actor=actor, pk=pk)
     form = LeaveForm(request.POST or None, initial={"version": membership.version})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(
+            form,
+            lambda **values: services.municipality_leave_check(
+                actor=actor, membership=membership, **values
+            ),
+            drop=("version",),
+        )
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
             services.municipality_leave(
@@ -338,7 +358,7 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
     actor = request.user
     if not permissions.can_anywhere(actor, actions.VIEW_POSITION):
         raise NotFound()
-    coop = selectors.current_cooperation(request)
+    coop = selectors.cooperation_get_current(request)
     if coop is None:
         raise NotFound()
     positions = list(
@@ -355,7 +375,7 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
                 "can_change": permissions.can(actor, actions.CHANGE_NODE, p.team),
             },
         )["positions"].append(p)
-    org = selectors.it_organisation(actor=actor, cooperation=coop)
+    org = selectors.it_organisation_get(actor=actor, cooperation=coop)
     return render(
         request,
         "tenancy/it_organisation.html",
@@ -383,7 +403,9 @@ def node_search(request: HttpRequest) -> HttpResponse:
     if not listbox.replace("_", "").replace("-", "").isalnum():
         listbox = "nodes"
     limit = selectors.SEARCH_LIMIT
-    nodes = selectors.node_search(actor=actor, action=action, query=query[:100], limit=limit + 1)
+    nodes = selectors.node_choice_list(
+        actor=actor, action=action, query=query[:100], limit=limit + 1
+    )
     return render(
         request,
         "tenancy/_node_options.html",
@@ -394,25 +416,38 @@ def node_search(request: HttpRequest) -> HttpResponse:
 def _position_form_choices(actor: Actor, coop: Any) -> dict[str, list[Any]]:
     teams = [
         t
-        for t in selectors.position_teams(actor=actor, cooperation=coop)
+        for t in selectors.position_team_list(actor=actor, cooperation=coop)
         if permissions.can(actor, actions.CHANGE_NODE, t)
     ]
-    people = list(selectors.position_holder_candidates(actor=actor, cooperation=coop))
+    people = list(selectors.position_holder_list(actor=actor, cooperation=coop))
     return {"teams": teams, "people": people}
 
 
-def _position_values(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    values = {k: v for k, v in data.items() if k != "version"}
-    values["team"] = selectors.node_get(actor=actor, pk=values["team"])
-    if values.get("holder") is not None:
-        values["holder"] = selectors.position_holder_get(actor=actor, pk=values["holder"])
+def _position_check(actor: Actor, check: Callable[..., None]) -> Callable[..., None]:
+    """The service's `…_check` on the fields that parsed, with their ids as objects."""
+
+    def run(**values: Any) -> None:
+        resolved, errors = selectors.position_refs_get(actor=actor, values=values)
+        check(errors=errors, **resolved)
+
+    return run
+
+
+def _position_values(actor: Actor, data: dict[str, Any], check: Callable[..., None]) -> Any:
+    """The form's values with ids as objects. A holder id that is no choice is refused together
+    with everything else that is wrong (the check raises), not alone."""
+    values, errors = selectors.position_refs_get(
+        actor=actor, values={k: v for k, v in data.items() if k != "version"}
+    )
+    if errors:
+        check(errors=errors, **values)
     return values
 
 
 def _position_cooperation(request: HttpRequest) -> Any:
     """The cooperation whose IT organisation the actor may manage positions in (else 404)."""
-    coop = selectors.current_cooperation(request)
-    org = selectors.it_organisation(actor=request.user, cooperation=coop) if coop else None
+    coop = selectors.cooperation_get_current(request)
+    org = selectors.it_organisation_get(actor=request.user, cooperation=coop) if coop else None
     if org is None or not permissions.can(request.user, actions.CHANGE_NODE, org):
         raise NotFound()
     return coop
@@ -424,10 +459,16 @@ def position_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coop = _position_cooperation(request)
     form = PositionForm(request.POST or None, **_position_form_choices(actor, coop))
-    if request.method == "POST" and form.is_valid():
+
+    def check(**values: Any) -> None:
+        services.position_create_check(actor=actor, **values)
+
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(form, _position_check(actor, check), drop=("version",))
+    elif request.method == "POST":
         try:
             position = services.position_create(
-                actor=actor, **_position_values(actor, form.cleaned_data)
+                actor=actor, **_position_values(actor, form.cleaned_data, check)
             )
         except ApplicationError as exc:
             add_application_error(form, exc)
@@ -459,13 +500,19 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         **_position_form_choices(actor, position.team.cooperation),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def check(**values: Any) -> None:
+        services.position_update_check(actor=actor, position=position, **values)
+
+    if request.method == "POST" and not form.is_valid():
+        add_service_errors(form, _position_check(actor, check), drop=("version",))
+    elif request.method == "POST":
         try:
             services.position_update(
                 actor=actor,
                 position=position,
                 expected_version=form.cleaned_data["version"],
-                **_position_values(actor, form.cleaned_data),
+                **_position_values(actor, form.cleaned_data, check),
             )
         except ApplicationError as exc:
             add_application_error(form, exc)

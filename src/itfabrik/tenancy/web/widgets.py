@@ -149,7 +149,7 @@ class NodeSearchField(forms.Field):
         from itfabrik.tenancy.templatetags.tenancy_tags import node_label
 
         name = text.split(" — ")[0].strip()
-        found = selectors.node_search(actor=actor, action=action, query=name, limit=50)
+        found = selectors.node_choice_list(actor=actor, action=action, query=name, limit=50)
         matches = (
             [n for n in found if node_label(n).lower() == text.lower()]
             or [n for n in found if n.name.lower() == name.lower()]

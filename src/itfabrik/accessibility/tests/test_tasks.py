@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from itfabrik.core import services
-from itfabrik.core.models import AccessibilityReport
+from itfabrik.accessibility import services
+from itfabrik.accessibility.models import AccessibilityReport
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_report_is_queued_and_forwarded_once_by_the_worker(db_tasks):
     from itfabrik.accounts.models import User
 
     with transaction.atomic():
-        report = services.accessibility_report_create(
+        report = services.report_create(
             actor=User.objects.get(username="anvandare-bengtsfors"),
             description="Knappen Spara saknar fokusmarkering.",
             page_url="/organisation/",
@@ -39,7 +39,7 @@ def test_report_is_queued_and_forwarded_once_by_the_worker(db_tasks):
     report.refresh_from_db()
     assert report.forwarded_at is not None
     # Running the job again (a retry, a duplicate enqueue) sends nothing more.
-    assert services.accessibility_report_forward(report_id=report.pk) is False
+    assert services.report_forward(report_id=report.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -49,6 +49,6 @@ def test_empty_report_is_refused_and_nothing_is_queued(demo, db_tasks):
     from itfabrik.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
-        services.accessibility_report_create(actor=demo.user("agent"), description="   ")
+        services.report_create(actor=demo.user("agent"), description="   ")
     assert AccessibilityReport.objects.count() == 0
     assert DBTaskResult.objects.count() == 0
