@@ -9,8 +9,18 @@ from importlib.util import find_spec
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from itfabrik.demo import dalsland
+
+# The suite runs one worker per core beside the browser and the database, so wall-clock time per
+# example says nothing about the code: a per-example deadline only makes properties flaky. Speed is
+# measured by bench/ (ADR 0016).
+hypothesis_settings.register_profile(
+    "itfabrik", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("itfabrik")
 
 DEMO_PASSWORD = dalsland.DEMO_PASSWORD
 
