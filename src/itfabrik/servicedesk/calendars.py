@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from django.utils import timezone
@@ -26,7 +27,7 @@ def parse_hours(periods: Any) -> tuple[tuple[dt.time, dt.time], ...]:
             raise ValueError("opening must be before closing")
         out.append((opens, closes))
     out.sort()
-    for (_a, b), (c, _d) in zip(out, out[1:], strict=False):
+    for (_a, b), (c, _d) in pairwise(out):
         if c < b:
             raise ValueError("periods overlap")
     return tuple(out)
@@ -74,8 +75,7 @@ def to_calendar(calendar: BusinessCalendar, *moments: dt.datetime | None) -> Cal
     """The pure calendar for a stored one (its `days` read with one query unless prefetched)."""
     week = tuple(parse_hours(day) for day in (list(calendar.week) + [[]] * 7)[:7])
     days = tuple(
-        (d.date, parse_hours(d.hours))
-        for d in sorted(_days(calendar), key=lambda d: d.date)
+        (d.date, parse_hours(d.hours)) for d in sorted(_days(calendar), key=lambda d: d.date)
     )
     return _build(
         calendar.timezone,

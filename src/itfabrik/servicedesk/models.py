@@ -251,9 +251,7 @@ class VipPerson(TimestampedModel):
         verbose_name = _("prioriterad person")
         verbose_name_plural = _("prioriterade personer")
         constraints = [
-            models.UniqueConstraint(
-                fields=["cooperation", "user"], name="servicedesk_unique_vip"
-            )
+            models.UniqueConstraint(fields=["cooperation", "user"], name="servicedesk_unique_vip")
         ]
 
     def __str__(self) -> str:

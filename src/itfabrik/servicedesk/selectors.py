@@ -138,9 +138,7 @@ def my_groups(*, actor: Actor) -> QuerySet[AssignmentGroup]:
 
 
 def _staff_cooperations(actor: Actor) -> list[int]:
-    return sorted(
-        {g.cooperation_id for g in permissions.grants_for(actor, actions.VIEW_TICKET)}
-    )
+    return sorted({g.cooperation_id for g in permissions.grants_for(actor, actions.VIEW_TICKET)})
 
 
 def group_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[AssignmentGroup]:
@@ -260,3 +258,20 @@ def requester_get(*, actor: Actor, value: Any) -> User:
 
         raise NotFound()
     return found
+
+
+def ticket_queue(
+    *,
+    actor: Actor,
+    group_ids: list[int] | None,
+    filters: dict[str, Any] | None = None,
+) -> QuerySet[Ticket]:
+    """The agent queue: open tickets (unless a status is asked for) of the given groups
+    (None: every group), by resolution due, with what the breach marks need."""
+    values = dict(filters or {})
+    if not values.get("status"):
+        values["open"] = True
+    qs = ticket_list(actor=actor, filters=values, ordering="due")
+    if group_ids is not None:
+        qs = qs.filter(group_id__in=group_ids)
+    return qs.select_related("policy__calendar").prefetch_related("policy__calendar__days")

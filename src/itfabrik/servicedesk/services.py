@@ -422,9 +422,8 @@ def ticket_update(
             errors["title"] = [_("Ange en rubrik.")]
         if errors:
             raise ValidationFailed(fields=errors)
-        if "assignee" in changes and changes["assignee"] is not None:
-            if current.status == TicketStatus.NEW:
-                changes["status"] = TicketStatus.ASSIGNED
+        if changes.get("assignee") is not None and current.status == TicketStatus.NEW:
+            changes["status"] = TicketStatus.ASSIGNED
         impact = changes.get("impact", current.impact)
         urgency = changes.get("urgency", current.urgency)
         service = changes.get("service", current.service)
@@ -459,11 +458,13 @@ def ticket_assign(
     group: AssignmentGroup | None,
     assignee: User | None,
 ) -> Ticket:
-    if assignee is not None and group is not None:
-        if not GroupMember.objects.filter(group=group, user=assignee).exists() and (
-            group.lead_id != assignee.pk
-        ):
-            raise ValidationFailed(fields={"assignee": [_("Personen är inte med i gruppen.")]})
+    if (
+        assignee is not None
+        and group is not None
+        and group.lead_id != assignee.pk
+        and not GroupMember.objects.filter(group=group, user=assignee).exists()
+    ):
+        raise ValidationFailed(fields={"assignee": [_("Personen är inte med i gruppen.")]})
     return ticket_update(
         actor=actor,
         ticket=ticket,
@@ -591,7 +592,9 @@ def ticket_link(*, actor: Actor, ticket: Ticket, other: Ticket) -> Ticket:
         current = _locked_for_work(actor, ticket, None)
         other = selectors.ticket_get(actor=actor, pk=other.pk)
         if other.pk == current.pk:
-            raise ValidationFailed(fields={"other": [_("Ett ärende kan inte relatera till sig självt.")]})
+            raise ValidationFailed(
+                fields={"other": [_("Ett ärende kan inte relatera till sig självt.")]}
+            )
         if current.related.filter(pk=other.pk).exists():
             return current
         before = {"related": sorted(current.related.values_list("pk", flat=True))}
@@ -821,9 +824,7 @@ def policy_create(
     return create_audited(actor=actor, instance=policy, scope_path=scope)
 
 
-def vip_add(
-    *, actor: Actor, cooperation: Cooperation, user: User, reason: str = ""
-) -> VipPerson:
+def vip_add(*, actor: Actor, cooperation: Cooperation, user: User, reason: str = "") -> VipPerson:
     """Put a person on the VIP list (their new tickets are raised one step)."""
     scope = _require_manage(actor, cooperation)
     with transaction.atomic():
@@ -861,7 +862,6 @@ def sla_sweep(*, now: dt.datetime | None = None) -> int:
     assignee and the group's team lead after commit. Running it again sends nothing twice.
     Returns the number of warnings recorded."""
     from .choices import OPEN_STATUSES, SlaClock
-    from .models import SlaWarning
 
     now = now or _now()
     thresholds = warn_thresholds()
