@@ -45,8 +45,12 @@ def test_agent_creates_a_phone_ticket_with_reported_at(api_as: Any, desk: Any) -
     assert body["municipality"] == desk.fia.home_unit.municipality_id
     assert body["reference"].startswith("SD-2026-")
     detail = api_as("agent").get(f"{URL}{body['id']}/").json()
-    assert {k: detail[k] for k in ("id", "priority", "status", "response_due", "resolution_due", "municipality")} == {
-        k: body[k] for k in ("id", "priority", "status", "response_due", "resolution_due", "municipality")
+    assert {
+        k: detail[k]
+        for k in ("id", "priority", "status", "response_due", "resolution_due", "municipality")
+    } == {
+        k: body[k]
+        for k in ("id", "priority", "status", "response_due", "resolution_due", "municipality")
     }
 
 
@@ -132,12 +136,16 @@ def test_refused_writes_change_nothing(api_as: Any, desk: Any) -> None:
     fia = api_as("anvandare-fargelanda")
     before = db_state()
     assert_error(
-        fia.post(f"{URL}{ticket.pk}/transition/", {"version": 1, "status": "resolved"}, format="json"),
+        fia.post(
+            f"{URL}{ticket.pk}/transition/", {"version": 1, "status": "resolved"}, format="json"
+        ),
         403,
         "forbidden",
     )
     assert_error(
-        fia.patch(f"{URL}{ticket.pk}/", {"version": 1, "title": "x"}, format="json"), 403, "forbidden"
+        fia.patch(f"{URL}{ticket.pk}/", {"version": 1, "title": "x"}, format="json"),
+        403,
+        "forbidden",
     )
     assert_error(
         fia.post(f"{URL}{other.pk}/entries/", {"body": "hej"}, format="json"), 404, "not_found"
@@ -154,7 +162,9 @@ def test_refused_writes_change_nothing(api_as: Any, desk: Any) -> None:
 def test_two_agents_saving_the_same_version_the_second_gets_409(api_as: Any, desk: Any) -> None:
     ticket = desk.ticket()
     first, second = api_as("agent"), api_as("tekniker")
-    r = first.patch(f"{URL}{ticket.pk}/", {"version": 1, "title": "Skrivare 3 trasig"}, format="json")
+    r = first.patch(
+        f"{URL}{ticket.pk}/", {"version": 1, "title": "Skrivare 3 trasig"}, format="json"
+    )
     assert r.status_code == 200, r.content
     assert r.json()["version"] == 2
     before = db_state()
@@ -169,14 +179,18 @@ def test_two_agents_saving_the_same_version_the_second_gets_409(api_as: Any, des
 def test_transition_pauses_and_the_answer_has_no_due(api_as: Any, desk: Any) -> None:
     ticket = desk.ticket()
     client = api_as("agent")
-    r = client.post(f"{URL}{ticket.pk}/transition/", {"version": 1, "status": "assigned"}, format="json")
+    r = client.post(
+        f"{URL}{ticket.pk}/transition/", {"version": 1, "status": "assigned"}, format="json"
+    )
     assert r.json()["status"] == "assigned"
     r = client.post(
         f"{URL}{ticket.pk}/transition/", {"version": 2, "status": "waiting_supplier"}, format="json"
     )
     assert r.json()["resolution_due"] is None
     error = assert_error(
-        client.post(f"{URL}{ticket.pk}/transition/", {"version": 3, "status": "closed"}, format="json"),
+        client.post(
+            f"{URL}{ticket.pk}/transition/", {"version": 3, "status": "closed"}, format="json"
+        ),
         400,
         "invalid",
     )

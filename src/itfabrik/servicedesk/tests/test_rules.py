@@ -68,7 +68,15 @@ def test_vip_ticket_is_never_less_urgent(impact: str, urgency: str) -> None:
 
 
 def test_status_flow() -> None:
-    path = ["new", "assigned", "in_progress", "waiting_requester", "in_progress", "resolved", "closed"]
+    path = [
+        "new",
+        "assigned",
+        "in_progress",
+        "waiting_requester",
+        "in_progress",
+        "resolved",
+        "closed",
+    ]
     for a, b in zip(path, path[1:], strict=False):
         assert rules.can_transition(a, b), (a, b)
     assert not rules.can_transition("new", "closed")

@@ -55,18 +55,27 @@ def test_vip_is_marked_and_raised_one_step(desk: Any) -> None:
 def test_waiting_pauses_and_resuming_keeps_accrued_time(desk: Any) -> None:
     ticket = desk.ticket()
     ticket = services.ticket_transition(
-        actor=desk.agent, ticket=ticket, expected_version=None, status="in_progress",
+        actor=desk.agent,
+        ticket=ticket,
+        expected_version=None,
+        status="in_progress",
         at=local(2026, 3, 2, 10, 0),
     )
     assert ticket.first_response_at == local(2026, 3, 2, 10, 0)
     ticket = services.ticket_transition(
-        actor=desk.agent, ticket=ticket, expected_version=ticket.version,
-        status="waiting_requester", at=local(2026, 3, 2, 11, 0),
+        actor=desk.agent,
+        ticket=ticket,
+        expected_version=ticket.version,
+        status="waiting_requester",
+        at=local(2026, 3, 2, 11, 0),
     )
     assert ticket.resolution_due is None
     assert ticket.accrued_seconds == 2 * 3600
     ticket = services.ticket_transition(
-        actor=desk.agent, ticket=ticket, expected_version=ticket.version, status="in_progress",
+        actor=desk.agent,
+        ticket=ticket,
+        expected_version=ticket.version,
+        status="in_progress",
         at=local(2026, 3, 3, 9, 0),
     )
     # 22 h left from Tue 09:00: Tue 7.5 h, Wed 8.5 h, Thu 6 h → Thu 14:00.
@@ -77,7 +86,10 @@ def test_waiting_pauses_and_resuming_keeps_accrued_time(desk: Any) -> None:
 
 def test_priority_change_recomputes_keeping_accrued_time_and_is_audited(desk: Any) -> None:
     ticket = desk.ticket()
-    for status, at in (("in_progress", local(2026, 3, 2, 10)), ("waiting_supplier", local(2026, 3, 2, 11))):
+    for status, at in (
+        ("in_progress", local(2026, 3, 2, 10)),
+        ("waiting_supplier", local(2026, 3, 2, 11)),
+    ):
         ticket = services.ticket_transition(
             actor=desk.agent, ticket=ticket, expected_version=None, status=status, at=at
         )
@@ -90,7 +102,10 @@ def test_priority_change_recomputes_keeping_accrued_time_and_is_audited(desk: An
     entry = AuditEntry.objects.filter(object_type="servicedesk.ticket", object_id=str(ticket.pk))[0]
     assert {"priority", "policy_id", "urgency"} <= set(entry.changed_fields)
     ticket = services.ticket_transition(
-        actor=desk.agent, ticket=ticket, expected_version=ticket.version, status="in_progress",
+        actor=desk.agent,
+        ticket=ticket,
+        expected_version=ticket.version,
+        status="in_progress",
         at=local(2026, 3, 3, 9, 0),
     )
     # P2: 8 h, 2 h used → 6 h from Tuesday 09:00.
@@ -140,7 +155,10 @@ def test_requester_reply_resumes_a_ticket_waiting_for_them(desk: Any) -> None:
     ticket = desk.ticket()
     for status in ("in_progress", "waiting_requester"):
         ticket = services.ticket_transition(
-            actor=desk.agent, ticket=ticket, expected_version=None, status=status,
+            actor=desk.agent,
+            ticket=ticket,
+            expected_version=None,
+            status=status,
             at=local(2026, 3, 2, 10 if status == "in_progress" else 11),
         )
     services.entry_add(actor=desk.fia, ticket=ticket, kind="public", body="Nu funkar det inte igen")
@@ -164,7 +182,10 @@ def test_reopen_only_within_the_configured_days(desk: Any, settings: Any) -> Non
     settings.ITFABRIK_SERVICEDESK_REOPEN_DAYS = 14
     old = desk.ticket()
     old = services.ticket_transition(
-        actor=desk.agent, ticket=old, expected_version=None, status="resolved",
+        actor=desk.agent,
+        ticket=old,
+        expected_version=None,
+        status="resolved",
         at=local(2026, 3, 3, 10),
     )
     with pytest.raises(ValidationFailed) as err:
@@ -174,7 +195,10 @@ def test_reopen_only_within_the_configured_days(desk: Any, settings: Any) -> Non
     assert "status" in err.value.fields
     recent = desk.ticket()
     recent = services.ticket_transition(
-        actor=desk.agent, ticket=recent, expected_version=None, status="resolved",
+        actor=desk.agent,
+        ticket=recent,
+        expected_version=None,
+        status="resolved",
         at=timezone.now() - dt.timedelta(days=1),
     )
     reopened = services.ticket_transition(
