@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from itfabrik.servicedesk.choices import (
+    Channel,
+    EntryKind,
+    TicketStatus,
+    TicketType,
+)
+from itfabrik.servicedesk.models import Ticket, TicketEntry
+
+MAX_ID = 2**63 - 1
+
+
+def _id(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+# Plain strings in the schema (billing does the same): "status" and "kind" are enum names other
+# apps use already, and impact and urgency share one choice set. The services check the values
+# and name the field in Swedish and English.
+LEVELS = "high, medium or low"
+
+
+def _text(help_text: str, **kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(max_length=30, help_text=help_text, **kwargs)
+
+
+class TicketSerializer(serializers.ModelSerializer[Ticket]):
+    impact = _text(LEVELS, read_only=True)
+    urgency = _text(LEVELS, read_only=True)
+    status = _text(", ".join(TicketStatus.values), read_only=True)
+    requester_name = serializers.CharField(source="requester.__str__", read_only=True)
+    municipality_name = serializers.CharField(
+        source="municipality.name", read_only=True, allow_null=True, default=None
+    )
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    group_name = serializers.CharField(
+        source="group.name", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "reference",
+            "type",
+            "title",
+            "description",
+            "requester",
+            "requester_name",
+            "municipality",
+            "municipality_name",
+            "unit",
+            "unit_name",
+            "service",
+            "channel",
+            "impact",
+            "urgency",
+            "priority",
+            "is_vip",
+            "group",
+            "group_name",
+            "assignee",
+            "status",
+            "problem",
+            "reported_at",
+            "response_due",
+            "resolution_due",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class TicketCreateSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    requester = serializers.CharField(
+        max_length=150, help_text="The requester's user id or username."
+    )
+    impact = _text(LEVELS)
+    urgency = _text(LEVELS)
+    service = _id(required=False, allow_null=True, help_text="A catalogue service id.")
+    unit = _id(
+        required=False, allow_null=True, help_text="The affected unit (default: the requester's)."
+    )
+    type = serializers.ChoiceField(choices=TicketType.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    reported_at = serializers.DateTimeField(
+        required=False, help_text="When the caller reported it (ISO 8601); not in the future."
+    )
+
+
+class TicketUpdateSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1, help_text="The version you read.")
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    type = serializers.ChoiceField(choices=TicketType.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    impact = _text(LEVELS, required=False)
+    urgency = _text(LEVELS, required=False)
+    service = _id(required=False, allow_null=True)
+
+
+class TicketTransitionSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    status = _text(", ".join(TicketStatus.values))
+
+
+class TicketAssignSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    group = _id(allow_null=True)
+    assignee = _id(required=False, allow_null=True)
+
+
+class TicketLinkSerializer(serializers.Serializer[Any]):
+    other = _id(help_text="The id of the related ticket.")
+
+
+class EntrySerializer(serializers.ModelSerializer[TicketEntry]):
+    kind = _text("public or internal", read_only=True)
+    author_name = serializers.CharField(
+        source="author.__str__", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = TicketEntry
+        fields = ["id", "kind", "author", "author_name", "body", "created_at"]
+        read_only_fields = fields
+
+
+class EntryCreateSerializer(serializers.Serializer[Any]):
+    kind = _text("public (a reply) or internal (a note, staff only)", default=EntryKind.PUBLIC)
+    body = serializers.CharField(max_length=20000)

@@ -1,0 +1,460 @@
+"""The service desk: assignment groups, the priority matrix, business calendars, SLA policies,
+the VIP list, tickets with their entries and links, and the SLA warnings sent.
+
+Everything belongs to a cooperation; a ticket also to the affected unit (an `OrgNode`), whose
+path scopes it. Nothing is hard-deleted: groups, calendars, policies and VIP rows are retired
+with `is_active=False`, tickets are closed. Every change is audited by the services.
+
+The SLA clock (docs/adr/0019): `accrued_seconds` is the business time the resolution clock ran
+before `clock_started_at`, the start of the current running period (NULL while paused or
+stopped); `resolution_due` = the calendar's business time after `clock_started_at` that is
+still left of the target. A pause folds the running period into `accrued_seconds`; a resume
+starts a new period. So a change of priority, policy or calendar keeps what has already run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.catalog.choices import ServiceTier
+from itfabrik.catalog.models import Service
+from itfabrik.core.models import TimestampedModel, VersionedModel
+from itfabrik.tenancy.models import Cooperation, OrgNode
+
+from .choices import (
+    Channel,
+    EntryKind,
+    GroupKind,
+    Level,
+    Priority,
+    SlaClock,
+    TicketStatus,
+    TicketType,
+)
+
+
+class AssignmentGroup(VersionedModel):
+    """A group that tickets are assigned to (1st line, 2nd line network, …), with a team lead."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    kind = models.CharField(_("typ"), max_length=20, choices=GroupKind.choices)
+    team = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teamledare"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    email = models.EmailField(_("e-post"), blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("handläggargrupp")
+        verbose_name_plural = _("handläggargrupper")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "name"], name="servicedesk_unique_group_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(TimestampedModel):
+    group = models.ForeignKey(
+        AssignmentGroup,
+        verbose_name=_("grupp"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("medlem"),
+        on_delete=models.PROTECT,
+        related_name="servicedesk_groups",
+    )
+
+    class Meta:
+        verbose_name = _("gruppmedlem")
+        verbose_name_plural = _("gruppmedlemmar")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="servicedesk_unique_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.group}"
+
+
+class PriorityRule(VersionedModel):
+    """One cell of a cooperation's priority matrix: impact × urgency → priority. A cooperation
+    without rows uses the default matrix (`rules.DEFAULT_MATRIX`)."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    impact = models.CharField(_("påverkan"), max_length=10, choices=Level.choices)
+    urgency = models.CharField(_("brådska"), max_length=10, choices=Level.choices)
+    priority = models.CharField(_("prioritet"), max_length=2, choices=Priority.choices)
+
+    class Meta:
+        verbose_name = _("prioritetsregel")
+        verbose_name_plural = _("prioritetsregler")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "impact", "urgency"], name="servicedesk_unique_matrix_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.impact} × {self.urgency} → {self.priority}"
+
+
+class BusinessCalendar(VersionedModel):
+    """Opening hours as data, turned into a `businesstime.Calendar` by `calendars.to_calendar`.
+
+    `week` is seven lists (Monday first) of ["HH:MM", "HH:MM"] periods; an empty list is a closed
+    day. `swedish_holidays` closes the Swedish public holidays; `eves` names the eves that are
+    closed too (midsommarafton, julafton, nyårsafton). Extra closed and shortened days are
+    `CalendarDay` rows.
+    """
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    timezone = models.CharField(_("tidszon"), max_length=64, default="Europe/Stockholm")
+    week = models.JSONField(_("öppettider per veckodag"), default=list)
+    swedish_holidays = models.BooleanField(_("stängt på helgdagar"), default=True)
+    eves = models.JSONField(_("stängda aftnar"), default=list, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("kalender")
+        verbose_name_plural = _("kalendrar")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "name"], name="servicedesk_unique_calendar_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CalendarDay(TimestampedModel):
+    """An exception to a calendar's week: closed (no hours) or shortened (other hours)."""
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("kalender"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("datum"))
+    hours = models.JSONField(_("öppettider"), default=list, blank=True)
+    note = models.CharField(_("anteckning"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("avvikande dag")
+        verbose_name_plural = _("avvikande dagar")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="servicedesk_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} {self.date}"
+
+
+class SlaPolicy(VersionedModel):
+    """Targets for one priority (and optionally one service tier), in business minutes of a
+    calendar. An empty tier is the policy for every tier that has none of its own."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    priority = models.CharField(_("prioritet"), max_length=2, choices=Priority.choices)
+    service_tier = models.CharField(
+        _("servicenivå"), max_length=20, choices=ServiceTier.choices, blank=True
+    )
+    response_minutes = models.PositiveIntegerField(
+        _("första svar (arbetsminuter)"), validators=[MinValueValidator(1)]
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("lösning (arbetsminuter)"), validators=[MinValueValidator(1)]
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar, verbose_name=_("kalender"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("SLA-policy")
+        verbose_name_plural = _("SLA-policyer")
+        ordering = ["priority", "service_tier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "priority", "service_tier"],
+                condition=Q(is_active=True),
+                name="servicedesk_unique_active_policy",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def response_target(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.response_minutes)
+
+    @property
+    def resolution_target(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.resolution_minutes)
+
+
+class VipPerson(TimestampedModel):
+    """A priority person of a cooperation: their tickets are marked and raised one step."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("skäl"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("prioriterad person")
+        verbose_name_plural = _("prioriterade personer")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperation", "user"], name="servicedesk_unique_vip")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class TicketCounter(models.Model):
+    """The last reference number used per year (SD-2026-000123), taken under a row lock."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Ticket(VersionedModel):
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(_("ärendenummer"), max_length=20, unique=True)
+    type = models.CharField(
+        _("typ"), max_length=20, choices=TicketType.choices, default=TicketType.INCIDENT
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    description = models.TextField(_("beskrivning"), max_length=10000, blank=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("anmälare"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("kommun"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        OrgNode, verbose_name=_("berörd enhet"), on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("tjänst"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(
+        _("kanal"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
+    )
+    impact = models.CharField(_("påverkan"), max_length=10, choices=Level.choices)
+    urgency = models.CharField(_("brådska"), max_length=10, choices=Level.choices)
+    priority = models.CharField(_("prioritet"), max_length=2, choices=Priority.choices)
+    is_vip = models.BooleanField(_("prioriterad person"), default=False)
+    group = models.ForeignKey(
+        AssignmentGroup,
+        verbose_name=_("grupp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handläggare"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW
+    )
+    problem = models.ForeignKey(
+        "self",
+        verbose_name=_("problem"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    related = models.ManyToManyField(
+        "self", verbose_name=_("relaterade ärenden"), symmetrical=True, blank=True
+    )
+    reported_at = models.DateTimeField(_("anmäld"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # --- the SLA clock (see the module docstring and ADR 0020) ---
+    policy = models.ForeignKey(
+        SlaPolicy,
+        verbose_name=_("SLA-policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    response_due = models.DateTimeField(_("svar senast"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("löst senast"), null=True, blank=True)
+    # Whole seconds, not a DurationField: the audit trail stores plain JSON values.
+    accrued_seconds = models.PositiveBigIntegerField(_("förbrukad arbetstid (s)"), default=0)
+    clock_started_at = models.DateTimeField(_("klockan går sedan"), null=True, blank=True)
+    paused_since = models.DateTimeField(_("pausad sedan"), null=True, blank=True)
+    paused_seconds = models.PositiveBigIntegerField(_("total paustid (s)"), default=0)
+    first_response_at = models.DateTimeField(_("första svar"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("löst"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("stängd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["-reported_at", "-pk"]
+        indexes = [
+            # The agent queue: a group's open tickets by resolution due.
+            models.Index(
+                fields=["group", "status", "resolution_due"], name="servicedesk_queue_idx"
+            ),
+            models.Index(fields=["requester", "-reported_at"], name="servicedesk_mine_idx"),
+            models.Index(fields=["unit", "-reported_at"], name="servicedesk_unit_idx"),
+            models.Index(fields=["status", "resolution_due"], name="servicedesk_sweep_idx"),
+            models.Index(fields=["assignee", "status"], name="servicedesk_assignee_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("servicedesk:ticket_detail", args=[self.pk])
+
+
+class TicketEntry(TimestampedModel):
+    """A public reply (the requester sees it) or an internal note (staff only)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="entries"
+    )
+    kind = models.CharField(_("typ"), max_length=10, choices=EntryKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skribent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("text"), max_length=20000)
+
+    class Meta:
+        verbose_name = _("ärendepost")
+        verbose_name_plural = _("ärendeposter")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SlaWarning(models.Model):
+    """A warning sent for a ticket: once per clock and threshold (75 % and breach, 100 %)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="sla_warnings"
+    )
+    clock = models.CharField(_("klocka"), max_length=10, choices=SlaClock.choices)
+    threshold = models.PositiveSmallIntegerField(
+        _("tröskel (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    due = models.DateTimeField(_("förfallotid"))
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+    recipients = models.JSONField(_("mottagare"), default=list)
+
+    class Meta:
+        verbose_name = _("SLA-varning")
+        verbose_name_plural = _("SLA-varningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "clock", "threshold"], name="servicedesk_unique_warning"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.clock} {self.threshold}%"
+
+
+def municipality_of(node: Any) -> Any:
+    """The municipality node of a unit (the node itself when it is one)."""
+    if node is None:
+        return None
+    if getattr(node, "kind", None) == "municipality":
+        return node
+    return node.municipality

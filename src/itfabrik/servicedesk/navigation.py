@@ -1,0 +1,53 @@
+"""The service desk's menu entries and start-page panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core.registry import MenuItem, register_menu, register_panel
+
+from . import permissions as actions
+from . import selectors
+
+register_menu(
+    "servicedesk",
+    MenuItem("servicedesk:queue", _("Ärendekö"), actions.WORK_TICKET, order=30),
+    MenuItem("servicedesk:phone_ticket", _("Nytt ärende"), actions.WORK_TICKET, order=31),
+    MenuItem("servicedesk:portal_tickets", _("Mina ärenden"), actions.REPORT, order=32),
+)
+
+
+@register_panel(
+    "servicedesk",
+    "queue",
+    template="servicedesk/panels/queue.html",
+    action=actions.WORK_TICKET,
+    zone="card",
+    order=30,
+)
+def queue_panel(request: Any) -> dict[str, Any] | None:
+    actor = request.user
+    groups = [g.pk for g in selectors.my_groups(actor=actor)]
+    if not groups:
+        return None
+    qs = selectors.ticket_queue(actor=actor, group_ids=groups)
+    return qs.aggregate(
+        open=Count("pk"), late=Count("pk", filter=Q(resolution_due__lte=timezone.now()))
+    )
+
+
+@register_panel(
+    "servicedesk",
+    "my_tickets",
+    template="servicedesk/panels/my_tickets.html",
+    action=actions.REPORT,
+    zone="card",
+    order=31,
+)
+def my_tickets_panel(request: Any) -> dict[str, Any]:
+    actor = request.user
+    return {"tickets": list(selectors.my_tickets(actor=actor, open_only=True)[:5])}

@@ -1,0 +1,137 @@
+"""Pure rules of the service desk (no database): the status transition table, the priority
+matrix, the VIP raise, the reopen window and the SLA clock arithmetic on plain values.
+
+Plain strings, not the TextChoices, so the module needs no Django import; `choices.py` holds the
+same values with their labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+NEW = "new"
+ASSIGNED = "assigned"
+IN_PROGRESS = "in_progress"
+WAITING_REQUESTER = "waiting_requester"
+WAITING_SUPPLIER = "waiting_supplier"
+RESOLVED = "resolved"
+CLOSED = "closed"
+
+STATUSES = (NEW, ASSIGNED, IN_PROGRESS, WAITING_REQUESTER, WAITING_SUPPLIER, RESOLVED, CLOSED)
+OPEN = frozenset({NEW, ASSIGNED, IN_PROGRESS, WAITING_REQUESTER, WAITING_SUPPLIER})
+PAUSED = frozenset({WAITING_REQUESTER, WAITING_SUPPLIER})
+
+# new → assigned → in progress → waiting (requester/supplier) → resolved → closed. Work can be
+# resolved from any open state (a quick fix at the first call), and handed back to the queue.
+TRANSITIONS: Mapping[str, frozenset[str]] = {
+    NEW: frozenset({ASSIGNED, IN_PROGRESS, RESOLVED}),
+    ASSIGNED: frozenset({NEW, IN_PROGRESS, WAITING_REQUESTER, WAITING_SUPPLIER, RESOLVED}),
+    IN_PROGRESS: frozenset({ASSIGNED, WAITING_REQUESTER, WAITING_SUPPLIER, RESOLVED}),
+    WAITING_REQUESTER: frozenset({IN_PROGRESS, WAITING_SUPPLIER, RESOLVED}),
+    WAITING_SUPPLIER: frozenset({IN_PROGRESS, WAITING_REQUESTER, RESOLVED}),
+    # Reopening a resolved ticket goes back to work; only within the reopen window.
+    RESOLVED: frozenset({IN_PROGRESS, CLOSED}),
+    CLOSED: frozenset({IN_PROGRESS}),
+}
+
+DEFAULT_REOPEN_DAYS = 14
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def is_reopen(current: str, target: str) -> bool:
+    return current in (RESOLVED, CLOSED) and target in OPEN
+
+
+def may_reopen(
+    resolved_at: dt.datetime | None, now: dt.datetime, days: int = DEFAULT_REOPEN_DAYS
+) -> bool:
+    """A resolved or closed ticket may be reopened within `days` days of its resolution."""
+    if resolved_at is None:
+        return True
+    return now - resolved_at <= dt.timedelta(days=days)
+
+
+def allowed_targets(
+    current: str, *, resolved_at: dt.datetime | None, now: dt.datetime, reopen_days: int
+) -> list[str]:
+    """The statuses a ticket may move to now, in the order of STATUSES."""
+    out = []
+    for target in STATUSES:
+        if not can_transition(current, target):
+            continue
+        if is_reopen(current, target) and not may_reopen(resolved_at, now, reopen_days):
+            continue
+        out.append(target)
+    return out
+
+
+# --- priority --------------------------------------------------------------------------------
+
+LEVELS = ("high", "medium", "low")
+PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
+
+# Impact (many / a group / one person) × urgency (high / medium / low), DOMAIN.md.
+DEFAULT_MATRIX: Mapping[tuple[str, str], str] = {
+    ("high", "high"): "P1",
+    ("high", "medium"): "P2",
+    ("high", "low"): "P3",
+    ("medium", "high"): "P2",
+    ("medium", "medium"): "P3",
+    ("medium", "low"): "P4",
+    ("low", "high"): "P3",
+    ("low", "medium"): "P4",
+    ("low", "low"): "P5",
+}
+
+
+def priority_for(
+    impact: str, urgency: str, matrix: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """The matrix cell; cells a configured matrix lacks come from the default."""
+    if impact not in LEVELS:
+        raise ValueError(f"impact {impact!r}")
+    if urgency not in LEVELS:
+        raise ValueError(f"urgency {urgency!r}")
+    if matrix and (impact, urgency) in matrix:
+        return matrix[(impact, urgency)]
+    return DEFAULT_MATRIX[(impact, urgency)]
+
+
+def raise_one_step(priority: str) -> str:
+    """A VIP's ticket: one step more urgent; P1 stays P1."""
+    index = PRIORITIES.index(priority)
+    return PRIORITIES[max(index - 1, 0)]
+
+
+def ticket_priority(
+    impact: str,
+    urgency: str,
+    *,
+    vip: bool,
+    matrix: Mapping[tuple[str, str], str] | None = None,
+) -> str:
+    base = priority_for(impact, urgency, matrix)
+    return raise_one_step(base) if vip else base
+
+
+# --- the SLA clock on plain values --------------------------------------------------------------
+
+
+def used_share(elapsed: dt.timedelta, target: dt.timedelta) -> float:
+    """How much of a target has been used (1.0 = due now, above 1 = breached)."""
+    if target <= dt.timedelta(0):
+        return 1.0
+    return elapsed / target
+
+
+def thresholds_reached(share: float, thresholds: tuple[int, ...]) -> list[int]:
+    """The warning thresholds (in percent) a used share has reached, lowest first."""
+    return sorted(t for t in thresholds if share * 100 >= t)
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"SD-{year}-{number:06d}"

@@ -1,0 +1,277 @@
+"""Reads of the service desk: every one takes the actor and applies scope.
+
+A ticket is visible to staff holding `view_ticket` on its unit (internal notes included), to
+orderers holding `view_unit_tickets` on it, and to its requester. Anything else is NotFound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from itfabrik.accounts.models import User
+from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
+from itfabrik.core.selectors import get_or_not_found
+from itfabrik.tenancy.models import Cooperation
+
+from . import permissions as actions
+from .choices import OPEN_STATUSES, EntryKind, GroupKind
+from .filters import TicketFilter
+from .models import (
+    AssignmentGroup,
+    BusinessCalendar,
+    GroupMember,
+    PriorityRule,
+    SlaPolicy,
+    Ticket,
+    TicketEntry,
+    VipPerson,
+)
+
+
+def visible_q(actor: Actor) -> Q:
+    if permissions.is_superuser(actor):
+        return Q()
+    q = permissions.scope_q(actor, actions.VIEW_TICKET, path_field="unit__path")
+    q |= permissions.scope_q(actor, actions.VIEW_UNIT_TICKETS, path_field="unit__path")
+    if getattr(actor, "is_authenticated", False) and actor.pk is not None:
+        q |= Q(requester_id=actor.pk)
+    return q
+
+
+def is_staff_on(actor: Actor, ticket: Ticket) -> bool:
+    """May the actor see internal notes and work the ticket?"""
+    return permissions.can(actor, actions.VIEW_TICKET, ticket.unit)
+
+
+def may_work(actor: Actor, ticket: Ticket) -> bool:
+    return permissions.can(actor, actions.WORK_TICKET, ticket.unit)
+
+
+def is_agent(actor: Actor) -> bool:
+    """Does the actor work tickets anywhere (the queue, the phone form)?"""
+    return permissions.can_anywhere(actor, actions.WORK_TICKET)
+
+
+def ticket_list(
+    *,
+    actor: Actor,
+    filters: dict[str, Any] | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Ticket]:
+    qs = Ticket.objects.filter(visible_q(actor)).select_related(
+        "requester", "unit", "municipality", "group", "assignee", "service"
+    )
+    qs = TicketFilter.apply(qs, **(filters or {}))
+    if ordering == "due":
+        return qs.order_by(F("resolution_due").asc(nulls_last=True), "pk")
+    return qs.order_by("-reported_at", "-pk")
+
+
+def ticket_get(*, actor: Actor, pk: Any) -> Ticket:
+    qs = Ticket.objects.filter(visible_q(actor)).select_related(
+        "requester",
+        "unit",
+        "municipality",
+        "group",
+        "group__lead",
+        "assignee",
+        "service",
+        "policy",
+        "policy__calendar",
+        "problem",
+        "created_by",
+        "cooperation",
+    )
+    return get_or_not_found(qs, pk)
+
+
+def ticket_by_reference(*, actor: Actor, reference: str) -> Ticket:
+    found = Ticket.objects.filter(visible_q(actor), reference=reference.strip().upper()).first()
+    if found is None:
+        from itfabrik.core.errors import NotFound
+
+        raise NotFound()
+    return ticket_get(actor=actor, pk=found.pk)
+
+
+def my_tickets(*, actor: Actor, open_only: bool = False) -> QuerySet[Ticket]:
+    """The tickets the actor reported (the portal's "Mina ärenden")."""
+    qs = Ticket.objects.filter(requester_id=actor.pk).select_related("unit", "group")
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return qs.order_by("-reported_at", "-pk")
+
+
+def unit_tickets(*, actor: Actor) -> QuerySet[Ticket]:
+    """Tickets of the units an orderer sees (not their own)."""
+    q = permissions.scope_q(actor, actions.VIEW_UNIT_TICKETS, path_field="unit__path")
+    return (
+        Ticket.objects.filter(q)
+        .select_related("unit", "requester", "group")
+        .order_by("-reported_at", "-pk")
+    )
+
+
+def entries(*, actor: Actor, ticket: Ticket) -> QuerySet[TicketEntry]:
+    """A visible ticket's replies, and its internal notes for staff only."""
+    qs = TicketEntry.objects.filter(ticket=ticket).select_related("author")
+    if not is_staff_on(actor, ticket):
+        qs = qs.filter(kind=EntryKind.PUBLIC)
+    return qs.order_by("created_at", "pk")
+
+
+def related_tickets(*, actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
+    return ticket.related.filter(visible_q(actor)).order_by("reported_at", "pk")
+
+
+def problem_incidents(*, actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
+    return ticket.incidents.filter(visible_q(actor)).order_by("reported_at", "pk")
+
+
+def my_groups(*, actor: Actor) -> QuerySet[AssignmentGroup]:
+    return AssignmentGroup.objects.filter(
+        Q(memberships__user_id=actor.pk) | Q(lead_id=actor.pk), is_active=True
+    ).distinct()
+
+
+def _staff_cooperations(actor: Actor) -> list[int]:
+    return sorted({g.cooperation_id for g in permissions.grants_for(actor, actions.VIEW_TICKET)})
+
+
+def group_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[AssignmentGroup]:
+    qs = AssignmentGroup.objects.select_related("lead", "team")
+    if not permissions.is_superuser(actor):
+        qs = qs.filter(cooperation_id__in=_staff_cooperations(actor))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.prefetch_related(
+        Prefetch("memberships", queryset=GroupMember.objects.select_related("user"))
+    ).order_by("name", "pk")
+
+
+def group_get(*, actor: Actor, pk: Any) -> AssignmentGroup:
+    return get_or_not_found(group_list(actor=actor, include_inactive=True), pk)
+
+
+def first_line_group(cooperation: Cooperation) -> AssignmentGroup | None:
+    return (
+        AssignmentGroup.objects.filter(
+            cooperation=cooperation, kind=GroupKind.FIRST_LINE, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def group_members(*, actor: Actor, group: AssignmentGroup) -> QuerySet[User]:
+    return User.objects.filter(servicedesk_groups__group=group, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def assignable_users(*, actor: Actor) -> QuerySet[User]:
+    """Members of any active group of the actor's cooperations (the assignee choices)."""
+    groups = group_list(actor=actor)
+    return (
+        User.objects.filter(servicedesk_groups__group__in=groups, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def matrix_for(cooperation_id: int) -> dict[tuple[str, str], str]:
+    """The cooperation's configured cells (the rest is the default, rules.priority_for)."""
+    rows = PriorityRule.objects.filter(cooperation_id=cooperation_id).values_list(
+        "impact", "urgency", "priority"
+    )
+    return {(i, u): p for i, u, p in rows}
+
+
+def is_vip(*, cooperation_id: int, user_id: Any) -> bool:
+    return VipPerson.objects.filter(
+        cooperation_id=cooperation_id, user_id=user_id, is_active=True
+    ).exists()
+
+
+def policy_for(*, cooperation_id: int, priority: str, tier: str | None) -> SlaPolicy | None:
+    """The active policy of the priority for the service tier, else the one for every tier."""
+    qs = (
+        SlaPolicy.objects.filter(cooperation_id=cooperation_id, priority=priority, is_active=True)
+        .filter(Q(service_tier="") | Q(service_tier=tier or ""))
+        .select_related("calendar")
+        .prefetch_related("calendar__days")
+    )
+    best = None
+    for policy in qs:
+        if policy.service_tier and policy.service_tier == tier:
+            return policy
+        best = best or policy
+    return best
+
+
+def calendar_list(*, actor: Actor) -> QuerySet[BusinessCalendar]:
+    qs = BusinessCalendar.objects.prefetch_related("days")
+    if not permissions.is_superuser(actor):
+        qs = qs.filter(cooperation_id__in=_staff_cooperations(actor))
+    return qs.order_by("name", "pk")
+
+
+def policy_list(*, actor: Actor) -> QuerySet[SlaPolicy]:
+    qs = SlaPolicy.objects.select_related("calendar").filter(is_active=True)
+    if not permissions.is_superuser(actor):
+        qs = qs.filter(cooperation_id__in=_staff_cooperations(actor))
+    return qs.order_by("priority", "service_tier", "pk")
+
+
+def requester_search(*, actor: Actor, query: str, limit: int = 20) -> list[User]:
+    """People an agent may register a ticket for: active users whose workplace the agent works
+    on, matched on every word in username, first or last name."""
+    words = [w for w in query.split() if w][:5]
+    if not words:
+        return []
+    qs = User.objects.filter(
+        permissions.scope_q(actor, actions.WORK_TICKET, path_field="home_unit__path"),
+        is_active=True,
+    ).select_related("home_unit", "home_unit__municipality")
+    for w in words:
+        qs = qs.filter(
+            Q(username__icontains=w) | Q(first_name__icontains=w) | Q(last_name__icontains=w)
+        )
+    return list(qs.order_by("first_name", "last_name", "username")[:limit])
+
+
+def requester_get(*, actor: Actor, value: Any) -> User:
+    """A requester by id or username, among the people the actor may register tickets for."""
+    qs = User.objects.filter(
+        permissions.scope_q(actor, actions.WORK_TICKET, path_field="home_unit__path"),
+        is_active=True,
+    ).select_related("home_unit", "home_unit__municipality")
+    text = str(value).strip()
+    if text.isdigit():
+        return get_or_not_found(qs, int(text))
+    found = qs.filter(username=text).first()
+    if found is None:
+        from itfabrik.core.errors import NotFound
+
+        raise NotFound()
+    return found
+
+
+def ticket_queue(
+    *,
+    actor: Actor,
+    group_ids: list[int] | None,
+    filters: dict[str, Any] | None = None,
+) -> QuerySet[Ticket]:
+    """The agent queue: open tickets (unless a status is asked for) of the given groups
+    (None: every group), by resolution due, with what the breach marks need."""
+    values = dict(filters or {})
+    if not values.get("status"):
+        values["open"] = True
+    qs = ticket_list(actor=actor, filters=values, ordering="due")
+    if group_ids is not None:
+        qs = qs.filter(group_id__in=group_ids)
+    return qs.select_related("policy__calendar").prefetch_related("policy__calendar__days")

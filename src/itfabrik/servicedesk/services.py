@@ -1,0 +1,956 @@
+"""Every change of the service desk: typed, keyword-only, atomic, audited, permission-checked.
+
+Errors: a ticket the actor may not see is NotFound (404); one they see but may not work is
+Forbidden (403); bad input is ValidationFailed (400) naming the field; a stale version is
+Conflict (409). A refused call changes nothing.
+
+The SLA clock (docs/adr/0019) is kept in the ticket's own columns and recomputed inside the same
+versioned update as the change that moves it, so the audit row of that change carries the due
+times before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.accounts.models import User
+from itfabrik.catalog.models import Service
+from itfabrik.core import audit, permissions
+from itfabrik.core.actors import Actor
+from itfabrik.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, lazy_format
+from itfabrik.core.services import create_audited, update_audited, update_versioned
+from itfabrik.tenancy.models import Cooperation, OrgNode
+
+from . import clock, rules, selectors
+from . import permissions as actions
+from .calendars import to_calendar
+from .choices import (
+    PAUSED_STATUSES,
+    Channel,
+    EntryKind,
+    GroupKind,
+    Level,
+    TicketStatus,
+    TicketType,
+)
+from .models import (
+    AssignmentGroup,
+    BusinessCalendar,
+    CalendarDay,
+    GroupMember,
+    PriorityRule,
+    SlaPolicy,
+    Ticket,
+    TicketCounter,
+    TicketEntry,
+    VipPerson,
+    municipality_of,
+)
+
+# A phone call noted a little later than the clock on the caller's wall is not "in the future".
+CLOCK_SKEW = dt.timedelta(minutes=2)
+
+
+def reopen_days() -> int:
+    return int(getattr(settings, "ITFABRIK_SERVICEDESK_REOPEN_DAYS", rules.DEFAULT_REOPEN_DAYS))
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+# --- the SLA clock on a ticket ----------------------------------------------------------------
+
+
+def _state(ticket: Ticket) -> clock.ClockState:
+    return clock.ClockState(
+        accrued=dt.timedelta(seconds=ticket.accrued_seconds),
+        started_at=ticket.clock_started_at,
+        paused_since=ticket.paused_since,
+        paused_total=dt.timedelta(seconds=ticket.paused_seconds),
+    )
+
+
+def _state_fields(state: clock.ClockState) -> dict[str, Any]:
+    return {
+        "accrued_seconds": int(state.accrued.total_seconds()),
+        "clock_started_at": state.started_at,
+        "paused_since": state.paused_since,
+        "paused_seconds": int(state.paused_total.total_seconds()),
+    }
+
+
+def _calendar_of(policy: SlaPolicy | None, *moments: dt.datetime | None) -> Any:
+    return None if policy is None else to_calendar(policy.calendar, *moments)
+
+
+def _sla_fields(
+    *,
+    ticket: Ticket,
+    now: dt.datetime,
+    new_status: str | None = None,
+    priority: str | None = None,
+    tier: str | None = None,
+    recompute_policy: bool = False,
+) -> dict[str, Any]:
+    """The clock columns after a change: pause/resume/stop for a status change, re-fold and a
+    new policy for a priority or tier change. Only the columns that change are returned."""
+    out: dict[str, Any] = {}
+    old_policy = ticket.policy
+    state = _state(ticket)
+    policy = old_policy
+    if recompute_policy:
+        policy = selectors.policy_for(
+            cooperation_id=ticket.cooperation_id,
+            priority=priority or ticket.priority,
+            tier=tier,
+        )
+        if policy is not None and old_policy is not None and policy.pk == old_policy.pk:
+            policy = old_policy
+    old_cal = _calendar_of(old_policy, ticket.reported_at, now)
+    if policy is not old_policy:
+        # What has run so far counts under the calendar that was in force while it ran.
+        if old_cal is not None and state.started_at is not None and state.started_at < now:
+            state = clock.fold(old_cal, state, now)
+        out["policy"] = policy
+    cal = _calendar_of(policy, ticket.reported_at, now)
+    status = new_status or ticket.status
+    if new_status is not None and new_status != ticket.status and cal is not None:
+        if new_status in PAUSED_STATUSES:
+            state = clock.pause(cal, state, now)
+        elif new_status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+            if ticket.paused_since is not None:
+                state = clock.resume(state, now)
+            state = clock.stop(cal, state, now)
+        elif state.started_at is None:
+            state = clock.resume(state, now)
+    elif new_status is not None and new_status != ticket.status:
+        # No policy: only wall-clock pause bookkeeping.
+        if new_status in PAUSED_STATUSES and ticket.paused_since is None:
+            state = clock.ClockState(state.accrued, None, now, state.paused_total)
+        elif new_status not in PAUSED_STATUSES and ticket.paused_since is not None:
+            state = clock.resume(state, now)
+    out.update(_state_fields(state))
+    if cal is not None and policy is not None:
+        if status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+            due = clock.due(cal, state, policy.resolution_target, previous=ticket.resolution_due)
+            # Paused: the due time is unknown until the clock runs again.
+            out["resolution_due"] = due
+        if ticket.first_response_at is None:
+            out["response_due"] = clock.response_due(
+                cal, ticket.reported_at, policy.response_target
+            )
+    elif policy is None:
+        out["resolution_due"] = None
+        if ticket.first_response_at is None:
+            out["response_due"] = None
+    return {k: v for k, v in out.items() if _differs(getattr(ticket, k), v)}
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if hasattr(old, "pk") or hasattr(new, "pk"):
+        return getattr(old, "pk", None) != getattr(new, "pk", None)
+    return bool(old != new)
+
+
+def sla_elapsed(ticket: Ticket, at: dt.datetime) -> dt.timedelta:
+    """Business time the resolution clock has run up to `at` (for the worker and the page)."""
+    if ticket.policy is None:
+        return clock.ZERO
+    cal = to_calendar(ticket.policy.calendar, ticket.reported_at, at)
+    return clock.elapsed(cal, _state(ticket), at)
+
+
+def response_elapsed(ticket: Ticket, at: dt.datetime) -> dt.timedelta:
+    if ticket.policy is None:
+        return clock.ZERO
+    cal = to_calendar(ticket.policy.calendar, ticket.reported_at, at)
+    from .businesstime import business_time_between
+
+    end = ticket.first_response_at or at
+    if end <= ticket.reported_at:
+        return clock.ZERO
+    return business_time_between(cal, ticket.reported_at, end)
+
+
+# --- tickets ------------------------------------------------------------------------------------
+
+
+def _next_reference(year: int) -> str:
+    with transaction.atomic():
+        counter = TicketCounter.objects.select_for_update().filter(year=year).first()
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    TicketCounter.objects.create(year=year, last=0)
+            except IntegrityError:
+                pass  # another writer created it first
+            counter = TicketCounter.objects.select_for_update().get(year=year)
+        TicketCounter.objects.filter(year=year).update(last=F("last") + 1)
+        counter.refresh_from_db()
+        return rules.format_reference(year, counter.last)
+
+
+def _check_choices(values: dict[str, Any]) -> dict[str, list[Any]]:
+    errors: dict[str, list[Any]] = {}
+    for name, choices in (
+        ("impact", Level),
+        ("urgency", Level),
+        ("type", TicketType),
+        ("channel", Channel),
+    ):
+        if name in values and values[name] not in choices.values:
+            errors[name] = [
+                lazy_format(
+                    _("Ogiltigt värde. Välj ett av: %(values)s."),
+                    values=", ".join(choices.values),
+                )
+            ]
+    return errors
+
+
+def _check_service(service: Service | None, cooperation_id: int) -> dict[str, list[Any]]:
+    if service is None:
+        return {}
+    if service.cooperation_id != cooperation_id or not service.is_active:
+        return {"service": [_("Tjänsten finns inte i den här samverkans katalog.")]}
+    return {}
+
+
+def _priority(
+    *, cooperation_id: int, impact: str, urgency: str, requester_id: Any
+) -> tuple[str, bool]:
+    vip = selectors.is_vip(cooperation_id=cooperation_id, user_id=requester_id)
+    matrix = selectors.matrix_for(cooperation_id)
+    return rules.ticket_priority(impact, urgency, vip=vip, matrix=matrix), vip
+
+
+def ticket_create(
+    *,
+    actor: Actor,
+    requester: User,
+    title: str,
+    impact: str,
+    urgency: str,
+    description: str = "",
+    type: str = TicketType.INCIDENT,
+    channel: str | None = None,
+    service: Service | None = None,
+    unit: OrgNode | None = None,
+    reported_at: dt.datetime | None = None,
+    group: AssignmentGroup | None = None,
+    assignee: User | None = None,
+) -> Ticket:
+    """Register a ticket. Staff (`work_ticket` on the unit) register for anyone they serve, by
+    any channel, with `reported_at` in the past; everyone else reports for themselves, on their
+    own workplace, through the portal, now."""
+    now = _now()
+    unit = unit or requester.home_unit
+    staff = unit is not None and permissions.can(actor, actions.WORK_TICKET, unit)
+    if not staff:
+        if _user(actor) is None or requester.pk != actor.pk:
+            raise Forbidden()
+        if unit is None or unit.pk != requester.home_unit_id:
+            raise ValidationFailed(fields={"unit": [_("Du kan bara anmäla för din arbetsplats.")]})
+        if not permissions.can(actor, actions.REPORT, unit):
+            raise Forbidden()
+        channel, reported_at, group, assignee = Channel.PORTAL, None, None, None
+    channel = channel or (Channel.PHONE if staff else Channel.PORTAL)
+    errors = _check_choices(
+        {"impact": impact, "urgency": urgency, "type": type, "channel": channel}
+    )
+    if unit is None:
+        errors["requester"] = [_("Personen har ingen arbetsplats. Ange berörd enhet.")]
+        raise ValidationFailed(fields=errors)
+    cooperation_id = unit.cooperation_id
+    errors.update(_check_service(service, cooperation_id))
+    if reported_at is None:
+        reported_at = now
+    elif reported_at > now + CLOCK_SKEW:
+        errors["reported_at"] = [_("Tidpunkten kan inte ligga i framtiden.")]
+    if not title.strip():
+        errors["title"] = [_("Ange en rubrik.")]
+    if group is not None and group.cooperation_id != cooperation_id:
+        errors["group"] = [_("Gruppen hör till en annan samverkan.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    priority, vip = _priority(
+        cooperation_id=cooperation_id, impact=impact, urgency=urgency, requester_id=requester.pk
+    )
+    if group is None:
+        group = selectors.first_line_group(Cooperation(pk=cooperation_id))
+    policy = selectors.policy_for(
+        cooperation_id=cooperation_id,
+        priority=priority,
+        tier=service.tier if service is not None else None,
+    )
+    with transaction.atomic():
+        ticket = Ticket(
+            cooperation_id=cooperation_id,
+            reference=_next_reference(timezone.localtime(reported_at).year),
+            type=type,
+            title=title.strip(),
+            description=description.strip(),
+            requester=requester,
+            unit=unit,
+            municipality=municipality_of(unit),
+            service=service,
+            channel=channel,
+            impact=impact,
+            urgency=urgency,
+            priority=priority,
+            is_vip=vip,
+            group=group,
+            assignee=assignee,
+            status=TicketStatus.ASSIGNED if assignee is not None else TicketStatus.NEW,
+            reported_at=reported_at,
+            created_by=_user(actor),
+            policy=policy,
+            clock_started_at=reported_at,
+        )
+        if policy is not None:
+            cal = to_calendar(policy.calendar, reported_at, now)
+            ticket.response_due = clock.response_due(cal, reported_at, policy.response_target)
+            ticket.resolution_due = clock.due(cal, _state(ticket), policy.resolution_target)
+        return create_audited(
+            actor=actor, instance=ticket, scope_path=unit.path, exclude=_FOREIGN_KEYS
+        )
+
+
+def _locked_for_work(actor: Actor, ticket: Ticket, expected_version: int | None) -> Ticket:
+    """The ticket locked for the rest of the transaction, after the scope and version checks."""
+    current = _locked(actor, ticket)
+    if not selectors.may_work(actor, current):
+        raise Forbidden()
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict()
+    return current
+
+
+def _locked(actor: Actor, ticket: Ticket) -> Ticket:
+    """The visible ticket, locked (NotFound when the actor may not see it)."""
+    qs = Ticket.objects.select_for_update(of=("self",)).select_related("policy__calendar", "unit")
+    if not permissions.is_superuser(actor):
+        qs = qs.filter(selectors.visible_q(actor))
+    current = qs.filter(pk=ticket.pk).first()
+    if current is None:
+        raise NotFound()
+    return current
+
+
+# Keys that came from the database through a scoped lookup: full_clean need not query each.
+_FOREIGN_KEYS = [
+    "cooperation",
+    "requester",
+    "municipality",
+    "unit",
+    "service",
+    "group",
+    "assignee",
+    "problem",
+    "created_by",
+    "policy",
+]
+
+
+def _save(actor: Actor, current: Ticket, changes: dict[str, Any]) -> Ticket:
+    return update_versioned(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        changes=changes,
+        scope_path=current.unit.path,
+        exclude=_FOREIGN_KEYS,
+    )
+
+
+TICKET_FIELDS = {
+    "title",
+    "description",
+    "type",
+    "channel",
+    "impact",
+    "urgency",
+    "service",
+    "unit",
+    "group",
+    "assignee",
+}
+
+
+def ticket_update(
+    *, actor: Actor, ticket: Ticket, expected_version: int | None, **changes: Any
+) -> Ticket:
+    """Correct a ticket. A change of impact, urgency or service recomputes the priority, the
+    policy and the due times, keeping the business time already used."""
+    unknown = set(changes) - TICKET_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            fields={k: [_("Fältet kan inte ändras här.")] for k in sorted(unknown)}
+        )
+    now = _now()
+    with transaction.atomic():
+        current = _locked_for_work(actor, ticket, expected_version)
+        errors = _check_choices(changes)
+        if "service" in changes:
+            errors.update(_check_service(changes["service"], current.cooperation_id))
+        if "unit" in changes:
+            unit = changes["unit"]
+            if unit is None or not permissions.can(actor, actions.WORK_TICKET, unit):
+                errors["unit"] = [_("Välj en enhet du arbetar med.")]
+            elif unit.cooperation_id != current.cooperation_id:
+                errors["unit"] = [_("Enheten hör till en annan samverkan.")]
+            else:
+                changes["municipality"] = municipality_of(unit)
+        if changes.get("group") is not None and (
+            changes["group"].cooperation_id != current.cooperation_id
+        ):
+            errors["group"] = [_("Gruppen hör till en annan samverkan.")]
+        if "title" in changes and not str(changes["title"]).strip():
+            errors["title"] = [_("Ange en rubrik.")]
+        if errors:
+            raise ValidationFailed(fields=errors)
+        if changes.get("assignee") is not None and current.status == TicketStatus.NEW:
+            changes["status"] = TicketStatus.ASSIGNED
+        impact = changes.get("impact", current.impact)
+        urgency = changes.get("urgency", current.urgency)
+        service = changes.get("service", current.service)
+        recompute = bool({"impact", "urgency", "service"} & set(changes))
+        if recompute:
+            priority, vip = _priority(
+                cooperation_id=current.cooperation_id,
+                impact=impact,
+                urgency=urgency,
+                requester_id=current.requester_id,
+            )
+            changes["priority"] = priority
+            changes["is_vip"] = vip
+            changes.update(
+                _sla_fields(
+                    ticket=current,
+                    now=now,
+                    priority=priority,
+                    tier=service.tier if service is not None else None,
+                    recompute_policy=True,
+                )
+            )
+        # new → assigned leaves the clock as it is: no second recalculation here.
+        return _save(actor, current, changes)
+
+
+def ticket_assign(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    expected_version: int | None,
+    group: AssignmentGroup | None,
+    assignee: User | None,
+) -> Ticket:
+    if (
+        assignee is not None
+        and group is not None
+        and group.lead_id != assignee.pk
+        and not GroupMember.objects.filter(group=group, user=assignee).exists()
+    ):
+        raise ValidationFailed(fields={"assignee": [_("Personen är inte med i gruppen.")]})
+    return ticket_update(
+        actor=actor,
+        ticket=ticket,
+        expected_version=expected_version,
+        group=group,
+        assignee=assignee,
+    )
+
+
+def ticket_transition(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    expected_version: int | None,
+    status: str,
+    at: dt.datetime | None = None,
+) -> Ticket:
+    """Move a ticket along the status table; waiting pauses the clock, work resumes it,
+    resolving stops it. Reopening is allowed within the configured number of days.
+
+    `at` (when it happened, not after now) is for imports and the demo's history; the pages
+    and the API never pass it."""
+    now = min(at, _now()) if at is not None else _now()
+    with transaction.atomic():
+        current = _locked_for_work(actor, ticket, expected_version)
+        return _transition(actor, current, status, now)
+
+
+def _transition(actor: Actor, current: Ticket, status: str, now: dt.datetime) -> Ticket:
+    if status not in TicketStatus.values:
+        raise ValidationFailed(fields={"status": [_("Okänd status.")]})
+    if not rules.can_transition(current.status, status):
+        raise ValidationFailed(
+            fields={
+                "status": [
+                    lazy_format(
+                        _("Ärendet kan inte gå från %(current)s till %(target)s."),
+                        current=TicketStatus(current.status).label,
+                        target=TicketStatus(status).label,
+                    )
+                ]
+            }
+        )
+    if rules.is_reopen(current.status, status) and not rules.may_reopen(
+        current.resolved_at, now, reopen_days()
+    ):
+        raise ValidationFailed(
+            fields={
+                "status": [
+                    lazy_format(
+                        _(
+                            "Ärendet löstes för mer än %(days)s dagar sedan och kan inte "
+                            "öppnas igen. Registrera ett nytt ärende."
+                        ),
+                        days=reopen_days(),
+                    )
+                ]
+            }
+        )
+    changes: dict[str, Any] = {"status": status}
+    if status == TicketStatus.RESOLVED:
+        changes["resolved_at"] = now
+    elif status == TicketStatus.CLOSED:
+        changes["closed_at"] = now
+    elif rules.is_reopen(current.status, status):
+        changes["resolved_at"] = None
+        changes["closed_at"] = None
+    if status == TicketStatus.IN_PROGRESS and current.first_response_at is None:
+        changes["first_response_at"] = now
+    changes.update(_sla_fields(ticket=current, now=now, new_status=status))
+    return _save(actor, current, changes)
+
+
+def entry_add(
+    *, actor: Actor, ticket: Ticket, kind: str, body: str, at: dt.datetime | None = None
+) -> TicketEntry:
+    """A reply or an internal note. Staff reply publicly or note internally; the requester (or
+    an orderer who sees the ticket) replies publicly. A requester's reply to a ticket waiting
+    for them starts the clock again. `at`: as for ticket_transition."""
+    now = min(at, _now()) if at is not None else _now()
+    text = body.strip()
+    if kind not in EntryKind.values:
+        raise ValidationFailed(fields={"kind": [_("Okänd typ av inlägg.")]})
+    if not text:
+        raise ValidationFailed(fields={"body": [_("Skriv något.")]})
+    with transaction.atomic():
+        current = _locked(actor, ticket)
+        staff = selectors.may_work(actor, current)
+        if kind == EntryKind.INTERNAL and not staff:
+            raise Forbidden()
+        if current.status == TicketStatus.CLOSED:
+            raise ValidationFailed(
+                fields={"body": [_("Ärendet är stängt. Registrera ett nytt ärende.")]}
+            )
+        entry = create_audited(
+            actor=actor,
+            instance=TicketEntry(ticket=current, kind=kind, author=_user(actor), body=text),
+            scope_path=current.unit.path,
+            exclude=["ticket", "author"],
+        )
+        if at is not None:
+            TicketEntry.objects.filter(pk=entry.pk).update(created_at=now)
+            entry.created_at = now
+        changes: dict[str, Any] = {}
+        if staff and kind == EntryKind.PUBLIC and current.first_response_at is None:
+            changes["first_response_at"] = now
+        if (
+            not staff
+            and current.status == TicketStatus.WAITING_REQUESTER
+            and _user(actor) is not None
+            and actor.pk == current.requester_id
+        ):
+            changes["status"] = TicketStatus.IN_PROGRESS
+            changes.update(
+                _sla_fields(ticket=current, now=now, new_status=TicketStatus.IN_PROGRESS)
+            )
+        if changes:
+            _save(actor, current, changes)
+        return entry
+
+
+def ticket_link(*, actor: Actor, ticket: Ticket, other: Ticket) -> Ticket:
+    """Mark two tickets as related (both ways)."""
+    with transaction.atomic():
+        current = _locked_for_work(actor, ticket, None)
+        other = selectors.ticket_get(actor=actor, pk=other.pk)
+        if other.pk == current.pk:
+            raise ValidationFailed(
+                fields={"other": [_("Ett ärende kan inte relatera till sig självt.")]}
+            )
+        if current.related.filter(pk=other.pk).exists():
+            return current
+        before = {"related": sorted(current.related.values_list("pk", flat=True))}
+        current.related.add(other)
+        after = {"related": sorted(current.related.values_list("pk", flat=True))}
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=current,
+            before=before,
+            after=after,
+            scope_path=current.unit.path,
+        )
+        return current
+
+
+def ticket_set_problem(
+    *, actor: Actor, ticket: Ticket, expected_version: int | None, problem: Ticket | None
+) -> Ticket:
+    """Link an incident to the problem behind it (or remove the link with None)."""
+    with transaction.atomic():
+        current = _locked_for_work(actor, ticket, expected_version)
+        if problem is not None:
+            problem = selectors.ticket_get(actor=actor, pk=problem.pk)
+            if problem.type != TicketType.PROBLEM:
+                raise ValidationFailed(fields={"problem": [_("Välj ett ärende av typen problem.")]})
+            if current.type != TicketType.INCIDENT:
+                raise ValidationFailed(
+                    fields={"problem": [_("Bara incidenter kopplas till ett problem.")]}
+                )
+        return _save(actor, current, {"problem": problem})
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+def _require_manage(actor: Actor, cooperation: Cooperation) -> str:
+    root = cooperation.root
+    if root is None or not permissions.can(actor, actions.MANAGE, root):
+        raise NotFound()
+    return str(root.path)
+
+
+def group_create(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    name: str,
+    kind: str,
+    team: OrgNode | None = None,
+    lead: User | None = None,
+    email: str = "",
+) -> AssignmentGroup:
+    scope = _require_manage(actor, cooperation)
+    if kind not in GroupKind.values:
+        raise ValidationFailed(fields={"kind": [_("Okänd grupptyp.")]})
+    group = AssignmentGroup(
+        cooperation=cooperation, name=name.strip(), kind=kind, team=team, lead=lead, email=email
+    )
+    return create_audited(actor=actor, instance=group, scope_path=scope)
+
+
+def group_update(
+    *, actor: Actor, group: AssignmentGroup, expected_version: int | None, **changes: Any
+) -> AssignmentGroup:
+    scope = _require_manage(actor, group.cooperation)
+    allowed = {"name", "kind", "team", "lead", "email", "is_active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed(fields={k: [_("Fältet kan inte ändras här.")] for k in unknown})
+    return update_versioned(
+        actor=actor,
+        instance=group,
+        expected_version=expected_version,
+        changes=changes,
+        scope_path=scope,
+    )
+
+
+def group_add_members(
+    *, actor: Actor, group: AssignmentGroup, users: Iterable[User]
+) -> list[GroupMember]:
+    scope = _require_manage(actor, group.cooperation)
+    added = []
+    with transaction.atomic():
+        for user in users:
+            if GroupMember.objects.filter(group=group, user=user).exists():
+                continue
+            added.append(
+                create_audited(
+                    actor=actor, instance=GroupMember(group=group, user=user), scope_path=scope
+                )
+            )
+    return added
+
+
+def matrix_set(
+    *, actor: Actor, cooperation: Cooperation, impact: str, urgency: str, priority: str
+) -> PriorityRule:
+    """Set one cell of the cooperation's priority matrix (applies to tickets from now on)."""
+    scope = _require_manage(actor, cooperation)
+    errors = _check_choices({"impact": impact, "urgency": urgency})
+    if priority not in rules.PRIORITIES:
+        errors["priority"] = [_("Ogiltig prioritet.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        existing = PriorityRule.objects.filter(
+            cooperation=cooperation, impact=impact, urgency=urgency
+        ).first()
+        if existing is None:
+            return create_audited(
+                actor=actor,
+                instance=PriorityRule(
+                    cooperation=cooperation, impact=impact, urgency=urgency, priority=priority
+                ),
+                scope_path=scope,
+            )
+        return update_versioned(
+            actor=actor,
+            instance=existing,
+            expected_version=None,
+            changes={"priority": priority},
+            scope_path=scope,
+        )
+
+
+def _check_week(week: Any) -> dict[str, list[Any]]:
+    from .calendars import parse_hours
+
+    if not isinstance(week, list) or len(week) != 7:
+        return {"week": [_("Ange öppettider för alla sju veckodagar.")]}
+    try:
+        for day in week:
+            parse_hours(day)
+    except (ValueError, TypeError):
+        return {"week": [_("Öppettiderna ska vara HH:MM–HH:MM, öppning före stängning.")]}
+    return {}
+
+
+def calendar_create(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    name: str,
+    week: list[list[list[str]]],
+    timezone_name: str = "Europe/Stockholm",
+    swedish_holidays: bool = True,
+    eves: Iterable[str] = (),
+) -> BusinessCalendar:
+    scope = _require_manage(actor, cooperation)
+    errors = _check_week(week)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    calendar = BusinessCalendar(
+        cooperation=cooperation,
+        name=name.strip(),
+        timezone=timezone_name,
+        week=week,
+        swedish_holidays=swedish_holidays,
+        eves=list(eves),
+    )
+    return create_audited(actor=actor, instance=calendar, scope_path=scope)
+
+
+def calendar_set_day(
+    *,
+    actor: Actor,
+    calendar: BusinessCalendar,
+    date: dt.date,
+    hours: list[list[str]],
+    note: str = "",
+) -> CalendarDay:
+    """An extra closed day (no hours) or a shortened day. Due times already stored are not
+    moved; the next recalculation of each ticket uses the new day."""
+    scope = _require_manage(actor, calendar.cooperation)
+    from .calendars import parse_hours
+
+    try:
+        parse_hours(hours)
+    except (ValueError, TypeError):
+        raise ValidationFailed(
+            fields={"hours": [_("Öppettiderna ska vara HH:MM–HH:MM, öppning före stängning.")]}
+        ) from None
+    with transaction.atomic():
+        existing = CalendarDay.objects.filter(calendar=calendar, date=date).first()
+        if existing is None:
+            day = create_audited(
+                actor=actor,
+                instance=CalendarDay(calendar=calendar, date=date, hours=hours, note=note),
+                scope_path=scope,
+            )
+        else:
+            day = update_audited(
+                actor=actor,
+                instance=existing,
+                changes={"hours": hours, "note": note},
+                scope_path=scope,
+            )
+        BusinessCalendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1)
+        return day
+
+
+def policy_create(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    name: str,
+    priority: str,
+    response_minutes: int,
+    resolution_minutes: int,
+    calendar: BusinessCalendar,
+    service_tier: str = "",
+) -> SlaPolicy:
+    scope = _require_manage(actor, cooperation)
+    if calendar.cooperation_id != cooperation.pk:
+        raise ValidationFailed(fields={"calendar": [_("Kalendern hör till en annan samverkan.")]})
+    policy = SlaPolicy(
+        cooperation=cooperation,
+        name=name.strip(),
+        priority=priority,
+        service_tier=service_tier,
+        response_minutes=response_minutes,
+        resolution_minutes=resolution_minutes,
+        calendar=calendar,
+    )
+    return create_audited(actor=actor, instance=policy, scope_path=scope)
+
+
+def vip_add(*, actor: Actor, cooperation: Cooperation, user: User, reason: str = "") -> VipPerson:
+    """Put a person on the VIP list (their new tickets are raised one step)."""
+    scope = _require_manage(actor, cooperation)
+    with transaction.atomic():
+        existing = VipPerson.objects.filter(cooperation=cooperation, user=user).first()
+        if existing is not None:
+            return update_audited(
+                actor=actor,
+                instance=existing,
+                changes={"is_active": True, "reason": reason},
+                scope_path=scope,
+            )
+        return create_audited(
+            actor=actor,
+            instance=VipPerson(cooperation=cooperation, user=user, reason=reason),
+            scope_path=scope,
+        )
+
+
+def vip_remove(*, actor: Actor, vip: VipPerson) -> VipPerson:
+    scope = _require_manage(actor, vip.cooperation)
+    return update_audited(actor=actor, instance=vip, changes={"is_active": False}, scope_path=scope)
+
+
+# --- SLA warnings (the worker) ------------------------------------------------------------------
+
+
+def warn_thresholds() -> tuple[int, ...]:
+    """The percentages of a target at which to warn: the configured one (75) and the breach."""
+    early = int(getattr(settings, "ITFABRIK_SERVICEDESK_WARN_AT", 75))
+    return tuple(sorted({early, 100}))
+
+
+def sla_sweep(*, now: dt.datetime | None = None) -> int:
+    """Warn once per ticket, clock and threshold: record the warning (audited) and mail the
+    assignee and the group's team lead after commit. Running it again sends nothing twice.
+    Returns the number of warnings recorded."""
+    from .choices import OPEN_STATUSES, SlaClock
+
+    now = now or _now()
+    thresholds = warn_thresholds()
+    sent = 0
+    candidates = (
+        Ticket.objects.filter(status__in=OPEN_STATUSES, policy__isnull=False)
+        .exclude(clock_started_at__isnull=True, first_response_at__isnull=False)
+        .select_related("policy", "policy__calendar", "assignee", "group__lead", "unit")
+        .prefetch_related("policy__calendar__days", "sla_warnings")
+        .order_by("pk")
+    )
+    for ticket in candidates.iterator(chunk_size=200):
+        policy = ticket.policy
+        assert policy is not None
+        done = {(w.clock, w.threshold) for w in ticket.sla_warnings.all()}
+        checks: list[tuple[str, dt.timedelta, dt.timedelta, dt.datetime | None]] = []
+        if ticket.first_response_at is None:
+            checks.append(
+                (
+                    SlaClock.RESPONSE,
+                    response_elapsed(ticket, now),
+                    policy.response_target,
+                    ticket.response_due,
+                )
+            )
+        if ticket.clock_started_at is not None:
+            checks.append(
+                (
+                    SlaClock.RESOLUTION,
+                    sla_elapsed(ticket, now),
+                    policy.resolution_target,
+                    ticket.resolution_due,
+                )
+            )
+        for which, used, target, due in checks:
+            share = rules.used_share(used, target)
+            for threshold in rules.thresholds_reached(share, thresholds):
+                if (which, threshold) in done or due is None:
+                    continue
+                if _warn(ticket=ticket, clock_name=which, threshold=threshold, due=due):
+                    sent += 1
+    return sent
+
+
+def _warn(*, ticket: Ticket, clock_name: str, threshold: int, due: dt.datetime) -> bool:
+    from itfabrik.core.actors import SYSTEM
+
+    from .models import SlaWarning
+
+    recipients = sorted(
+        {
+            u.email
+            for u in (ticket.assignee, ticket.group.lead if ticket.group else None)
+            if u is not None and u.email
+        }
+    )
+    try:
+        with transaction.atomic():
+            warning = SlaWarning.objects.create(
+                ticket=ticket, clock=clock_name, threshold=threshold, due=due, recipients=recipients
+            )
+            audit.record_created(actor=SYSTEM, instance=warning, scope_path=ticket.unit.path)
+    except IntegrityError:
+        return False  # another sweep recorded it first
+    if recipients:
+        transaction.on_commit(lambda: _mail_warning(warning.pk))
+    return True
+
+
+def _mail_warning(warning_id: int) -> None:
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from .models import SlaWarning
+
+    warning = SlaWarning.objects.select_related("ticket").get(pk=warning_id)
+    ticket = warning.ticket
+    with translation.override(settings.LANGUAGE_CODE):
+        clock_label = str(dict(SlaWarning._meta.get_field("clock").flatchoices)[warning.clock])
+        when = timezone.localtime(warning.due).strftime("%Y-%m-%d %H:%M")
+        if warning.threshold >= 100:
+            subject = f"[{ticket.reference}] SLA bruten: {clock_label}"
+            lead = f"Tiden för {clock_label.lower()} gick ut {when}."
+        else:
+            subject = f"[{ticket.reference}] {warning.threshold} % av SLA-tiden använd"
+            lead = f"{clock_label} ska ske senast {when}."
+    send_mail(
+        subject=subject,
+        message=f"{lead}\n\n{ticket.reference} {ticket.title}\nPrioritet {ticket.priority}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=list(warning.recipients),
+    )

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core.actors import Actor
+from itfabrik.core.errors import NotFound
+from itfabrik.servicedesk import selectors
+from itfabrik.servicedesk.choices import (
+    Channel,
+    EntryKind,
+    Level,
+    Priority,
+    TicketStatus,
+    TicketType,
+)
+
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+class RequesterSearchWidget(forms.Widget):
+    """The combobox of the node search fields (app.js), asking the service desk's person search:
+    the text input, the chosen user's id in a hidden input, and the listbox."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.label = ""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return (data.get(name, ""), data.get(f"{name}_q", ""))
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and f"{name}_q" not in data
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        attrs = self.build_attrs(self.attrs, attrs)
+        field_id = attrs.get("id") or f"id_{name}"
+        pk, text = value if isinstance(value, tuple) else (value, "")
+        if pk not in (None, "") and not text:
+            text = self.label
+        described = attrs.get("aria-describedby", "")
+        listbox = f"{field_id}_listbox"
+        return format_html(
+            '<div class="combobox" data-combobox>'
+            '<input type="text" id="{id}" name="{name}_q" value="{text}" role="combobox" '
+            'aria-autocomplete="list" aria-expanded="false" aria-controls="{listbox}" '
+            'autocomplete="off" spellcheck="false"{required}{invalid}{described} '
+            'hx-get="{url}" hx-trigger="input changed delay:250ms, combobox-open" '
+            'hx-target="#{listbox}" hx-swap="innerHTML" hx-sync="this:replace" '
+            'hx-vals=\'{{"lista": "{listbox}"}}\'>'
+            '<input type="hidden" name="{name}" value="{pk}" data-combobox-value>'
+            '<ul class="combobox-list" role="listbox" id="{listbox}" aria-label="{list_label}" '
+            "hidden></ul>"
+            '<p class="visually-hidden" id="{listbox}_status" role="status" aria-live="polite">'
+            "</p></div>",
+            id=field_id,
+            name=name,
+            text=text,
+            listbox=listbox,
+            url=reverse("servicedesk:requester_search"),
+            pk="" if pk is None else pk,
+            list_label=_("Träffar"),
+            required=format_html(" {}", "required") if attrs.get("required") else "",
+            invalid=format_html(' aria-invalid="{}"', attrs["aria-invalid"])
+            if attrs.get("aria-invalid")
+            else "",
+            described=format_html(' aria-describedby="{}"', described) if described else "",
+        )
+
+
+class RequesterSearchField(forms.Field):
+    """A person chosen by search; without JavaScript the typed username or name is resolved on
+    the server (one match is taken, several ask for more)."""
+
+    widget = RequesterSearchWidget
+    default_error_messages = {
+        "required": _("Sök och välj anmälaren i listan."),
+        "none": _("Ingen person som du kan registrera ärenden för heter så."),
+        "many": _("Flera personer matchar. Skriv mer av namnet och välj i listan."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.actor: Actor | None = None
+        super().__init__(**kwargs)
+        self.help_text = self.help_text or _(
+            "Skriv namn eller användarnamn och välj med piltangenterna och Enter."
+        )
+
+    def clean(self, value: Any) -> Any:
+        pk, text = value if isinstance(value, tuple) else (value, "")
+        pk, text = (pk or "").strip(), (text or "").strip()
+        if not pk and not text:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        assert self.actor is not None
+        if pk:
+            try:
+                return selectors.requester_get(actor=self.actor, value=pk)
+            except NotFound:
+                raise forms.ValidationError(self.error_messages["none"], code="none") from None
+        name = text.split(" (")[0].strip()
+        try:
+            return selectors.requester_get(actor=self.actor, value=name)
+        except NotFound:
+            pass
+        found = selectors.requester_search(actor=self.actor, query=name, limit=2)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(self.error_messages["none"], code="none")
+        raise forms.ValidationError(self.error_messages["many"], code="many")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed as ÅÅÅÅ-MM-DD TT:MM in Swedish time, whatever the browser's locale."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"})
+    input_formats = [DATETIME_FORMAT, "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("ÅÅÅÅ-MM-DD TT:MM"))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return timezone.localtime(value).strftime(DATETIME_FORMAT)
+        return value
+
+
+def _choices(choices: Any, empty: Any = None) -> list[tuple[str, Any]]:
+    out = list(choices)
+    return [("", empty), *out] if empty is not None else out
+
+
+class PhoneTicketForm(forms.Form):
+    """The agent's form for a call or a visit: everything reachable with Tab, no mouse needed."""
+
+    requester = RequesterSearchField(label=_("Anmälare"))
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    description = forms.CharField(
+        label=_("Beskrivning"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    impact = forms.ChoiceField(
+        label=_("Påverkan"),
+        choices=Level.choices,
+        initial=Level.LOW,
+        help_text=_("Hög: många eller hela organisationen. Medel: en grupp. Låg: en person."),
+    )
+    urgency = forms.ChoiceField(label=_("Brådska"), choices=Level.choices, initial=Level.MEDIUM)
+    type = forms.ChoiceField(
+        label=_("Typ"), choices=TicketType.choices, initial=TicketType.INCIDENT
+    )
+    channel = forms.ChoiceField(label=_("Kanal"), choices=Channel.choices, initial=Channel.PHONE)
+    service = forms.TypedChoiceField(
+        label=_("Tjänst"), required=False, coerce=int, empty_value=None
+    )
+    reported_at = LocalDateTimeField(label=_("Anmäld"))
+
+    def __init__(self, *args: Any, actor: Actor, services: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requester"].actor = actor  # type: ignore[attr-defined]
+        self.fields["service"].choices = [("", _("Ingen vald"))] + [  # type: ignore[attr-defined]
+            (s.pk, s.name) for s in services
+        ]
+
+
+class TicketEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    description = forms.CharField(
+        label=_("Beskrivning"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    type = forms.ChoiceField(label=_("Typ"), choices=TicketType.choices)
+    impact = forms.ChoiceField(label=_("Påverkan"), choices=Level.choices)
+    urgency = forms.ChoiceField(label=_("Brådska"), choices=Level.choices)
+    service = forms.TypedChoiceField(
+        label=_("Tjänst"), required=False, coerce=int, empty_value=None
+    )
+    group = forms.TypedChoiceField(label=_("Grupp"), required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(
+        label=_("Handläggare"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(
+        self, *args: Any, services: list[Any], groups: list[Any], people: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("Ingen vald"))] + [  # type: ignore[attr-defined]
+            (s.pk, s.name) for s in services
+        ]
+        self.fields["group"].choices = [("", _("Ingen"))] + [  # type: ignore[attr-defined]
+            (g.pk, g.name) for g in groups
+        ]
+        self.fields["assignee"].choices = [("", _("Ingen"))] + [  # type: ignore[attr-defined]
+            (u.pk, str(u)) for u in people
+        ]
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Typ"),
+        choices=EntryKind.choices,
+        initial=EntryKind.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class PortalReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Ditt svar"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class PortalReportForm(forms.Form):
+    title = forms.CharField(
+        label=_("Vad gäller det?"),
+        max_length=200,
+        help_text=_('En kort rubrik, t.ex. "Skrivaren skriver inte ut".'),
+    )
+    description = forms.CharField(
+        label=_("Beskriv problemet"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Vad hände, när och vad har du provat?"),
+    )
+    impact = forms.ChoiceField(
+        label=_("Hur många berörs?"),
+        choices=[
+            (Level.LOW, _("Bara jag")),
+            (Level.MEDIUM, _("Min arbetsgrupp")),
+            (Level.HIGH, _("Många eller hela verksamheten")),
+        ],
+        initial=Level.LOW,
+        widget=forms.RadioSelect,
+    )
+    urgency = forms.ChoiceField(
+        label=_("Hur brådskande är det?"),
+        choices=[
+            (Level.LOW, _("Det kan vänta några dagar")),
+            (Level.MEDIUM, _("Jag behöver hjälp i dag")),
+            (Level.HIGH, _("Jag kan inte arbeta alls")),
+        ],
+        initial=Level.MEDIUM,
+        widget=forms.RadioSelect,
+    )
+
+
+class QueueFilterForm(forms.Form):
+    group = forms.ChoiceField(label=_("Grupp"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    priority = forms.ChoiceField(
+        label=_("Prioritet"), required=False, choices=_choices(Priority.choices, _("Alla"))
+    )
+    q = forms.CharField(label=_("Sök ärendenummer eller rubrik"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, groups: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [  # type: ignore[attr-defined]
+            ("", _("Mina grupper")),
+            ("all", _("Alla grupper")),
+            *[(str(g.pk), g.name) for g in groups],
+        ]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", _("Alla öppna")),
+            *[(s.value, s.label) for s in TicketStatus],
+        ]

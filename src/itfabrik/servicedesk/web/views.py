@@ -1,0 +1,360 @@
+"""The service desk's pages: the agent queue, the ticket page, the phone form, and the portal
+(report a problem, my tickets, a ticket with its public replies)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from itfabrik.catalog import selectors as catalog_selectors
+from itfabrik.core import permissions
+from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.web.forms import add_application_error
+from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.servicedesk import permissions as actions
+from itfabrik.servicedesk import rules, selectors, services
+from itfabrik.servicedesk.choices import PAUSED_STATUSES, EntryKind, TicketStatus
+from itfabrik.servicedesk.models import Ticket
+
+from .forms import (
+    EntryForm,
+    PhoneTicketForm,
+    PortalReplyForm,
+    PortalReportForm,
+    QueueFilterForm,
+    TicketEditForm,
+)
+
+
+def _require_agent(request: HttpRequest) -> None:
+    if not selectors.is_agent(request.user):
+        raise NotFound()
+
+
+def sla_state(ticket: Ticket, now: dt.datetime) -> dict[str, Any]:
+    """How the resolution clock stands, for the breach mark: a word, not a colour alone."""
+    if ticket.status not in rules.OPEN:
+        return {"key": "done", "label": _("Avslutad")}
+    if ticket.status in PAUSED_STATUSES or ticket.paused_since is not None:
+        return {"key": "paused", "label": _("Pausad")}
+    if ticket.policy is None or ticket.resolution_due is None:
+        return {"key": "none", "label": _("Ingen SLA")}
+    if ticket.resolution_due <= now:
+        return {"key": "breached", "label": _("Försenad")}
+    share = rules.used_share(services.sla_elapsed(ticket, now), ticket.policy.resolution_target)
+    if share * 100 >= services.warn_thresholds()[0]:
+        return {"key": "warning", "label": _("Snart försenad")}
+    return {"key": "ok", "label": _("I tid")}
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """My groups' open tickets, the one due first on top."""
+    _require_agent(request)
+    actor = request.user
+    mine = list(selectors.my_groups(actor=actor))
+    groups = list(selectors.group_list(actor=actor).prefetch_related(None))
+    form = QueueFilterForm(request.GET or None, groups=groups)
+    filters: dict[str, Any] = {}
+    group_ids: list[int] | None = [g.pk for g in mine]
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["group"] == "all":
+            group_ids = None
+        elif data["group"]:
+            group_ids = [int(data["group"])]
+        filters = {k: data[k] for k in ("status", "priority", "q") if data.get(k)}
+    qs = selectors.ticket_queue(actor=actor, group_ids=group_ids, filters=filters)
+    page = paginate(request, qs)
+    now = timezone.now()
+    rows = [(t, sla_state(t, now)) for t in page]
+    return render(
+        request,
+        "servicedesk/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "qs": querystring_without_page(request),
+            "my_groups": mine,
+        },
+    )
+
+
+@login_required
+def requester_search(request: HttpRequest) -> HttpResponse:
+    """Options for the requester search field: at most 20 people the agent serves."""
+    _require_agent(request)
+    query = str(
+        request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_q")), "")
+    )
+    listbox = request.GET.get("lista", "people")
+    if not listbox.replace("_", "").replace("-", "").isalnum():
+        listbox = "people"
+    found = selectors.requester_search(actor=request.user, query=query[:100], limit=21)
+    return render(
+        request,
+        "servicedesk/_requester_options.html",
+        {"people": found[:20], "more": len(found) > 20, "listbox": listbox},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phone_ticket(request: HttpRequest) -> HttpResponse:
+    """Register a call (or a visit) from the keyboard alone, with when the caller reported it."""
+    _require_agent(request)
+    actor = request.user
+    service_list = list(catalog_selectors.service_list(actor=actor))
+    form = PhoneTicketForm(
+        request.POST or None,
+        actor=actor,
+        services=service_list,
+        initial={"reported_at": timezone.now().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            service = (
+                catalog_selectors.service_get(actor=actor, pk=data["service"])
+                if data["service"]
+                else None
+            )
+            ticket = services.ticket_create(
+                actor=actor,
+                requester=data["requester"],
+                title=data["title"],
+                description=data["description"],
+                impact=data["impact"],
+                urgency=data["urgency"],
+                type=data["type"],
+                channel=data["channel"],
+                service=service,
+                reported_at=data["reported_at"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Ärendet %(reference)s är registrerat.") % {"reference": ticket.reference},
+            )
+            return redirect("servicedesk:ticket_detail", pk=ticket.pk)
+    return render(request, "servicedesk/phone_ticket.html", {"form": form})
+
+
+def _edit_form(request: HttpRequest, ticket: Ticket, data: Any = None) -> TicketEditForm:
+    actor = request.user
+    return TicketEditForm(
+        data,
+        initial={
+            "version": ticket.version,
+            "title": ticket.title,
+            "description": ticket.description,
+            "type": ticket.type,
+            "impact": ticket.impact,
+            "urgency": ticket.urgency,
+            "service": ticket.service_id,
+            "group": ticket.group_id,
+            "assignee": ticket.assignee_id,
+        },
+        services=list(catalog_selectors.service_list(actor=actor)),
+        groups=list(selectors.group_list(actor=actor).prefetch_related(None)),
+        people=list(selectors.assignable_users(actor=actor)),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agent's ticket page; the requester and orderers get the portal page."""
+    actor = request.user
+    ticket = selectors.ticket_get(actor=actor, pk=pk)
+    if not selectors.may_work(actor, ticket):
+        return redirect("servicedesk:portal_ticket", pk=ticket.pk)
+    edit = _edit_form(request, ticket, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and edit.is_valid():
+        data = edit.cleaned_data
+        try:
+            changes: dict[str, Any] = {
+                k: data[k] for k in ("title", "description", "type", "impact", "urgency")
+            }
+            changes["service"] = (
+                catalog_selectors.service_get(actor=actor, pk=data["service"])
+                if data["service"]
+                else None
+            )
+            changes["group"] = (
+                selectors.group_get(actor=actor, pk=data["group"]) if data["group"] else None
+            )
+            changes["assignee"] = (
+                selectors.assignable_users(actor=actor).filter(pk=data["assignee"]).first()
+                if data["assignee"]
+                else None
+            )
+            changes = {
+                k: v
+                for k, v in changes.items()
+                if getattr(ticket, f"{k}_id" if k in ("service", "group", "assignee") else k)
+                != (getattr(v, "pk", v))
+            }
+            services.ticket_update(
+                actor=actor, ticket=ticket, expected_version=data["version"], **changes
+            )
+        except ApplicationError as exc:
+            add_application_error(edit, exc)
+        else:
+            messages.success(request, _("Ärendet är sparat."))
+            return redirect("servicedesk:ticket_detail", pk=ticket.pk)
+    now = timezone.now()
+    targets = rules.allowed_targets(
+        ticket.status, resolved_at=ticket.resolved_at, now=now, reopen_days=services.reopen_days()
+    )
+    return render(
+        request,
+        "servicedesk/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "edit": edit,
+            "entries": list(selectors.entries(actor=actor, ticket=ticket)),
+            "entry_form": EntryForm(),
+            "targets": [(t, TicketStatus(t).label) for t in targets],
+            "sla": sla_state(ticket, now),
+            "related": list(selectors.related_tickets(actor=actor, ticket=ticket)),
+            "incidents": list(selectors.problem_incidents(actor=actor, ticket=ticket)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    ticket = selectors.ticket_get(actor=actor, pk=pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.ticket_transition(
+            actor=actor,
+            ticket=ticket,
+            expected_version=version,
+            status=request.POST.get("status", ""),
+        )
+    except ApplicationError as exc:
+        text = "; ".join(str(m) for msgs in exc.fields.values() for m in msgs) or str(exc.message)
+        messages.error(request, text)
+    else:
+        messages.success(request, _("Statusen är ändrad."))
+    return redirect("servicedesk:ticket_detail", pk=ticket.pk)
+
+
+@login_required
+@require_POST
+def ticket_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reply or an internal note from the ticket page (staff) or the portal page."""
+    actor = request.user
+    ticket = selectors.ticket_get(actor=actor, pk=pk)
+    staff = selectors.may_work(actor, ticket)
+    form: Any = EntryForm(request.POST) if staff else PortalReplyForm(request.POST)
+    target = "servicedesk:ticket_detail" if staff else "servicedesk:portal_ticket"
+    if form.is_valid():
+        kind = form.cleaned_data.get("kind", EntryKind.PUBLIC) if staff else EntryKind.PUBLIC
+        try:
+            services.entry_add(
+                actor=actor, ticket=ticket, kind=kind, body=form.cleaned_data["body"]
+            )
+        except ApplicationError as exc:
+            text = "; ".join(str(m) for msgs in exc.fields.values() for m in msgs)
+            messages.error(request, text or str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Anteckningen är sparad.")
+                if kind == EntryKind.INTERNAL
+                else _("Svaret är skickat."),
+            )
+    else:
+        messages.error(request, _("Skriv något."))
+    return redirect(target, pk=ticket.pk)
+
+
+# --- the portal -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def portal_report(request: HttpRequest) -> HttpResponse:
+    """Report a problem: for oneself, on one's own workplace."""
+    actor = request.user
+    home = getattr(actor, "home_unit", None)
+    if home is None or not permissions.can(actor, actions.REPORT, home):
+        raise NotFound()
+    form = PortalReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                actor=actor,
+                requester=actor,  # type: ignore[arg-type]
+                title=data["title"],
+                description=data["description"],
+                impact=data["impact"],
+                urgency=data["urgency"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Tack! Ditt ärende har nummer %(reference)s.") % {"reference": ticket.reference},
+            )
+            return redirect("servicedesk:portal_ticket", pk=ticket.pk)
+    return render(request, "servicedesk/portal_report.html", {"form": form})
+
+
+@login_required
+def portal_tickets(request: HttpRequest) -> HttpResponse:
+    """Mina ärenden (and, for orderers, the tickets of their units)."""
+    actor = request.user
+    show_units = request.GET.get("visa") == "enheter" and permissions.can_anywhere(
+        actor, actions.VIEW_UNIT_TICKETS
+    )
+    qs = selectors.unit_tickets(actor=actor) if show_units else selectors.my_tickets(actor=actor)
+    return render(
+        request,
+        "servicedesk/portal_tickets.html",
+        {
+            "page": paginate(request, qs),
+            "qs": querystring_without_page(request),
+            "show_units": show_units,
+            "can_units": permissions.can_anywhere(actor, actions.VIEW_UNIT_TICKETS),
+        },
+    )
+
+
+@login_required
+def portal_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ticket as the requester sees it: public replies only, never internal notes."""
+    actor = request.user
+    ticket = selectors.ticket_get(actor=actor, pk=pk)
+    rows = selectors.entries(actor=actor, ticket=ticket).filter(kind=EntryKind.PUBLIC)
+    return render(
+        request,
+        "servicedesk/portal_ticket.html",
+        {
+            "ticket": ticket,
+            "entries": list(rows),
+            "form": PortalReplyForm(),
+            "can_reply": ticket.status != TicketStatus.CLOSED,
+        },
+    )
