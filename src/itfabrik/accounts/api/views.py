@@ -69,7 +69,7 @@ class ObtainTokenView(APIView):
 class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
-        rows = list(selectors.my_assignments(actor=request.user))
+        rows = list(selectors.own_assignment_list(actor=request.user))
         me = MeSerializer(request.user, context={"assignments": rows})  # type: ignore[arg-type]
         return Response(me.data)
 

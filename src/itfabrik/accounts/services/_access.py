@@ -45,7 +45,7 @@ def require_may_manage_account(actor: Actor, user: User) -> None:
         .filter(ActiveAssignmentQ.on(timezone.localdate()))
         .select_related("node")
     ):
-        if not selectors.can_end(actor=actor, assignment=assignment):
+        if not selectors.assignment_can_end(actor=actor, assignment=assignment):
             raise Forbidden()
 
 

@@ -46,7 +46,7 @@ END_REFUSED = _("Du kan bara avsluta roller som du själv hade kunnat ge.")
 
 def _check_granting_rule(*, actor: Actor, wanted: rules.GrantSpec) -> None:
     """Raise unless ONE of the actor's grants covers `wanted` in node, recursion, role and time."""
-    refused = selectors.grant_refusal(actor=actor, wanted=wanted)
+    refused = selectors.grant_refusal_get(actor=actor, wanted=wanted)
     if refused is None:
         return
     if refused.reason == rules.TIME and refused.latest_end is not None:
@@ -69,7 +69,7 @@ def _refusal_reason(
     code for any other refusal on rights (404/403). None for a plain input error (an unknown
     role, a duplicate, an assignment already ended): that is no attempt to exceed one's rights.
     """
-    refused = selectors.grant_refusal(actor=actor, wanted=wanted)
+    refused = selectors.grant_refusal_get(actor=actor, wanted=wanted)
     if refused is not None:
         return refused.reason
     if isinstance(error, Forbidden | NotFound):
@@ -278,7 +278,7 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
             user=assignment.user,
             role=assignment.role,
             node=assignment.node,
-            wanted=selectors.spec_of(assignment),
+            wanted=selectors.grant_spec_get(assignment=assignment),
             error=exc,
             what="end",
             assignment_pk=assignment.pk,
@@ -297,7 +297,7 @@ def _role_revoke(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
         )
         if current.valid_until is not None and current.valid_until <= yesterday:
             raise ValidationFailed(fields={"role": [_("Rollen är redan avslutad.")]})
-        if not selectors.can_end(actor=actor, assignment=current):
+        if not selectors.assignment_can_end(actor=actor, assignment=current):
             raise Forbidden(END_REFUSED)
         return update_audited(
             actor=actor,

@@ -223,7 +223,7 @@ def _grantable(actor: Actor, data: dict[str, Any]) -> bool:
         data["role"], data["node"].path, bool(data["recursive"]), data["valid_until"]
     )
     ended = data["valid_until"] is not None and data["valid_until"] < timezone.localdate()
-    return not ended and selectors.grant_refusal(actor=actor, wanted=wanted) is None
+    return not ended and selectors.grant_refusal_get(actor=actor, wanted=wanted) is None
 
 
 def _privileged_summary(role: str, node: Any, recursive: bool) -> dict[str, Any]:
@@ -313,7 +313,10 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.assignment_list(actor=actor, user_id=person.pk, include_ended=True)
     )
     # The end button only where the actor could have made the grant (ADR 0017).
-    rows = [(a, can_grant and selectors.can_end(actor=actor, assignment=a)) for a in assignments]
+    rows = [
+        (a, can_grant and selectors.assignment_can_end(actor=actor, assignment=a))
+        for a in assignments
+    ]
     current = [r for r in rows if r[0].valid_until is None or r[0].valid_until >= today]
     ended = [r for r in rows if r[0].valid_until is not None and r[0].valid_until < today]
     can_edit = can_grant and (
@@ -344,7 +347,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending a role asks first (GET shows what will end), then ends it as of yesterday."""
     assignment = selectors.assignment_get(actor=request.user, pk=pk)
-    if request.method == "GET" and not selectors.can_end(actor=request.user, assignment=assignment):
+    if request.method == "GET" and not selectors.assignment_can_end(
+        actor=request.user, assignment=assignment
+    ):
         raise Forbidden()  # seen (view_user) but not theirs to end; a POST is refused (audited)
     if request.method == "POST":
         try:
