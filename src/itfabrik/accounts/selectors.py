@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,8 +25,8 @@ def assignment_list(
     qs = RoleAssignment.objects.filter(
         permissions.scope_q(actor, actions.VIEW_USER, path_field="node__path")
     )
-    if not include_ended:
-        qs = qs.filter(ActiveAssignmentQ.on(timezone.localdate()))
+    if not include_ended:  # active ones and those still to come
+        qs = qs.filter(ActiveAssignmentQ.not_ended(timezone.localdate()))
     qs = AssignmentFilter.apply(qs, user=user_id)
     return (
         qs.select_related("user", "node", "node__municipality", "node__parent")
@@ -112,7 +113,12 @@ def grant_policy_get() -> rules.Policy:
 
 
 def held_grant_list(*, actor: Actor) -> list[rules.GrantSpec]:
-    """The actor's active grants, as the granting rule sees them."""
+    """The actor's active grants, as the granting rule sees them.
+
+    Their start is left open (None): only grants that have started are loaded, and every grant
+    the rule is asked about starts today or later (role_assign refuses a start in the past, and
+    ending a role concerns what is left of it from today), so a held grant's start never decides.
+    """
     return [
         rules.GrantSpec(g.role, g.path, g.recursive, g.valid_until)
         for g in permissions.grants(actor)
@@ -121,7 +127,11 @@ def held_grant_list(*, actor: Actor) -> list[rules.GrantSpec]:
 
 def grant_spec_get(*, assignment: RoleAssignment) -> rules.GrantSpec:
     return rules.GrantSpec(
-        assignment.role, assignment.node.path, assignment.recursive, assignment.valid_until
+        assignment.role,
+        assignment.node.path,
+        assignment.recursive,
+        assignment.valid_until,
+        assignment.valid_from,
     )
 
 
@@ -136,5 +146,15 @@ def grant_refusal_get(*, actor: Actor, wanted: rules.GrantSpec) -> rules.Refusal
 
 
 def assignment_can_end(*, actor: Actor, assignment: RoleAssignment) -> bool:
-    """May the actor end this assignment: would they have been allowed to make it?"""
-    return grant_refusal_get(actor=actor, wanted=grant_spec_get(assignment=assignment)) is None
+    """May the actor end this assignment: would they have been allowed to make what is left of it
+    (from today, or its later start, to its end)?"""
+    return grant_refusal_get(actor=actor, wanted=end_spec_get(assignment=assignment)) is None
+
+
+def end_spec_get(*, assignment: RoleAssignment) -> rules.GrantSpec:
+    """The part of an assignment that ending it takes away: what the rule is asked about."""
+    spec = grant_spec_get(assignment=assignment)
+    today = timezone.localdate()
+    if spec.valid_from is None or spec.valid_from < today:
+        spec = dataclasses.replace(spec, valid_from=today)
+    return spec

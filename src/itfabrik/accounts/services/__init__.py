@@ -11,6 +11,7 @@ from .assignments import (
     GRANT_REFUSED,
     role_assign,
     role_assign_by_ids,
+    role_assign_check,
     role_grant_refused,
     role_revoke,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "requires_two_factor",
     "role_assign",
     "role_assign_by_ids",
+    "role_assign_check",
     "role_grant_refused",
     "role_revoke",
     "token_issue",

@@ -33,7 +33,8 @@ def require_may_manage_account(actor: Actor, user: User) -> None:
 
     A superuser; otherwise someone who could have granted every role the person holds (the
     granting rule, ADR 0017) and may grant roles where the person works. Taking over a wider
-    account would raise the actor's own rights through it, so that is refused.
+    account would raise the actor's own rights through it, so that is refused; a role still to
+    come counts as much as one held today.
     """
     if permissions.is_superuser(actor):
         return
@@ -42,7 +43,7 @@ def require_may_manage_account(actor: Actor, user: User) -> None:
     require_manage_roles(actor, user.home_unit)
     for assignment in (
         RoleAssignment.objects.filter(user_id=user.pk)
-        .filter(ActiveAssignmentQ.on(timezone.localdate()))
+        .filter(ActiveAssignmentQ.not_ended(timezone.localdate()))
         .select_related("node")
     ):
         if not selectors.assignment_can_end(actor=actor, assignment=assignment):

@@ -27,13 +27,17 @@ from itfabrik.tenancy.selectors import node_get
 
 from .. import rules, selectors
 from ..choices import Role
-from ..models import RoleAssignment, User
+from ..models import ActiveAssignmentQ, RoleAssignment, User
 from ._access import require_manage_roles
 from .credentials import WITHDRAWN_FOR_STAFF_ROLE, requires_two_factor, tokens_withdraw
 
 END_IN_THE_PAST = _("Slutdatumet har redan passerat. Ange dagens datum eller ett senare.")
+START_IN_THE_PAST = _("Startdatumet har redan passerat. Ange dagens datum eller ett senare.")
+START_AFTER_END = _("Startdatumet ligger efter slutdatumet. Ange ett startdatum före slutdatumet.")
 GRANT_OUTLASTS_OWN = _("Rollen kan inte gälla längre än din egen behörighet (%(date)s).")
-
+GRANT_STARTS_BEFORE_OWN = _("Rollen kan inte börja före din egen behörighet (%(date)s).")
+UNKNOWN_ROLE = _("Okänd roll.")
+ALREADY_HELD = _("Användaren har redan den rollen där.")
 
 GRANT_REFUSED = {
     rules.ROLE: _("Bara en samverkansadministratör kan utse samverkansadministratörer."),
@@ -44,20 +48,105 @@ GRANT_REFUSED = {
 END_REFUSED = _("Du kan bara avsluta roller som du själv hade kunnat ge.")
 
 
-def _check_granting_rule(*, actor: Actor, wanted: rules.GrantSpec) -> None:
-    """Raise unless ONE of the actor's grants covers `wanted` in node, recursion, role and time."""
-    refused = selectors.grant_refusal_get(actor=actor, wanted=wanted)
-    if refused is None:
-        return
-    if refused.reason == rules.TIME and refused.latest_end is not None:
-        raise ValidationFailed(
-            fields={
-                "valid_until": [
-                    lazy_format(GRANT_OUTLASTS_OWN, date=refused.latest_end.isoformat())
-                ]
-            }
-        )
-    raise Forbidden(GRANT_REFUSED.get(refused.reason))
+def _date_errors(valid_from: dt.date | None, valid_until: dt.date | None) -> dict[str, list[Any]]:
+    """A grant that would already have started or ended is a mistake, not a grant; nor is one
+    that ends before it starts."""
+    today = timezone.localdate()
+    errors: dict[str, list[Any]] = {}
+    if valid_from is not None and valid_from < today:
+        errors["valid_from"] = [START_IN_THE_PAST]
+    if valid_until is not None and valid_until < today:
+        errors["valid_until"] = [END_IN_THE_PAST]
+    elif valid_from is not None and valid_until is not None and valid_from > valid_until:
+        errors.setdefault("valid_from", []).append(START_AFTER_END)
+    return errors
+
+
+def _time_errors(refused: rules.Refusal) -> dict[str, list[Any]]:
+    """The granting rule's refusal in time, on the date field that would have to change."""
+    if refused.earliest_start is not None:
+        date = refused.earliest_start.isoformat()
+        return {"valid_from": [lazy_format(GRANT_STARTS_BEFORE_OWN, date=date)]}
+    if refused.latest_end is not None:
+        date = refused.latest_end.isoformat()
+        return {"valid_until": [lazy_format(GRANT_OUTLASTS_OWN, date=date)]}
+    return {}
+
+
+def _already_held(*, user: User, role: str, node: Any) -> bool:
+    return (
+        RoleAssignment.objects.filter(user=user, role=role, node=node)
+        .filter(ActiveAssignmentQ.not_ended(timezone.localdate()))
+        .exists()
+    )
+
+
+def _grant_problems(
+    *,
+    actor: Actor,
+    user: User | None,
+    role: str,
+    node: Any,
+    wanted: rules.GrantSpec | None,
+) -> tuple[dict[str, list[Any]], rules.Refusal | None]:
+    """Every input error of a grant at once (role, dates, the granting rule's time, a role the
+    person already holds there), and the granting rule's refusal on rights (node, role,
+    recursion), if any. `node`, `user` and `wanted` are None where the input had none."""
+    errors: dict[str, list[Any]] = {}
+    if role not in Role.values:
+        errors["role"] = [UNKNOWN_ROLE]
+    if wanted is not None:
+        errors.update(_date_errors(wanted.valid_from, wanted.valid_until))
+    refused = None
+    if wanted is not None and "role" not in errors:
+        refused = selectors.grant_refusal_get(actor=actor, wanted=wanted)
+        if refused is not None and refused.reason == rules.TIME:
+            time_errors = _time_errors(refused)
+            for name, messages in time_errors.items():
+                errors.setdefault(name, messages)
+            refused = None if time_errors else refused
+    if (
+        "role" not in errors
+        and user is not None
+        and node is not None
+        and _already_held(user=user, role=role, node=node)
+    ):
+        errors["role"] = [ALREADY_HELD]
+    return errors, refused
+
+
+def role_assign_check(
+    *,
+    actor: Actor,
+    user: User | None = None,
+    role: str = "",
+    node: Any = None,
+    recursive: bool = False,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> None:
+    """Every reason role_assign would refuse these values on their input, at once, for a form
+    or request with errors of its own. Writes nothing; a refusal on rights is left to
+    role_assign (which puts it on the audit trail)."""
+    wanted = None
+    if node is not None:
+        try:
+            require_manage_roles(actor, node)
+        except (Forbidden, NotFound):
+            node = None
+    if node is not None:
+        start = valid_from or timezone.localdate()
+        wanted = rules.GrantSpec(role, node.path, recursive, valid_until, start)
+    errors, _refused = _grant_problems(
+        actor=actor, user=user, role=role or "", node=node, wanted=wanted
+    )
+    if wanted is None:  # the dates can be checked without a node
+        for name, messages in _date_errors(valid_from, valid_until).items():
+            errors.setdefault(name, messages)
+    if not role:
+        errors.pop("role", None)  # a missing role is the form's own message
+    if errors:
+        raise ValidationFailed(fields=errors)
 
 
 def _refusal_reason(
@@ -106,6 +195,7 @@ def _audit_refused_assignment(
         node=node,
         recursive=wanted.recursive,
         valid_until=wanted.valid_until,
+        valid_from=wanted.valid_from or timezone.localdate(),
     )
     audit.record_refused(
         actor=actor,
@@ -116,6 +206,7 @@ def _audit_refused_assignment(
             "role": role,
             "node_id": node.pk,
             "recursive": wanted.recursive,
+            "valid_from": wanted.valid_from,
             "valid_until": wanted.valid_until,
             "error": _error_text(error),
         },
@@ -125,18 +216,13 @@ def _audit_refused_assignment(
 
 
 def _after_assignments_changed(user: User) -> None:
-    """After a grant: the user's rights count at once, and a password-only token goes."""
+    """After a grant: the user's rights count at once, and a password-only token goes (also for
+    a staff role that starts later: the token would outlive its start)."""
     permissions.forget_grants(user)
-    if requires_two_factor(user):
+    if requires_two_factor(user, counting_roles_to_come=True):
         # A token issued while the user needed no code must not outlive the new duty to give
         # one: the next token comes from the token endpoint, with a code.
         tokens_withdraw(user=user, reason=WITHDRAWN_FOR_STAFF_ROLE)
-
-
-def _refuse_past_end(valid_until: dt.date | None) -> None:
-    """A grant that would already have ended is a mistake, not a grant: refuse it."""
-    if valid_until is not None and valid_until < timezone.localdate():
-        raise ValidationFailed(fields={"valid_until": [END_IN_THE_PAST]})
 
 
 def role_assign(
@@ -147,10 +233,14 @@ def role_assign(
     node: Any,
     recursive: bool = True,
     valid_until: dt.date | None = None,
+    valid_from: dt.date | None = None,
 ) -> RoleAssignment:
-    """Grant a role. Refused unless one of the actor's own grants covers it (rules.py); a
-    refused attempt is written to the audit trail all the same."""
-    wanted = rules.GrantSpec(role, node.path, recursive, valid_until)
+    """Grant a role from `valid_from` (default today) until `valid_until` (default: until
+    further notice). Refused unless one of the actor's own grants covers it (rules.py); a
+    refused attempt is written to the audit trail all the same. Every input error comes in one
+    answer."""
+    start = valid_from or timezone.localdate()
+    wanted = rules.GrantSpec(role, node.path, recursive, valid_until, start)
     try:
         assignment = _role_assign(actor=actor, user=user, role=role, node=node, wanted=wanted)
     except ApplicationError as exc:
@@ -171,6 +261,7 @@ def role_grant_refused(
     role: str,
     recursive: bool,
     valid_until: dt.date | None,
+    valid_from: dt.date | None = None,
     reason: str = "not_found",
 ) -> None:
     """Record a grant attempt on a person or node the actor may not see (or may not grant on)
@@ -185,6 +276,7 @@ def role_grant_refused(
             "role": role,
             "node_id": node_id,
             "recursive": recursive,
+            "valid_from": valid_from,
             "valid_until": valid_until,
         },
         reason=reason,
@@ -201,6 +293,7 @@ def role_assign_by_ids(
     role: str,
     recursive: bool = True,
     valid_until: dt.date | None = None,
+    valid_from: dt.date | None = None,
 ) -> RoleAssignment:
     """role_assign for the ids a form or the API sends.
 
@@ -219,6 +312,7 @@ def role_assign_by_ids(
             role=role,
             recursive=recursive,
             valid_until=valid_until,
+            valid_from=valid_from,
         )
         raise
     return role_assign(
@@ -228,6 +322,7 @@ def role_assign_by_ids(
         node=node,
         recursive=recursive,
         valid_until=valid_until,
+        valid_from=valid_from,
     )
 
 
@@ -235,12 +330,17 @@ def _role_assign(
     *, actor: Actor, user: User, role: str, node: Any, wanted: rules.GrantSpec
 ) -> RoleAssignment:
     require_manage_roles(actor, node)
-    _refuse_past_end(wanted.valid_until)
-    if role not in Role.values:
-        raise ValidationFailed(fields={"role": [_("Okänd roll.")]})
-    _check_granting_rule(actor=actor, wanted=wanted)
-    duplicate = ValidationFailed(fields={"role": [_("Användaren har redan den rollen där.")]})
-    changes = {"recursive": wanted.recursive, "valid_until": wanted.valid_until}
+    errors, refused = _grant_problems(actor=actor, user=user, role=role, node=node, wanted=wanted)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if refused is not None:
+        raise Forbidden(GRANT_REFUSED.get(refused.reason))
+    duplicate = ValidationFailed(fields={"role": [ALREADY_HELD]})
+    changes = {
+        "recursive": wanted.recursive,
+        "valid_from": wanted.valid_from,
+        "valid_until": wanted.valid_until,
+    }
     with transaction.atomic():
         existing = (
             RoleAssignment.objects.select_for_update()
@@ -278,7 +378,7 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
             user=assignment.user,
             role=assignment.role,
             node=assignment.node,
-            wanted=selectors.grant_spec_get(assignment=assignment),
+            wanted=selectors.end_spec_get(assignment=assignment),
             error=exc,
             what="end",
             assignment_pk=assignment.pk,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from rest_framework.authtoken.models import Token
@@ -20,7 +21,7 @@ from itfabrik.core.errors import Conflict, ValidationFailed
 from itfabrik.core.models import AuditAction
 from itfabrik.core.roles import STAFF_ROLES
 
-from ..models import User
+from ..models import ActiveAssignmentQ, RoleAssignment, User
 from ._access import password_messages, require_may_manage_account, scope_path_of
 
 
@@ -192,10 +193,20 @@ def token_rotate(*, user: User) -> Token:
         return token
 
 
-def requires_two_factor(user: User) -> bool:
-    """Staff roles must use TOTP where the installation requires it."""
+def requires_two_factor(user: User, *, counting_roles_to_come: bool = False) -> bool:
+    """Staff roles must use TOTP where the installation requires it.
+
+    `counting_roles_to_come` also counts a staff role that starts later: an API token lives on
+    past that day, so it must not be issued (or kept) without a code once such a role is given.
+    """
     if not getattr(settings, "REQUIRE_STAFF_2FA", False):
         return False
     if user.is_superuser:
         return True
-    return any(g.role in STAFF_ROLES for g in permissions.grants(user))
+    if any(g.role in STAFF_ROLES for g in permissions.grants(user)):
+        return True
+    return counting_roles_to_come and (
+        RoleAssignment.objects.filter(user_id=user.pk, role__in=STAFF_ROLES)
+        .filter(ActiveAssignmentQ.not_ended(timezone.localdate()))
+        .exists()
+    )
