@@ -1,8 +1,11 @@
 """User administration: find a person, grant a role with the node search field (keyboard only),
-confirm a privileged role, end a role (with a confirmation) and see it among the ended ones."""
+confirm a privileged role, end a role (with a confirmation) and see it among the ended ones;
+grant a role that starts later and see it among the future ones; every error of the role form
+after one submit."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -60,7 +63,7 @@ def test_grant_and_end_role(page: Page, width: int) -> None:
     expect(table).to_contain_text("Bengtsfors kommun")
     table.get_by_role("link", name="Björn Ek").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Björn Ek")
-    roles = page.get_by_role("table", name="Roller", exact=True)
+    roles = page.get_by_role("table", name="Gällande roller", exact=True)
     expect(roles.locator("tbody tr")).to_have_count(1)
     check_a11y(page)
 
@@ -107,7 +110,7 @@ def test_privileged_role_is_confirmed_with_what_it_gives(page: Page) -> None:
     check_a11y(page)
     page.get_by_role("button", name="Bekräfta och tilldela").click()
     expect(message(page)).to_have_text("Rollen är tilldelad.")
-    expect(page.get_by_role("table", name="Roller", exact=True)).to_contain_text(
+    expect(page.get_by_role("table", name="Gällande roller", exact=True)).to_contain_text(
         "Samverkansadministratör"
     )
 
@@ -133,4 +136,37 @@ def test_search_field_opens_on_arrow_down_and_closes_on_escape(page: Page) -> No
     page.get_by_label("Användarnamn").fill("utan.arbetsplats")
     page.get_by_role("button", name="Skapa konto").click()
     expect(page.locator(".error-summary")).to_contain_text("Arbetsplats: Sök och välj i listan.")
+    check_a11y(page)
+
+
+def test_future_role_is_shown_apart_and_every_error_comes_at_once(page: Page) -> None:
+    start = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+    login(page, "admin")
+    page.goto(page.site + "/konto/anvandare/?q=bengtsfors")  # type: ignore[attr-defined]
+    page.locator("main table").get_by_role("link", name="Björn Ek").click()
+
+    # One submit with a missing role, a start in the past and an end in the wrong format: every
+    # message at once, in the summary and at each field.
+    page.get_by_label("Gäller från").fill("2001-01-01")
+    page.get_by_label("Gäller till").fill("31/12/2099")
+    page.get_by_role("button", name="Tilldela").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Roll:")
+    expect(summary).to_contain_text("Startdatumet har redan passerat")
+    expect(summary).to_contain_text("ÅÅÅÅ-MM-DD")
+    for field in ("role", "valid_from", "valid_until"):
+        expect(page.locator(f"#id_{field}")).to_have_attribute("aria-invalid", "true")
+    check_a11y(page)
+
+    page.get_by_label("Roll", exact=True).select_option(label="Beställare")
+    choose_node(page, "Gäller för", "Bengtsfors", "Bengtsfors kommun")
+    page.get_by_label("Gäller från").fill(start)
+    page.get_by_label("Gäller till").fill("")
+    page.get_by_role("button", name="Tilldela").press("Enter")
+    expect(message(page)).to_have_text("Rollen är tilldelad.")
+    future = page.get_by_role("table", name="Kommande roller")
+    expect(future.get_by_role("row", name=re.compile("^Beställare"))).to_contain_text(start)
+    current = page.get_by_role("table", name="Gällande roller", exact=True)
+    expect(current).not_to_contain_text("Beställare")
     check_a11y(page)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.models import TimestampedModel
@@ -90,6 +91,8 @@ class RoleAssignment(TimestampedModel):
         default=True,
         help_text=_("Gäller även allt som ligger under den valda delen av organisationen."),
     )
+    # The first day the role gives access. A role can be granted ahead of the day it starts.
+    valid_from = models.DateField(_("gäller från"), default=timezone.localdate)
     valid_until = models.DateField(_("gäller till"), null=True, blank=True)
 
     class Meta:
@@ -108,10 +111,15 @@ class RoleAssignment(TimestampedModel):
 
 
 class ActiveAssignmentQ:
-    """Assignments that have not expired on a given day."""
+    """Assignments by where a day falls in their time: started and not ended (active), not ended
+    (active or still to come)."""
 
     @staticmethod
     def on(day: object) -> Q:
+        return Q(valid_from__lte=day) & ActiveAssignmentQ.not_ended(day)
+
+    @staticmethod
+    def not_ended(day: object) -> Q:
         return Q(valid_until__isnull=True) | Q(valid_until__gte=day)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from itfabrik.core.registry import MenuItem, memo, register_menu, register_panel
 
 from . import permissions as actions
-from .selectors import access_contacts, my_assignments
+from .selectors import access_contact_list, own_assignment_list
 
 register_menu(
     "accounts",
@@ -34,7 +34,9 @@ def my_roles(request: Any) -> dict[str, Any]:
 def _mine(request: Any) -> list[Any]:
     """The actor's current assignments, read once per request for both panels."""
     mine: list[Any] = memo(
-        request, "accounts.my_assignments", lambda: list(my_assignments(actor=request.user))
+        request,
+        "accounts.own_assignment_list",
+        lambda: list(own_assignment_list(actor=request.user)),
     )
     return mine
 
@@ -49,4 +51,4 @@ def no_access(request: Any) -> dict[str, Any] | None:
     actor = request.user
     if permissions.is_superuser(actor) or _mine(request):
         return None
-    return {"contacts": access_contacts(actor=actor)}
+    return {"contacts": access_contact_list(actor=actor)}

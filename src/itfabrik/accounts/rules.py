@@ -8,8 +8,10 @@ when ONE of their own grants covers it in every respect at once:
 - recursion: a recursive grant needs a recursive covering grant;
 - role: the covering grant's role may grant roles, and the widest role (cooperation admin) is
   handed out only from a grant of that same role;
-- time: an open-ended grant needs an open-ended covering grant; otherwise the new grant ends on or
-  before the day the covering grant ends.
+- time: the new grant lies within the covering grant's days. It starts on or after the day the
+  covering grant starts (a grant without a start date has held since before any other), and an
+  open-ended grant needs an open-ended covering grant; otherwise the new grant ends on or before
+  the day the covering grant ends.
 
 Properties of different grants are never combined. See docs/adr/0017-granting-rule.md.
 """
@@ -29,12 +31,14 @@ TIME = "time"
 
 @dataclass(frozen=True, slots=True)
 class GrantSpec:
-    """A grant held or asked for: role, the node's materialised path, recursion, last day."""
+    """A grant held or asked for: role, the node's materialised path, recursion, last day, first
+    day (None: no start, i.e. since before any other grant)."""
 
     role: str
     path: str
     recursive: bool
     valid_until: dt.date | None = None
+    valid_from: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,10 @@ class Policy:
 @dataclass(frozen=True, slots=True)
 class Refusal:
     reason: str
-    # For TIME: the latest end among the grants that cover in every other respect.
+    # For TIME, when the new grant starts too early: the earliest start among the grants that
+    # cover in every other respect.
+    earliest_start: dt.date | None = None
+    # For TIME, when it ends too late: the latest end among those that also cover its start.
     latest_end: dt.date | None = None
 
 
@@ -66,10 +73,20 @@ def covers_role(held: GrantSpec, wanted: GrantSpec, policy: Policy) -> bool:
     return wanted.role != policy.top_role or held.role == policy.top_role
 
 
-def covers_time(held: GrantSpec, wanted: GrantSpec) -> bool:
+def covers_start(held: GrantSpec, wanted: GrantSpec) -> bool:
+    if held.valid_from is None:
+        return True
+    return wanted.valid_from is not None and wanted.valid_from >= held.valid_from
+
+
+def covers_end(held: GrantSpec, wanted: GrantSpec) -> bool:
     if held.valid_until is None:
         return True
     return wanted.valid_until is not None and wanted.valid_until <= held.valid_until
+
+
+def covers_time(held: GrantSpec, wanted: GrantSpec) -> bool:
+    return covers_start(held, wanted) and covers_end(held, wanted)
 
 
 def covers(held: GrantSpec, wanted: GrantSpec, policy: Policy) -> bool:
@@ -106,5 +123,9 @@ def refusal(held: Iterable[GrantSpec], wanted: GrantSpec, policy: Policy) -> Ref
         return Refusal(RECURSION)
     if any(covers_time(g, wanted) for g in candidates):
         return None
-    ends = [g.valid_until for g in candidates if g.valid_until is not None]
+    starting = [g for g in candidates if covers_start(g, wanted)]
+    if not starting:
+        starts = [g.valid_from for g in candidates if g.valid_from is not None]
+        return Refusal(TIME, earliest_start=min(starts))
+    ends = [g.valid_until for g in starting if g.valid_until is not None]
     return Refusal(TIME, latest_end=max(ends) if ends else None)

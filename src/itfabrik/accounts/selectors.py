@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db.models import QuerySet
@@ -10,7 +11,6 @@ from itfabrik.core.actors import Actor
 from itfabrik.core.registry import roles_holding
 from itfabrik.core.roles import Role
 from itfabrik.core.selectors import get_or_not_found
-from itfabrik.tenancy.models import OrgNode
 from itfabrik.tenancy.selectors import administration_name_subquery
 
 from . import permissions as actions
@@ -25,8 +25,8 @@ def assignment_list(
     qs = RoleAssignment.objects.filter(
         permissions.scope_q(actor, actions.VIEW_USER, path_field="node__path")
     )
-    if not include_ended:
-        qs = qs.filter(ActiveAssignmentQ.on(timezone.localdate()))
+    if not include_ended:  # active ones and those still to come
+        qs = qs.filter(ActiveAssignmentQ.not_ended(timezone.localdate()))
     qs = AssignmentFilter.apply(qs, user=user_id)
     return (
         qs.select_related("user", "node", "node__municipality", "node__parent")
@@ -35,7 +35,7 @@ def assignment_list(
     )
 
 
-def my_assignments(*, actor: Actor) -> QuerySet[RoleAssignment]:
+def own_assignment_list(*, actor: Actor) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user_id=actor.pk)
         .filter(ActiveAssignmentQ.on(timezone.localdate()))
@@ -69,16 +69,7 @@ def assignment_get(*, actor: Actor, pk: Any) -> RoleAssignment:
     return get_or_not_found(assignment_list(actor=actor), pk)
 
 
-def assignable_nodes(*, actor: Actor) -> Any:
-    """Nodes where the actor may grant roles, for the role form (tree order)."""
-    return (
-        OrgNode.objects.filter(permissions.scope_q(actor, actions.MANAGE_ROLES), is_active=True)
-        .only("pk", "name", "kind", "depth", "path")
-        .order_by("path")
-    )
-
-
-def access_contacts(*, actor: Actor, limit: int = 5) -> list[RoleAssignment]:
+def access_contact_list(*, actor: Actor, limit: int = 5) -> list[RoleAssignment]:
     """Who a person without roles should ask for access: those who grant roles over their
     workplace, and their municipality's IT contact, nearest first.
 
@@ -113,7 +104,7 @@ def access_contacts(*, actor: Actor, limit: int = 5) -> list[RoleAssignment]:
     return out
 
 
-def grant_policy() -> rules.Policy:
+def grant_policy_get() -> rules.Policy:
     """The roles that may grant (they hold MANAGE_ROLES) and the widest role."""
     return rules.Policy(
         granting_roles=roles_holding(actions.MANAGE_ROLES),
@@ -121,30 +112,49 @@ def grant_policy() -> rules.Policy:
     )
 
 
-def held_grants(*, actor: Actor) -> list[rules.GrantSpec]:
-    """The actor's active grants, as the granting rule sees them."""
+def held_grant_list(*, actor: Actor) -> list[rules.GrantSpec]:
+    """The actor's active grants, as the granting rule sees them.
+
+    Their start is left open (None): only grants that have started are loaded, and every grant
+    the rule is asked about starts today or later (role_assign refuses a start in the past, and
+    ending a role concerns what is left of it from today), so a held grant's start never decides.
+    """
     return [
         rules.GrantSpec(g.role, g.path, g.recursive, g.valid_until)
         for g in permissions.grants(actor)
     ]
 
 
-def spec_of(assignment: RoleAssignment) -> rules.GrantSpec:
+def grant_spec_get(*, assignment: RoleAssignment) -> rules.GrantSpec:
     return rules.GrantSpec(
-        assignment.role, assignment.node.path, assignment.recursive, assignment.valid_until
+        assignment.role,
+        assignment.node.path,
+        assignment.recursive,
+        assignment.valid_until,
+        assignment.valid_from,
     )
 
 
-def grant_refusal(*, actor: Actor, wanted: rules.GrantSpec) -> rules.Refusal | None:
+def grant_refusal_get(*, actor: Actor, wanted: rules.GrantSpec) -> rules.Refusal | None:
     """Why the actor may not make (or end) `wanted`; None when one of their grants covers it.
 
     Superusers are not bound by the rule.
     """
     if permissions.is_superuser(actor):
         return None
-    return rules.refusal(held_grants(actor=actor), wanted, grant_policy())
+    return rules.refusal(held_grant_list(actor=actor), wanted, grant_policy_get())
 
 
-def can_end(*, actor: Actor, assignment: RoleAssignment) -> bool:
-    """May the actor end this assignment: would they have been allowed to make it?"""
-    return grant_refusal(actor=actor, wanted=spec_of(assignment)) is None
+def assignment_can_end(*, actor: Actor, assignment: RoleAssignment) -> bool:
+    """May the actor end this assignment: would they have been allowed to make what is left of it
+    (from today, or its later start, to its end)?"""
+    return grant_refusal_get(actor=actor, wanted=end_spec_get(assignment=assignment)) is None
+
+
+def end_spec_get(*, assignment: RoleAssignment) -> rules.GrantSpec:
+    """The part of an assignment that ending it takes away: what the rule is asked about."""
+    spec = grant_spec_get(assignment=assignment)
+    today = timezone.localdate()
+    if spec.valid_from is None or spec.valid_from < today:
+        spec = dataclasses.replace(spec, valid_from=today)
+    return spec

@@ -22,9 +22,12 @@ def has_device(user: Any) -> bool:
     return bool(user_has_device(user, confirmed=True))
 
 
-def needs_code(user: Any) -> bool:
-    """A user with a confirmed device always gives a code; staff must have one where required."""
-    return has_device(user) or services.requires_two_factor(user)
+def needs_code(user: Any, *, for_token: bool = False) -> bool:
+    """A user with a confirmed device always gives a code; staff must have one where required.
+
+    For an API token a staff role that starts later counts too: the token would outlive its start.
+    """
+    return has_device(user) or services.requires_two_factor(user, counting_roles_to_come=for_token)
 
 
 def verify(user: Any, code: str) -> Any:

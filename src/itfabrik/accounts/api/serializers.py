@@ -34,7 +34,17 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
 
     class Meta:
         model = RoleAssignment
-        fields = ["id", "user", "username", "role", "node", "node_name", "recursive", "valid_until"]
+        fields = [
+            "id",
+            "user",
+            "username",
+            "role",
+            "node",
+            "node_name",
+            "recursive",
+            "valid_from",
+            "valid_until",
+        ]
         read_only_fields = fields
 
 
@@ -74,7 +84,18 @@ class RoleAssignmentCreateSerializer(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=RoleAssignment._meta.get_field("role").choices or [])
     node = serializers.IntegerField()
     recursive = serializers.BooleanField(default=True)
-    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_from = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Första dagen rollen gäller (ÅÅÅÅ-MM-DD). Utelämnad: i dag.",
+    )
+    valid_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Sista dagen rollen gäller (ÅÅÅÅ-MM-DD). Utelämnad: tills vidare.",
+    )
 
 
 class UserCreateSerializer(serializers.Serializer[Any]):

@@ -15,7 +15,7 @@ from itfabrik.accounts.filters import AssignmentFilter, UserFilter
 from itfabrik.accounts.models import RoleAssignment, User
 from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
-from itfabrik.core.errors import NotAuthenticated, ValidationFailed
+from itfabrik.core.errors import NotAuthenticated, NotFound, ValidationFailed
 from itfabrik.tenancy.selectors import node_get
 
 from .serializers import (
@@ -55,7 +55,7 @@ class ObtainTokenView(APIView):
 
                 raise Throttled()
             raise NotAuthenticated(twofactor.BAD_CREDENTIALS)
-        if twofactor.needs_code(user):
+        if twofactor.needs_code(user, for_token=True):
             code = (v.get("otp") or "").strip()
             if not code:
                 raise ValidationFailed(fields={"otp": [twofactor.CODE_REQUIRED]})
@@ -69,9 +69,18 @@ class ObtainTokenView(APIView):
 class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
-        rows = list(selectors.my_assignments(actor=request.user))
+        rows = list(selectors.own_assignment_list(actor=request.user))
         me = MeSerializer(request.user, context={"assignments": rows})  # type: ignore[arg-type]
         return Response(me.data)
+
+
+def _visible_or_none(get: Any, actor: Any, pk: int | None) -> Any:
+    if pk is None:
+        return None
+    try:
+        return get(actor=actor, pk=pk)
+    except NotFound:
+        return None
 
 
 @extend_schema(tags=["accounts"])
@@ -101,13 +110,24 @@ class RoleAssignmentViewSet(
         return selectors.assignment_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        v = parse_input(RoleAssignmentCreateSerializer, request.data)
+        def check(*, user: int | None = None, node: int | None = None, **values: Any) -> None:
+            # Every field's message in one answer; a person or node the actor may not see adds
+            # none (the grant itself answers 404 for it, and puts it on record).
+            services.role_assign_check(
+                actor=request.user,
+                user=_visible_or_none(selectors.user_get, request.user, user),
+                node=_visible_or_none(node_get, request.user, node),
+                **values,
+            )
+
+        v = parse_input(RoleAssignmentCreateSerializer, request.data, check=check)
         assignment = services.role_assign_by_ids(
             actor=request.user,
             user_id=v["user"],
             node_id=v["node"],
             role=v["role"],
             recursive=v["recursive"],
+            valid_from=v["valid_from"],
             valid_until=v["valid_until"],
         )
         return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)

@@ -35,6 +35,7 @@ PARENT = {
 }
 NODES = sorted(PARENT)
 ENDS = [None, DAY0 + dt.timedelta(days=10), DAY0 + dt.timedelta(days=20)]
+STARTS = [None, DAY0 + dt.timedelta(days=10), DAY0 + dt.timedelta(days=20)]
 DAYS = [DAY0 + dt.timedelta(days=d) for d in (0, 10, 20, 30)]
 ROLES = [Role.COOPERATION_ADMIN, Role.TEAM_LEAD, Role.AGENT, Role.END_USER, Role.IT_CONTACT]
 
@@ -53,7 +54,8 @@ def rights(grant: GrantSpec) -> set[tuple[str, str, dt.date, bool]]:
     for node in NODES:
         if node == grant.path or (grant.recursive and below_or_at(node, grant.path)):
             for day in DAYS:
-                if grant.valid_until is None or day <= grant.valid_until:
+                started = grant.valid_from is None or day >= grant.valid_from
+                if started and (grant.valid_until is None or day <= grant.valid_until):
                     for action in actions_for(grant.role):
                         out.add((action, node, day, False))
                         if grant.recursive:
@@ -75,13 +77,15 @@ grant_specs = st.builds(
     path=st.sampled_from(NODES),
     recursive=st.booleans(),
     valid_until=st.sampled_from(ENDS),
+    valid_from=st.sampled_from(STARTS),
 )
 UNIVERSE = [
-    GrantSpec(role, path, rec, end)
+    GrantSpec(role, path, rec, end, start)
     for role in ROLES
     for path in NODES
     for rec in (False, True)
     for end in ENDS
+    for start in STARTS
 ]
 
 
@@ -131,6 +135,37 @@ def test_each_respect_is_named_when_it_fails():
         [temporary], GrantSpec(Role.AGENT, "00010001", True, DAY0 + dt.timedelta(days=1)), POLICY
     ) == rules.Refusal(rules.TIME, latest_end=DAY0)
     assert rules.refusal([temporary], GrantSpec(Role.AGENT, "00010001", True, DAY0), POLICY) is None
+
+
+def test_a_grant_starts_within_the_covering_grant():
+    later = DAY0 + dt.timedelta(days=10)
+    from_later = GrantSpec(Role.COOPERATION_ADMIN, "0001", True, None, later)
+    # Before the covering grant starts: refused, naming its first day.
+    assert rules.refusal(
+        [from_later], GrantSpec(Role.AGENT, "00010001", True, None, DAY0), POLICY
+    ) == rules.Refusal(rules.TIME, earliest_start=later)
+    # Without a start of its own it would reach back before the covering grant: refused too.
+    assert rules.refusal(
+        [from_later], GrantSpec(Role.AGENT, "00010001", True, None, None), POLICY
+    ) == rules.Refusal(rules.TIME, earliest_start=later)
+    for start in (later, later + dt.timedelta(days=5)):
+        wanted = GrantSpec(Role.AGENT, "00010001", True, None, start)
+        assert rules.refusal([from_later], wanted, POLICY) is None
+    # A held grant without a start covers any start.
+    always = GrantSpec(Role.COOPERATION_ADMIN, "0001", True, None)
+    assert rules.refusal([always], GrantSpec(Role.AGENT, "0001", True, None, DAY0), POLICY) is None
+
+
+def test_start_and_end_must_be_covered_by_the_same_grant():
+    """One grant covers the start (but ends too early), another the end (but starts too late):
+    together they would cover, alone neither does. The end is named, from the grant that
+    covers the start."""
+    early_short = GrantSpec(Role.COOPERATION_ADMIN, "0001", True, DAY0 + dt.timedelta(days=10))
+    late_long = GrantSpec(Role.COOPERATION_ADMIN, "0001", True, None, DAY0 + dt.timedelta(days=10))
+    wanted = GrantSpec(Role.AGENT, "00010001", True, DAY0 + dt.timedelta(days=20), DAY0)
+    assert rules.refusal([early_short, late_long], wanted, POLICY) == rules.Refusal(
+        rules.TIME, latest_end=DAY0 + dt.timedelta(days=10)
+    )
 
 
 FINDING = [

@@ -173,15 +173,15 @@ def test_access_contacts_name_the_grantors_nearest_first(demo: Any) -> None:
         password=None,
         home_unit=demo.node(TARGET_UNIT, municipality=MELLERUD),
     )
-    contacts = selectors.access_contacts(actor=newcomer)
+    contacts = selectors.access_contact_list(actor=newcomer)
     assert contacts
     names = [c.user.username for c in contacts]
     assert "admin" in names
     assert all(c.role in (Role.COOPERATION_ADMIN, Role.IT_CONTACT) for c in contacts)
     depths = [c.node.depth for c in contacts]
     assert depths == sorted(depths, reverse=True)
-    assert selectors.access_contacts(actor=demo.user("admin")) == [] or all(
-        c.user.username != "admin" for c in selectors.access_contacts(actor=demo.user("admin"))
+    assert selectors.access_contact_list(actor=demo.user("admin")) == [] or all(
+        c.user.username != "admin" for c in selectors.access_contact_list(actor=demo.user("admin"))
     )
 
 

@@ -58,6 +58,11 @@ class RoleAssignmentForm(forms.Form):
     recursive = forms.BooleanField(
         label=gettext_lazy("Gäller även underliggande enheter"), required=False, initial=False
     )
+    valid_from = DateField(
+        label=gettext_lazy("Gäller från"),
+        required=False,
+        help_text=gettext_lazy("ÅÅÅÅ-MM-DD. Lämna tomt för en roll som gäller från i dag."),
+    )
     valid_until = DateField(
         label=gettext_lazy("Gäller till"),
         required=False,
@@ -219,11 +224,15 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def _grantable(actor: Actor, data: dict[str, Any]) -> bool:
     """Whether the grant would pass the granting rule: only then is it worth confirming. One
     that would not goes straight to the service, which refuses it (audited) with the reason."""
+    today = timezone.localdate()
+    start = data["valid_from"] or today
     wanted = rules.GrantSpec(
-        data["role"], data["node"].path, bool(data["recursive"]), data["valid_until"]
+        data["role"], data["node"].path, bool(data["recursive"]), data["valid_until"], start
     )
-    ended = data["valid_until"] is not None and data["valid_until"] < timezone.localdate()
-    return not ended and selectors.grant_refusal(actor=actor, wanted=wanted) is None
+    end = data["valid_until"]
+    if start < today or (end is not None and (end < today or end < start)):
+        return False  # a date the service refuses with a field message
+    return selectors.grant_refusal_get(actor=actor, wanted=wanted) is None
 
 
 def _privileged_summary(role: str, node: Any, recursive: bool) -> dict[str, Any]:
@@ -243,6 +252,15 @@ def _privileged_summary(role: str, node: Any, recursive: bool) -> dict[str, Any]
         "below": below,
         "actions": [ACTION_LABELS[a] for a in sorted(actions_for(role) & ACTION_LABELS.keys())],
     }
+
+
+def _time_group(assignment: Any, today: Any) -> str:
+    """Ended, still to come, or current (active today): the person page shows them apart."""
+    if assignment.valid_until is not None and assignment.valid_until < today:
+        return "ended"
+    if assignment.valid_from > today:
+        return "future"
+    return "current"
 
 
 @login_required
@@ -287,6 +305,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         node_id=data["node"].pk,
                         role=data["role"],
                         recursive=data["recursive"],
+                        valid_from=data["valid_from"],
                         valid_until=data["valid_until"],
                     )
                 except ApplicationError as exc:
@@ -294,7 +313,14 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Rollen är tilldelad."))
                     return redirect("accounts:user_detail", pk=person.pk)
-        elif form.has_error("node", "none"):
+        else:
+            # Every message after one submit: the service's rules on the fields that parsed too.
+            add_service_errors(
+                form,
+                lambda **values: services.role_assign_check(actor=actor, user=person, **values),
+                drop=("confirmed",),
+            )
+        if form is not None and form.has_error("node", "none"):
             # An explicit node the actor may not grant on (a tampered or stale id): the search
             # field refuses it, and the attempt is on record as the service's refusals are.
             raw = form["node"].data
@@ -307,15 +333,20 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     role=str(request.POST.get("role", "")),
                     recursive=bool(request.POST.get("recursive")),
                     valid_until=None,
+                    valid_from=None,
                 )
     today = timezone.localdate()
     assignments = list(
         selectors.assignment_list(actor=actor, user_id=person.pk, include_ended=True)
     )
     # The end button only where the actor could have made the grant (ADR 0017).
-    rows = [(a, can_grant and selectors.can_end(actor=actor, assignment=a)) for a in assignments]
-    current = [r for r in rows if r[0].valid_until is None or r[0].valid_until >= today]
-    ended = [r for r in rows if r[0].valid_until is not None and r[0].valid_until < today]
+    rows = [
+        (a, can_grant and selectors.assignment_can_end(actor=actor, assignment=a))
+        for a in assignments
+    ]
+    groups: dict[str, list[tuple[Any, bool]]] = {"current": [], "future": [], "ended": []}
+    for row in rows:
+        groups[_time_group(row[0], today)].append(row)
     can_edit = can_grant and (
         (person.home_unit is None and permissions.is_superuser(actor))
         or (
@@ -328,8 +359,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/user_detail.html",
         {
             "person": person,
-            "current": current,
-            "ended": ended,
+            **groups,
             "form": form,
             "confirm": confirm,
             "focus_grant": bool(request.GET.get("ny")),
@@ -344,7 +374,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending a role asks first (GET shows what will end), then ends it as of yesterday."""
     assignment = selectors.assignment_get(actor=request.user, pk=pk)
-    if request.method == "GET" and not selectors.can_end(actor=request.user, assignment=assignment):
+    if request.method == "GET" and not selectors.assignment_can_end(
+        actor=request.user, assignment=assignment
+    ):
         raise Forbidden()  # seen (view_user) but not theirs to end; a POST is refused (audited)
     if request.method == "POST":
         try:
@@ -354,4 +386,5 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Rollen är avslutad."))
         return redirect("accounts:user_detail", pk=assignment.user_id)
-    return render(request, "accounts/role_end.html", {"assignment": assignment})
+    future = assignment.valid_from > timezone.localdate()
+    return render(request, "accounts/role_end.html", {"assignment": assignment, "future": future})

@@ -135,7 +135,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/profile.html",
         {
-            "assignments": selectors.my_assignments(actor=request.user),
+            "assignments": selectors.own_assignment_list(actor=request.user),
             "has_device": twofactor.has_device(request.user),
             "token": Token.objects.filter(user__pk=request.user.pk or 0).first(),
             "language_form": LanguageForm(
