@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "itfabrik.accounts",
     "itfabrik.catalog",
     "itfabrik.billing",
+    "itfabrik.knowledge",
 ]
 
 MIDDLEWARE = [
