@@ -163,7 +163,7 @@ def article_update(
         raise ValidationFailed(
             fields={k: [_("Fältet kan inte ändras här.")] for k in sorted(unknown)}
         )
-    current = Article.objects.select_for_update().select_related("municipality").get(pk=article.pk)
+    current = Article.objects.select_for_update().get(pk=article.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict()
     cleaned = {k: _clean_text(v) for k, v in changes.items()}
@@ -172,7 +172,7 @@ def article_update(
         area=cleaned.get("area", current.area),
         audience=cleaned.get("audience", current.audience),
         municipality=cleaned.get("municipality", current.municipality),
-        owner=cleaned["owner"] if "owner" in cleaned else None,
+        owner=cleaned.get("owner"),
     )
     if errors:
         raise ValidationFailed(fields=errors)
