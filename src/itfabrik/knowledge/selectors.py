@@ -239,7 +239,7 @@ def actor_municipality(actor: Actor) -> OrgNode | None:
     if unit is None:
         return None
     if unit.municipality_id is not None:
-        return unit.municipality  # type: ignore[no-any-return]
+        return unit.municipality
     from itfabrik.tenancy.choices import NodeKind
 
     return unit if unit.kind == NodeKind.MUNICIPALITY else None
