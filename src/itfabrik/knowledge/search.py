@@ -89,6 +89,23 @@ def index_article(*, pk: int, title: str, summary: str, body: str) -> None:
         )
 
 
+def rebuild() -> int:
+    """Refill the SQLite index from the articles (after a restore with `loaddata`, which writes
+    rows without the services). Returns the number of articles indexed; 0 on PostgreSQL."""
+    if is_postgresql():
+        return 0
+    from .models import Article
+
+    rows = list(Article.objects.values_list("pk", "title", "summary", "body"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+        cursor.executemany(
+            _INSERT,
+            [(pk, text.stemmed(t), text.stemmed(s), text.stemmed(b)) for pk, t, s, b in rows],
+        )
+    return len(rows)
+
+
 _INSERT = f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)"  # noqa: S608
 
 
