@@ -138,6 +138,8 @@ def test_python_stems_as_postgresql_does(db: Any) -> None:
     from itfabrik.knowledge import text
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT word FROM ts_stat(%s)", [f"SELECT to_tsvector('swedish', '{WORDS}')"])
+        cursor.execute(
+            "SELECT word FROM ts_stat(%s)", [f"SELECT to_tsvector('swedish', '{WORDS}')"]
+        )
         postgres = {row[0] for row in cursor.fetchall()}
     assert set(text.stems(WORDS)) == postgres
