@@ -25,7 +25,7 @@ def test_list_searches_in_swedish_best_first(kb: Any, api_as: Any) -> None:
     r = api_as("anvandare-fargelanda").get(URL, {"q": "skrivarna"})
     assert r.status_code == 200
     rows = r.json()["results"]
-    assert [row["title"] for row in rows][0] == "Skrivaren skriver inte ut"
+    assert rows[0]["title"] == "Skrivaren skriver inte ut"
     assert {row["title"] for row in rows} == {
         "Skrivaren skriver inte ut",
         "Lägga till en skrivare på din dator",

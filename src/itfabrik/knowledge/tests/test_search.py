@@ -118,7 +118,7 @@ def test_postgresql_uses_the_gin_index(kb: Any) -> None:
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
 def test_sqlite_index_can_be_rebuilt_from_the_articles(kb: Any) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {search.FTS_TABLE}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {search.FTS_TABLE}")
     assert titles(kb.user("anvandare-fargelanda"), "skrivare") == set()
     assert search.rebuild() == len(kb.articles)
     assert titles(kb.user("anvandare-fargelanda"), "skrivare") == PRINTER_FOR_EVERYONE
