@@ -10,6 +10,7 @@ as a new `ArticleRevision`, so every text readers have seen is kept.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -32,6 +33,7 @@ from .choices import ArticleStatus, Audience
 from .models import QUERY_MAX, Article, ArticleFeedback, ArticleRevision, Deflection
 
 TEXT_FIELDS = ("title", "summary", "body")
+DEFLECTION_REPEAT_WINDOW = dt.timedelta(minutes=10)
 ARTICLE_FIELDS = {"title", "summary", "body", "area", "audience", "municipality", "owner"}
 
 
@@ -296,9 +298,19 @@ def deflection_record(*, actor: Actor, article: Article, query: str = "") -> Def
     if user is None:
         raise Forbidden()
     revision = _readable_published(actor, article)
-    query = " ".join(query.split())
-    if len(query) > QUERY_MAX:
-        query = query[:QUERY_MAX]
+    query = " ".join(query.split())[:QUERY_MAX]  # what was typed: context, not a record to refuse
+    # A double click or a resubmitted form is the same answer, not a second solved problem.
+    recent = (
+        Deflection.objects.select_for_update()
+        .filter(
+            user=user,
+            article_id=revision.article_id,
+            occurred_at__gte=timezone.now() - DEFLECTION_REPEAT_WINDOW,
+        )
+        .first()
+    )
+    if recent is not None:
+        return recent
     deflection = Deflection(
         user=user,
         municipality=selectors.actor_municipality(user),

@@ -224,5 +224,8 @@ def test_deflection_records_person_municipality_query_and_article(kb: Any) -> No
     assert d.article == article
     assert d.occurred_at is not None
     assert list(selectors.deflection_list(actor=user)) == [d]
+    # Clicked twice: still one solved problem.
+    assert services.deflection_record(actor=user, article=article, query="skrivare").pk == d.pk
+    assert Deflection.objects.filter(user=user).count() == 1
     assert d in selectors.deflection_list(actor=kb.user("agent"))
     assert not selectors.deflection_list(actor=kb.user("anvandare-bengtsfors")).exists()
