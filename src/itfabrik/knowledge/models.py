@@ -8,7 +8,7 @@ person; a `Deflection` records that an article solved a person's problem without
 
 Search: on PostgreSQL an expression GIN index over the Swedish text-search vector of title,
 summary and body; on SQLite the FTS5 table `knowledge_article_fts`, kept by the services. Both
-are created by migration 0002 for their database only (ADR 0019).
+are created by migration 0002 for their database only (ADR 0021).
 """
 
 from __future__ import annotations

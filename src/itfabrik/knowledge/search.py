@@ -1,4 +1,4 @@
-"""Ranked Swedish full-text search of articles on PostgreSQL and SQLite (ADR 0019).
+"""Ranked Swedish full-text search of articles on PostgreSQL and SQLite (ADR 0021).
 
 PostgreSQL: `to_tsvector('swedish', …)` of title (weight A), summary (B) and body (C), matched
 with `to_tsquery('swedish', …)` and ranked with `ts_rank`; the GIN index of migration 0002 is

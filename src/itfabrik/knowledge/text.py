@@ -1,7 +1,7 @@
 """Pure text rules of the knowledge base (no Django): Swedish words for search, and the safe
 Markdown subset articles are written in.
 
-Search (ADR 0019): PostgreSQL's `swedish` text-search configuration is the Snowball Swedish
+Search (ADR 0021): PostgreSQL's `swedish` text-search configuration is the Snowball Swedish
 stemmer with the Snowball Swedish stop list. On SQLite the same two are applied here, in
 Python, to both the indexed text and the query, so "skrivare", "skrivaren" and "skrivarna" all
 become "skriv" on either database.

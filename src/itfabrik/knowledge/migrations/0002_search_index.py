@@ -1,4 +1,4 @@
-"""The full-text search index of whichever database this is (ADR 0019): an expression GIN index
+"""The full-text search index of whichever database this is (ADR 0021): an expression GIN index
 on PostgreSQL, the FTS5 table `knowledge_article_fts` on SQLite. Neither is a model field, so
 `makemigrations` does not know them; each database runs only its own part."""
 
