@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "itfabrik.billing",
     "itfabrik.accessibility",
     "itfabrik.servicedesk",
+    "itfabrik.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several apps have a `status`; name each app's own choice set so the schema stays stable.
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "itfabrik.knowledge.choices.ArticleStatus",
+        "ArticleAudienceEnum": "itfabrik.knowledge.choices.Audience",
+    },
 }
 
 # Optional OpenID Connect sign-in (e.g. Entra ID); on when a client id is configured.
