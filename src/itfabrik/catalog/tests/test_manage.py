@@ -588,6 +588,7 @@ def test_web_management_pages(
 def _posts(catalogue: Any) -> list[tuple[str, dict[str, Any]]]:
     support = catalogue.services["Support"]
     screen = catalogue.services["Extra bildskärm"]
+    phone = catalogue.services["Mobiltelefon med abonnemang"]
     package = catalogue.packages["Elevenhet"]
     future = _future(catalogue)
     area = support.area
@@ -614,7 +615,7 @@ def _posts(catalogue: Any) -> list[tuple[str, dict[str, Any]]]:
          {"version": future.version + 1, "service": screen.pk, "amount": "10,00"}),
         (f"/katalog/forvaltning/prislistor/{future.pk}/pris/ta-bort/",
          {"version": future.version + 2, "service": support.pk}),
-        (f"/katalog/forvaltning/tjanster/{screen.pk}/stang/", {"version": screen.version}),
+        (f"/katalog/forvaltning/tjanster/{phone.pk}/stang/", {"version": phone.version}),
     ]  # fmt: skip
 
 

@@ -460,14 +460,15 @@ def test_lines_must_name_one_thing_and_exist(catalogue: Any) -> None:
 
 
 def test_retired_and_it_only_services_cannot_be_ordered(catalogue: Any) -> None:
+    # Extra bildskärm: in no package (one inside an active package cannot be closed).
     services.service_update(
         actor=catalogue.user("admin"),
-        service=catalogue.services["Support"],
+        service=catalogue.services["Extra bildskärm"],
         expected_version=None,
         is_active=False,
     )
     with pytest.raises(ValidationFailed):
-        _order(catalogue, LineInput(1, service=Service.objects.get(name="Support")))
+        _order(catalogue, LineInput(1, service=Service.objects.get(name="Extra bildskärm")))
     with pytest.raises(ValidationFailed) as exc:
         _order(catalogue, LineInput(1, service=catalogue.services["Drift av verksamhetssystem"]))
     assert "IT-organisationen" in _messages(exc.value, "service")["sv"]
