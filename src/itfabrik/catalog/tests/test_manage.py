@@ -616,6 +616,8 @@ def _posts(catalogue: Any) -> list[tuple[str, dict[str, Any]]]:
         (f"/katalog/forvaltning/prislistor/{future.pk}/pris/ta-bort/",
          {"version": future.version + 2, "service": support.pk}),
         (f"/katalog/forvaltning/tjanster/{phone.pk}/stang/", {"version": phone.version}),
+        (f"/katalog/forvaltning/prislistor/{future.pk}/dra-tillbaka/",
+         {"version": future.version + 3}),
     ]  # fmt: skip
 
 
@@ -794,3 +796,20 @@ def test_web_area_close_refused_shows_why(web_as: Any, catalogue: Any) -> None:
     assert "aktiva tjänster" in r.content.decode()
     assert_unchanged(before)
     assert ServiceArea.objects.get(pk=area.pk).is_active
+
+
+def test_web_withdraw_a_version_not_yet_in_force_but_not_one_in_force(
+    web_as: Any, catalogue: Any
+) -> None:
+    client = web_as(ADMIN)
+    future = _future(catalogue)
+    r = client.post(f"/katalog/forvaltning/prislistor/{future.pk}/dra-tillbaka/",
+                    {"version": future.version}, follow=True)  # fmt: skip
+    assert "Kommande är tillbakadragen." in r.content.decode()
+    assert PriceList.objects.get(pk=future.pk).is_active is False
+    current = _in_force(catalogue)
+    before = db_state()
+    r = client.post(f"/katalog/forvaltning/prislistor/{current.pk}/dra-tillbaka/",
+                    {"version": current.version}, follow=True)  # fmt: skip
+    assert "kan inte dras tillbaka" in r.content.decode()
+    assert_unchanged(before)

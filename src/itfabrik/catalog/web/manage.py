@@ -646,6 +646,36 @@ def _price_list_page(
 
 @login_required
 @require_POST
+def price_list_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a version not yet in force, or bring a withdrawn one back (overlap-checked)."""
+    actor = request.user
+    _cooperations(request)
+    price_list = selectors.price_list_admin_get(actor=actor, pk=pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        raise NotFound()
+    try:
+        services.price_list_update(
+            actor=actor,
+            price_list=price_list,
+            expected_version=form.cleaned_data["version"],
+            is_active=not price_list.is_active,
+        )
+    except ApplicationError as exc:
+        for text in [exc.message, *[m for ms in exc.fields.values() for m in ms]]:
+            messages.error(request, str(text))
+    else:
+        done = (
+            _("%(name)s är tillbakadragen.")
+            if price_list.is_active
+            else _("%(name)s gäller igen enligt sina datum.")
+        )
+        messages.success(request, done % {"name": price_list.name})
+    return redirect("catalog:manage_price_list_detail", pk=price_list.pk)
+
+
+@login_required
+@require_POST
 def price_set(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     _cooperations(request)

@@ -36,5 +36,10 @@ urlpatterns = [
     path(f"{M}prislistor/ny/", manage.price_list_create, name="manage_price_list_create"),
     path(f"{M}prislistor/<int:pk>/", manage.price_list_detail, name="manage_price_list_detail"),
     path(f"{M}prislistor/<int:pk>/pris/", manage.price_set, name="manage_price_set"),
+    path(
+        f"{M}prislistor/<int:pk>/dra-tillbaka/",
+        manage.price_list_withdraw,
+        name="manage_price_list_withdraw",
+    ),
     path(f"{M}prislistor/<int:pk>/pris/ta-bort/", manage.price_remove, name="manage_price_remove"),
 ]
