@@ -100,7 +100,7 @@ def _owners(actor: Any, cooperation: Any, v: dict[str, Any]) -> None:
         v["owner_node"] = tenancy_selectors.node_get(actor=actor, pk=v["owner_node"])
     if v.get("owner_user") is not None:
         person = (
-            tenancy_selectors.position_holder_candidates(actor=actor, cooperation=cooperation)
+            tenancy_selectors.position_holder_list(actor=actor, cooperation=cooperation)
             .filter(pk=v["owner_user"])
             .first()
         )

@@ -57,7 +57,7 @@ def _chosen(coops: list[Cooperation], data: dict[str, Any]) -> Cooperation:
 
 def _history(actor: Actor, instance: Any) -> list[Any]:
     return list(
-        audit_display.attach(core_selectors.object_history(actor=actor, instance=instance)[:20])
+        audit_display.attach(core_selectors.object_audit_list(actor=actor, instance=instance)[:20])
     )
 
 
@@ -271,8 +271,8 @@ def _service_form(request: HttpRequest, coop: Cooperation, **kwargs: Any) -> Ser
     return ServiceForm(
         request.POST or None,
         areas=areas,
-        teams=list(tenancy_selectors.position_teams(actor=actor, cooperation=coop)),
-        owners=list(tenancy_selectors.position_holder_candidates(actor=actor, cooperation=coop)),
+        teams=list(tenancy_selectors.position_team_list(actor=actor, cooperation=coop)),
+        owners=list(tenancy_selectors.position_holder_list(actor=actor, cooperation=coop)),
         **kwargs,
     )
 
@@ -285,7 +285,7 @@ def _service_values(request: HttpRequest, coop: Cooperation, data: dict[str, Any
         data["owner_node"] = tenancy_selectors.node_get(actor=actor, pk=data["owner_node"])
     if data.get("owner_user"):
         data["owner_user"] = (
-            tenancy_selectors.position_holder_candidates(actor=actor, cooperation=coop)
+            tenancy_selectors.position_holder_list(actor=actor, cooperation=coop)
             .filter(pk=data["owner_user"])
             .first()
         )
