@@ -28,6 +28,7 @@ import pytest
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 MAILBOX = "servicedesk@itfabrik.test"
+USERS = 500  # mailboxes per test session, one per test that asks for one
 
 
 def _free_port() -> int:
@@ -85,8 +86,13 @@ class Dovecot:
         self.dir = Path(tempfile.mkdtemp(prefix="itfabrik-dovecot-"))
         os.chmod(self.dir, 0o755)  # the mail processes run as the dovecot user
         self.port = _free_port()
+        # Every mailbox user is written before the start: dovecot notices a changed passwd-file
+        # only by its modification time, too coarse for users added a moment apart.
         self.users = self.dir / "users"
-        self.users.write_text("")
+        self.accounts = [
+            (f"box{n}@itfabrik.test", f"pw-{os.urandom(6).hex()}") for n in range(1, USERS + 1)
+        ]
+        self.users.write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.accounts))
         login, internal, group, uid, gid = _accounts()
         self.uid, self.gid = uid, gid
         (self.dir / "mail").mkdir()
@@ -138,14 +144,10 @@ first_valid_gid = 1
             stderr=subprocess.DEVNULL,
         )
         _wait_for_port(self.port, self.proc, self.log)
-        self._numbers = itertools.count(1)
+        self._numbers = itertools.count()
 
     def new_user(self) -> tuple[str, str]:
-        user = f"box{next(self._numbers)}@itfabrik.test"
-        password = f"pw-{os.urandom(6).hex()}"
-        with self.users.open("a") as fh:
-            fh.write(f"{user}:{{PLAIN}}{password}\n")
-        return user, password
+        return self.accounts[next(self._numbers) % USERS]
 
     def stop(self) -> None:
         self.proc.terminate()

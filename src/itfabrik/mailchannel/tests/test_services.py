@@ -15,7 +15,7 @@ from itfabrik.core.actors import SYSTEM
 from itfabrik.core.errors import Conflict, Forbidden
 from itfabrik.core.tests import assert_unchanged, db_state
 from itfabrik.mailchannel import services
-from itfabrik.mailchannel.choices import Outcome, OutboundKind, SendStatus
+from itfabrik.mailchannel.choices import OutboundKind, Outcome, SendStatus
 from itfabrik.mailchannel.models import InboundAttachment, InboundMessage, OutboundMessage
 from itfabrik.servicedesk import services as sd_services
 from itfabrik.servicedesk.models import Ticket, TicketEntry
@@ -283,8 +283,8 @@ def test_attachments_within_limits_are_kept_and_refused_ones_noted(
     kept = InboundAttachment.objects.filter(message=record)
     assert [(a.filename, bytes(a.data)) for a in kept] == [("fel.pdf", b"%PDF-1.4 small")]
     note = TicketEntry.objects.get(ticket=record.ticket, kind="internal")
-    assert "stor.png" in note.body and "1001" in note.body
-    assert "program.exe" in note.body and "application/x-msdownload" in note.body
+    assert "stor.png (1001 byte" in note.body
+    assert "program.exe (filtypen application/x-msdownload" in note.body
     assert "fel.pdf" not in note.body
     record.refresh_from_db()
     assert "program.exe" in record.detail
