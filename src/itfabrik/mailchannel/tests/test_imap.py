@@ -136,7 +136,7 @@ def test_a_wrong_password_is_a_clear_error_and_changes_nothing(
     mail_settings.ITFABRIK_MAIL_IMAP_PASSWORD = "fel"
     imap_box.append(make_mail())
     before = _counts()
-    with pytest.raises(CommandError, match="LOGIN|authentication|Authentication"):
+    with pytest.raises(CommandError, match=r"(?i)authentication"):
         call_command("mail", "fetch", stdout=io.StringIO())
     assert _counts() == before
 
