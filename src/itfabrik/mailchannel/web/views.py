@@ -33,6 +33,8 @@ def inbound_list(request: HttpRequest) -> HttpResponse:
         request,
         "mailchannel/inbound_list.html",
         {"form": form, "page": paginate(request, qs), "qs": querystring_without_page(request)},
+        # A filter that does not parse is named on the page, the list shown unfiltered.
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
