@@ -113,6 +113,11 @@ def fetch(cfg: conf.ImapSettings | None = None) -> FetchResult:
             except (ImapError, imaplib.IMAP4.error) as exc:
                 result.failed += 1
                 log.warning("mailchannel: message uid %s left for the next fetch: %s", uid, exc)
+            except Exception:
+                # The database or the configuration failed for this message: it stays unread
+                # for the next fetch, and the messages after it are still processed.
+                result.failed += 1
+                log.exception("mailchannel: message uid %s left for the next fetch", uid)
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             conn.logout()

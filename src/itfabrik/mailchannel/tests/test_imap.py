@@ -141,6 +141,21 @@ def test_a_wrong_password_is_a_clear_error_and_changes_nothing(
     assert _counts() == before
 
 
+def test_a_message_that_fails_stays_for_the_next_fetch(
+    imap_box: Any, mail_settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    imap_box.append(make_mail(subject="Kommer fram till slut"))
+    mail_settings.ITFABRIK_MAIL_COOPERATION = "finns-inte"
+    with pytest.raises(CommandError, match="1 meddelanden kunde inte behandlas"):
+        call_command("mail", "fetch", stdout=io.StringIO())
+    assert len(imap_box.search("UNSEEN")) == 1
+    assert not Ticket.objects.filter(title="Kommer fram till slut").exists()
+    mail_settings.ITFABRIK_MAIL_COOPERATION = Ticket.objects.first().cooperation.slug
+    _fetch(django_capture_on_commit_callbacks)
+    assert imap_box.search("UNSEEN") == []
+    assert Ticket.objects.filter(title="Kommer fram till slut").count() == 1
+
+
 def test_no_mailbox_configured(mail_settings: Any) -> None:
     mail_settings.ITFABRIK_MAIL_IMAP_HOST = ""
     with pytest.raises(CommandError, match="ITFABRIK_MAIL_IMAP_HOST"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -138,3 +139,17 @@ def test_parse_html_only_mail() -> None:
         b"<p>Hej <b>d\xc3\xa4r</b></p><script>x()</script><p>rad 2</p>\r\n"
     )
     assert parsing.parse(raw).text == "Hej där\nrad 2"
+
+
+def test_without_dovecot_the_imap_tests_skip_but_fail_in_ci(monkeypatch: Any) -> None:
+    import pytest
+
+    from . import fixtures
+
+    monkeypatch.setattr(fixtures, "DOVECOT", "/nonexistent/dovecot")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y dovecot-imapd"):
+        fixtures._need_dovecot()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run them"):
+        fixtures._need_dovecot()
