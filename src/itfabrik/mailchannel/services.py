@@ -492,16 +492,14 @@ def send_outbound(*, outbound_id: int) -> bool:
     if out.status == SendStatus.SENT:
         return True
     with translation.override(settings.LANGUAGE_CODE):
-        footer = (
-            "\n\n"
-            + rules.REPLY_MARKER
-            + "\n"
-            + _("Svara på det här meddelandet för att lägga till något i ärendet %(reference)s.")
-            % {"reference": out.ticket.reference}
-        )
+        hint = _(
+            "Svara på det här meddelandet för att lägga till något i ärendet %(reference)s."
+        ) % {"reference": out.ticket.reference}
+    # The marker first: a reply is written above the quoted mail, whether the client quotes
+    # with ">" or not, and everything from the marker down is dropped from the entry.
     message = EmailMessage(
         subject=out.subject,
-        body=out.body + footer,
+        body=f"{rules.REPLY_MARKER}\n\n{out.body}\n\n{hint}\n",
         from_email=conf.mailbox_address(),
         to=[out.recipient],
         headers=_headers(out),

@@ -81,6 +81,9 @@ def test_the_quoted_mail_below_the_marker_is_dropped() -> None:
     text = f"Nu fungerar det!\n\nDen 2 mars skrev Servicedesk:\n> {rules.REPLY_MARKER}\n> gammalt"
     assert rules.strip_quoted(text) == "Nu fungerar det!"
     assert rules.strip_quoted("Bara text\n> citat") == "Bara text\n> citat"
+    # A client that does not quote: everything from our marker (the first line we sent) down.
+    unquoted = f"Tack, nu går det.\n\n{rules.REPLY_MARKER}\n\nProva att starta om."
+    assert rules.strip_quoted(unquoted) == "Tack, nu går det."
 
 
 def test_attachment_limits() -> None:
