@@ -74,7 +74,7 @@ def ticket_for_link(*, ticket_id: int, requester_id: int) -> Ticket:
 
 def rating_of(ticket: Ticket) -> Rating | None:
     try:
-        return ticket.satisfaction_rating  # type: ignore[no-any-return]
+        return ticket.satisfaction_rating
     except Rating.DoesNotExist:
         return None
 
@@ -192,7 +192,7 @@ def report(
         "low": Count("satisfaction_rating", filter=Q(satisfaction_rating__score__lte=threshold)),
     }
     if dimension == Dimension.MONTH:
-        rows = (
+        months: Any = (
             qs.annotate(month=TruncMonth("resolved_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
             .values("month")
             .annotate(**figures)
@@ -207,7 +207,7 @@ def report(
                 score_sum=r["score_sum"] or 0,
                 low=r["low"],
             )
-            for r in rows
+            for r in months
         ]
     key_field, label_field = _GROUPING[dimension]
     rows = qs.values(key_field, label_field).annotate(**figures).order_by(label_field, key_field)
@@ -237,17 +237,18 @@ def report_total(rows: list[ReportRow]) -> ReportRow:
 
 
 def _as_date(value: Any) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[no-any-return]
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _none_label(dimension: str) -> str:
     from django.utils.translation import gettext as _
 
-    return {
+    labels: dict[str, str] = {
         Dimension.MUNICIPALITY: _("Ingen kommun"),
         Dimension.GROUP: _("Ingen grupp"),
         Dimension.SERVICE: _("Ingen tjänst"),
-    }.get(dimension, "")
+    }
+    return labels.get(dimension, "")
 
 
 def _unknown_dimension() -> Any:

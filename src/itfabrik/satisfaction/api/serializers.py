@@ -66,7 +66,7 @@ class ReportQuerySerializer(serializers.Serializer[Any]):
 
 class ReportRowSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(allow_null=True, help_text="id, or YYYY-MM for months")
-    label = serializers.CharField()
+    name = serializers.CharField()
     resolved = serializers.IntegerField()
     rated = serializers.IntegerField()
     response_rate = serializers.DecimalField(

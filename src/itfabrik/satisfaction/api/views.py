@@ -95,7 +95,7 @@ class ReportView(APIView):
 def _row(r: selectors.ReportRow) -> dict[str, Any]:
     return {
         "key": None if r.key is None else str(r.key),
-        "label": r.label,
+        "name": r.label,
         "resolved": r.resolved,
         "rated": r.rated,
         "response_rate": r.response_rate,
