@@ -95,9 +95,12 @@ def test_a_low_score_alerts_the_team_lead_once_and_mails_from_a_task(
     assert mail.outbox[0].to == alert.recipients
     assert ticket.reference in mail.outbox[0].subject
     assert "Felet kom tillbaka." in mail.outbox[0].body
-    assert AuditEntry.objects.filter(
-        object_type="satisfaction.lowscorealert", object_id=str(alert.pk)
-    ).count() == 2  # created, then mailed
+    assert (
+        AuditEntry.objects.filter(
+            object_type="satisfaction.lowscorealert", object_id=str(alert.pk)
+        ).count()
+        == 2
+    )  # created, then mailed
 
     # The job run again (a retry, a second worker) sends nothing more.
     assert services.alert_mail(alert_id=alert.pk) is False
