@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "itfabrik.servicedesk",
     "itfabrik.knowledge",
     "itfabrik.mailchannel",
+    "itfabrik.satisfaction",
 ]
 
 MIDDLEWARE = [
