@@ -13,6 +13,7 @@ class KeyMethod(models.TextChoices):
     EQUAL = "equal", _("Lika delar")
     INHABITANTS = "inhabitants", _("Invånarantal")
     USERS = "users", _("Antal användare")
+    DEVICES = "devices", _("Antal enheter (datorer, telefoner)")
     PERCENTAGES = "percentages", _("Fasta procentsatser")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -105,6 +105,14 @@ class BillingContext:
 ChargeSource = Callable[[BillingContext], Iterable[LineDraft]]
 _SOURCES: dict[str, ChargeSource] = {}
 
+# A key basis gives each member's weight for a month from data billing does not own (devices
+# from the catalogue's subscriptions, later from the assets app). It returns a number per
+# municipality that already covers the whole month ("device-days"): billing multiplies it by
+# the member days like every other key, which only rescales all parts by the same factor when
+# every member was a member all month.
+KeyBasis = Callable[[BillingContext], Mapping[int, int | Decimal]]
+_KEY_BASES: dict[str, KeyBasis] = {}
+
 
 def register_charge_source(name: str, source: ChargeSource) -> None:
     """Add a source of invoice lines (e.g. the catalogue's subscriptions)."""
@@ -113,6 +121,25 @@ def register_charge_source(name: str, source: ChargeSource) -> None:
 
 def charge_sources() -> dict[str, ChargeSource]:
     return dict(_SOURCES)
+
+
+def register_key_basis(method: str, basis: KeyBasis) -> None:
+    """Provide the weights of a key method (e.g. `devices`) from another app (ADR 0019)."""
+    _KEY_BASES[method] = basis
+
+
+def key_bases() -> dict[str, KeyBasis]:
+    return dict(_KEY_BASES)
+
+
+def method_available(method: str) -> bool:
+    """Billing computes equal shares, inhabitants, users and fixed percentages itself; any
+    other method needs an app that registered its basis."""
+    return method in _BUILT_IN or method in _KEY_BASES
+
+
+def available_methods() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in KeyMethod.choices if method_available(value)]
 
 
 def member_days(cooperation: Cooperation, period: Period) -> dict[int, int]:
@@ -197,7 +224,18 @@ def base_weights(
                 lazy_format(_("Användare saknas för %(names)s."), names=", ".join(missing))
             )
         return {m: Decimal(users[m]) for m in ids}
-    raise ValidationFailed(fields={"method": [_("Okänd fördelningsmetod.")]})
+    basis = _KEY_BASES.get(method)
+    if basis is None:
+        raise ValidationFailed(
+            fields={"method": [_("Fördelningsmetoden är inte tillgänglig i den här installationen.")]}
+        )
+    raw = basis(ctx)
+    return {m: Decimal(raw.get(m, 0)) for m in ids}
+
+
+_BUILT_IN = frozenset(
+    {KeyMethod.EQUAL, KeyMethod.PERCENTAGES, KeyMethod.INHABITANTS, KeyMethod.USERS}
+)
 
 
 def allocate_pool_month(

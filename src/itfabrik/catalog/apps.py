@@ -10,3 +10,4 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from . import charging  # noqa: F401  (registers the subscriptions with billing)
+        from . import key_bases  # noqa: F401  (registers the devices key basis with billing)
