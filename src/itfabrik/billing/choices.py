@@ -37,4 +37,13 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Misslyckades")
 
 
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", _("Har fel")
+    CHECKED = "checked", _("Kontrollerad")
+    QUEUED = "queued", _("Köad")
+    RUNNING = "running", _("Pågår")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades")
+
+
 CLOSED_STATUSES = (InvoiceStatus.APPROVED, InvoiceStatus.EXPORTED)

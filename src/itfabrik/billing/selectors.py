@@ -43,6 +43,19 @@ def can_see_cooperation(actor: Actor, cooperation: Cooperation) -> bool:
     return permissions.can(actor, actions.VIEW_INVOICE, cooperation.root)
 
 
+def simulation_municipality_ids(*, actor: Actor, cooperation: Cooperation) -> set[int]:
+    """The municipalities of the cooperation whose simulated amounts the actor may see."""
+    if not permissions.can_anywhere(actor, actions.SIMULATE_KEY):
+        return set()
+    return set(
+        OrgNode.objects.filter(
+            permissions.scope_q(actor, actions.SIMULATE_KEY),
+            cooperation=cooperation,
+            kind="municipality",
+        ).values_list("pk", flat=True)
+    )
+
+
 def invoice_queryset(actor: Actor) -> QuerySet[Invoice]:
     return Invoice.objects.filter(
         permissions.scope_q(actor, actions.VIEW_INVOICE, path_field="municipality__path")
@@ -146,6 +159,20 @@ def pool_list(*, actor: Actor, cooperation: Cooperation | None = None) -> QueryS
 
 def pool_get(*, actor: Actor, pk: Any) -> CostPool:
     return get_or_not_found(pool_list(actor=actor).select_related("cooperation__root"), pk)
+
+
+def simulation_pool(*, actor: Actor, cooperation: Cooperation, pk: Any = None) -> CostPool:
+    """The pool to simulate: the one asked for, or the cooperation's shared pool (Bas-IT).
+    Found for whoever may simulate somewhere in the cooperation (the rows are scoped)."""
+    if not simulation_municipality_ids(actor=actor, cooperation=cooperation):
+        raise NotFound()
+    qs = CostPool.objects.filter(cooperation=cooperation).select_related("cooperation__root")
+    if pk is not None:
+        return get_or_not_found(qs, pk)
+    pool = qs.filter(kind=PoolKind.SHARED).order_by("name").first()
+    if pool is None:
+        raise NotFound()
+    return pool
 
 
 def default_pool(*, actor: Actor, cooperation: Cooperation, kind: str) -> CostPool | None:
@@ -299,8 +326,12 @@ def simulate_key(
     percentages: dict[str, Any] | None = None,
 ) -> list[SimulatedMunicipality]:
     """Every member's amount per month and for the year under the keys in force and under a
-    proposed key, before anyone adopts it. Nothing is written."""
-    if not can_see_cooperation(actor, pool.cooperation):
+    proposed key, before anyone adopts it. Nothing is written. The split is computed over all
+    members (a key is a split between all of them), the answer holds the municipalities where
+    the actor may simulate: all of them for a role at the cooperation, its own for an IT
+    contact."""
+    visible = simulation_municipality_ids(actor=actor, cooperation=pool.cooperation)
+    if not visible:
         raise NotFound()
     clean = validate_percentages(
         cooperation=pool.cooperation, method=method, percentages=percentages
@@ -321,7 +352,7 @@ def simulate_key(
             ctx=ctx,
         )
         simulated = allocate_pool_month(amount=amount, method=method, percentages=clean, ctx=ctx)
-        for mid in sorted(set(current) | set(simulated)):
+        for mid in sorted((set(current) | set(simulated)) & visible):
             row = out.setdefault(
                 mid, SimulatedMunicipality(municipality_id=mid, name=ctx.names.get(mid, ""))
             )

@@ -32,7 +32,14 @@ from itfabrik.core.services import create_audited, update_versioned
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from . import permissions as actions
-from .choices import CLOSED_STATUSES, InvoiceStatus, LineKind, PoolKind, RunStatus
+from .choices import (
+    CLOSED_STATUSES,
+    ImportStatus,
+    InvoiceStatus,
+    LineKind,
+    PoolKind,
+    RunStatus,
+)
 from .models import (
     AllocationKey,
     BillingRun,
@@ -42,6 +49,7 @@ from .models import (
     InvoiceLine,
     LedgerSettings,
     PoolBudget,
+    UsageImport,
     UsageRecord,
 )
 from .selectors import fund_balance
@@ -92,11 +100,80 @@ def pool_create(
         return create_audited(actor=actor, instance=pool, scope_path=root.path)
 
 
+def pool_update(
+    *,
+    actor: Actor,
+    pool: CostPool,
+    expected_version: int | None,
+    name: str,
+    description: str = "",
+) -> CostPool:
+    """Rename or describe a pool. Its code and kind stay: lines and exports refer to them."""
+    root = _root(pool.cooperation)
+    _require(actor, actions.MANAGE_POOLS, root)
+    if not name.strip():
+        raise ValidationFailed(fields={"name": [_("Ange ett namn.")]})
+    return update_versioned(
+        actor=actor,
+        instance=pool,
+        expected_version=expected_version,
+        changes={"name": name.strip(), "description": description.strip()},
+        scope_path=root.path,
+    )
+
+
+def pool_close(
+    *, actor: Actor, pool: CostPool, expected_version: int | None, closed_after: dt.date
+) -> CostPool:
+    """Close a pool after the last day of a month: it is not charged for later months. A month
+    already approved cannot be reopened this way, so the day must not be before the last
+    approved month of the pool."""
+    root = _root(pool.cooperation)
+    _require(actor, actions.MANAGE_POOLS, root)
+    if not _is_last_of_month(closed_after):
+        raise ValidationFailed(
+            fields={"closed_after": [_("En pool stängs efter den sista dagen i en månad.")]}
+        )
+    if pool.closed_after is not None:
+        raise ValidationFailed(fields={"closed_after": [_("Poolen är redan stängd.")]})
+    last_approved = (
+        InvoiceLine.objects.filter(cost_pool=pool, invoice__status__in=CLOSED_STATUSES)
+        .order_by("-invoice__period")
+        .values_list("invoice__period", flat=True)
+        .first()
+    )
+    if last_approved and Period.of(closed_after).code < last_approved:
+        raise ValidationFailed(
+            fields={
+                "closed_after": [
+                    lazy_format(
+                        _("Poolen har godkända fakturaunderlag till och med %(period)s."),
+                        period=last_approved,
+                    )
+                ]
+            }
+        )
+    return update_versioned(
+        actor=actor,
+        instance=pool,
+        expected_version=expected_version,
+        changes={"closed_after": closed_after},
+        scope_path=root.path,
+    )
+
+
 def budget_set(
-    *, actor: Actor, pool: CostPool, year: int, amount: Decimal | str, note: str = ""
+    *,
+    actor: Actor,
+    pool: CostPool,
+    year: int,
+    amount: Decimal | str,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> PoolBudget:
     """Set a pool's yearly budget (insert or change). Months already approved keep their
-    amounts; later months are charged from the new budget."""
+    amounts; later months are charged from the new budget. `expected_version` is the version
+    the editor saw (0: "there was none"); None is an unconditional upsert (API, demo)."""
     root = _root(pool.cooperation)
     _require(actor, actions.MANAGE_POOLS, root)
     value = _money(amount, "amount")
@@ -104,23 +181,26 @@ def budget_set(
         raise ValidationFailed(fields={"amount": [_("Budgeten får inte vara negativ.")]})
     if not 2000 <= int(year) <= 2100:
         raise ValidationFailed(fields={"year": [_("Ange ett år mellan 2000 och 2100.")]})
+    if pool.closed_after is not None and int(year) > pool.closed_after.year:
+        raise ValidationFailed(fields={"year": [_("Poolen är stängd för det året.")]})
     with transaction.atomic():
         existing = PoolBudget.objects.select_for_update().filter(pool=pool, year=year).first()
         if existing is None:
+            if expected_version:
+                raise Conflict()
             budget = PoolBudget(pool=pool, year=year, amount=value, note=note.strip())
             return create_audited(actor=actor, instance=budget, scope_path=root.path)
-        before = audit.snapshot(existing)
-        existing.amount, existing.note = value, note.strip()
-        existing.save()
-        audit.record(
+        if expected_version is not None and expected_version != existing.version:
+            raise Conflict(
+                _("Budgeten för året har ändrats av någon annan. Ladda om och försök igen.")
+            )
+        return update_versioned(
             actor=actor,
-            action=AuditAction.UPDATE,
             instance=existing,
-            before=before,
-            after=audit.snapshot(existing),
+            expected_version=None,
+            changes={"amount": value, "note": note.strip()},
             scope_path=root.path,
         )
-        return existing
 
 
 def _is_last_of_month(day: dt.date) -> bool:
@@ -152,6 +232,8 @@ def key_adopt(
         errors["decision_reference"] = [_("Ange beslutet som antog nyckeln.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    if pool.closed_after is not None and valid_from > pool.closed_after:
+        raise ValidationFailed(fields={"valid_from": [_("Poolen är stängd från det datumet.")]})
     clean = validate_percentages(
         cooperation=pool.cooperation, method=method, percentages=percentages
     )
@@ -351,17 +433,17 @@ class ImportResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def usage_import_csv(
-    *, actor: Actor, cooperation: Cooperation, data: bytes | str, dry_run: bool
-) -> ImportResult:
-    """Import usage records from CSV (`;` or `,` separated, UTF-8, a header row with
-    kommunkod;kostnadsstalle;tjanst;beskrivning;antal;a_pris;datum). A dry run lists every bad
-    row; a real run writes every row or, if any row is bad, none."""
-    _require(actor, actions.RECORD_USAGE, _root(cooperation))
+def _decode(data: bytes | str) -> str:
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        return data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError:
         raise ValidationFailed(fields={"file": [_("Filen ska vara en CSV-fil i UTF-8.")]}) from None
+
+
+def _parse_usage_csv(
+    *, actor: Actor, cooperation: Cooperation, text: str
+) -> tuple[ImportResult, list[dict[str, Any]]]:
+    """Every row checked; the good ones ready to write. Writes nothing."""
     lines = text.splitlines()
     if not lines:
         raise ValidationFailed(fields={"file": [_("Filen är tom.")]})
@@ -383,7 +465,7 @@ def usage_import_csv(
         .exclude(cost_centre="")
         .select_related("municipality")
     }
-    result = ImportResult(dry_run=dry_run)
+    result = ImportResult()
     good: list[dict[str, Any]] = []
     for number, raw in enumerate(reader, start=2):
         # A row with too many fields has them in a list under the key None: not a column.
@@ -414,6 +496,33 @@ def usage_import_csv(
             result.errors.append({"row": number, "messages": problems})
         else:
             good.append({"unit": unit, "row": row, "used_on": used_on})
+    return result, good
+
+
+def _write_usage_row(actor: Actor, g: dict[str, Any], reference: str) -> UsageRecord:
+    return usage_record(
+        actor=actor,
+        unit=g["unit"],
+        service=g["row"]["tjanst"],
+        description=g["row"]["beskrivning"],
+        quantity=g["row"]["antal"],
+        unit_price=g["row"]["a_pris"],
+        used_on=g["used_on"],
+        import_reference=reference,
+    )
+
+
+def usage_import_csv(
+    *, actor: Actor, cooperation: Cooperation, data: bytes | str, dry_run: bool
+) -> ImportResult:
+    """Import usage records from CSV (`;` or `,` separated, UTF-8, a header row with
+    kommunkod;kostnadsstalle;tjanst;beskrivning;antal;a_pris;datum). A dry run lists every bad
+    row; a real run writes every row or, if any row is bad, none. At once, in this process
+    (the API); the web page checks the file and leaves the writing to the worker
+    (`usage_import_check` / `usage_import_commit`)."""
+    _require(actor, actions.RECORD_USAGE, _root(cooperation))
+    result, good = _parse_usage_csv(actor=actor, cooperation=cooperation, text=_decode(data))
+    result.dry_run = dry_run
     if dry_run:
         return result
     if result.errors:
@@ -426,18 +535,121 @@ def usage_import_csv(
     reference = f"csv {timezone.now():%Y-%m-%d %H:%M}"
     with transaction.atomic():
         for g in good:
-            usage_record(
-                actor=actor,
-                unit=g["unit"],
-                service=g["row"]["tjanst"],
-                description=g["row"]["beskrivning"],
-                quantity=g["row"]["antal"],
-                unit_price=g["row"]["a_pris"],
-                used_on=g["used_on"],
-                import_reference=reference,
-            )
+            _write_usage_row(actor, g, reference)
             result.written += 1
     return result
+
+
+IMPORT_CHUNK = 200
+
+
+def usage_import_check(
+    *, actor: Actor, cooperation: Cooperation, data: bytes | str, file_name: str
+) -> UsageImport:
+    """Check a file (the dry run) and keep it with its result, so that the user can look at
+    every bad row and then start the import. A file that cannot be read at all is refused and
+    nothing is kept."""
+    root = _root(cooperation)
+    _require(actor, actions.RECORD_USAGE, root)
+    text = _decode(data)
+    result, _good = _parse_usage_csv(actor=actor, cooperation=cooperation, text=text)
+    with transaction.atomic():
+        return create_audited(
+            actor=actor,
+            instance=UsageImport(
+                cooperation=cooperation,
+                file_name=(file_name or "import.csv")[:200],
+                content=text,
+                status=ImportStatus.INVALID if result.errors else ImportStatus.CHECKED,
+                rows=result.rows,
+                errors=result.errors,
+                started_by=_user(actor),
+            ),
+            scope_path=root.path,
+        )
+
+
+def usage_import_commit(
+    *, actor: Actor, usage_import: UsageImport, expected_version: int | None
+) -> UsageImport:
+    """Hand a checked file to the worker. A conditional update: a double submit, or a file
+    with errors, starts nothing."""
+    root = _root(usage_import.cooperation)
+    _require(actor, actions.RECORD_USAGE, root)
+    from .tasks import import_usage
+
+    version = usage_import.version if expected_version is None else expected_version
+    with transaction.atomic():
+        before = audit.snapshot(usage_import)
+        changed = UsageImport.objects.filter(
+            pk=usage_import.pk, status=ImportStatus.CHECKED, version=version
+        ).update(status=ImportStatus.QUEUED, version=F("version") + 1, started_by=_user(actor))
+        if changed != 1:
+            raise Conflict(
+                _("Importen är redan startad, eller filen har fel. Ladda om sidan."),
+                code="import_not_checked",
+            )
+        usage_import.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=usage_import,
+            before=before,
+            after=audit.snapshot(usage_import),
+            scope_path=root.path,
+        )
+        import_usage.enqueue(import_id=usage_import.pk)
+    usage_import.refresh_from_db()
+    return usage_import
+
+
+def _set_import(import_id: int, **values: Any) -> None:
+    UsageImport.objects.filter(pk=import_id).update(**values)
+
+
+def usage_import_execute(*, import_id: int) -> UsageImport:
+    """The job: check the file again (the actor's rights may have changed since) and write it
+    in chunks of IMPORT_CHUNK rows, each chunk committed together with the count written so
+    far. That count is the progress the page shows, and where a retried job resumes: every
+    row is written exactly once."""
+    imp = UsageImport.objects.select_related("cooperation", "started_by").get(pk=import_id)
+    if imp.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return imp
+    actor = imp.started_by
+    _set_import(import_id, status=ImportStatus.RUNNING)
+    bad_rows: list[dict[str, Any]] = []
+    try:
+        if actor is None:
+            raise Forbidden()
+        result, good = _parse_usage_csv(actor=actor, cooperation=imp.cooperation, text=imp.content)
+        bad_rows = result.errors
+        if result.errors:
+            raise ValidationFailed(
+                lazy_format(
+                    _("%(count)s rader har fel; inget har importerats."), count=len(result.errors)
+                )
+            )
+        reference = f"import {imp.pk}"
+        done = imp.written
+        while done < len(good):
+            chunk = good[done : done + IMPORT_CHUNK]
+            with transaction.atomic():
+                for g in chunk:
+                    _write_usage_row(actor, g, reference)
+                done += len(chunk)
+                _set_import(import_id, written=done, progress=int(100 * done / len(good)))
+    except ApplicationError as exc:
+        _set_import(
+            import_id,
+            status=ImportStatus.FAILED,
+            message=str(exc.message),
+            errors=bad_rows,
+            finished_at=timezone.now(),
+        )
+    else:
+        _set_import(import_id, status=ImportStatus.DONE, progress=100, finished_at=timezone.now())
+    imp.refresh_from_db()
+    return imp
 
 
 # --- the digitalisation fund ------------------------------------------------------------------

@@ -227,7 +227,9 @@ def base_weights(
     basis = _KEY_BASES.get(method)
     if basis is None:
         raise ValidationFailed(
-            fields={"method": [_("Fördelningsmetoden är inte tillgänglig i den här installationen.")]}
+            fields={
+                "method": [_("Fördelningsmetoden är inte tillgänglig i den här installationen.")]
+            }
         )
     raw = basis(ctx)
     return {m: Decimal(raw.get(m, 0)) for m in ids}
@@ -261,7 +263,11 @@ def allocate_pool_month(
 def pool_lines(ctx: BillingContext) -> Iterable[LineDraft]:
     """Bas-IT and the fund: the month's twelfth of the year's budget, split by the key in force
     (equal shares when no key has been adopted, R8)."""
-    pools = CostPool.objects.filter(cooperation=ctx.cooperation).order_by("kind", "code")
+    pools = (
+        CostPool.objects.filter(cooperation=ctx.cooperation)
+        .filter(Q(closed_after__isnull=True) | Q(closed_after__gte=ctx.period.first))
+        .order_by("kind", "code")
+    )
     budgets = {
         b.pool_id: b.amount for b in PoolBudget.objects.filter(pool__in=pools, year=ctx.period.year)
     }

@@ -30,7 +30,9 @@ def validate_percentages(
         raise ValidationFailed(fields={"method": [_("Okänd fördelningsmetod.")]})
     if not method_available(method):
         raise ValidationFailed(
-            fields={"method": [_("Fördelningsmetoden är inte tillgänglig i den här installationen.")]}
+            fields={
+                "method": [_("Fördelningsmetoden är inte tillgänglig i den här installationen.")]
+            }
         )
     if method != KeyMethod.PERCENTAGES:
         if percentages:

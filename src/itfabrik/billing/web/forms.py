@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.billing.choices import KeyMethod
+from itfabrik.billing.sources import available_methods
 
 PERIOD = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Ange perioden som ÅÅÅÅ-MM, t.ex. 2026-01."))
 
@@ -30,6 +31,7 @@ class SimulationForm(forms.Form):
 
     def __init__(self, *args: Any, municipalities: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["method"].choices = available_methods()  # type: ignore[attr-defined]
         self.municipalities = municipalities or []
         for m in self.municipalities:
             self.fields[f"pct_{m.pk}"] = forms.DecimalField(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from itfabrik.billing import permissions as actions
 from itfabrik.billing import selectors, services
-from itfabrik.billing.choices import LineKind, PoolKind, RunStatus
+from itfabrik.billing.choices import LineKind, RunStatus
 from itfabrik.billing.exports import unit_totals
 from itfabrik.billing.sources import Period
 from itfabrik.core import permissions
@@ -202,10 +202,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def simulation(request: HttpRequest) -> HttpResponse:
     """Simulate a new allocation key for Bas-IT before anyone adopts it."""
     actor = request.user
-    coop = _cooperation(request)
-    pool = selectors.default_pool(actor=actor, cooperation=coop, kind=PoolKind.SHARED)
-    if pool is None or not selectors.can_see_cooperation(actor, coop):
+    coop = current_cooperation(request)
+    # The same action as the menu entry (SIMULATE_KEY); the rows are then scoped.
+    if coop is None:
         raise NotFound()
+    pool = selectors.simulation_pool(actor=actor, cooperation=coop)
     members = services.member_municipalities(cooperation=coop)
     form = SimulationForm(
         request.GET if "method" in request.GET else None,
