@@ -28,7 +28,9 @@ from .models import (
     FundSpending,
     Invoice,
     InvoiceLine,
+    LedgerSettings,
     PoolBudget,
+    UsageImport,
     UsageRecord,
 )
 from .sources import Period, allocate_pool_month, context_for, key_in_force, monthly_amount
@@ -119,10 +121,9 @@ def usage_list(
     used_from: dt.date | None = None,
     used_to: dt.date | None = None,
     search: str | None = None,
+    action: str = actions.VIEW_INVOICE,
 ) -> QuerySet[UsageRecord]:
-    qs = UsageRecord.objects.filter(
-        permissions.scope_q(actor, actions.VIEW_INVOICE, path_field="unit__path")
-    )
+    qs = UsageRecord.objects.filter(permissions.scope_q(actor, action, path_field="unit__path"))
     return (
         UsageFilter.apply(
             qs,
@@ -134,6 +135,120 @@ def usage_list(
         )
         .select_related("unit")
         .order_by("-used_on", "-pk")
+    )
+
+
+def usage_manage_get(*, actor: Actor, pk: Any) -> UsageRecord:
+    """A usage record the actor may correct (others: not found)."""
+    return get_or_not_found(usage_list(actor=actor, action=actions.RECORD_USAGE), pk)
+
+
+def usage_import_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[UsageImport]:
+    return (
+        UsageImport.objects.filter(_root_q(actor, actions.RECORD_USAGE), cooperation=cooperation)
+        .defer("content")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def usage_import_get(*, actor: Actor, pk: Any) -> UsageImport:
+    return get_or_not_found(
+        UsageImport.objects.filter(_root_q(actor, actions.RECORD_USAGE)).select_related(
+            "cooperation__root"
+        ),
+        pk,
+    )
+
+
+def managed_pool_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[CostPool]:
+    """The pools the actor may manage (create, budget, key, close)."""
+    return (
+        CostPool.objects.filter(_root_q(actor, actions.MANAGE_POOLS), cooperation=cooperation)
+        .prefetch_related(
+            Prefetch("keys", queryset=AllocationKey.objects.order_by("-valid_from")),
+            Prefetch("budgets", queryset=PoolBudget.objects.order_by("-year")),
+        )
+        .order_by("kind", "name")
+    )
+
+
+def managed_pool_get(*, actor: Actor, pk: Any) -> CostPool:
+    return get_or_not_found(
+        CostPool.objects.filter(_root_q(actor, actions.MANAGE_POOLS))
+        .select_related("cooperation__root")
+        .prefetch_related(
+            Prefetch("keys", queryset=AllocationKey.objects.order_by("-valid_from")),
+            Prefetch("budgets", queryset=PoolBudget.objects.order_by("-year")),
+        ),
+        pk,
+    )
+
+
+def managed_fund_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[CostPool]:
+    return CostPool.objects.filter(
+        _root_q(actor, actions.MANAGE_FUND), cooperation=cooperation, kind=PoolKind.FUND
+    ).order_by("name")
+
+
+def managed_fund_get(*, actor: Actor, pk: Any) -> CostPool:
+    return get_or_not_found(
+        CostPool.objects.filter(
+            _root_q(actor, actions.MANAGE_FUND), kind=PoolKind.FUND
+        ).select_related("cooperation__root"),
+        pk,
+    )
+
+
+def fund_contributions(pool: CostPool) -> list[dict[str, Any]]:
+    """Contributions on approved invoices per municipality (what the balance is made of)."""
+    rows = (
+        InvoiceLine.objects.filter(
+            cost_pool=pool, kind=LineKind.FUND, invoice__status__in=CLOSED_STATUSES
+        )
+        .values("invoice__municipality_id", "invoice__municipality__name")
+        .annotate(amount=Sum("amount"))
+        .order_by("invoice__municipality__name")
+    )
+    return [dict(r) for r in rows]
+
+
+@dataclass
+class LedgerRow:
+    municipality: OrgNode
+    settings: LedgerSettings
+    stored: bool
+
+
+def ledger_rows(*, actor: Actor, cooperation: Cooperation) -> list[LedgerRow]:
+    """Every municipality of the cooperation whose ledger settings the actor may set, with its
+    stored settings or the defaults. Two queries."""
+    nodes = list(
+        OrgNode.objects.filter(
+            permissions.scope_q(actor, actions.APPROVE_INVOICE),
+            cooperation=cooperation,
+            kind="municipality",
+        ).order_by("name")
+    )
+    stored = {
+        s.municipality_id: s
+        for s in LedgerSettings.objects.filter(municipality__in=[n.pk for n in nodes])
+    }
+    return [
+        LedgerRow(
+            municipality=n,
+            settings=stored.get(n.pk) or LedgerSettings(municipality=n),
+            stored=n.pk in stored,
+        )
+        for n in nodes
+    ]
+
+
+def ledger_municipality_get(*, actor: Actor, pk: Any) -> OrgNode:
+    return get_or_not_found(
+        OrgNode.objects.filter(
+            permissions.scope_q(actor, actions.APPROVE_INVOICE), kind="municipality"
+        ),
+        pk,
     )
 
 
