@@ -330,48 +330,81 @@ def _last_open_before(period: Period, closed: set[str]) -> Period:
 def usage_lines(ctx: BillingContext) -> Iterable[LineDraft]:
     """Usage records of the month, charged to the unit's cost centre; plus records dated in
     earlier months whose invoices were already approved ("late" records and corrections): they
-    land, as correction lines, in the first open month after them."""
+    land, as correction lines, in the first open month after them. Plain rows, not model
+    instances: a national month has about 80 000 of them."""
     p = ctx.period
-    billed = InvoiceLine.objects.filter(
-        usage_record_id=OuterRef("pk"), invoice__status__in=CLOSED_STATUSES
+    municipality_ids = set(
+        OrgNode.objects.filter(cooperation=ctx.cooperation, kind="municipality").values_list(
+            "pk", flat=True
+        )
     )
-    candidates = (
-        UsageRecord.objects.filter(unit__cooperation=ctx.cooperation, used_on__lte=p.last)
-        .exclude(Exists(billed))
-        .select_related("unit")
-        .order_by("municipality_id", "used_on", "pk")
-    )
-    municipality_ids = set(candidates.values_list("municipality_id", flat=True).distinct())
     closed = closed_periods(municipality_ids)
     since: dict[int, dt.date] = {
         m: _last_open_before(p, closed.get(m, set())).next().first for m in municipality_ids
     }
     oldest = min(since.values(), default=p.first)
-    for r in candidates.filter(used_on__gte=oldest):
-        if r.used_on < since[r.municipality_id]:
+    billed = InvoiceLine.objects.filter(
+        usage_record_id=OuterRef("pk"), invoice__status__in=CLOSED_STATUSES
+    )
+    rows = (
+        UsageRecord.objects.filter(
+            municipality_id__in=municipality_ids, used_on__gte=oldest, used_on__lte=p.last
+        )
+        .exclude(Exists(billed))
+        .order_by("municipality_id", "used_on", "pk")
+        .values_list(
+            "pk",
+            "municipality_id",
+            "unit_id",
+            "cost_centre",
+            "service",
+            "description",
+            "quantity",
+            "unit_price",
+            "amount",
+            "used_on",
+            "corrects_id",
+            "is_credit",
+        )
+    )
+    for (
+        pk,
+        municipality_id,
+        unit_id,
+        cost_centre,
+        service,
+        description,
+        quantity,
+        unit_price,
+        amount,
+        used_on,
+        corrects_id,
+        is_credit,
+    ) in rows.iterator(chunk_size=5000):
+        if used_on < since[municipality_id]:
             continue
-        late = r.used_on < p.first
-        kind = LineKind.CORRECTION if late or r.corrects_id else LineKind.CONSUMPTION
-        text = r.service if not r.description else f"{r.service}: {r.description}"
+        late = used_on < p.first
+        kind = LineKind.CORRECTION if late or corrects_id else LineKind.CONSUMPTION
+        text = service if not description else f"{service}: {description}"
         if late:
-            text = f"{_('Rättelse avseende')} {Period.of(r.used_on).code}: {text}"
+            text = f"{_('Rättelse avseende')} {Period.of(used_on).code}: {text}"
         yield LineDraft(
-            municipality_id=r.municipality_id,
+            municipality_id=municipality_id,
             kind=kind,
-            amount=r.amount,
+            amount=amount,
             description=text[:300],
-            unit_id=r.unit_id,
-            cost_centre=r.cost_centre,
-            service=r.service,
-            quantity=r.quantity,
-            unit_price=r.unit_price,
-            usage_record_id=r.pk,
+            unit_id=unit_id,
+            cost_centre=cost_centre,
+            service=service,
+            quantity=quantity,
+            unit_price=unit_price,
+            usage_record_id=pk,
             source={
                 "type": "usage_record",
-                "usage_record": r.pk,
-                "used_on": r.used_on.isoformat(),
-                "corrects": r.corrects_id,
-                "is_credit": r.is_credit,
+                "usage_record": pk,
+                "used_on": used_on.isoformat(),
+                "corrects": corrects_id,
+                "is_credit": is_credit,
             },
         )
 
