@@ -113,6 +113,26 @@ def invoice_lines(
     return qs.order_by("position")
 
 
+def invoice_unit_totals(*, invoice: Invoice) -> list[tuple[str, str, Decimal]]:
+    """(unit name, cost centre, total) per unit of an invoice, summed in the database;
+    municipality-level lines as one row."""
+    rows = (
+        InvoiceLine.objects.filter(invoice=invoice)
+        .values("unit__name", "cost_centre")
+        .annotate(total=Sum("amount"))
+        .order_by("unit__name", "cost_centre")
+    )
+    out = [
+        (
+            r["unit__name"] or str(_("Kommunen (gemensamma kostnader)")),
+            r["cost_centre"],
+            r["total"] or Decimal(0),
+        )
+        for r in rows
+    ]
+    return sorted(out)
+
+
 def usage_list(
     *,
     actor: Actor,
