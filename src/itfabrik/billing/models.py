@@ -258,6 +258,17 @@ class Invoice(VersionedModel):
         _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
     total = models.DecimalField(_("summa"), max_digits=14, decimal_places=2, default=0)
+    # The total split by kind, written with the lines: the cost dashboard reads a few hundred
+    # invoices instead of summing hundreds of thousands of lines (bench/billing.py).
+    shared_total = models.DecimalField(
+        _("gemensam kostnad"), max_digits=14, decimal_places=2, default=0
+    )
+    fund_total = models.DecimalField(
+        _("digitaliseringsfond"), max_digits=14, decimal_places=2, default=0
+    )
+    consumption_total = models.DecimalField(
+        _("förbrukning och rättelser"), max_digits=14, decimal_places=2, default=0
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -851,14 +851,14 @@ def produce_drafts(
     for municipality_id in sorted(drafts):
         lines = drafts[municipality_id]
         ordered = _ordered(lines)
-        total = to_money(sum((d.amount for d in lines), Decimal(0)))
+        totals = _kind_totals(lines)
         invoice = existing.get(municipality_id)
         if invoice is None:
             invoice = Invoice(
                 cooperation=cooperation,
                 municipality_id=municipality_id,
                 period=period.code,
-                total=total,
+                **totals,
             )
             created.append(invoice)
         elif current.get(invoice.pk, []) == [
@@ -866,14 +866,16 @@ def produce_drafts(
         ]:
             continue  # nothing changed: the same lines, ids and version
         else:
-            invoice.total = total
+            for name, value in totals.items():
+                setattr(invoice, name, value)
             changed.append(invoice)
         to_write.append((invoice, ordered))
     if changed:
         InvoiceLine.objects.filter(invoice__in=changed).delete()
         for invoice in changed:
             Invoice.objects.filter(pk=invoice.pk).update(
-                total=invoice.total, version=F("version") + 1
+                version=F("version") + 1,
+                **{name: getattr(invoice, name) for name in _TOTALS},
             )
     Invoice.objects.bulk_create(created)
     _insert_lines(
@@ -903,6 +905,23 @@ def produce_drafts(
         for i in Invoice.objects.filter(cooperation=cooperation, period=period.code)
     }
     return [by_municipality[m] for m in sorted(drafts)]
+
+
+_TOTALS = ("total", "shared_total", "fund_total", "consumption_total")
+
+
+def _kind_totals(lines: Iterable[LineDraft]) -> dict[str, Decimal]:
+    """An invoice's total and its parts by kind (consumption with the corrections)."""
+    out = dict.fromkeys(_TOTALS, Decimal(0))
+    for d in lines:
+        out["total"] += d.amount
+        if d.kind == LineKind.SHARED:
+            out["shared_total"] += d.amount
+        elif d.kind == LineKind.FUND:
+            out["fund_total"] += d.amount
+        else:
+            out["consumption_total"] += d.amount
+    return {k: to_money(v) for k, v in out.items()}
 
 
 _COPY_COLUMNS = (
