@@ -387,6 +387,23 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _backend_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL backend (same machine): with the client's CPU
+    time it is what the run costs, whatever else the machine is doing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu_seconds() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -462,6 +479,7 @@ def measure(*, namespace: str, repeats: int) -> dict[str, Any]:
     Invoice.objects.filter(cooperation__in=coops, period=PERIOD).delete()
     rss_before = _peak_rss_mb()
     cpu_before = _cpu_seconds()
+    db_cpu_before = _backend_cpu_seconds()
     counter = QueryCounter()
     per_coop: list[float] = []
     started = time.monotonic()
@@ -479,6 +497,11 @@ def measure(*, namespace: str, repeats: int) -> dict[str, Any]:
         "cooperations": len(coops),
         "seconds": round(total, 2),
         "process_cpu_seconds": round(_cpu_seconds() - cpu_before, 2),
+        "postgres_backend_cpu_seconds": (
+            round(db_after - db_cpu_before, 2)
+            if (db_after := _backend_cpu_seconds()) is not None and db_cpu_before is not None
+            else None
+        ),
         "slowest_cooperation_seconds": round(max(per_coop), 2),
         "queries": counter.count,
         "invoices": Invoice.objects.filter(cooperation__in=coops, period=PERIOD).count(),
@@ -525,15 +548,19 @@ def measure(*, namespace: str, repeats: int) -> dict[str, Any]:
     for name, url in pages.items():
         times: list[float] = []
         c = QueryCounter()
+        cpu: list[float] = []
         for i in range(repeats + 3):
             q = QueryCounter()
             t = time.perf_counter()
+            c0 = _cpu_seconds() + (_backend_cpu_seconds() or 0)
             with connection.execute_wrapper(q):
                 r = client.get(url, HTTP_HOST="127.0.0.1")
             elapsed = (time.perf_counter() - t) * 1000
+            spent = (_cpu_seconds() + (_backend_cpu_seconds() or 0) - c0) * 1000
             assert r.status_code == 200, (url, r.status_code)
             if i >= 3:  # warm-up
                 times.append(elapsed)
+                cpu.append(spent)
                 c = q
         times.sort()
         out["dashboard"][name] = {
@@ -542,6 +569,9 @@ def measure(*, namespace: str, repeats: int) -> dict[str, Any]:
             "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
             "max_ms": round(times[-1], 1),
             "queries": c.count,
+            # Python and PostgreSQL CPU of a request (10 ms clock ticks): its cost on an
+            # idle machine, where the wall time above is inflated by the load.
+            "cpu_p50_ms": round(statistics.median(cpu), 1),
         }
         print(f"  {name}: {out['dashboard'][name]}", flush=True)
     return out
