@@ -41,10 +41,6 @@ def _root_q(actor: Actor, action: str) -> Any:
     return permissions.scope_q(actor, action, path_field="cooperation__root__path")
 
 
-def can_see_cooperation(actor: Actor, cooperation: Cooperation) -> bool:
-    return permissions.can(actor, actions.VIEW_INVOICE, cooperation.root)
-
-
 def simulation_municipality_ids(*, actor: Actor, cooperation: Cooperation) -> set[int]:
     """The municipalities of the cooperation whose simulated amounts the actor may see."""
     if not permissions.can_anywhere(actor, actions.SIMULATE_KEY):
@@ -308,10 +304,6 @@ def simulation_pool(*, actor: Actor, cooperation: Cooperation, pk: Any = None) -
     if pool is None:
         raise NotFound()
     return pool
-
-
-def default_pool(*, actor: Actor, cooperation: Cooperation, kind: str) -> CostPool | None:
-    return pool_list(actor=actor, cooperation=cooperation).filter(kind=kind).first()
 
 
 @dataclass
