@@ -13,6 +13,7 @@ class KeyMethod(models.TextChoices):
     EQUAL = "equal", _("Lika delar")
     INHABITANTS = "inhabitants", _("Invånarantal")
     USERS = "users", _("Antal användare")
+    DEVICES = "devices", _("Antal enheter (datorer, telefoner)")
     PERCENTAGES = "percentages", _("Fasta procentsatser")
 
 
@@ -30,6 +31,15 @@ class InvoiceStatus(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Köad")
+    RUNNING = "running", _("Pågår")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades")
+
+
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", _("Har fel")
+    CHECKED = "checked", _("Kontrollerad")
     QUEUED = "queued", _("Köad")
     RUNNING = "running", _("Pågår")
     DONE = "done", _("Klar")

@@ -10,12 +10,12 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .choices import LineKind
-from .models import Invoice, InvoiceLine, LedgerSettings
+from .models import Invoice, InvoiceLine, LedgerSettings, UsageRecord
 from .sie import SieFile, Transaction, Voucher, balanced, render
 
 FORMATS = ("csv", "xlsx", "pdf", "sie")
@@ -131,6 +131,79 @@ def to_xlsx(invoice: Invoice, lines: Sequence[InvoiceLine]) -> ExportFile:
     wb.save(out)
     return ExportFile(
         f"{_base(invoice)}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        out.getvalue(),
+    )
+
+
+USAGE_HEADER = [
+    "Id",
+    "Datum",
+    "Kommun",
+    "Enhet",
+    "Kostnadsställe",
+    "Tjänst",
+    "Beskrivning",
+    "Antal",
+    "À-pris",
+    "Belopp",
+    "Kreditering av",
+    "Import",
+]
+
+
+def _usage_row(r: UsageRecord) -> list[object]:
+    return [
+        r.pk,
+        r.used_on,
+        r.municipality.name,
+        r.unit.name,
+        r.cost_centre,
+        r.service,
+        r.description,
+        r.quantity,
+        r.unit_price,
+        r.amount,
+        r.corrects_id or "",
+        r.import_reference,
+    ]
+
+
+def usage_csv(records: Iterable[UsageRecord]) -> ExportFile:
+    """The usage list as it is filtered, every row (not only the page on screen)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w.writerow(USAGE_HEADER)
+    for r in records:
+        row = _usage_row(r)
+        row[7:10] = [_sv(r.quantity), _sv(r.unit_price), _sv(r.amount)]
+        row[1] = r.used_on.isoformat()
+        w.writerow(row)
+    return ExportFile(
+        "forbrukning.csv", "text/csv; charset=utf-8", buf.getvalue().encode("utf-8-sig")
+    )
+
+
+def usage_xlsx(records: Iterable[UsageRecord]) -> ExportFile:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Förbrukning")
+    bold = []
+    for title in USAGE_HEADER:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    ws.append(bold)
+    for r in records:
+        ws.append(_usage_row(r))
+    out = io.BytesIO()
+    wb.save(out)
+    return ExportFile(
+        "forbrukning.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         out.getvalue(),
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from itfabrik.core.models import TimestampedModel, VersionedModel
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
-from .choices import InvoiceStatus, KeyMethod, LineKind, PoolKind, RunStatus
+from .choices import ImportStatus, InvoiceStatus, KeyMethod, LineKind, PoolKind, RunStatus
 
 
 class CostPool(VersionedModel):
@@ -25,6 +25,9 @@ class CostPool(VersionedModel):
     code = models.SlugField(_("kod"), max_length=30)
     name = models.CharField(_("namn"), max_length=100)
     description = models.TextField(_("beskrivning"), blank=True)
+    # A closed pool is charged up to and including this day (the last of a month), never after;
+    # its budgets, keys and lines stay as they were.
+    closed_after = models.DateField(_("stängd efter"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kostnadspool")
@@ -38,7 +41,7 @@ class CostPool(VersionedModel):
         return self.name
 
 
-class PoolBudget(TimestampedModel):
+class PoolBudget(VersionedModel):
     """A pool's amount for a year, charged monthly (a twelfth each, split to the öre)."""
 
     pool = models.ForeignKey(CostPool, on_delete=models.CASCADE, related_name="budgets")
@@ -127,6 +130,8 @@ class UsageRecord(TimestampedModel):
         indexes = [
             models.Index(fields=["municipality", "used_on"]),
             models.Index(fields=["unit", "used_on"]),
+            # The usage list's order, and the billing run's range on the month.
+            models.Index(fields=["-used_on", "-id"], name="billing_usage_recent"),
         ]
         constraints = [
             # One credit per record: a record is corrected once; the new record may be corrected.
@@ -185,6 +190,37 @@ class LedgerSettings(VersionedModel):
         return str(self.municipality)
 
 
+class UsageImport(VersionedModel):
+    """A CSV file of usage records: checked at once (every bad row listed, nothing written),
+    then, when the user confirms, written by the worker with its progress on the import's page.
+    """
+
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("fil"), max_length=200)
+    content = models.TextField(_("innehåll"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+    )
+    rows = models.PositiveIntegerField(_("rader"), default=0)
+    written = models.PositiveIntegerField(_("skrivna"), default=0)
+    progress = models.PositiveSmallIntegerField(_("förlopp (%)"), default=0)
+    errors = models.JSONField(_("fel"), default=list, blank=True)
+    message = models.TextField(_("meddelande"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import av förbrukning")
+        verbose_name_plural = _("importer av förbrukning")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["cooperation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
 class BillingRun(TimestampedModel):
     """One monthly billing run, done by the worker; its status and progress show on its page."""
 
@@ -222,6 +258,17 @@ class Invoice(VersionedModel):
         _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
     total = models.DecimalField(_("summa"), max_digits=14, decimal_places=2, default=0)
+    # The total split by kind, written with the lines: the cost dashboard reads a few hundred
+    # invoices instead of summing hundreds of thousands of lines (bench/billing.py).
+    shared_total = models.DecimalField(
+        _("gemensam kostnad"), max_digits=14, decimal_places=2, default=0
+    )
+    fund_total = models.DecimalField(
+        _("digitaliseringsfond"), max_digits=14, decimal_places=2, default=0
+    )
+    consumption_total = models.DecimalField(
+        _("förbrukning och rättelser"), max_digits=14, decimal_places=2, default=0
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

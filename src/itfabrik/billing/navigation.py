@@ -12,5 +12,6 @@ register_menu(
     "billing",
     MenuItem("billing:overview", _("Kostnader"), actions.VIEW_INVOICE, order=40),
     MenuItem("billing:runs", _("Fakturering"), actions.RUN_BILLING, order=41),
-    MenuItem("billing:simulation", _("Simulera nyckel"), actions.VIEW_INVOICE, order=42),
+    MenuItem("billing:simulation", _("Simulera nyckel"), actions.SIMULATE_KEY, order=42),
+    MenuItem("billing:pools", _("Ekonomiadministration"), actions.MANAGE_POOLS, order=43),
 )

@@ -12,6 +12,9 @@ APPROVE_INVOICE = "billing.approve_invoice"
 MANAGE_POOLS = "billing.manage_pools"
 RECORD_USAGE = "billing.record_usage"
 MANAGE_FUND = "billing.manage_fund"
+# Simulating a key shows every visible member's amounts under a proposed key. The page and its
+# menu entry both check this action; the rows are the municipalities where the actor holds it.
+SIMULATE_KEY = "billing.simulate_key"
 
 register_actions(
     "billing",
@@ -27,5 +30,11 @@ register_actions(
         MANAGE_POOLS: {Role.FINANCE, Role.COOPERATION_ADMIN},
         RECORD_USAGE: {Role.FINANCE, Role.COOPERATION_ADMIN},
         MANAGE_FUND: {Role.FINANCE, Role.COOPERATION_ADMIN},
+        SIMULATE_KEY: {
+            Role.FINANCE,
+            Role.COOPERATION_ADMIN,
+            Role.COUNCIL_MEMBER,
+            Role.IT_CONTACT,
+        },
     },
 )

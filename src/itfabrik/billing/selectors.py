@@ -28,7 +28,9 @@ from .models import (
     FundSpending,
     Invoice,
     InvoiceLine,
+    LedgerSettings,
     PoolBudget,
+    UsageImport,
     UsageRecord,
 )
 from .sources import Period, allocate_pool_month, context_for, key_in_force, monthly_amount
@@ -39,8 +41,17 @@ def _root_q(actor: Actor, action: str) -> Any:
     return permissions.scope_q(actor, action, path_field="cooperation__root__path")
 
 
-def can_see_cooperation(actor: Actor, cooperation: Cooperation) -> bool:
-    return permissions.can(actor, actions.VIEW_INVOICE, cooperation.root)
+def simulation_municipality_ids(*, actor: Actor, cooperation: Cooperation) -> set[int]:
+    """The municipalities of the cooperation whose simulated amounts the actor may see."""
+    if not permissions.can_anywhere(actor, actions.SIMULATE_KEY):
+        return set()
+    return set(
+        OrgNode.objects.filter(
+            permissions.scope_q(actor, actions.SIMULATE_KEY),
+            cooperation=cooperation,
+            kind="municipality",
+        ).values_list("pk", flat=True)
+    )
 
 
 def invoice_queryset(actor: Actor) -> QuerySet[Invoice]:
@@ -98,6 +109,26 @@ def invoice_lines(
     return qs.order_by("position")
 
 
+def invoice_unit_totals(*, invoice: Invoice) -> list[tuple[str, str, Decimal]]:
+    """(unit name, cost centre, total) per unit of an invoice, summed in the database;
+    municipality-level lines as one row."""
+    rows = (
+        InvoiceLine.objects.filter(invoice=invoice)
+        .values("unit__name", "cost_centre")
+        .annotate(total=Sum("amount"))
+        .order_by("unit__name", "cost_centre")
+    )
+    out = [
+        (
+            r["unit__name"] or str(_("Kommunen (gemensamma kostnader)")),
+            r["cost_centre"],
+            r["total"] or Decimal(0),
+        )
+        for r in rows
+    ]
+    return sorted(out)
+
+
 def usage_list(
     *,
     actor: Actor,
@@ -106,10 +137,9 @@ def usage_list(
     used_from: dt.date | None = None,
     used_to: dt.date | None = None,
     search: str | None = None,
+    action: str = actions.VIEW_INVOICE,
 ) -> QuerySet[UsageRecord]:
-    qs = UsageRecord.objects.filter(
-        permissions.scope_q(actor, actions.VIEW_INVOICE, path_field="unit__path")
-    )
+    qs = UsageRecord.objects.filter(permissions.scope_q(actor, action, path_field="unit__path"))
     return (
         UsageFilter.apply(
             qs,
@@ -121,6 +151,120 @@ def usage_list(
         )
         .select_related("unit")
         .order_by("-used_on", "-pk")
+    )
+
+
+def usage_manage_get(*, actor: Actor, pk: Any) -> UsageRecord:
+    """A usage record the actor may correct (others: not found)."""
+    return get_or_not_found(usage_list(actor=actor, action=actions.RECORD_USAGE), pk)
+
+
+def usage_import_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[UsageImport]:
+    return (
+        UsageImport.objects.filter(_root_q(actor, actions.RECORD_USAGE), cooperation=cooperation)
+        .defer("content")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def usage_import_get(*, actor: Actor, pk: Any) -> UsageImport:
+    return get_or_not_found(
+        UsageImport.objects.filter(_root_q(actor, actions.RECORD_USAGE)).select_related(
+            "cooperation__root"
+        ),
+        pk,
+    )
+
+
+def managed_pool_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[CostPool]:
+    """The pools the actor may manage (create, budget, key, close)."""
+    return (
+        CostPool.objects.filter(_root_q(actor, actions.MANAGE_POOLS), cooperation=cooperation)
+        .prefetch_related(
+            Prefetch("keys", queryset=AllocationKey.objects.order_by("-valid_from")),
+            Prefetch("budgets", queryset=PoolBudget.objects.order_by("-year")),
+        )
+        .order_by("kind", "name")
+    )
+
+
+def managed_pool_get(*, actor: Actor, pk: Any) -> CostPool:
+    return get_or_not_found(
+        CostPool.objects.filter(_root_q(actor, actions.MANAGE_POOLS))
+        .select_related("cooperation__root")
+        .prefetch_related(
+            Prefetch("keys", queryset=AllocationKey.objects.order_by("-valid_from")),
+            Prefetch("budgets", queryset=PoolBudget.objects.order_by("-year")),
+        ),
+        pk,
+    )
+
+
+def managed_fund_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[CostPool]:
+    return CostPool.objects.filter(
+        _root_q(actor, actions.MANAGE_FUND), cooperation=cooperation, kind=PoolKind.FUND
+    ).order_by("name")
+
+
+def managed_fund_get(*, actor: Actor, pk: Any) -> CostPool:
+    return get_or_not_found(
+        CostPool.objects.filter(
+            _root_q(actor, actions.MANAGE_FUND), kind=PoolKind.FUND
+        ).select_related("cooperation__root"),
+        pk,
+    )
+
+
+def fund_contributions(pool: CostPool) -> list[dict[str, Any]]:
+    """Contributions on approved invoices per municipality (what the balance is made of)."""
+    rows = (
+        InvoiceLine.objects.filter(
+            cost_pool=pool, kind=LineKind.FUND, invoice__status__in=CLOSED_STATUSES
+        )
+        .values("invoice__municipality_id", "invoice__municipality__name")
+        .annotate(amount=Sum("amount"))
+        .order_by("invoice__municipality__name")
+    )
+    return [dict(r) for r in rows]
+
+
+@dataclass
+class LedgerRow:
+    municipality: OrgNode
+    settings: LedgerSettings
+    stored: bool
+
+
+def ledger_rows(*, actor: Actor, cooperation: Cooperation) -> list[LedgerRow]:
+    """Every municipality of the cooperation whose ledger settings the actor may set, with its
+    stored settings or the defaults. Two queries."""
+    nodes = list(
+        OrgNode.objects.filter(
+            permissions.scope_q(actor, actions.APPROVE_INVOICE),
+            cooperation=cooperation,
+            kind="municipality",
+        ).order_by("name")
+    )
+    stored = {
+        s.municipality_id: s
+        for s in LedgerSettings.objects.filter(municipality__in=[n.pk for n in nodes])
+    }
+    return [
+        LedgerRow(
+            municipality=n,
+            settings=stored.get(n.pk) or LedgerSettings(municipality=n),
+            stored=n.pk in stored,
+        )
+        for n in nodes
+    ]
+
+
+def ledger_municipality_get(*, actor: Actor, pk: Any) -> OrgNode:
+    return get_or_not_found(
+        OrgNode.objects.filter(
+            permissions.scope_q(actor, actions.APPROVE_INVOICE), kind="municipality"
+        ),
+        pk,
     )
 
 
@@ -148,8 +292,18 @@ def pool_get(*, actor: Actor, pk: Any) -> CostPool:
     return get_or_not_found(pool_list(actor=actor).select_related("cooperation__root"), pk)
 
 
-def default_pool(*, actor: Actor, cooperation: Cooperation, kind: str) -> CostPool | None:
-    return pool_list(actor=actor, cooperation=cooperation).filter(kind=kind).first()
+def simulation_pool(*, actor: Actor, cooperation: Cooperation, pk: Any = None) -> CostPool:
+    """The pool to simulate: the one asked for, or the cooperation's shared pool (Bas-IT).
+    Found for whoever may simulate somewhere in the cooperation (the rows are scoped)."""
+    if not simulation_municipality_ids(actor=actor, cooperation=cooperation):
+        raise NotFound()
+    qs = CostPool.objects.filter(cooperation=cooperation).select_related("cooperation__root")
+    if pk is not None:
+        return get_or_not_found(qs, pk)
+    pool = qs.filter(kind=PoolKind.SHARED).order_by("name").first()
+    if pool is None:
+        raise NotFound()
+    return pool
 
 
 @dataclass
@@ -203,45 +357,46 @@ def municipality_figures(
     *, actor: Actor, cooperation: Cooperation, period: Period
 ) -> list[MunicipalityFigures]:
     """Per visible municipality: the month, the year to date, base share (Bas-IT), fund and
-    consumption (with corrections) year to date, and cost per inhabitant. Two queries."""
+    consumption (with corrections) year to date, and cost per inhabitant. From the invoices'
+    totals by kind (written with their lines), not from the lines: three queries whatever the
+    number of lines."""
     months = [f"{period.year:04d}-{m:02d}" for m in range(1, period.month + 1)]
-    rows = (
-        InvoiceLine.objects.filter(
-            invoice__in=invoice_queryset(actor).filter(cooperation=cooperation, period__in=months)
+    invoices = list(
+        invoice_queryset(actor)
+        .filter(cooperation=cooperation, period__in=months)
+        .select_related("municipality")
+        .only(
+            "pk",
+            "period",
+            "municipality__id",
+            "municipality__name",
+            "total",
+            "shared_total",
+            "fund_total",
+            "consumption_total",
         )
-        .values("invoice__municipality_id", "invoice__period", "kind")
-        .annotate(s=Sum("amount"))
     )
-    figures: dict[int, MunicipalityFigures] = {}
-    ids: set[int] = {int(r["invoice__municipality_id"] or 0) for r in rows}
-    nodes = {n.pk: n for n in OrgNode.objects.filter(pk__in=ids)}
+    ids = {i.municipality_id for i in invoices}
     counts: dict[int, int] = {}
     for c in InhabitantCount.objects.filter(
         municipality_id__in=ids, year__lte=period.year
     ).order_by("municipality_id", "-year"):
         counts.setdefault(c.municipality_id, c.inhabitants)
-    for r in rows:
-        mid = int(r["invoice__municipality_id"] or 0)
+    figures: dict[int, MunicipalityFigures] = {}
+    for i in invoices:
         f = figures.setdefault(
-            mid, MunicipalityFigures(municipality=nodes[mid], inhabitants=counts.get(mid))
+            i.municipality_id,
+            MunicipalityFigures(
+                municipality=i.municipality, inhabitants=counts.get(i.municipality_id)
+            ),
         )
-        amount = r["s"] or Decimal(0)
-        f.year_to_date += amount
-        if r["invoice__period"] == period.code:
-            f.month += amount
-        if r["kind"] == LineKind.SHARED:
-            f.shared += amount
-        elif r["kind"] == LineKind.FUND:
-            f.fund += amount
-        else:
-            f.consumption += amount
-    ids_this_month = dict(
-        invoice_queryset(actor)
-        .filter(cooperation=cooperation, period=period.code)
-        .values_list("municipality_id", "pk")
-    )
-    for mid, f in figures.items():
-        f.invoice_id = ids_this_month.get(mid)
+        f.year_to_date += i.total
+        f.shared += i.shared_total
+        f.fund += i.fund_total
+        f.consumption += i.consumption_total
+        if i.period == period.code:
+            f.month += i.total
+            f.invoice_id = i.pk
     return sorted(figures.values(), key=lambda f: f.municipality.name)
 
 
@@ -299,8 +454,12 @@ def simulate_key(
     percentages: dict[str, Any] | None = None,
 ) -> list[SimulatedMunicipality]:
     """Every member's amount per month and for the year under the keys in force and under a
-    proposed key, before anyone adopts it. Nothing is written."""
-    if not can_see_cooperation(actor, pool.cooperation):
+    proposed key, before anyone adopts it. Nothing is written. The split is computed over all
+    members (a key is a split between all of them), the answer holds the municipalities where
+    the actor may simulate: all of them for a role at the cooperation, its own for an IT
+    contact."""
+    visible = simulation_municipality_ids(actor=actor, cooperation=pool.cooperation)
+    if not visible:
         raise NotFound()
     clean = validate_percentages(
         cooperation=pool.cooperation, method=method, percentages=percentages
@@ -321,7 +480,7 @@ def simulate_key(
             ctx=ctx,
         )
         simulated = allocate_pool_month(amount=amount, method=method, percentages=clean, ctx=ctx)
-        for mid in sorted(set(current) | set(simulated)):
+        for mid in sorted((set(current) | set(simulated)) & visible):
             row = out.setdefault(
                 mid, SimulatedMunicipality(municipality_id=mid, name=ctx.names.get(mid, ""))
             )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +34,14 @@ from itfabrik.core.services import create_audited, update_versioned
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from . import permissions as actions
-from .choices import CLOSED_STATUSES, InvoiceStatus, LineKind, PoolKind, RunStatus
+from .choices import (
+    CLOSED_STATUSES,
+    ImportStatus,
+    InvoiceStatus,
+    LineKind,
+    PoolKind,
+    RunStatus,
+)
 from .models import (
     AllocationKey,
     BillingRun,
@@ -42,6 +51,7 @@ from .models import (
     InvoiceLine,
     LedgerSettings,
     PoolBudget,
+    UsageImport,
     UsageRecord,
 )
 from .selectors import fund_balance
@@ -92,11 +102,80 @@ def pool_create(
         return create_audited(actor=actor, instance=pool, scope_path=root.path)
 
 
+def pool_update(
+    *,
+    actor: Actor,
+    pool: CostPool,
+    expected_version: int | None,
+    name: str,
+    description: str = "",
+) -> CostPool:
+    """Rename or describe a pool. Its code and kind stay: lines and exports refer to them."""
+    root = _root(pool.cooperation)
+    _require(actor, actions.MANAGE_POOLS, root)
+    if not name.strip():
+        raise ValidationFailed(fields={"name": [_("Ange ett namn.")]})
+    return update_versioned(
+        actor=actor,
+        instance=pool,
+        expected_version=expected_version,
+        changes={"name": name.strip(), "description": description.strip()},
+        scope_path=root.path,
+    )
+
+
+def pool_close(
+    *, actor: Actor, pool: CostPool, expected_version: int | None, closed_after: dt.date
+) -> CostPool:
+    """Close a pool after the last day of a month: it is not charged for later months. A month
+    already approved cannot be reopened this way, so the day must not be before the last
+    approved month of the pool."""
+    root = _root(pool.cooperation)
+    _require(actor, actions.MANAGE_POOLS, root)
+    if not _is_last_of_month(closed_after):
+        raise ValidationFailed(
+            fields={"closed_after": [_("En pool stängs efter den sista dagen i en månad.")]}
+        )
+    if pool.closed_after is not None:
+        raise ValidationFailed(fields={"closed_after": [_("Poolen är redan stängd.")]})
+    last_approved = (
+        InvoiceLine.objects.filter(cost_pool=pool, invoice__status__in=CLOSED_STATUSES)
+        .order_by("-invoice__period")
+        .values_list("invoice__period", flat=True)
+        .first()
+    )
+    if last_approved and Period.of(closed_after).code < last_approved:
+        raise ValidationFailed(
+            fields={
+                "closed_after": [
+                    lazy_format(
+                        _("Poolen har godkända fakturaunderlag till och med %(period)s."),
+                        period=last_approved,
+                    )
+                ]
+            }
+        )
+    return update_versioned(
+        actor=actor,
+        instance=pool,
+        expected_version=expected_version,
+        changes={"closed_after": closed_after},
+        scope_path=root.path,
+    )
+
+
 def budget_set(
-    *, actor: Actor, pool: CostPool, year: int, amount: Decimal | str, note: str = ""
+    *,
+    actor: Actor,
+    pool: CostPool,
+    year: int,
+    amount: Decimal | str,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> PoolBudget:
     """Set a pool's yearly budget (insert or change). Months already approved keep their
-    amounts; later months are charged from the new budget."""
+    amounts; later months are charged from the new budget. `expected_version` is the version
+    the editor saw (0: "there was none"); None is an unconditional upsert (API, demo)."""
     root = _root(pool.cooperation)
     _require(actor, actions.MANAGE_POOLS, root)
     value = _money(amount, "amount")
@@ -104,23 +183,26 @@ def budget_set(
         raise ValidationFailed(fields={"amount": [_("Budgeten får inte vara negativ.")]})
     if not 2000 <= int(year) <= 2100:
         raise ValidationFailed(fields={"year": [_("Ange ett år mellan 2000 och 2100.")]})
+    if pool.closed_after is not None and int(year) > pool.closed_after.year:
+        raise ValidationFailed(fields={"year": [_("Poolen är stängd för det året.")]})
     with transaction.atomic():
         existing = PoolBudget.objects.select_for_update().filter(pool=pool, year=year).first()
         if existing is None:
+            if expected_version:
+                raise Conflict()
             budget = PoolBudget(pool=pool, year=year, amount=value, note=note.strip())
             return create_audited(actor=actor, instance=budget, scope_path=root.path)
-        before = audit.snapshot(existing)
-        existing.amount, existing.note = value, note.strip()
-        existing.save()
-        audit.record(
+        if expected_version is not None and expected_version != existing.version:
+            raise Conflict(
+                _("Budgeten för året har ändrats av någon annan. Ladda om och försök igen.")
+            )
+        return update_versioned(
             actor=actor,
-            action=AuditAction.UPDATE,
             instance=existing,
-            before=before,
-            after=audit.snapshot(existing),
+            expected_version=None,
+            changes={"amount": value, "note": note.strip()},
             scope_path=root.path,
         )
-        return existing
 
 
 def _is_last_of_month(day: dt.date) -> bool:
@@ -152,6 +234,8 @@ def key_adopt(
         errors["decision_reference"] = [_("Ange beslutet som antog nyckeln.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    if pool.closed_after is not None and valid_from > pool.closed_after:
+        raise ValidationFailed(fields={"valid_from": [_("Poolen är stängd från det datumet.")]})
     clean = validate_percentages(
         cooperation=pool.cooperation, method=method, percentages=percentages
     )
@@ -351,17 +435,17 @@ class ImportResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def usage_import_csv(
-    *, actor: Actor, cooperation: Cooperation, data: bytes | str, dry_run: bool
-) -> ImportResult:
-    """Import usage records from CSV (`;` or `,` separated, UTF-8, a header row with
-    kommunkod;kostnadsstalle;tjanst;beskrivning;antal;a_pris;datum). A dry run lists every bad
-    row; a real run writes every row or, if any row is bad, none."""
-    _require(actor, actions.RECORD_USAGE, _root(cooperation))
+def _decode(data: bytes | str) -> str:
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        return data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError:
         raise ValidationFailed(fields={"file": [_("Filen ska vara en CSV-fil i UTF-8.")]}) from None
+
+
+def _parse_usage_csv(
+    *, actor: Actor, cooperation: Cooperation, text: str
+) -> tuple[ImportResult, list[dict[str, Any]]]:
+    """Every row checked; the good ones ready to write. Writes nothing."""
     lines = text.splitlines()
     if not lines:
         raise ValidationFailed(fields={"file": [_("Filen är tom.")]})
@@ -383,7 +467,7 @@ def usage_import_csv(
         .exclude(cost_centre="")
         .select_related("municipality")
     }
-    result = ImportResult(dry_run=dry_run)
+    result = ImportResult()
     good: list[dict[str, Any]] = []
     for number, raw in enumerate(reader, start=2):
         # A row with too many fields has them in a list under the key None: not a column.
@@ -414,6 +498,33 @@ def usage_import_csv(
             result.errors.append({"row": number, "messages": problems})
         else:
             good.append({"unit": unit, "row": row, "used_on": used_on})
+    return result, good
+
+
+def _write_usage_row(actor: Actor, g: dict[str, Any], reference: str) -> UsageRecord:
+    return usage_record(
+        actor=actor,
+        unit=g["unit"],
+        service=g["row"]["tjanst"],
+        description=g["row"]["beskrivning"],
+        quantity=g["row"]["antal"],
+        unit_price=g["row"]["a_pris"],
+        used_on=g["used_on"],
+        import_reference=reference,
+    )
+
+
+def usage_import_csv(
+    *, actor: Actor, cooperation: Cooperation, data: bytes | str, dry_run: bool
+) -> ImportResult:
+    """Import usage records from CSV (`;` or `,` separated, UTF-8, a header row with
+    kommunkod;kostnadsstalle;tjanst;beskrivning;antal;a_pris;datum). A dry run lists every bad
+    row; a real run writes every row or, if any row is bad, none. At once, in this process
+    (the API); the web page checks the file and leaves the writing to the worker
+    (`usage_import_check` / `usage_import_commit`)."""
+    _require(actor, actions.RECORD_USAGE, _root(cooperation))
+    result, good = _parse_usage_csv(actor=actor, cooperation=cooperation, text=_decode(data))
+    result.dry_run = dry_run
     if dry_run:
         return result
     if result.errors:
@@ -426,18 +537,121 @@ def usage_import_csv(
     reference = f"csv {timezone.now():%Y-%m-%d %H:%M}"
     with transaction.atomic():
         for g in good:
-            usage_record(
-                actor=actor,
-                unit=g["unit"],
-                service=g["row"]["tjanst"],
-                description=g["row"]["beskrivning"],
-                quantity=g["row"]["antal"],
-                unit_price=g["row"]["a_pris"],
-                used_on=g["used_on"],
-                import_reference=reference,
-            )
+            _write_usage_row(actor, g, reference)
             result.written += 1
     return result
+
+
+IMPORT_CHUNK = 200
+
+
+def usage_import_check(
+    *, actor: Actor, cooperation: Cooperation, data: bytes | str, file_name: str
+) -> UsageImport:
+    """Check a file (the dry run) and keep it with its result, so that the user can look at
+    every bad row and then start the import. A file that cannot be read at all is refused and
+    nothing is kept."""
+    root = _root(cooperation)
+    _require(actor, actions.RECORD_USAGE, root)
+    text = _decode(data)
+    result, _good = _parse_usage_csv(actor=actor, cooperation=cooperation, text=text)
+    with transaction.atomic():
+        return create_audited(
+            actor=actor,
+            instance=UsageImport(
+                cooperation=cooperation,
+                file_name=(file_name or "import.csv")[:200],
+                content=text,
+                status=ImportStatus.INVALID if result.errors else ImportStatus.CHECKED,
+                rows=result.rows,
+                errors=result.errors,
+                started_by=_user(actor),
+            ),
+            scope_path=root.path,
+        )
+
+
+def usage_import_commit(
+    *, actor: Actor, usage_import: UsageImport, expected_version: int | None
+) -> UsageImport:
+    """Hand a checked file to the worker. A conditional update: a double submit, or a file
+    with errors, starts nothing."""
+    root = _root(usage_import.cooperation)
+    _require(actor, actions.RECORD_USAGE, root)
+    from .tasks import import_usage
+
+    version = usage_import.version if expected_version is None else expected_version
+    with transaction.atomic():
+        before = audit.snapshot(usage_import)
+        changed = UsageImport.objects.filter(
+            pk=usage_import.pk, status=ImportStatus.CHECKED, version=version
+        ).update(status=ImportStatus.QUEUED, version=F("version") + 1, started_by=_user(actor))
+        if changed != 1:
+            raise Conflict(
+                _("Importen är redan startad, eller filen har fel. Ladda om sidan."),
+                code="import_not_checked",
+            )
+        usage_import.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=usage_import,
+            before=before,
+            after=audit.snapshot(usage_import),
+            scope_path=root.path,
+        )
+        import_usage.enqueue(import_id=usage_import.pk)
+    usage_import.refresh_from_db()
+    return usage_import
+
+
+def _set_import(import_id: int, **values: Any) -> None:
+    UsageImport.objects.filter(pk=import_id).update(**values)
+
+
+def usage_import_execute(*, import_id: int) -> UsageImport:
+    """The job: check the file again (the actor's rights may have changed since) and write it
+    in chunks of IMPORT_CHUNK rows, each chunk committed together with the count written so
+    far. That count is the progress the page shows, and where a retried job resumes: every
+    row is written exactly once."""
+    imp = UsageImport.objects.select_related("cooperation", "started_by").get(pk=import_id)
+    if imp.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return imp
+    actor = imp.started_by
+    _set_import(import_id, status=ImportStatus.RUNNING)
+    bad_rows: list[dict[str, Any]] = []
+    try:
+        if actor is None:
+            raise Forbidden()
+        result, good = _parse_usage_csv(actor=actor, cooperation=imp.cooperation, text=imp.content)
+        bad_rows = result.errors
+        if result.errors:
+            raise ValidationFailed(
+                lazy_format(
+                    _("%(count)s rader har fel; inget har importerats."), count=len(result.errors)
+                )
+            )
+        reference = f"import {imp.pk}"
+        done = imp.written
+        while done < len(good):
+            chunk = good[done : done + IMPORT_CHUNK]
+            with transaction.atomic():
+                for g in chunk:
+                    _write_usage_row(actor, g, reference)
+                done += len(chunk)
+                _set_import(import_id, written=done, progress=int(100 * done / len(good)))
+    except ApplicationError as exc:
+        _set_import(
+            import_id,
+            status=ImportStatus.FAILED,
+            message=str(exc.message),
+            errors=bad_rows,
+            finished_at=timezone.now(),
+        )
+    else:
+        _set_import(import_id, status=ImportStatus.DONE, progress=100, finished_at=timezone.now())
+    imp.refresh_from_db()
+    return imp
 
 
 # --- the digitalisation fund ------------------------------------------------------------------
@@ -607,12 +821,19 @@ def billing_run_execute(*, run_id: int) -> BillingRun:
 def produce_drafts(
     *, cooperation: Cooperation, period: Period, run: BillingRun | None = None
 ) -> list[Invoice]:
+    """Every source's lines of the month, grouped per municipality, replacing the drafts whose
+    lines changed. A fixed number of queries whatever the number of municipalities and lines
+    (bench/: a national month is hundreds of thousands of lines): the existing lines are read
+    in one query, the changed drafts' lines deleted in one and the new lines written in one
+    COPY (PostgreSQL) or in batches."""
     _refuse_closed(cooperation, period)
     ctx = context_for(cooperation, period)
     drafts: dict[int, list[LineDraft]] = defaultdict(list)
     for _name, source in sorted(charge_sources().items()):
         for line in source(ctx):
             drafts[line.municipality_id].append(line)
+    if run is not None:
+        _set_run(run.pk, progress=50)
     existing = {
         i.municipality_id: i
         for i in Invoice.objects.select_for_update().filter(
@@ -623,52 +844,134 @@ def produce_drafts(
     stale = [i.pk for m, i in existing.items() if m not in drafts]
     InvoiceLine.objects.filter(invoice_id__in=stale).delete()
     Invoice.objects.filter(pk__in=stale, status=InvoiceStatus.DRAFT).delete()
-    out: list[Invoice] = []
-    total_steps = max(1, len(drafts))
-    for step, municipality_id in enumerate(sorted(drafts), start=1):
+    current = _contents([i.pk for m, i in existing.items() if m in drafts])
+    changed: list[Invoice] = []
+    created: list[Invoice] = []
+    to_write: list[tuple[Invoice, list[LineDraft]]] = []
+    for municipality_id in sorted(drafts):
         lines = drafts[municipality_id]
         ordered = _ordered(lines)
-        total = to_money(sum((d.amount for d in lines), Decimal(0)))
+        totals = _kind_totals(lines)
         invoice = existing.get(municipality_id)
         if invoice is None:
-            invoice = Invoice.objects.create(
+            invoice = Invoice(
                 cooperation=cooperation,
                 municipality_id=municipality_id,
                 period=period.code,
-                total=total,
+                **totals,
             )
+            created.append(invoice)
+        elif current.get(invoice.pk, []) == [
+            _draft_content(n, d) for n, d in enumerate(ordered, 1)
+        ]:
+            continue  # nothing changed: the same lines, ids and version
         else:
-            if _content(invoice) == [_draft_content(n, d) for n, d in enumerate(ordered, 1)]:
-                out.append(invoice)  # nothing changed: the same lines, ids and version
-                if run is not None:
-                    _set_run(run.pk, progress=int(100 * step / total_steps))
-                continue
-            InvoiceLine.objects.filter(invoice=invoice).delete()
-            Invoice.objects.filter(pk=invoice.pk).update(total=total, version=F("version") + 1)
-        InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                invoice=invoice,
-                position=n,
-                kind=d.kind,
-                amount=d.amount,
-                unit_id=d.unit_id,
-                cost_centre=d.cost_centre,
-                cost_pool_id=d.cost_pool_id,
-                service=d.service,
-                description=d.description,
-                quantity=d.quantity,
-                unit_price=d.unit_price,
-                allocation_key_id=d.allocation_key_id,
-                usage_record_id=d.usage_record_id,
-                source=d.source,
+            for name, value in totals.items():
+                setattr(invoice, name, value)
+            changed.append(invoice)
+        to_write.append((invoice, ordered))
+    if changed:
+        InvoiceLine.objects.filter(invoice__in=changed).delete()
+        for invoice in changed:
+            Invoice.objects.filter(pk=invoice.pk).update(
+                version=F("version") + 1,
+                **{name: getattr(invoice, name) for name in _TOTALS},
             )
-            for n, d in enumerate(ordered, start=1)
+    Invoice.objects.bulk_create(created)
+    _insert_lines(
+        InvoiceLine(
+            invoice_id=invoice.pk,
+            position=n,
+            kind=d.kind,
+            amount=d.amount,
+            unit_id=d.unit_id,
+            cost_centre=d.cost_centre,
+            cost_pool_id=d.cost_pool_id,
+            service=d.service,
+            description=d.description,
+            quantity=d.quantity,
+            unit_price=d.unit_price,
+            allocation_key_id=d.allocation_key_id,
+            usage_record_id=d.usage_record_id,
+            source=d.source,
         )
-        invoice.refresh_from_db()
-        out.append(invoice)
-        if run is not None:
-            _set_run(run.pk, progress=int(100 * step / total_steps))
-    return out
+        for invoice, ordered in to_write
+        for n, d in enumerate(ordered, start=1)
+    )
+    if run is not None:
+        _set_run(run.pk, progress=100)
+    by_municipality = {
+        i.municipality_id: i
+        for i in Invoice.objects.filter(cooperation=cooperation, period=period.code)
+    }
+    return [by_municipality[m] for m in sorted(drafts)]
+
+
+_TOTALS = ("total", "shared_total", "fund_total", "consumption_total")
+
+
+def _kind_totals(lines: Iterable[LineDraft]) -> dict[str, Decimal]:
+    """An invoice's total and its parts by kind (consumption with the corrections)."""
+    out = dict.fromkeys(_TOTALS, Decimal(0))
+    for d in lines:
+        out["total"] += d.amount
+        if d.kind == LineKind.SHARED:
+            out["shared_total"] += d.amount
+        elif d.kind == LineKind.FUND:
+            out["fund_total"] += d.amount
+        else:
+            out["consumption_total"] += d.amount
+    return {k: to_money(v) for k, v in out.items()}
+
+
+_COPY_COLUMNS = (
+    "invoice_id",
+    "position",
+    "kind",
+    "amount",
+    "unit_id",
+    "cost_centre",
+    "cost_pool_id",
+    "service",
+    "description",
+    "quantity",
+    "unit_price",
+    "allocation_key_id",
+    "usage_record_id",
+    "source",
+)
+
+
+def _insert_lines(lines: Iterable[InvoiceLine]) -> None:
+    """Write invoice lines: PostgreSQL's COPY (an order of magnitude faster than a multi-row
+    INSERT for a national month), elsewhere bulk_create in batches."""
+    if connection.vendor != "postgresql":
+        InvoiceLine.objects.bulk_create(lines, batch_size=1000)
+        return
+    table = connection.ops.quote_name(InvoiceLine._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the driver's cursor: Django's wrapper has no copy()
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for line in lines:
+                copy.write_row(
+                    (
+                        line.invoice_id,
+                        line.position,
+                        line.kind,
+                        line.amount,
+                        line.unit_id,
+                        line.cost_centre,
+                        line.cost_pool_id,
+                        line.service,
+                        line.description,
+                        line.quantity,
+                        line.unit_price,
+                        line.allocation_key_id,
+                        line.usage_record_id,
+                        json.dumps(line.source),
+                    )
+                )
 
 
 _CONTENT = (
@@ -688,10 +991,18 @@ _CONTENT = (
 )
 
 
-def _content(invoice: Invoice) -> list[tuple[Any, ...]]:
-    return list(
-        InvoiceLine.objects.filter(invoice=invoice).order_by("position").values_list(*_CONTENT)
+def _contents(invoice_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    if not invoice_ids:
+        return out
+    rows = (
+        InvoiceLine.objects.filter(invoice_id__in=invoice_ids)
+        .order_by("invoice_id", "position")
+        .values_list("invoice_id", *_CONTENT)
     )
+    for row in rows.iterator(chunk_size=5000):
+        out[row[0]].append(row[1:])
+    return out
 
 
 def _draft_content(position: int, d: LineDraft) -> tuple[Any, ...]:

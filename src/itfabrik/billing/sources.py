@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -105,6 +105,14 @@ class BillingContext:
 ChargeSource = Callable[[BillingContext], Iterable[LineDraft]]
 _SOURCES: dict[str, ChargeSource] = {}
 
+# A key basis gives each member's weight for a month from data billing does not own (devices
+# from the catalogue's subscriptions, later from the assets app). It returns a number per
+# municipality that already covers the whole month ("device-days"): billing multiplies it by
+# the member days like every other key, which only rescales all parts by the same factor when
+# every member was a member all month.
+KeyBasis = Callable[[BillingContext], Mapping[int, int | Decimal]]
+_KEY_BASES: dict[str, KeyBasis] = {}
+
 
 def register_charge_source(name: str, source: ChargeSource) -> None:
     """Add a source of invoice lines (e.g. the catalogue's subscriptions)."""
@@ -113,6 +121,25 @@ def register_charge_source(name: str, source: ChargeSource) -> None:
 
 def charge_sources() -> dict[str, ChargeSource]:
     return dict(_SOURCES)
+
+
+def register_key_basis(method: str, basis: KeyBasis) -> None:
+    """Provide the weights of a key method (e.g. `devices`) from another app (ADR 0025)."""
+    _KEY_BASES[method] = basis
+
+
+def key_bases() -> dict[str, KeyBasis]:
+    return dict(_KEY_BASES)
+
+
+def method_available(method: str) -> bool:
+    """Billing computes equal shares, inhabitants, users and fixed percentages itself; any
+    other method needs an app that registered its basis."""
+    return method in _BUILT_IN or method in _KEY_BASES
+
+
+def available_methods() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in KeyMethod.choices if method_available(value)]
 
 
 def member_days(cooperation: Cooperation, period: Period) -> dict[int, int]:
@@ -197,7 +224,20 @@ def base_weights(
                 lazy_format(_("Användare saknas för %(names)s."), names=", ".join(missing))
             )
         return {m: Decimal(users[m]) for m in ids}
-    raise ValidationFailed(fields={"method": [_("Okänd fördelningsmetod.")]})
+    basis = _KEY_BASES.get(method)
+    if basis is None:
+        raise ValidationFailed(
+            fields={
+                "method": [_("Fördelningsmetoden är inte tillgänglig i den här installationen.")]
+            }
+        )
+    raw = basis(ctx)
+    return {m: Decimal(raw.get(m, 0)) for m in ids}
+
+
+_BUILT_IN = frozenset(
+    {KeyMethod.EQUAL, KeyMethod.PERCENTAGES, KeyMethod.INHABITANTS, KeyMethod.USERS}
+)
 
 
 def allocate_pool_month(
@@ -223,7 +263,11 @@ def allocate_pool_month(
 def pool_lines(ctx: BillingContext) -> Iterable[LineDraft]:
     """Bas-IT and the fund: the month's twelfth of the year's budget, split by the key in force
     (equal shares when no key has been adopted, R8)."""
-    pools = CostPool.objects.filter(cooperation=ctx.cooperation).order_by("kind", "code")
+    pools = (
+        CostPool.objects.filter(cooperation=ctx.cooperation)
+        .filter(Q(closed_after__isnull=True) | Q(closed_after__gte=ctx.period.first))
+        .order_by("kind", "code")
+    )
     budgets = {
         b.pool_id: b.amount for b in PoolBudget.objects.filter(pool__in=pools, year=ctx.period.year)
     }
@@ -286,48 +330,81 @@ def _last_open_before(period: Period, closed: set[str]) -> Period:
 def usage_lines(ctx: BillingContext) -> Iterable[LineDraft]:
     """Usage records of the month, charged to the unit's cost centre; plus records dated in
     earlier months whose invoices were already approved ("late" records and corrections): they
-    land, as correction lines, in the first open month after them."""
+    land, as correction lines, in the first open month after them. Plain rows, not model
+    instances: a national month has about 80 000 of them."""
     p = ctx.period
-    billed = InvoiceLine.objects.filter(
-        usage_record_id=OuterRef("pk"), invoice__status__in=CLOSED_STATUSES
+    municipality_ids = set(
+        OrgNode.objects.filter(cooperation=ctx.cooperation, kind="municipality").values_list(
+            "pk", flat=True
+        )
     )
-    candidates = (
-        UsageRecord.objects.filter(unit__cooperation=ctx.cooperation, used_on__lte=p.last)
-        .exclude(Exists(billed))
-        .select_related("unit")
-        .order_by("municipality_id", "used_on", "pk")
-    )
-    municipality_ids = set(candidates.values_list("municipality_id", flat=True).distinct())
     closed = closed_periods(municipality_ids)
     since: dict[int, dt.date] = {
         m: _last_open_before(p, closed.get(m, set())).next().first for m in municipality_ids
     }
     oldest = min(since.values(), default=p.first)
-    for r in candidates.filter(used_on__gte=oldest):
-        if r.used_on < since[r.municipality_id]:
+    billed = InvoiceLine.objects.filter(
+        usage_record_id=OuterRef("pk"), invoice__status__in=CLOSED_STATUSES
+    )
+    rows = (
+        UsageRecord.objects.filter(
+            municipality_id__in=municipality_ids, used_on__gte=oldest, used_on__lte=p.last
+        )
+        .exclude(Exists(billed))
+        .order_by("municipality_id", "used_on", "pk")
+        .values_list(
+            "pk",
+            "municipality_id",
+            "unit_id",
+            "cost_centre",
+            "service",
+            "description",
+            "quantity",
+            "unit_price",
+            "amount",
+            "used_on",
+            "corrects_id",
+            "is_credit",
+        )
+    )
+    for (
+        pk,
+        municipality_id,
+        unit_id,
+        cost_centre,
+        service,
+        description,
+        quantity,
+        unit_price,
+        amount,
+        used_on,
+        corrects_id,
+        is_credit,
+    ) in rows.iterator(chunk_size=5000):
+        if used_on < since[municipality_id]:
             continue
-        late = r.used_on < p.first
-        kind = LineKind.CORRECTION if late or r.corrects_id else LineKind.CONSUMPTION
-        text = r.service if not r.description else f"{r.service}: {r.description}"
+        late = used_on < p.first
+        kind = LineKind.CORRECTION if late or corrects_id else LineKind.CONSUMPTION
+        text = service if not description else f"{service}: {description}"
         if late:
-            text = f"{_('Rättelse avseende')} {Period.of(r.used_on).code}: {text}"
+            text = f"{_('Rättelse avseende')} {Period.of(used_on).code}: {text}"
         yield LineDraft(
-            municipality_id=r.municipality_id,
+            municipality_id=municipality_id,
             kind=kind,
-            amount=r.amount,
+            amount=amount,
             description=text[:300],
-            unit_id=r.unit_id,
-            cost_centre=r.cost_centre,
-            service=r.service,
-            quantity=r.quantity,
-            unit_price=r.unit_price,
-            usage_record_id=r.pk,
+            unit_id=unit_id,
+            cost_centre=cost_centre,
+            service=service,
+            quantity=quantity,
+            unit_price=unit_price,
+            usage_record_id=pk,
             source={
                 "type": "usage_record",
-                "usage_record": r.pk,
-                "used_on": r.used_on.isoformat(),
-                "corrects": r.corrects_id,
-                "is_credit": r.is_credit,
+                "usage_record": pk,
+                "used_on": used_on.isoformat(),
+                "corrects": corrects_id,
+                "is_credit": is_credit,
             },
         )
 

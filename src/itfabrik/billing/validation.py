@@ -11,6 +11,7 @@ from itfabrik.core.errors import ValidationFailed, lazy_format
 from itfabrik.tenancy.models import Cooperation, Membership
 
 from .choices import KeyMethod
+from .sources import method_available
 
 
 def member_ids(cooperation: Cooperation) -> set[int]:
@@ -27,6 +28,12 @@ def validate_percentages(
     percentages = percentages or {}
     if method not in KeyMethod.values:
         raise ValidationFailed(fields={"method": [_("Okänd fördelningsmetod.")]})
+    if not method_available(method):
+        raise ValidationFailed(
+            fields={
+                "method": [_("Fördelningsmetoden är inte tillgänglig i den här installationen.")]
+            }
+        )
     if method != KeyMethod.PERCENTAGES:
         if percentages:
             raise ValidationFailed(

@@ -9,4 +9,5 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import charging  # noqa: F401  (registers the subscriptions with billing)
+        # Registered with billing: the subscriptions (a charge source), devices (a key basis).
+        from . import charging, key_bases  # noqa: F401

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itfabrik.billing import selectors, services
-from itfabrik.billing.choices import PoolKind, RunStatus
+from itfabrik.billing.choices import RunStatus
 from itfabrik.billing.filters import InvoiceFilter, UsageFilter
-from itfabrik.billing.models import CostPool, Invoice, UsageRecord
+from itfabrik.billing.models import Invoice, UsageRecord
 from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound
@@ -149,15 +149,9 @@ class SimulationView(APIView):
     )
     def post(self, request: Request) -> Response:
         v = parse_input(SimulationRequestSerializer, request.data)
-        pool: CostPool | None
-        if "pool" in v:
-            pool = selectors.pool_get(actor=request.user, pk=v["pool"])
-        else:
-            pool = selectors.default_pool(
-                actor=request.user, cooperation=_cooperation(request), kind=PoolKind.SHARED
-            )
-        if pool is None:
-            raise NotFound()
+        pool = selectors.simulation_pool(
+            actor=request.user, cooperation=_cooperation(request), pk=v.get("pool")
+        )
         rows = selectors.simulate_key(
             actor=request.user,
             pool=pool,

@@ -40,3 +40,9 @@ def line_source(line: Any) -> SafeString:
             text += " " + _("(rättar post %(id)s)") % {"id": src["corrects"]}
         return format_html("{}", text)
     return format_html("{}", "–")
+
+
+@register.filter
+def get_item(mapping: dict[str, Any] | None, key: Any) -> Any:
+    """A fixed-percentage key's value for a municipality (the JSON keys are strings)."""
+    return (mapping or {}).get(str(key))

@@ -313,7 +313,7 @@ def test_a_key_can_follow_an_ended_one_and_applies_from_its_month(demo: Any, bas
         ({"valid_from": dt.date(2027, 1, 15)}, "valid_from"),
         ({"valid_to": dt.date(2027, 2, 14)}, "valid_to"),
         ({"decision_reference": " "}, "decision_reference"),
-        ({"method": "devices"}, "method"),
+        ({"method": "assets"}, "method"),
         ({"method": KeyMethod.PERCENTAGES, "percentages": {}}, "percentages"),
         ({"percentages": {"1": "50"}}, "percentages"),
     ],

@@ -91,3 +91,33 @@ def test_other_municipalities_staff_see_no_billing(web_as: Any) -> None:
 
 def test_the_council_member_may_not_run(web_as: Any) -> None:
     assert web_as("radsmedlem").get("/fakturering/korningar/").status_code == 404
+
+
+def test_the_invoice_page_shows_its_lines_a_page_at_a_time(web_as: Any, demo: Any) -> None:
+    import datetime as dt
+
+    from itfabrik.billing import services
+
+    ekonom = demo.user("ekonom")
+    services.billing_run_now(actor=ekonom, cooperation=demo.cooperation, period="2026-12")
+    invoice = Invoice.objects.get(municipality__name=MELLERUD, period="2026-12")
+    client = web_as("ekonom")
+    few, _r = page_query_count(client, f"/fakturering/underlag/{invoice.pk}/")
+    unit = demo.node("Hemtjänst norr", municipality=MELLERUD)
+    for i in range(120):
+        services.usage_record(
+            actor=ekonom,
+            unit=unit,
+            service="Leverans",
+            quantity="1",
+            unit_price="10",
+            used_on=dt.date(2026, 12, 1 + i % 28),
+        )
+    services.billing_run_now(actor=ekonom, cooperation=demo.cooperation, period="2026-12")
+    invoice.refresh_from_db()
+    assert invoice.lines.count() > 120
+    many, r = page_query_count(client, f"/fakturering/underlag/{invoice.pk}/?page=2")
+    assert many == few
+    html = r.content.decode()
+    assert "Sida 2 av" in html
+    assert html.count("<td>Förbrukning</td>") <= 100

@@ -13,14 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from itfabrik.billing import permissions as actions
 from itfabrik.billing import selectors, services
-from itfabrik.billing.choices import LineKind, PoolKind, RunStatus
-from itfabrik.billing.exports import unit_totals
+from itfabrik.billing.choices import LineKind, RunStatus
 from itfabrik.billing.sources import Period
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.registry import current_cooperation
 from itfabrik.core.web.forms import add_application_error
-from itfabrik.core.web.pagination import paginate
+from itfabrik.core.web.pagination import paginate, querystring_without_page
 
 from .charts import bar_chart
 from .forms import ApproveForm, PeriodForm, SimulationForm
@@ -129,15 +128,16 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         kind=kind,
         unit_id=int(unit) if unit and unit.isdigit() else None,
     )
-    all_lines = list(selectors.invoice_lines(actor=actor, invoice=invoice))
     return render(
         request,
         "billing/invoice_detail.html",
         {
             "invoice": invoice,
-            "lines": lines,
+            # A municipality's month has hundreds of lines at national scale: a page at a time.
+            "lines": paginate(request, lines, per_page=100),
+            "qs": querystring_without_page(request),
             "filtered": bool(kind or unit),
-            "units": unit_totals(all_lines),
+            "units": selectors.invoice_unit_totals(invoice=invoice),
             "form": form,
             "can_approve": invoice.status == "draft"
             and permissions.can(actor, actions.APPROVE_INVOICE, invoice.municipality),
@@ -202,10 +202,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def simulation(request: HttpRequest) -> HttpResponse:
     """Simulate a new allocation key for Bas-IT before anyone adopts it."""
     actor = request.user
-    coop = _cooperation(request)
-    pool = selectors.default_pool(actor=actor, cooperation=coop, kind=PoolKind.SHARED)
-    if pool is None or not selectors.can_see_cooperation(actor, coop):
+    coop = current_cooperation(request)
+    # The same action as the menu entry (SIMULATE_KEY); the rows are then scoped.
+    if coop is None:
         raise NotFound()
+    pool = selectors.simulation_pool(actor=actor, cooperation=coop)
     members = services.member_municipalities(cooperation=coop)
     form = SimulationForm(
         request.GET if "method" in request.GET else None,
