@@ -58,34 +58,48 @@ def subscription_lines(ctx: BillingContext) -> Iterable[LineDraft]:
         "price_list_id", "service_id", "amount"
     ):
         prices.setdefault(row[0], {})[row[1]] = row[2]
-    subs = subscriptions_between(cooperation_id=ctx.cooperation.pk, start=p.first, end=p.last)
-    for sub in subs.filter(service__price_model__in=MONTHLY):
-        municipality_id = sub.unit.municipality_id
+    subs = subscriptions_between(
+        cooperation_id=ctx.cooperation.pk, start=p.first, end=p.last
+    ).filter(service__price_model__in=MONTHLY)
+    # Plain rows, not model instances: a national run reads millions of subscription-months and
+    # building objects for them was most of its time (bench/billing.py).
+    rows = subs.values_list(
+        "pk",
+        "service_id",
+        "unit_id",
+        "start_date",
+        "end_date",
+        "quantity",
+        "unit__municipality_id",
+        "unit__cost_centre",
+        "service__name",
+    )
+    for pk, service_id, unit_id, sub_start, sub_end, quantity, municipality_id, cc, name in rows:
         if municipality_id is None:
             continue
         for pl, lo, hi in segments:
-            price = prices.get(pl.pk, {}).get(sub.service_id)
+            price = prices.get(pl.pk, {}).get(service_id)
             if price is None:
                 continue
-            start = max(lo, sub.start_date)
-            end = hi if sub.end_date is None else min(hi, sub.end_date)
+            start = max(lo, sub_start)
+            end = hi if sub_end is None else min(hi, sub_end)
             days = (end - start).days + 1
             if days <= 0:
                 continue
-            amount = prorate(price * sub.quantity, p.year, p.month, start, end)
+            amount = prorate(price * quantity, p.year, p.month, start, end)
             yield LineDraft(
                 municipality_id=municipality_id,
                 kind=LineKind.CONSUMPTION,
                 amount=amount,
-                description=f"{sub.service.name} × {sub.quantity}"[:300],
-                unit_id=sub.unit_id,
-                cost_centre=sub.unit.cost_centre,
-                service=sub.service.name,
-                quantity=Decimal(sub.quantity),
+                description=f"{name} × {quantity}"[:300],
+                unit_id=unit_id,
+                cost_centre=cc,
+                service=name,
+                quantity=Decimal(quantity),
                 unit_price=price,
                 source={
                     "type": "subscription",
-                    "subscription": sub.pk,
+                    "subscription": pk,
                     "price_list": pl.pk,
                     "price_list_name": pl.name,
                     "from": start.isoformat(),
