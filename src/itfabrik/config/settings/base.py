@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "itfabrik.catalog",
     "itfabrik.billing",
     "itfabrik.servicedesk",
+    "itfabrik.bookings",
 ]
 
 MIDDLEWARE = [
