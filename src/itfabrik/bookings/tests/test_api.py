@@ -162,7 +162,7 @@ def test_blocks_are_configured_by_team_leads_only(api_as: Any, visits: Any) -> N
     before = db_state()
     assert_error(agent.post(BLOCKS, body, format="json"), 403, "forbidden")
     r = fia.post(BLOCKS, body, format="json")
-    assert r.status_code == 400  # she cannot even see who the technicians are
+    assert r.status_code == 404  # she does not see the technicians' configuration
     assert_unchanged(before)
     r = admin.post(BLOCKS, body, format="json")
     assert r.status_code == 201, r.content
