@@ -1,4 +1,4 @@
-"""The SLA clock on plain values (ADR 0019): no database, only `businesstime`.
+"""The SLA clock on plain values (docs/adr/0019): no database, only `businesstime`.
 
 The resolution clock runs in periods. `accrued` is the business time of every finished period;
 `started_at` is the start of the running one (None while paused or stopped). A pause or a

@@ -5,7 +5,7 @@ Everything belongs to a cooperation; a ticket also to the affected unit (an `Org
 path scopes it. Nothing is hard-deleted: groups, calendars, policies and VIP rows are retired
 with `is_active=False`, tickets are closed. Every change is audited by the services.
 
-The SLA clock (ADR 0019): `accrued_seconds` is the business time the resolution clock ran
+The SLA clock (docs/adr/0019): `accrued_seconds` is the business time the resolution clock ran
 before `clock_started_at`, the start of the current running period (NULL while paused or
 stopped); `resolution_due` = the calendar's business time after `clock_started_at` that is
 still left of the target. A pause folds the running period into `accrued_seconds`; a resume

@@ -4,7 +4,7 @@ Errors: a ticket the actor may not see is NotFound (404); one they see but may n
 Forbidden (403); bad input is ValidationFailed (400) naming the field; a stale version is
 Conflict (409). A refused call changes nothing.
 
-The SLA clock (ADR 0019) is kept in the ticket's own columns and recomputed inside the same
+The SLA clock (docs/adr/0019) is kept in the ticket's own columns and recomputed inside the same
 versioned update as the change that moves it, so the audit row of that change carries the due
 times before and after.
 """

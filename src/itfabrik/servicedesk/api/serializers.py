@@ -4,7 +4,12 @@ from typing import Any
 
 from rest_framework import serializers
 
-from itfabrik.servicedesk.choices import Channel, EntryKind, Level, TicketStatus, TicketType
+from itfabrik.servicedesk.choices import (
+    Channel,
+    EntryKind,
+    TicketStatus,
+    TicketType,
+)
 from itfabrik.servicedesk.models import Ticket, TicketEntry
 
 MAX_ID = 2**63 - 1
@@ -14,7 +19,20 @@ def _id(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
+# Plain strings in the schema (billing does the same): "status" and "kind" are enum names other
+# apps use already, and impact and urgency share one choice set. The services check the values
+# and name the field in Swedish and English.
+LEVELS = "high, medium or low"
+
+
+def _text(help_text: str, **kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(max_length=30, help_text=help_text, **kwargs)
+
+
 class TicketSerializer(serializers.ModelSerializer[Ticket]):
+    impact = _text(LEVELS, read_only=True)
+    urgency = _text(LEVELS, read_only=True)
+    status = _text(", ".join(TicketStatus.values), read_only=True)
     requester_name = serializers.CharField(source="requester.__str__", read_only=True)
     municipality_name = serializers.CharField(
         source="municipality.name", read_only=True, allow_null=True, default=None
@@ -66,8 +84,8 @@ class TicketCreateSerializer(serializers.Serializer[Any]):
     requester = serializers.CharField(
         max_length=150, help_text="The requester's user id or username."
     )
-    impact = serializers.ChoiceField(choices=Level.choices)
-    urgency = serializers.ChoiceField(choices=Level.choices)
+    impact = _text(LEVELS)
+    urgency = _text(LEVELS)
     service = _id(required=False, allow_null=True, help_text="A catalogue service id.")
     unit = _id(
         required=False, allow_null=True, help_text="The affected unit (default: the requester's)."
@@ -85,14 +103,14 @@ class TicketUpdateSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     type = serializers.ChoiceField(choices=TicketType.choices, required=False)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    impact = serializers.ChoiceField(choices=Level.choices, required=False)
-    urgency = serializers.ChoiceField(choices=Level.choices, required=False)
+    impact = _text(LEVELS, required=False)
+    urgency = _text(LEVELS, required=False)
     service = _id(required=False, allow_null=True)
 
 
 class TicketTransitionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
-    status = serializers.ChoiceField(choices=TicketStatus.choices)
+    status = _text(", ".join(TicketStatus.values))
 
 
 class TicketAssignSerializer(serializers.Serializer[Any]):
@@ -106,6 +124,7 @@ class TicketLinkSerializer(serializers.Serializer[Any]):
 
 
 class EntrySerializer(serializers.ModelSerializer[TicketEntry]):
+    kind = _text("public or internal", read_only=True)
     author_name = serializers.CharField(
         source="author.__str__", read_only=True, allow_null=True, default=None
     )
@@ -117,5 +136,5 @@ class EntrySerializer(serializers.ModelSerializer[TicketEntry]):
 
 
 class EntryCreateSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=EntryKind.choices, default=EntryKind.PUBLIC)
+    kind = _text("public (a reply) or internal (a note, staff only)", default=EntryKind.PUBLIC)
     body = serializers.CharField(max_length=20000)

@@ -179,7 +179,8 @@ def test_portal_report_and_my_tickets(web_as: Any, desk: Any) -> None:
     )
     ticket = Ticket.objects.get(title="Kan inte skriva ut")
     assert r.status_code == 302
-    assert ticket.requester == desk.fia and ticket.channel == "portal"
+    assert ticket.requester == desk.fia
+    assert ticket.channel == "portal"
     few, r = page_query_count(client, "/servicedesk/mina-arenden/")
     assert ticket in list(r.context["page"])
     assert all(t.requester_id == desk.fia.pk for t in r.context["page"])
