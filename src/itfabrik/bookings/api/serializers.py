@@ -58,8 +58,10 @@ class BlockGenerateSerializer(serializers.Serializer[Any]):
     technician = _id()
     first = serializers.DateField()
     last = serializers.DateField()
+    # Plain strings (checked by the service, "morning" or "afternoon"): one enum per choice set
+    # in the schema.
     parts = serializers.ListField(
-        child=serializers.ChoiceField(choices=BlockPart.choices), min_length=1, max_length=2
+        child=serializers.CharField(max_length=10), min_length=1, max_length=2
     )
     capacity = serializers.IntegerField(min_value=1, max_value=MAX_CAPACITY, default=2)
 

@@ -385,8 +385,8 @@ def test_rebook_moves_the_place_and_keeps_the_pause(visits: Any) -> None:
     audit = AuditEntry.objects.filter(
         object_type="bookings.booking", object_id=str(booking.pk), action="update"
     ).latest("pk")
-    assert audit.before["block"] == old.pk
-    assert audit.after["block"] == new.pk
+    assert audit.before["block_id"] == old.pk
+    assert audit.after["block_id"] == new.pk
     note = TicketEntry.objects.filter(ticket=ticket).latest("pk")
     assert note.body.startswith("Besöket är ombokat från förmiddag")
     # The old block's start no longer counts; the new one's does.

@@ -71,7 +71,7 @@ def ticket_visit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     ticket = _bookable_ticket(request, pk)
     booking = selectors.active_booking(ticket=ticket)
-    form = BookForm(request.POST or None)
+    form = BookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -283,7 +283,7 @@ def blocks(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     actor = request.user
     form = GenerateForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         technicians=selectors.technicians(actor=actor),
         municipalities=_managed_municipalities(request),
     )
@@ -337,7 +337,7 @@ def block_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "is_open": block.is_open,
         "version": block.version,
     }
-    form = BlockEditForm(request.POST or None, initial=initial)
+    form = BlockEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -353,6 +353,6 @@ def block_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "bookings/block_edit.html",
-        {"block": block, "form": form, "bookings": bookings},
+        {"visit_block": block, "form": form, "bookings": bookings},
         status=400 if form.errors else 200,
     )
