@@ -17,9 +17,7 @@ BLOCKS = "/api/v1/bookings/blocks/"
 BOOKINGS = "/api/v1/bookings/bookings/"
 
 
-def test_portal_user_sees_only_their_municipalitys_free_blocks(
-    api_as: Any, visits: Any
-) -> None:
+def test_portal_user_sees_only_their_municipalitys_free_blocks(api_as: Any, visits: Any) -> None:
     own = visits.block(capacity=1)
     full = visits.block(capacity=1)
     services.booking_create(actor=visits.fia, ticket=visits.ticket(), block=full)
@@ -120,9 +118,7 @@ def test_bad_input_names_the_field_and_changes_nothing(api_as: Any, visits: Any)
         400,
         "invalid",
     )
-    assert error["fields"]["block"][0]["messages"]["sv"].startswith(
-        "Passet gäller en annan kommun"
-    )
+    assert error["fields"]["block"][0]["messages"]["sv"].startswith("Passet gäller en annan kommun")
     error = assert_error(
         client.post(BOOKINGS, {"ticket": "x", "block": 0}, format="json"), 400, "invalid"
     )
@@ -169,9 +165,11 @@ def test_blocks_are_configured_by_team_leads_only(api_as: Any, visits: Any) -> N
     block = r.json()
     assert (block["part"], block["capacity"], block["booked"]) == ("afternoon", 3, 0)
     r = admin.patch(f"{BLOCKS}{block['id']}/", {"version": 1, "capacity": 1}, format="json")
-    assert r.status_code == 200 and r.json()["capacity"] == 1
+    assert r.status_code == 200
+    assert r.json()["capacity"] == 1
     r = admin.post(f"{BLOCKS}{block['id']}/close/", {"version": 2}, format="json")
-    assert r.status_code == 200 and r.json()["is_open"] is False
+    assert r.status_code == 200
+    assert r.json()["is_open"] is False
     first = visits.next_day()
     r = admin.post(
         f"{BLOCKS}generate/",

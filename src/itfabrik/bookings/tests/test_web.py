@@ -219,9 +219,7 @@ def test_team_lead_generates_corrects_and_closes_blocks(web_as: Any, visits: Any
     assert r.status_code == 302
     block.refresh_from_db()
     assert (block.capacity, block.note, block.is_open) == (2, "Med bil", False)
-    r = client.post(
-        f"/besok/pass/{block.pk}/", {"capacity": 2, "is_open": "on", "version": 1}
-    )
+    r = client.post(f"/besok/pass/{block.pk}/", {"capacity": 2, "is_open": "on", "version": 1})
     assert r.status_code == 400  # a stale page: told, nothing overwritten
     block.refresh_from_db()
     assert block.is_open is False
