@@ -17,8 +17,10 @@ DEFAULT_HOURS: dict[str, tuple[dt.time, dt.time]] = {
     MORNING: (dt.time(8, 0), dt.time(12, 0)),
     AFTERNOON: (dt.time(12, 30), dt.time(16, 30)),
 }
-# How far ahead blocks may be generated in one go (a guard against a typo in a year).
+# How far ahead blocks may be generated in one go, and how far ahead at all (guards against a
+# typo in a year; the holiday tables are built for the years a block touches).
 MAX_GENERATE_DAYS = 120
+MAX_AHEAD_DAYS = 731
 
 
 def is_working_day(cal: Calendar, day: dt.date) -> bool:

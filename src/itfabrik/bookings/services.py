@@ -155,10 +155,13 @@ def block_create(
     errors = _check_block_input(
         municipality=municipality, technician=technician, part=part, capacity=capacity
     )
-    cal = _pure_calendar(municipality.cooperation_id, date)
+    too_far = (date - timezone.localdate()).days > rules.MAX_AHEAD_DAYS
+    cal = None if too_far else _pure_calendar(municipality.cooperation_id, date)
     zone = cal.timezone if cal is not None else settings.TIME_ZONE
     if date < timezone.localdate():
         errors["date"] = [_("Datumet har redan varit.")]
+    elif (date - timezone.localdate()).days > rules.MAX_AHEAD_DAYS:
+        errors["date"] = [_("Datumet ligger för långt fram.")]
     elif cal is not None and not rules.is_working_day(cal, date):
         errors["date"] = [_("Servicedesken har stängt den dagen.")]
     if errors:
@@ -210,7 +213,9 @@ def blocks_generate(
     errors.pop("part", None)
     if first < timezone.localdate():
         errors["first"] = [_("Datumet har redan varit.")]
-    if last < first:
+    if (last - timezone.localdate()).days > rules.MAX_AHEAD_DAYS:
+        errors["last"] = [_("Datumet ligger för långt fram.")]
+    elif last < first:
         errors["last"] = [_("Slutdatumet ligger före startdatumet.")]
     elif (last - first).days > rules.MAX_GENERATE_DAYS:
         errors["last"] = [

@@ -95,7 +95,16 @@ def test_block_on_a_closed_day_or_in_the_past_is_refused(visits: Any) -> None:
             date=today - dt.timedelta(days=1),
             part="morning",
         )
-    assert "date" in exc.value.fields
+    assert _messages(exc, "date") == ["Datumet har redan varit."]
+    with pytest.raises(ValidationFailed) as exc:
+        services.block_create(
+            actor=visits.admin,
+            technician=visits.tekniker,
+            municipality=visits.fargelanda,
+            date=dt.date(9999, 12, 31),
+            part="morning",
+        )
+    assert _messages(exc, "date") == ["Datumet ligger för långt fram."]
     assert_unchanged(before)
 
 
