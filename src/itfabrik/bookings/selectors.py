@@ -187,12 +187,13 @@ def technicians(*, actor: Actor) -> QuerySet[User]:
     from itfabrik.core.registry import roles_holding
 
     today = timezone.localdate()
-    holders = (
-        RoleAssignment.objects.filter(role__in=roles_holding(actions.TAKE_VISITS))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .values("user_id")
+    holders = RoleAssignment.objects.filter(role__in=roles_holding(actions.TAKE_VISITS)).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
     )
-    return User.objects.filter(pk__in=holders, is_active=True).order_by(
+    if not permissions.is_superuser(actor):
+        # Only the actor's own cooperations: another cooperation's staff are not listed.
+        holders = holders.filter(node__cooperation_id__in=permissions.cooperation_ids(actor))
+    return User.objects.filter(pk__in=holders.values("user_id"), is_active=True).order_by(
         "first_name", "last_name", "username"
     )
 

@@ -274,7 +274,7 @@ def block_update(
         )
     with transaction.atomic():
         current = (
-            Block.objects.select_for_update()
+            Block.objects.select_for_update(of=("self",))
             .filter(selectors.block_visible_q(actor), pk=block.pk)
             .select_related("municipality")
             .first()
@@ -320,7 +320,7 @@ def block_close(*, actor: Actor, block: Block, expected_version: int | None) -> 
 def _locked_ticket(actor: Actor, ticket: Ticket) -> Ticket:
     """The visible ticket, locked (NotFound when the actor may not see it); Forbidden when the
     actor sees it but may not book for it (neither its requester nor booking staff there)."""
-    qs = Ticket.objects.select_for_update().select_related("unit", "municipality")
+    qs = Ticket.objects.select_for_update(of=("self",)).select_related("unit", "municipality")
     if not permissions.is_superuser(actor):
         qs = qs.filter(sd_selectors.visible_q(actor))
     current = qs.filter(pk=ticket.pk).first()
