@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,10 +35,9 @@ def queue_panel(request: Any) -> dict[str, Any] | None:
     if not groups:
         return None
     qs = selectors.ticket_queue(actor=actor, group_ids=groups)
-    return {
-        "open": qs.count(),
-        "late": qs.filter(resolution_due__lte=timezone.now()).count(),
-    }
+    return qs.aggregate(
+        open=Count("pk"), late=Count("pk", filter=Q(resolution_due__lte=timezone.now()))
+    )
 
 
 @register_panel(

@@ -341,7 +341,7 @@ def _locked_for_work(actor: Actor, ticket: Ticket, expected_version: int | None)
 
 def _locked(actor: Actor, ticket: Ticket) -> Ticket:
     """The visible ticket, locked (NotFound when the actor may not see it)."""
-    qs = Ticket.objects.select_for_update().select_related("policy__calendar", "unit")
+    qs = Ticket.objects.select_for_update(of=("self",)).select_related("policy__calendar", "unit")
     if not permissions.is_superuser(actor):
         qs = qs.filter(selectors.visible_q(actor))
     current = qs.filter(pk=ticket.pk).first()
