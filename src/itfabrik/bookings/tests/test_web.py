@@ -223,3 +223,18 @@ def test_team_lead_generates_corrects_and_closes_blocks(web_as: Any, visits: Any
     assert r.status_code == 400  # a stale page: told, nothing overwritten
     block.refresh_from_db()
     assert block.is_open is False
+
+
+def test_blocks_and_free_blocks_pages_query_counts_do_not_grow(web_as: Any, visits: Any) -> None:
+    ticket = visits.ticket()
+    visits.block()
+    admin = web_as("admin")
+    blocks_few, _r = page_query_count(admin, "/besok/pass/")
+    free_few, _r = page_query_count(admin, f"/besok/arenden/{ticket.pk}/")
+    for _ in range(4):
+        visits.block()
+    blocks_many, _r = page_query_count(admin, "/besok/pass/")
+    free_many, r = page_query_count(admin, f"/besok/arenden/{ticket.pk}/")
+    assert blocks_many == blocks_few
+    assert free_many == free_few
+    assert r.content.decode().count('type="radio" name="block"') >= 5
