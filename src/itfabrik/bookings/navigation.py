@@ -29,13 +29,10 @@ register_menu(
 )
 def my_visits_panel(request: Any) -> dict[str, Any] | None:
     """The requester's coming visits and the tickets an agent marked for a visit."""
-    actor = request.user
-    visits = list(selectors.my_bookings(actor=actor)[:3])
-    marked = [
-        t
-        for t in selectors.bookable_tickets(actor=actor)[:5]
-        if getattr(t, "needs_visit", False) and not getattr(t, "has_booking", False)
-    ]
-    if not visits and not marked:
+    tickets = selectors.visit_overview(actor=request.user)
+    if not tickets:
         return None
-    return {"visits": visits, "marked": marked}
+    return {
+        "visits": [t for t in tickets if getattr(t, "visit_start", None)],
+        "marked": [t for t in tickets if not getattr(t, "visit_start", None)],
+    }

@@ -145,6 +145,30 @@ def bookable_tickets(*, actor: Actor) -> QuerySet[Ticket]:
     )
 
 
+def visit_overview(*, actor: Actor, limit: int = 5) -> list[Ticket]:
+    """The start-page panel in one query: the actor's open tickets that have a coming visit
+    (`visit_start`, `visit_end`, `visit_part`) or are marked for one (`needs_visit`), the
+    soonest visit first."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    coming = Booking.objects.filter(
+        ticket=OuterRef("pk"), status=BookingStatus.ACTIVE, block__ends_at__gt=timezone.now()
+    )
+    marked = VisitRequest.objects.filter(ticket=OuterRef("pk"), is_open=True)
+    qs = (
+        sd_selectors.my_tickets(actor=actor, open_only=True)
+        .annotate(
+            visit_start=Subquery(coming.values("block__starts_at")[:1]),
+            visit_end=Subquery(coming.values("block__ends_at")[:1]),
+            visit_part=Subquery(coming.values("block__part")[:1]),
+            needs_visit=Exists(marked),
+        )
+        .filter(Q(needs_visit=True) | Q(visit_start__isnull=False))
+        .order_by(F("visit_start").asc(nulls_last=True), "-reported_at", "-pk")
+    )
+    return list(qs[:limit])
+
+
 def my_bookings(*, actor: Actor) -> QuerySet[Booking]:
     """Visits booked on the actor's own tickets that have not ended yet."""
     return (

@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from itfabrik.bookings import services
 from itfabrik.bookings.models import Block, Booking
-from itfabrik.core.tests import assert_unchanged, db_state, page_query_count
+from itfabrik.core.tests import assert_unchanged, db_state, home_panel, page_query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,9 @@ def test_requester_books_a_morning_from_the_radio_list(web_as: Any, visits: Any)
     assert "Bokat besök" in html
     assert "Ärendet väntar på besöket" in html
     assert "Avboka besöket" in html
+    panel = home_panel(client.get("/"), "bookings.my_visits")
+    assert [t.pk for t in panel["visits"]] == [ticket.pk]
+    assert panel["visits"][0].visit_start == morning.starts_at
 
 
 def test_book_form_errors_name_the_field_and_change_nothing(web_as: Any, visits: Any) -> None:
