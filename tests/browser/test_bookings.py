@@ -110,3 +110,37 @@ def test_requester_books_a_morning_and_the_technician_sees_it(page: Page) -> Non
     assert "Färgelanda kommun" in str(visit["LOCATION"])
     page.goto(url(page, "/besok/kalender/"))
     expect(page.locator("#feed-url")).to_have_count(0)  # the secret is shown once
+
+
+def test_team_lead_creates_blocks_for_a_period(page: Page) -> None:
+    login(page, "admin")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Besökspass").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Besökspass")
+    check_a11y(page)
+    from itfabrik.bookings import rules, services
+    from itfabrik.bookings.models import Block
+    from itfabrik.tenancy.models import OrgNode
+
+    first = timezone.localdate() + dt.timedelta(days=60)
+    last = first + dt.timedelta(days=6)
+    amal = OrgNode.objects.get(name="Åmåls kommun")
+    cal = services._pure_calendar(amal.cooperation_id, first, last)
+    assert cal is not None
+    expected = len(list(rules.working_days(cal, first, last)))  # a week, less any holidays
+    form = page.get_by_role("region", name="Skapa pass")
+    form.get_by_label("Tekniker", exact=True).select_option(label="Tore Karlsson")
+    form.get_by_label("Kommun", exact=True).select_option(label="Åmåls kommun")
+    form.get_by_label("Från och med").fill(first.isoformat())
+    form.get_by_label("Till och med").fill(last.isoformat())
+    form.get_by_label("Eftermiddag").uncheck()
+    form.get_by_role("button", name="Skapa pass").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{expected} pass skapade.")
+    check_a11y(page)
+    created = Block.objects.filter(municipality=amal, date__gte=first)
+    assert created.count() == expected
+    page.goto(url(page, f"/besok/pass/{created.order_by('date').first().pk}/"))  # type: ignore[union-attr]
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pass förmiddag")
+    check_a11y(page)
+    page.get_by_label("Öppet för bokning").uncheck()
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Passet är sparat.")
