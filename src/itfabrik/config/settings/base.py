@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "itfabrik.knowledge",
     "itfabrik.mailchannel",
     "itfabrik.satisfaction",
+    "itfabrik.bookings",
 ]
 
 MIDDLEWARE = [
