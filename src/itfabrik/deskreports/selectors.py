@@ -343,10 +343,19 @@ def fcr_q() -> Q:
     change of group and never a waiting status."""
     reassigned = (
         _ticket_audit()
-        .annotate(before_group=KT("before__group_id"), after_group=KT("after__group_id"))
+        .annotate(
+            before_group=Cast(KT("before__group_id"), CharField()),
+            after_group=Cast(KT("after__group_id"), CharField()),
+        )
         .exclude(before_group=F("after_group"))
     )
-    waited = _ticket_audit().annotate(status=KT("after__status")).filter(status__in=PAUSED_STATUSES)
+    # Cast: a JSON key's text compared as plain text (an `in` on the JSON key itself would
+    # read the listed values as JSON on SQLite).
+    waited = (
+        _ticket_audit()
+        .annotate(status=Cast(KT("after__status"), CharField()))
+        .filter(status__in=[str(s) for s in PAUSED_STATUSES])
+    )
     return Q(group__kind=GroupKind.FIRST_LINE) & ~Exists(reassigned) & ~Exists(waited)
 
 
