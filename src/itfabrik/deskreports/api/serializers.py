@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
-class ColumnSerializer(serializers.Serializer[Any]):
+class DeskReportColumnSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
-    kind = serializers.ChoiceField(choices=["text", "count", "percent"])
+    # A plain string, not a choice: another app's "kind" enum would collide in the schema.
+    kind = serializers.CharField(help_text="text, count eller percent / text, count or percent")
 
 
 @extend_schema_field(
@@ -17,7 +18,10 @@ class ColumnSerializer(serializers.Serializer[Any]):
         "type": "object",
         "description": "En rad: kolumnnyckel → värde (andelar i procent med en decimal, "
         "null när det inte finns något att dela med) / one row: column key → value",
-        "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "number"}]},
+        "additionalProperties": {
+            "oneOf": [{"type": "string"}, {"type": "integer"}],
+            "nullable": True,
+        },
     }
 )
 class RowField(serializers.DictField):
@@ -28,21 +32,21 @@ class RowField(serializers.DictField):
         }
 
 
-class TableSerializer(serializers.Serializer[Any]):
+class DeskReportTableSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     title = serializers.CharField()
-    columns = ColumnSerializer(many=True)
+    columns = DeskReportColumnSerializer(many=True)
     rows = serializers.ListField(child=RowField())
 
 
-class ReportSerializer(serializers.Serializer[Any]):
+class DeskReportSerializer(serializers.Serializer[Any]):
     report = serializers.CharField()
     title = serializers.CharField()
     definition = serializers.CharField()
     # "from" is a Python keyword: the field is declared under another name below.
     to = serializers.CharField()
     filters = serializers.DictField(child=serializers.CharField())
-    tables = TableSerializer(many=True)
+    tables = DeskReportTableSerializer(many=True)
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()

@@ -16,7 +16,7 @@ from itfabrik.core.errors import NotFound
 
 from .. import params, selectors
 from ..permissions import VIEW_REPORTS
-from .serializers import ReportSerializer
+from .serializers import DeskReportSerializer
 
 NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="Finns inte eller får inte ses / not found"
@@ -65,10 +65,10 @@ def _view(key: str, doc: str) -> type[APIView]:
         tags=["deskreports"],
         operation_id=f"deskreports_{key}",
         parameters=FILTER_PARAMETERS,
-        responses={200: ReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
+        responses={200: DeskReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND},
     )
     def get(self: APIView, request: Request) -> Response:
-        return Response(ReportSerializer(_payload(request, key)).data)
+        return Response(DeskReportSerializer(_payload(request, key)).data)
 
     return type(f"{key.title()}ReportView", (APIView,), {"get": get, "__doc__": doc})
 
