@@ -513,8 +513,8 @@ def deflection_report(actor: Actor, f: ReportFilter) -> Report:
         _("Avledningsgrad"),
         _(
             "Avledningsgrad = lösta med kunskapsbasen / (lösta med kunskapsbasen + ärenden "
-            "anmälda via portalen), per månad och kommun. \u201dLöst med kunskapsbasen\u201d är "
-            "när någon i portalen svarat \u201dDet här löste mitt problem\u201d på en artikel. "
+            "anmälda via portalen), per månad och kommun. ”Löst med kunskapsbasen” är "
+            "när någon i portalen svarat ”Det här löste mitt problem” på en artikel. "
             "Bara period- och kommunfiltret gäller här."
         ),
         [
