@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "itfabrik.mailchannel",
     "itfabrik.satisfaction",
     "itfabrik.bookings",
+    "itfabrik.deskreports",
 ]
 
 MIDDLEWARE = [
