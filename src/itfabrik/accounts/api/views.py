@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from itfabrik.accounts import selectors, services, twofactor
 from itfabrik.accounts.filters import AssignmentFilter, UserFilter
 from itfabrik.accounts.models import RoleAssignment, User
+from itfabrik.core.actors import Actor
 from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotAuthenticated, NotFound, ValidationFailed
@@ -74,7 +75,7 @@ class MeView(APIView):
         return Response(me.data)
 
 
-def _visible_or_none(get: Any, actor: Any, pk: int | None) -> Any:
+def _visible_or_none(get: Any, actor: Actor, pk: int | None) -> Any:
     if pk is None:
         return None
     try:

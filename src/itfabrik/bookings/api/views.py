@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from itfabrik.bookings import selectors, services
 from itfabrik.bookings.filters import BlockFilter, BookingFilter
 from itfabrik.bookings.models import Block, Booking
+from itfabrik.core.actors import Actor
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.selectors import get_or_not_found
@@ -44,7 +45,7 @@ def _lookup(errors: dict[str, list[Any]], field: str, message: Any, fetch: Any) 
         return None
 
 
-def _block_refs(actor: Any, v: dict[str, Any]) -> tuple[Any, Any]:
+def _block_refs(actor: Actor, v: dict[str, Any]) -> tuple[Any, Any]:
     errors: dict[str, list[Any]] = {}
     municipality = _lookup(
         errors,

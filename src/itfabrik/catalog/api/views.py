@@ -19,6 +19,7 @@ from itfabrik.catalog.filters import (
 )
 from itfabrik.catalog.models import Order, Package, PriceList, Service, Subscription
 from itfabrik.catalog.services import LineInput
+from itfabrik.core.actors import Actor
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import ValidationFailed
 from itfabrik.tenancy import selectors as tenancy_selectors
@@ -94,7 +95,7 @@ class ServiceAreaViewSet(
         return Response(ServiceAreaSerializer(out).data)
 
 
-def _owners(actor: Any, cooperation: Any, v: dict[str, Any]) -> None:
+def _owners(actor: Actor, cooperation: Any, v: dict[str, Any]) -> None:
     """The owner ids of a service's input as objects, looked up within the actor's scope."""
     if v.get("owner_node") is not None:
         v["owner_node"] = tenancy_selectors.node_get(actor=actor, pk=v["owner_node"])

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from itfabrik.core.actors import Actor
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
@@ -101,7 +102,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "knowledge/article.html", context)
 
 
-def _may_change(actor: Any, article: Article) -> bool:
+def _may_change(actor: Actor, article: Article) -> bool:
     if not selectors.may_manage(actor):
         return False
     try:
