@@ -972,6 +972,11 @@ _NIS2_FIELD = {
 }
 
 
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    # "One month" is a wall-clock month in Swedish time, so the deadlines start from local time.
+    return None if moment is None else timezone.localtime(moment)
+
+
 def _nis2_done(ticket: Ticket, **override: Any) -> dict[str, Any]:
     return {
         step: override.get(field, getattr(ticket, field)) for step, field in _NIS2_FIELD.items()
@@ -1007,7 +1012,7 @@ def nis2_mark(
         if aware_at is None:
             changes.update({f: None for f in _NIS2_FIELD.values()})
         changes["nis2_next_due"] = rules.nis2_next_due(
-            aware_at, _nis2_done(current, **{k: v for k, v in changes.items()})
+            _local(aware_at), _nis2_done(current, **changes)
         )
         return _save(actor, current, changes)
 
@@ -1039,7 +1044,7 @@ def nis2_record(
         field = _NIS2_FIELD[step]
         changes: dict[str, Any] = {field: at}
         changes["nis2_next_due"] = rules.nis2_next_due(
-            current.nis2_aware_at, _nis2_done(current, **changes)
+            _local(current.nis2_aware_at), _nis2_done(current, **changes)
         )
         return _save(actor, current, changes)
 
@@ -1070,7 +1075,7 @@ def nis2_sweep(*, now: dt.datetime | None = None) -> int:
     for ticket in candidates.iterator(chunk_size=200):
         assert ticket.nis2_aware_at is not None
         done = {(w.clock, w.threshold) for w in ticket.sla_warnings.all()}
-        for step, due in rules.nis2_deadlines(ticket.nis2_aware_at).items():
+        for step, due in rules.nis2_deadlines(timezone.localtime(ticket.nis2_aware_at)).items():
             if getattr(ticket, _NIS2_FIELD[step]) is not None:
                 continue
             threshold = rules.nis2_warn_due(due, now, nis2_warn_before())

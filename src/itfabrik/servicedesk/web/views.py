@@ -67,7 +67,7 @@ def nis2_state(ticket: Ticket, now: dt.datetime) -> list[dict[str, Any]]:
         return []
     labels = dict(Nis2Step.choices)
     out = []
-    for step, due in rules.nis2_deadlines(ticket.nis2_aware_at).items():
+    for step, due in rules.nis2_deadlines(timezone.localtime(ticket.nis2_aware_at)).items():
         done = getattr(ticket, f"nis2_{step}_at")
         if done is not None:
             key, word = "done", _("Lämnad")
