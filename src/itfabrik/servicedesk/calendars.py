@@ -109,7 +109,11 @@ def coming_closed_days(
     out: dict[dt.date, tuple[str, str]] = {}
     if calendar.swedish_holidays:
         names = holidays.country_holidays(
-            "SE", years=years, categories=("public", "de_facto"), include_sundays=False
+            "SE",
+            years=years,
+            categories=("public", "de_facto"),
+            include_sundays=False,
+            language="sv",
         )
         for day in swedish_closed_days(years, eves=tuple(calendar.eves or ())):
             if start <= day < end:

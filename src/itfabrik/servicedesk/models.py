@@ -439,7 +439,7 @@ class TicketEntry(TimestampedModel):
         return f"{self.ticket.reference} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-def attachment_path(instance: Any, filename: str) -> str:
+def attachment_path() -> str:
     """A name nobody can guess; the original name is kept in the row, never in the path."""
     import secrets
 
@@ -462,7 +462,9 @@ class TicketAttachment(TimestampedModel):
         related_name="attachments",
     )
     internal = models.BooleanField(_("intern"), default=False)
-    file = models.FileField(_("fil"), upload_to=attachment_path, max_length=200)
+    # The storage name (default storage, under ITFABRIK_DATA_DIR), not a FileField: the audit
+    # trail stores plain values, and the name is never shown or served as a URL.
+    path = models.CharField(_("lagrad som"), max_length=200, unique=True)
     name = models.CharField(_("filnamn"), max_length=200)
     content_type = models.CharField(_("filtyp"), max_length=100)
     size = models.PositiveBigIntegerField(_("storlek (byte)"))

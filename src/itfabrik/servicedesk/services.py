@@ -1153,27 +1153,29 @@ def attachment_add(
             )
         if entry is not None and entry.ticket_id != current.pk:
             raise ValidationFailed(fields={"entry": [_("Inlägget hör till ett annat ärende.")]})
-        attachment = TicketAttachment(
-            ticket=current,
-            entry=entry,
-            internal=internal,
-            name=name,
-            content_type=kind,
-            size=len(data),
-            uploaded_by=_user(actor),
-        )
-        attachment.file.save(name, ContentFile(data), save=False)
-        stored = attachment.file.name
+        from django.core.files.storage import default_storage
 
+        from .models import attachment_path
+
+        stored = default_storage.save(attachment_path(), ContentFile(data))
         try:
             return create_audited(
                 actor=actor,
-                instance=attachment,
+                instance=TicketAttachment(
+                    ticket=current,
+                    entry=entry,
+                    internal=internal,
+                    path=stored,
+                    name=name,
+                    content_type=kind,
+                    size=len(data),
+                    uploaded_by=_user(actor),
+                ),
                 scope_path=current.unit.path,
-                exclude=["ticket", "entry", "uploaded_by", "file"],
+                exclude=["ticket", "entry", "uploaded_by"],
             )
         except BaseException:
-            attachment.file.storage.delete(stored)
+            default_storage.delete(stored)
             raise
 
 
@@ -1480,7 +1482,10 @@ def policy_update(
             job = RecomputeJob.objects.create(
                 policy=updated,
                 started_by=_user(actor),
-                old_calendar_id=old_calendar_id,
+                # Only a change of calendar needs the time before the edit measured on the old.
+                old_calendar_id=(
+                    old_calendar_id if old_calendar_id != updated.calendar_id else None
+                ),
                 edited_at=_now(),
             )
             audit.record_created(actor=actor, instance=job, scope_path=scope)

@@ -20,6 +20,7 @@ from itfabrik.servicedesk.models import SlaWarning
 
 from .fixtures import STOCKHOLM, local
 
+
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
@@ -181,7 +182,8 @@ def test_queue_shows_nis2_badge_and_filters_by_deadline(web_as: Any, desk: Any) 
     client = web_as("agent")
     r = client.get("/servicedesk/", {"group": "all", "nis2": "on"})
     pks = [t.pk for t, _s in r.context["rows"]]
-    assert marked.pk in pks and plain.pk not in pks
+    assert marked.pk in pks
+    assert plain.pk not in pks
     assert "NIS2 försenad" in r.content.decode()
     r = client.get(f"/servicedesk/arenden/{marked.pk}/")
     body = r.content.decode()
@@ -209,8 +211,13 @@ def test_nis2_web_form_marks_and_refuses(web_as: Any, desk: Any) -> None:
     assert "ändrat" in r.content.decode() or "ändrats" in r.content.decode()
     assert_unchanged(before)
     # Someone who may not see the ticket: 404.
-    assert web_as("anvandare-bengtsfors").post(
-        f"/servicedesk/arenden/{ticket.pk}/nis2/",
-        {"version": ticket.version, "aware_at": "2026-03-02 10:00"},
-    ).status_code == 404
+    assert (
+        web_as("anvandare-bengtsfors")
+        .post(
+            f"/servicedesk/arenden/{ticket.pk}/nis2/",
+            {"version": ticket.version, "aware_at": "2026-03-02 10:00"},
+        )
+        .status_code
+        == 404
+    )
     assert_unchanged(before)

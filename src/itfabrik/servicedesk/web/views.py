@@ -552,11 +552,12 @@ def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The file, for those who may see it (404 otherwise); always as a download, with the
     type we found in its content, so a browser never renders it as a page of ours."""
+    from django.core.files.storage import default_storage
     from django.http import FileResponse
 
     attachment = selectors.attachment_get(actor=request.user, pk=pk)
     response = FileResponse(
-        attachment.file.open("rb"),
+        default_storage.open(attachment.path, "rb"),
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,
