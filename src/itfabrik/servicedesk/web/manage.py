@@ -538,7 +538,7 @@ def policy_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     scope = services._require_manage(actor, policy.cooperation)
     job = RecomputeJob.objects.create(
         policy=policy,
-        started_by=actor,
+        started_by=services._user(actor),
         old_calendar=None,
         edited_at=timezone.now(),
     )

@@ -143,7 +143,9 @@ class PolicyForm(forms.Form):
     resolution_minutes = forms.IntegerField(
         label=_("Lösning (arbetsminuter)"), min_value=1, max_value=525600
     )
-    calendar = forms.ModelChoiceField(label=_("Kalender"), queryset=None)
+    calendar: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Kalender"), queryset=None
+    )
     is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
 
     def __init__(self, *args: Any, calendars: Any, editing: bool = False, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -149,7 +149,7 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             "; ".join(
-                f"{form.fields[k].label}: {' '.join(v)}"
+                f"{form.fields[k].label}: {' '.join(str(m) for m in v)}"
                 for k, v in form.errors.items()
                 if k in form.fields
             )
@@ -549,7 +549,7 @@ def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file, for those who may see it (404 otherwise); always as a download, with the
     type we found in its content, so a browser never renders it as a page of ours."""
     from django.core.files.storage import default_storage
@@ -624,7 +624,8 @@ def ticket_nis2(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(
                 request,
                 "; ".join(
-                    f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}"
+                    f"{form.fields[k].label if k in form.fields else ''}: "
+                    f"{' '.join(str(m) for m in v)}"
                     for k, v in form.errors.items()
                 ),
             )
