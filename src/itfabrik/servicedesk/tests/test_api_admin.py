@@ -86,7 +86,7 @@ def test_policy_patch_starts_a_recompute_and_refuses_stale(
 ) -> None:
     policy = SlaPolicy.objects.get(cooperation=desk.cooperation, priority="P4", is_active=True)
     admin = api_as("admin")
-    agent = api_as("agent")
+    api_as("agent")
     before = db_state()
     r = admin.patch(
         f"/api/v1/servicedesk/policies/{policy.pk}/",
