@@ -315,3 +315,32 @@ def test_vip_add_and_remove_with_reason(web_as: Any, desk: Any) -> None:
     assert (
         web_as("agent").post(f"/servicedesk/installningar/vip/{vip.pk}/ta-bort/").status_code == 404
     )
+
+
+def test_calendar_and_policy_lists_keep_their_query_count(web_as: Any, desk: Any) -> None:
+    client = web_as("admin")
+    admin = desk.user("admin")
+    urls = [
+        "/servicedesk/installningar/kalendrar/",
+        "/servicedesk/installningar/sla/?sort=-resolution",
+    ]
+    few = [page_query_count(client, u)[0] for u in urls]
+    for tier in ("base", "extended"):
+        cal = services.calendar_create(
+            actor=admin, cooperation=desk.cooperation, name=f"Kalender {tier}", week=[[]] * 7
+        )
+        services.policy_create(
+            actor=admin,
+            cooperation=desk.cooperation,
+            name=f"P2 {tier}",
+            priority="P2",
+            service_tier=tier,
+            response_minutes=30,
+            resolution_minutes=240,
+            calendar=cal,
+        )
+    many = [page_query_count(client, u)[0] for u in urls]
+    assert few == many
+    r = client.get(urls[1])
+    minutes = [p.resolution_minutes for p in r.context["page"]]
+    assert minutes == sorted(minutes, reverse=True)
