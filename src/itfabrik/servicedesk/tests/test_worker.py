@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from itfabrik.core.registry import periodic_due, registry
@@ -50,4 +49,3 @@ def test_worker_command_has_the_periodic_switch() -> None:
 
     parser = Command().create_parser("itfabrik", "worker")
     assert parser.parse_args(["--batch", "--no-periodic"]).no_periodic is True
-    assert callable(call_command)
