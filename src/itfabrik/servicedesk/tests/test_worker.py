@@ -37,8 +37,11 @@ def test_worker_batch_runs_the_sweep(desk: Any) -> None:
     )
     assert not SlaWarning.objects.filter(ticket=ticket, clock="nis2_24h").exists()
     # The test settings run tasks at once (ImmediateBackend): enqueueing is running.
+    from django.utils.module_loading import autodiscover_modules
+
     from itfabrik.core.management.commands.worker import enqueue_periodic
 
+    autodiscover_modules("tasks")  # as the worker does at start
     keys = enqueue_periodic({}, 0.0)
     assert "servicedesk.sla_sweep" in keys
     assert SlaWarning.objects.filter(ticket=ticket, clock="nis2_24h", threshold=100).exists()
