@@ -66,6 +66,15 @@ class DemoStep:
     describe: Callable[[], list[str]] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodicJob:
+    """A task the worker enqueues every `every` seconds (`task`: a django_tasks Task)."""
+
+    key: str
+    task: Any
+    every: float
+
+
 @dataclass
 class Registry:
     action_roles: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -77,6 +86,7 @@ class Registry:
     grant_loader: GrantLoader | None = None
     cooperation_resolver: CooperationResolver | None = None
     contributors: set[str] = field(default_factory=set)
+    periodic: dict[str, PeriodicJob] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -207,3 +217,23 @@ def memo(request: Any, key: str, compute: Callable[[], Any]) -> Any:
 
 def unknown_roles() -> set[str]:
     return {r for roles in registry.action_roles.values() for r in roles} - set(ALL_ROLES)
+
+
+def register_periodic(app_label: str, key: str, task: Any, *, every: float) -> None:
+    """The worker enqueues `task` (a django_tasks task, no arguments) every `every` seconds.
+    The task must be idempotent: two workers may each enqueue it."""
+    if every <= 0:
+        raise ValueError("every must be positive")
+    full_key = f"{app_label}.{key}"
+    registry.periodic[full_key] = PeriodicJob(full_key, task, float(every))
+    registry.contributors.add(app_label)
+
+
+def periodic_due(last_runs: dict[str, float], now: float) -> list[PeriodicJob]:
+    """The periodic jobs due at `now` (monotonic seconds), given when each was last enqueued;
+    a job never enqueued is due at once."""
+    return [
+        job
+        for key, job in sorted(registry.periodic.items())
+        if key not in last_runs or now - last_runs[key] >= job.every
+    ]

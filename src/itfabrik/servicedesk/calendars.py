@@ -92,3 +92,34 @@ def _days(calendar: BusinessCalendar) -> list[CalendarDay]:
     if "days" in cache:
         return list(cache["days"])
     return list(CalendarDay.objects.filter(calendar=calendar))
+
+
+def coming_closed_days(
+    calendar: BusinessCalendar, start: dt.date, days: int = 365
+) -> list[tuple[dt.date, str, str]]:
+    """The closed and shortened days of the coming `days` (weekends not counted), each with its
+    name: the holiday's Swedish name, the eve, or the note of an extra day.
+    Returns (date, name, hours) with hours "" for a closed day."""
+    import holidays
+
+    from .businesstime import _which_eve
+
+    end = start + dt.timedelta(days=days)
+    years = tuple(range(start.year, end.year + 1))
+    out: dict[dt.date, tuple[str, str]] = {}
+    if calendar.swedish_holidays:
+        names = holidays.country_holidays(
+            "SE",
+            years=years,
+            categories=("public", "de_facto"),
+            include_sundays=False,
+            language="sv",
+        )
+        for day in swedish_closed_days(years, eves=tuple(calendar.eves or ())):
+            if start <= day < end:
+                out[day] = (str(names.get(day) or _which_eve(day) or ""), "")
+    for extra in _days(calendar):
+        if start <= extra.date < end:
+            name = extra.note or (out.get(extra.date, ("", ""))[0])
+            out[extra.date] = (name, format_hours(extra.hours) if extra.hours else "")
+    return [(day, name, hours) for day, (name, hours) in sorted(out.items())]

@@ -71,3 +71,22 @@ class EntryKind(models.TextChoices):
 class SlaClock(models.TextChoices):
     RESPONSE = "response", _("Första svar")
     RESOLUTION = "resolution", _("Lösning")
+    NIS2_EARLY = "nis2_24h", _("NIS2 tidig varning (24 h)")
+    NIS2_NOTIFY = "nis2_72h", _("NIS2 incidentanmälan (72 h)")
+    NIS2_FINAL = "nis2_final", _("NIS2 slutrapport (en månad)")
+
+
+class Nis2Step(models.TextChoices):
+    """The three reports of a significant incident (NIS2 art. 23), in calendar time from the
+    moment of awareness."""
+
+    EARLY_WARNING = "early_warning", _("Tidig varning")
+    NOTIFICATION = "notification", _("Incidentanmälan")
+    FINAL_REPORT = "final_report", _("Slutrapport")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Köad")
+    RUNNING = "running", _("Pågår")
+    DONE = "done", _("Klar")
+    FAILED = "failed", _("Misslyckades")

@@ -29,6 +29,9 @@ class TicketFilter(FilterSet):
     reported_since = DateTimeFilter(field_name="reported_at", lookup_expr="gte")
     reported_until = DateTimeFilter(field_name="reported_at", lookup_expr="lt")
     due_before = DateTimeFilter(field_name="resolution_due", lookup_expr="lt")
+    nis2 = django_filters.BooleanFilter(
+        method="filter_nis2", help_text="Significant NIS2 incidents with a report still due."
+    )
     q = django_filters.CharFilter(
         method="filter_q", max_length=100, help_text="Reference or part of the title."
     )
@@ -43,6 +46,13 @@ class TicketFilter(FilterSet):
         if value:
             return queryset.filter(status__in=OPEN_STATUSES)
         return queryset.exclude(status__in=OPEN_STATUSES)
+
+    def filter_nis2(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        if value:
+            return queryset.filter(nis2_next_due__isnull=False)
+        return queryset.filter(nis2_next_due__isnull=True)
 
     def filter_q(self, queryset: Any, name: str, value: str) -> Any:
         value = value.strip()

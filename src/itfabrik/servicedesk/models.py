@@ -32,6 +32,7 @@ from .choices import (
     Channel,
     EntryKind,
     GroupKind,
+    JobStatus,
     Level,
     Priority,
     SlaClock,
@@ -368,6 +369,19 @@ class Ticket(VersionedModel):
     first_response_at = models.DateTimeField(_("första svar"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("löst"), null=True, blank=True)
     closed_at = models.DateTimeField(_("stängd"), null=True, blank=True)
+    # --- NIS2 (a significant incident): calendar-time reporting deadlines from awareness ---
+    nis2_aware_at = models.DateTimeField(_("NIS2: känt sedan"), null=True, blank=True)
+    nis2_early_warning_at = models.DateTimeField(
+        _("NIS2: tidig varning lämnad"), null=True, blank=True
+    )
+    nis2_notification_at = models.DateTimeField(
+        _("NIS2: incidentanmälan lämnad"), null=True, blank=True
+    )
+    nis2_final_report_at = models.DateTimeField(
+        _("NIS2: slutrapport lämnad"), null=True, blank=True
+    )
+    # The earliest deadline not yet met (NULL: none open), for the queue filter and the sweep.
+    nis2_next_due = models.DateTimeField(_("NIS2: nästa frist"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ärende")
@@ -382,6 +396,7 @@ class Ticket(VersionedModel):
             models.Index(fields=["unit", "-reported_at"], name="servicedesk_unit_idx"),
             models.Index(fields=["status", "resolution_due"], name="servicedesk_sweep_idx"),
             models.Index(fields=["assignee", "status"], name="servicedesk_assignee_idx"),
+            models.Index(fields=["nis2_next_due"], name="servicedesk_nis2_idx"),
         ]
 
     def __str__(self) -> str:
@@ -422,6 +437,130 @@ class TicketEntry(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.ticket.reference} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path() -> str:
+    """A name nobody can guess; the original name is kept in the row, never in the path."""
+    import secrets
+
+    return f"servicedesk/{dt.date.today():%Y/%m}/{secrets.token_urlsafe(24)}"
+
+
+class TicketAttachment(TimestampedModel):
+    """A file on a ticket. `internal` files belong to an internal note: staff only. Removing
+    one sets `is_active=False` (the file stays for the record)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    entry = models.ForeignKey(
+        TicketEntry,
+        verbose_name=_("inlägg"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    internal = models.BooleanField(_("intern"), default=False)
+    # The storage name (default storage, under ITFABRIK_DATA_DIR), not a FileField: the audit
+    # trail stores plain values, and the name is never shown or served as a URL.
+    path = models.CharField(_("lagrad som"), max_length=200, unique=True)
+    name = models.CharField(_("filnamn"), max_length=200)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("storlek (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppladdad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="servicedesk_attach_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedView(VersionedModel):
+    """A named set of queue filters of one agent, optionally shared with one of their groups."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ägare"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("namn"), max_length=80)
+    filters = models.JSONField(_("filter"), default=dict)
+    shared_with = models.ForeignKey(
+        AssignmentGroup,
+        verbose_name=_("delad med gruppen"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("sparad vy")
+        verbose_name_plural = _("sparade vyer")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["owner", "name"], name="servicedesk_view_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecomputeJob(models.Model):
+    """Recomputing the due times of a policy's open tickets after the policy changed, in the
+    worker, with its progress visible on the policy page."""
+
+    policy = models.ForeignKey(
+        SlaPolicy, verbose_name=_("SLA-policy"), on_delete=models.PROTECT, related_name="jobs"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("ärenden"), default=0)
+    done = models.PositiveIntegerField(_("klara"), default=0)
+    changed = models.PositiveIntegerField(_("ändrade"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("startad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The calendar in force until the edit and when the edit happened: time that ran before it
+    # is measured on that calendar (ADR 0020), not on the new one.
+    old_calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("tidigare kalender"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(_("policyn ändrad"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("omräkningsjobb")
+        verbose_name_plural = _("omräkningsjobb")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.policy} {self.done}/{self.total}"
 
 
 class SlaWarning(models.Model):

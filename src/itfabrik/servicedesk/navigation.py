@@ -18,6 +18,7 @@ register_menu(
     MenuItem("servicedesk:queue", _("Ärendekö"), actions.WORK_TICKET, order=30),
     MenuItem("servicedesk:phone_ticket", _("Nytt ärende"), actions.WORK_TICKET, order=31),
     MenuItem("servicedesk:portal_tickets", _("Mina ärenden"), actions.REPORT, order=32),
+    MenuItem("servicedesk:manage", _("Servicedeskens inställningar"), actions.MANAGE, order=33),
 )
 
 

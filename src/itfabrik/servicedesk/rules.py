@@ -135,3 +135,51 @@ def thresholds_reached(share: float, thresholds: tuple[int, ...]) -> list[int]:
 
 def format_reference(year: int, number: int) -> str:
     return f"SD-{year}-{number:06d}"
+
+
+# --- NIS2: the reporting deadlines of a significant incident (calendar time, not business) ---
+
+NIS2_STEPS = ("early_warning", "notification", "final_report")
+
+
+def add_month(moment: dt.datetime) -> dt.datetime:
+    """The same time one calendar month later; the 31st becomes the last day of a shorter
+    month (31 January → 28/29 February)."""
+    import calendar
+
+    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def nis2_deadlines(aware_at: dt.datetime) -> dict[str, dt.datetime]:
+    """Early warning within 24 hours, incident notification within 72 hours and the final
+    report within one month of becoming aware (NIS2 art. 23). Elapsed time: 24 hours across
+    a DST change are 24 real hours, so the sum is taken in UTC."""
+    utc = aware_at.astimezone(dt.UTC)
+    return {
+        "early_warning": (utc + dt.timedelta(hours=24)).astimezone(aware_at.tzinfo),
+        "notification": (utc + dt.timedelta(hours=72)).astimezone(aware_at.tzinfo),
+        # A month is a calendar month in the local zone (the wall-clock date a month on).
+        "final_report": add_month(aware_at),
+    }
+
+
+def nis2_next_due(
+    aware_at: dt.datetime | None, done: Mapping[str, dt.datetime | None]
+) -> dt.datetime | None:
+    """The earliest deadline whose report is not yet recorded (None when all are done)."""
+    if aware_at is None:
+        return None
+    open_dues = [due for step, due in nis2_deadlines(aware_at).items() if done.get(step) is None]
+    return min(open_dues) if open_dues else None
+
+
+def nis2_warn_due(due: dt.datetime, now: dt.datetime, warn_before: dt.timedelta) -> int | None:
+    """Which warning a NIS2 deadline calls for at `now`: 100 when passed, 75 when within
+    `warn_before` of it, else None."""
+    if now >= due:
+        return 100
+    if due - now <= warn_before:
+        return 75
+    return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from itfabrik.accounts.models import User
 from itfabrik.core import permissions
@@ -275,3 +275,131 @@ def ticket_queue(
     if group_ids is not None:
         qs = qs.filter(group_id__in=group_ids)
     return qs.select_related("policy__calendar").prefetch_related("policy__calendar__days")
+
+
+# --- attachments, saved views, management -------------------------------------------------------
+
+
+def attachments(*, actor: Actor, ticket: Ticket) -> QuerySet[Any]:
+    """A visible ticket's attachments; internal ones only for staff."""
+    from .models import TicketAttachment
+
+    qs = TicketAttachment.objects.filter(ticket=ticket, is_active=True).select_related(
+        "uploaded_by"
+    )
+    if not is_staff_on(actor, ticket):
+        qs = qs.filter(internal=False)
+    return qs.order_by("created_at", "pk")
+
+
+def attachment_get(*, actor: Actor, pk: Any) -> Any:
+    """An attachment the actor may download (NotFound otherwise, also for internal files the
+    requester may not see)."""
+    from itfabrik.core.errors import NotFound
+
+    from .models import TicketAttachment
+
+    found = (
+        TicketAttachment.objects.filter(pk=pk, is_active=True)
+        .select_related("ticket", "ticket__unit")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    ticket = ticket_get(actor=actor, pk=found.ticket_id)
+    if found.internal and not is_staff_on(actor, ticket):
+        raise NotFound()
+    return found
+
+
+def saved_views(*, actor: Actor) -> QuerySet[Any]:
+    """The actor's own saved views and those shared with a group they are in."""
+    from .models import SavedView
+
+    groups = my_groups(actor=actor).values("pk")
+    return (
+        SavedView.objects.filter(Q(owner_id=actor.pk) | Q(shared_with__in=groups), is_active=True)
+        .select_related("owner", "shared_with")
+        .order_by("name", "pk")
+    )
+
+
+def saved_view_get(*, actor: Actor, pk: Any) -> Any:
+    return get_or_not_found(saved_views(actor=actor), pk)
+
+
+def manage_cooperations(*, actor: Actor) -> list[Cooperation]:
+    """The cooperations whose service desk the actor configures."""
+    from itfabrik.tenancy.models import Cooperation as Coop
+
+    if permissions.is_superuser(actor):
+        return list(Coop.objects.order_by("pk"))
+    ids = sorted({g.cooperation_id for g in permissions.grants_for(actor, actions.MANAGE)})
+    return list(Coop.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def _manage_ids(actor: Actor) -> list[int]:
+    return [c.pk for c in manage_cooperations(actor=actor)]
+
+
+def manage_groups(*, actor: Actor) -> QuerySet[AssignmentGroup]:
+    return (
+        AssignmentGroup.objects.filter(cooperation_id__in=_manage_ids(actor))
+        .select_related("lead", "team", "cooperation")
+        .annotate(member_count=Count("memberships"))
+    )
+
+
+def manage_group_get(*, actor: Actor, pk: Any) -> AssignmentGroup:
+    return get_or_not_found(manage_groups(actor=actor), pk)
+
+
+def manage_calendars(*, actor: Actor) -> QuerySet[BusinessCalendar]:
+    return BusinessCalendar.objects.filter(cooperation_id__in=_manage_ids(actor)).select_related(
+        "cooperation"
+    )
+
+
+def manage_calendar_get(*, actor: Actor, pk: Any) -> BusinessCalendar:
+    return get_or_not_found(manage_calendars(actor=actor).prefetch_related("days"), pk)
+
+
+def manage_policies(*, actor: Actor) -> QuerySet[SlaPolicy]:
+    return SlaPolicy.objects.filter(cooperation_id__in=_manage_ids(actor)).select_related(
+        "calendar", "cooperation"
+    )
+
+
+def manage_policy_get(*, actor: Actor, pk: Any) -> SlaPolicy:
+    return get_or_not_found(manage_policies(actor=actor), pk)
+
+
+def manage_vips(*, actor: Actor) -> QuerySet[VipPerson]:
+    return VipPerson.objects.filter(cooperation_id__in=_manage_ids(actor)).select_related(
+        "user", "cooperation"
+    )
+
+
+def manage_vip_get(*, actor: Actor, pk: Any) -> VipPerson:
+    return get_or_not_found(manage_vips(actor=actor), pk)
+
+
+def recompute_jobs(*, policy: SlaPolicy) -> QuerySet[Any]:
+    from .models import RecomputeJob
+
+    return RecomputeJob.objects.filter(policy=policy).order_by("-created_at", "-pk")
+
+
+def manageable_users(*, actor: Actor, query: str = "") -> QuerySet[User]:
+    """People of the managed cooperations (members, leads and VIPs are chosen among them)."""
+    qs = User.objects.filter(
+        permissions.scope_q(actor, actions.MANAGE, path_field="home_unit__path"),
+        is_active=True,
+    )
+    for word in query.split()[:5]:
+        qs = qs.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    return qs.order_by("first_name", "last_name", "username")

@@ -10,7 +10,7 @@ from itfabrik.servicedesk.choices import (
     TicketStatus,
     TicketType,
 )
-from itfabrik.servicedesk.models import Ticket, TicketEntry
+from itfabrik.servicedesk.models import SlaPolicy, Ticket, TicketEntry, VipPerson
 
 MAX_ID = 2**63 - 1
 
@@ -73,9 +73,74 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
             "first_response_at",
             "resolved_at",
             "closed_at",
+            "nis2_aware_at",
+            "nis2_early_warning_at",
+            "nis2_notification_at",
+            "nis2_final_report_at",
+            "nis2_next_due",
             "version",
         ]
         read_only_fields = fields
+
+
+class Nis2MarkSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    aware_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the organisation became aware (ISO 8601); null removes the mark.",
+    )
+
+
+class Nis2ReportSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    step = _text("early_warning, notification or final_report")
+    at = serializers.DateTimeField(
+        allow_null=True, help_text="When the report was submitted; null: not submitted."
+    )
+
+
+class VipSerializer(serializers.ModelSerializer[VipPerson]):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = VipPerson
+        fields = ["id", "cooperation", "user", "username", "reason", "is_active", "created_at"]
+        read_only_fields = fields
+
+
+class VipCreateSerializer(serializers.Serializer[Any]):
+    user = serializers.CharField(max_length=150, help_text="User id or username.")
+    reason = serializers.CharField(max_length=200)
+
+
+class PolicySerializer(serializers.ModelSerializer[SlaPolicy]):
+    # A plain string: the catalogue's schema already names the tier choice set.
+    service_tier = serializers.CharField(read_only=True, help_text="Empty: every tier.")
+
+    class Meta:
+        model = SlaPolicy
+        fields = [
+            "id",
+            "cooperation",
+            "name",
+            "priority",
+            "service_tier",
+            "response_minutes",
+            "resolution_minutes",
+            "calendar",
+            "is_active",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class PolicyUpdateSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=100, required=False)
+    response_minutes = serializers.IntegerField(min_value=1, max_value=525600, required=False)
+    resolution_minutes = serializers.IntegerField(min_value=1, max_value=525600, required=False)
+    calendar = _id(required=False)
+    is_active = serializers.BooleanField(required=False)
 
 
 class TicketCreateSerializer(serializers.Serializer[Any]):

@@ -21,12 +21,18 @@ from itfabrik.tenancy import selectors as tenancy_selectors
 from .serializers import (
     EntryCreateSerializer,
     EntrySerializer,
+    Nis2MarkSerializer,
+    Nis2ReportSerializer,
+    PolicySerializer,
+    PolicyUpdateSerializer,
     TicketAssignSerializer,
     TicketCreateSerializer,
     TicketLinkSerializer,
     TicketSerializer,
     TicketTransitionSerializer,
     TicketUpdateSerializer,
+    VipCreateSerializer,
+    VipSerializer,
 )
 
 UNKNOWN_REQUESTER = _("Okänd anmälare.")
@@ -135,6 +141,33 @@ class TicketViewSet(
         services.ticket_update(actor=request.user, ticket=ticket, expected_version=version, **v)
         return self._out(ticket)
 
+    @extend_schema(request=Nis2MarkSerializer, responses={200: TicketSerializer})
+    @action(detail=True, methods=["post"])
+    def nis2(self, request: Request, pk: str | None = None) -> Response:
+        """Mark an incident significant under NIS2 from the time of awareness (null removes
+        the mark); the 24 h, 72 h and one-month deadlines run in calendar time."""
+        ticket = self.get_object()
+        v = parse_input(Nis2MarkSerializer, request.data)
+        services.nis2_mark(
+            actor=request.user, ticket=ticket, expected_version=v["version"], aware_at=v["aware_at"]
+        )
+        return self._out(ticket)
+
+    @extend_schema(request=Nis2ReportSerializer, responses={200: TicketSerializer})
+    @action(detail=True, methods=["post"], url_path="nis2-report")
+    def nis2_report(self, request: Request, pk: str | None = None) -> Response:
+        """Record a NIS2 report as submitted (or not, with null)."""
+        ticket = self.get_object()
+        v = parse_input(Nis2ReportSerializer, request.data)
+        services.nis2_record(
+            actor=request.user,
+            ticket=ticket,
+            expected_version=v["version"],
+            step=v["step"],
+            at=v["at"],
+        )
+        return self._out(ticket)
+
     @extend_schema(request=TicketTransitionSerializer, responses={200: TicketSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
@@ -214,3 +247,76 @@ class TicketViewSet(
             raise ValidationFailed(fields=errors)
         services.ticket_link(actor=request.user, ticket=ticket, other=other)
         return self._out(ticket)
+
+
+class VipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
+    """The VIP list of the cooperations the actor manages (others: 404)."""
+
+    serializer_class = VipSerializer
+    ordering_fields = ["created_at", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return selectors.manage_vips(actor=self.request.user).order_by("pk")
+
+    def get_object(self) -> Any:
+        return selectors.manage_vip_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=VipCreateSerializer, responses={201: VipSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        coops = selectors.manage_cooperations(actor=request.user)
+        if not coops:
+            raise NotFound()
+        v = parse_input(VipCreateSerializer, request.data)
+        people = selectors.manageable_users(actor=request.user)
+        text = str(v["user"]).strip()
+        user = (
+            people.filter(pk=int(text)).first()
+            if text.isdigit()
+            else people.filter(username=text).first()
+        )
+        if user is None:
+            raise ValidationFailed(fields={"user": [_("Okänd person.")]})
+        vip = services.vip_add(
+            actor=request.user, cooperation=coops[0], user=user, reason=v["reason"]
+        )
+        return Response(VipSerializer(vip).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: VipSerializer})
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, pk: str | None = None) -> Response:
+        """Take the person off the list (kept, inactive)."""
+        vip = services.vip_remove(actor=request.user, vip=self.get_object())
+        return Response(VipSerializer(vip).data)
+
+
+class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
+    """SLA policies of the cooperations the actor manages. A change of targets or calendar
+    recomputes the policy's open tickets in the worker (the answer names the job)."""
+
+    serializer_class = PolicySerializer
+    ordering_fields = ["priority", "id"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return selectors.manage_policies(actor=self.request.user).order_by("priority", "pk")
+
+    def get_object(self) -> Any:
+        return selectors.manage_policy_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=PolicyUpdateSerializer, responses={200: PolicySerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        policy = self.get_object()
+        v = parse_input(PolicyUpdateSerializer, request.data)
+        version = v.pop("version")
+        if "calendar" in v:
+            found = selectors.manage_calendars(actor=request.user).filter(pk=v["calendar"]).first()
+            if found is None:
+                raise ValidationFailed(fields={"calendar": [_("Okänd kalender.")]})
+            v["calendar"] = found
+        updated, job = services.policy_update(
+            actor=request.user, policy=policy, expected_version=version, **v
+        )
+        data = dict(PolicySerializer(updated).data)
+        data["recompute_job"] = job.pk if job is not None else None
+        return Response(data)

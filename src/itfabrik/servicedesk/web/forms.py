@@ -17,6 +17,7 @@ from itfabrik.servicedesk.choices import (
     Channel,
     EntryKind,
     Level,
+    Nis2Step,
     Priority,
     TicketStatus,
     TicketType,
@@ -269,6 +270,7 @@ class QueueFilterForm(forms.Form):
         label=_("Prioritet"), required=False, choices=_choices(Priority.choices, _("Alla"))
     )
     q = forms.CharField(label=_("Sök ärendenummer eller rubrik"), required=False, max_length=100)
+    nis2 = forms.BooleanField(label=_("NIS2-frister"), required=False)
 
     def __init__(self, *args: Any, groups: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -281,3 +283,75 @@ class QueueFilterForm(forms.Form):
             ("", _("Alla öppna")),
             *[(s.value, s.label) for s in TicketStatus],
         ]
+
+
+class BulkForm(forms.Form):
+    """The queue's bulk action: assign the chosen tickets, or move them to a status."""
+
+    tickets = forms.TypedMultipleChoiceField(
+        label=_("Ärenden"), coerce=int, choices=[], required=True
+    )
+    action = forms.ChoiceField(
+        label=_("Åtgärd"),
+        choices=[("assign", _("Tilldela")), ("status", _("Ändra status"))],
+    )
+    group = forms.TypedChoiceField(label=_("Grupp"), coerce=int, required=False, empty_value=None)
+    assignee = forms.TypedChoiceField(
+        label=_("Handläggare"), coerce=int, required=False, empty_value=None
+    )
+    status = forms.ChoiceField(label=_("Ny status"), required=False)
+
+    def __init__(self, *args: Any, groups: list[Any], people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        data = args[0] if args else None
+        ids = data.getlist("tickets") if data is not None and hasattr(data, "getlist") else []
+        self.fields["tickets"].choices = [(i, i) for i in ids]  # type: ignore[attr-defined]
+        self.fields["group"].choices = [  # type: ignore[attr-defined]
+            ("", _("Ingen ändring")),
+            *[(g.pk, g.name) for g in groups],
+        ]
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Ingen")),
+            *[(p.pk, p.get_full_name() or p.username) for p in people],
+        ]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", _("Välj")),
+            *[(s.value, s.label) for s in TicketStatus],
+        ]
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Namn på vyn"), max_length=80)
+    shared_with = forms.TypedChoiceField(
+        label=_("Dela med gruppen"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, groups: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shared_with"].choices = [  # type: ignore[attr-defined]
+            ("", _("Bara jag")),
+            *[(g.pk, g.name) for g in groups],
+        ]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Fil"))
+    internal = forms.BooleanField(label=_("Intern (syns inte för anmälaren)"), required=False)
+
+
+class Nis2MarkForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    aware_at = LocalDateTimeField(
+        label=_("Känt sedan"),
+        help_text=_("När organisationen fick kännedom om incidenten, ÅÅÅÅ-MM-DD TT:MM."),
+        required=False,
+    )
+
+
+class Nis2RecordForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    step = forms.ChoiceField(label=_("Rapport"), choices=Nis2Step.choices)
+    at = LocalDateTimeField(
+        label=_("Lämnad"),
+        help_text=_("ÅÅÅÅ-MM-DD TT:MM"),
+    )

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,15 +22,20 @@ from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 from itfabrik.servicedesk import permissions as actions
 from itfabrik.servicedesk import rules, selectors, services
-from itfabrik.servicedesk.choices import PAUSED_STATUSES, EntryKind, TicketStatus
+from itfabrik.servicedesk.choices import PAUSED_STATUSES, EntryKind, Nis2Step, TicketStatus
 from itfabrik.servicedesk.models import Ticket
 
 from .forms import (
+    AttachmentForm,
+    BulkForm,
     EntryForm,
+    Nis2MarkForm,
+    Nis2RecordForm,
     PhoneTicketForm,
     PortalReplyForm,
     PortalReportForm,
     QueueFilterForm,
+    SavedViewForm,
     TicketEditForm,
 )
 
@@ -55,9 +61,42 @@ def sla_state(ticket: Ticket, now: dt.datetime) -> dict[str, Any]:
     return {"key": "ok", "label": _("I tid")}
 
 
+def nis2_state(ticket: Ticket, now: dt.datetime) -> list[dict[str, Any]]:
+    """The three NIS2 reports of a significant incident: due, done, and a word for the state."""
+    if ticket.nis2_aware_at is None:
+        return []
+    labels = dict(Nis2Step.choices)
+    out = []
+    for step, due in rules.nis2_deadlines(timezone.localtime(ticket.nis2_aware_at)).items():
+        done = getattr(ticket, f"nis2_{step}_at")
+        if done is not None:
+            key, word = "done", _("Lämnad")
+        elif due <= now:
+            key, word = "breached", _("Försenad")
+        elif due - now <= services.nis2_warn_before():
+            key, word = "warning", _("Snart")
+        else:
+            key, word = "ok", _("I tid")
+        out.append(
+            {
+                "step": step,
+                "label": labels[step],
+                "due": due,
+                "done": done,
+                "key": key,
+                "word": word,
+            }
+        )
+    return out
+
+
+QUEUE_FILTERS = ("status", "priority", "q", "nis2")
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """My groups' open tickets, the one due first on top."""
+    """My groups' open tickets, the one due first on top (with "NIS2-frister": the NIS2
+    deadline due first on top)."""
     _require_agent(request)
     actor = request.user
     mine = list(selectors.my_groups(actor=actor))
@@ -71,8 +110,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             group_ids = None
         elif data["group"]:
             group_ids = [int(data["group"])]
-        filters = {k: data[k] for k in ("status", "priority", "q") if data.get(k)}
+        filters = {k: data[k] for k in QUEUE_FILTERS if data.get(k)}
     qs = selectors.ticket_queue(actor=actor, group_ids=group_ids, filters=filters)
+    if filters.get("nis2"):
+        qs = qs.order_by("nis2_next_due", "pk")
     page = paginate(request, qs)
     now = timezone.now()
     rows = [(t, sla_state(t, now)) for t in page]
@@ -83,10 +124,112 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "now": now,
             "qs": querystring_without_page(request),
             "my_groups": mine,
+            "views": list(selectors.saved_views(actor=actor)),
+            "view_form": SavedViewForm(groups=mine),
+            "bulk": BulkForm(groups=groups, people=list(selectors.assignable_users(actor=actor))),
         },
     )
+
+
+@login_required
+@require_POST
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Assign or move the chosen tickets: all or nothing, with the refused ones named."""
+    _require_agent(request)
+    actor = request.user
+    groups = list(selectors.group_list(actor=actor).prefetch_related(None))
+    people = list(selectors.assignable_users(actor=actor))
+    form = BulkForm(request.POST, groups=groups, people=people)
+    back = request.POST.get("next", "")
+    target = f"{reverse('servicedesk:queue')}?{back}" if back else reverse("servicedesk:queue")
+    if not form.is_valid():
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[k].label}: {' '.join(str(m) for m in v)}"
+                for k, v in form.errors.items()
+                if k in form.fields
+            )
+            or _("Välj ärenden och en åtgärd."),
+        )
+        return redirect(target)
+    data = form.cleaned_data
+    group = next((g for g in groups if g.pk == data["group"]), None)
+    assignee = next((p for p in people if p.pk == data["assignee"]), None)
+    try:
+        done, refused = services.ticket_bulk(
+            actor=actor,
+            ticket_ids=data["tickets"],
+            action=data["action"],
+            group=group,
+            assignee=assignee,
+            status=data["status"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, services._reason(exc))
+        return redirect(target)
+    if refused:
+        refs = dict(Ticket.objects.filter(pk__in=refused).values_list("pk", "reference"))
+        messages.error(
+            request,
+            _("Inget ändrades: %(n)s ärenden kunde inte ändras. %(list)s")
+            % {
+                "n": len(refused),
+                "list": " ".join(
+                    f"{refs.get(pk, pk)}: {reason}." for pk, reason in sorted(refused.items())
+                ),
+            },
+        )
+    else:
+        messages.success(request, _("%(n)s ärenden är ändrade.") % {"n": len(done)})
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def view_save(request: HttpRequest) -> HttpResponse:
+    """Save the queue's current filters (sent along as `filters`, a query string) by name."""
+    from django.http import QueryDict
+
+    _require_agent(request)
+    actor = request.user
+    mine = list(selectors.my_groups(actor=actor))
+    form = SavedViewForm(request.POST, groups=mine)
+    filters = QueryDict(request.POST.get("filters", "")[:1000])
+    if not form.is_valid():
+        messages.error(request, _("Ange ett namn på vyn."))
+    else:
+        try:
+            services.view_save(
+                actor=actor,
+                name=form.cleaned_data["name"],
+                filters={k: filters.get(k) for k in services.VIEW_FILTER_KEYS},
+                shared_with=next(
+                    (g for g in mine if g.pk == form.cleaned_data["shared_with"]), None
+                ),
+            )
+        except ApplicationError as exc:
+            messages.error(request, services._reason(exc))
+        else:
+            messages.success(request, _("Vyn är sparad."))
+    return redirect(f"{reverse('servicedesk:queue')}?{filters.urlencode()}")
+
+
+@login_required
+@require_POST
+def view_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_agent(request)
+    view = selectors.saved_view_get(actor=request.user, pk=pk)
+    try:
+        services.view_close(actor=request.user, view=view, expected_version=None)
+    except ApplicationError as exc:
+        messages.error(request, services._reason(exc))
+    else:
+        messages.success(request, _("Vyn är borttagen."))
+    return redirect("servicedesk:queue")
 
 
 @login_required
@@ -230,6 +373,17 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sla": sla_state(ticket, now),
             "related": list(selectors.related_tickets(actor=actor, ticket=ticket)),
             "incidents": list(selectors.problem_incidents(actor=actor, ticket=ticket)),
+            "attachments": list(selectors.attachments(actor=actor, ticket=ticket)),
+            "attach_form": AttachmentForm(),
+            "limit_mb": f"{services.attachment_max_bytes() / (1024 * 1024):g}",
+            "nis2": nis2_state(ticket, now),
+            "nis2_mark": Nis2MarkForm(
+                initial={"version": ticket.version, "aware_at": ticket.nis2_aware_at or now},
+                auto_id="nis2mark_%s",
+            ),
+            "nis2_record": Nis2RecordForm(
+                initial={"version": ticket.version, "at": now}, auto_id="nis2rec_%s"
+            ),
         },
     )
 
@@ -356,5 +510,125 @@ def portal_ticket(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": list(rows),
             "form": PortalReplyForm(),
             "can_reply": ticket.status != TicketStatus.CLOSED,
+            "attachments": list(
+                selectors.attachments(actor=actor, ticket=ticket).filter(internal=False)
+            ),
+            "attach_form": AttachmentForm(),
+            "limit_mb": f"{services.attachment_max_bytes() / (1024 * 1024):g}",
         },
     )
+
+
+# --- attachments and NIS2 -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def ticket_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a file (staff: optionally internal; the requester: public)."""
+    actor = request.user
+    ticket = selectors.ticket_get(actor=actor, pk=pk)
+    staff = selectors.may_work(actor, ticket)
+    target = "servicedesk:ticket_detail" if staff else "servicedesk:portal_ticket"
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Välj en fil."))
+        return redirect(target, pk=ticket.pk)
+    try:
+        services.attachment_add(
+            actor=actor,
+            ticket=ticket,
+            upload=form.cleaned_data["file"],
+            internal=staff and form.cleaned_data["internal"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, services._reason(exc))
+    else:
+        messages.success(request, _("Filen är bifogad."))
+    return redirect(target, pk=ticket.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file, for those who may see it (404 otherwise); always as a download, with the
+    type we found in its content, so a browser never renders it as a page of ours."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    attachment = selectors.attachment_get(actor=request.user, pk=pk)
+    response = FileResponse(
+        default_storage.open(attachment.path, "rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = selectors.attachment_get(actor=request.user, pk=pk)
+    try:
+        services.attachment_remove(actor=request.user, attachment=attachment)
+    except ApplicationError as exc:
+        messages.error(request, services._reason(exc))
+    else:
+        messages.success(request, _("Bilagan är borttagen."))
+    return redirect("servicedesk:ticket_detail", pk=attachment.ticket_id)
+
+
+@login_required
+@require_POST
+def ticket_nis2(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark significant under NIS2 (or correct/remove the mark), or record a report sent."""
+    actor = request.user
+    ticket = selectors.ticket_get(actor=actor, pk=pk)
+    if not selectors.may_work(actor, ticket):
+        raise NotFound()
+    form: Any
+    try:
+        if "step" in request.POST:
+            form = Nis2RecordForm(request.POST)
+            if form.is_valid():
+                services.nis2_record(
+                    actor=actor,
+                    ticket=ticket,
+                    expected_version=form.cleaned_data["version"],
+                    step=form.cleaned_data["step"],
+                    at=form.cleaned_data["at"],
+                )
+                messages.success(request, _("Rapporten är registrerad."))
+        else:
+            form = Nis2MarkForm(request.POST)
+            if form.is_valid():
+                aware = None if "unmark" in request.POST else form.cleaned_data["aware_at"]
+                if aware is None and "unmark" not in request.POST:
+                    form.add_error("aware_at", _("Ange när incidenten blev känd."))
+                else:
+                    services.nis2_mark(
+                        actor=actor,
+                        ticket=ticket,
+                        expected_version=form.cleaned_data["version"],
+                        aware_at=aware,
+                    )
+                    messages.success(
+                        request,
+                        _("NIS2-markeringen är borttagen.")
+                        if aware is None
+                        else _("Incidenten är markerad som betydande enligt NIS2."),
+                    )
+        if form.errors:
+            messages.error(
+                request,
+                "; ".join(
+                    f"{form.fields[k].label if k in form.fields else ''}: "
+                    f"{' '.join(str(m) for m in v)}"
+                    for k, v in form.errors.items()
+                ),
+            )
+    except ApplicationError as exc:
+        messages.error(request, services._reason(exc))
+    return redirect(f"{reverse('servicedesk:ticket_detail', args=[ticket.pk])}#nis2")

@@ -1,0 +1,165 @@
+"""Forms of the service desk's configuration pages (groups, matrix, calendars, policies, VIPs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core.web.forms import DateField
+from itfabrik.servicedesk.calendars import DAY_NAMES, EVES, format_hours, parse_hours
+from itfabrik.servicedesk.choices import GroupKind, Level, Priority
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök"), required=False, max_length=100)
+    active = forms.ChoiceField(
+        label=_("Visa"),
+        required=False,
+        choices=[("1", _("Aktiva")), ("0", _("Avslutade")), ("all", _("Alla"))],
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else str(obj.username)
+
+
+class GroupForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    kind = forms.ChoiceField(label=_("Typ"), choices=GroupKind.choices)
+    lead = UserChoiceField(label=_("Teamledare"), queryset=None, required=False)
+    email = forms.EmailField(label=_("E-post"), required=False)
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = people  # type: ignore[attr-defined]
+
+
+class MemberForm(forms.Form):
+    user = UserChoiceField(label=_("Person"), queryset=None)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+
+class MatrixForm(forms.Form):
+    """The 3×3 table: one select per impact × urgency."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for impact, impact_label in Level.choices:
+            for urgency, urgency_label in Level.choices:
+                self.fields[f"{impact}_{urgency}"] = forms.ChoiceField(
+                    label=_("Påverkan %(impact)s, brådska %(urgency)s")
+                    % {"impact": impact_label, "urgency": urgency_label},
+                    choices=Priority.choices,
+                )
+
+    def cells(self) -> dict[tuple[str, str], str]:
+        return {(i, u): self.cleaned_data[f"{i}_{u}"] for i in Level.values for u in Level.values}
+
+
+def hours_text(periods: Any) -> str:
+    return "" if not periods else format_hours(periods).replace("–", "-")
+
+
+class HoursField(forms.CharField):
+    """Opening hours typed as "08:00-12:00, 13:00-16:30"; empty is closed."""
+
+    default_error_messages = {
+        "invalid": _("Skriv öppettiderna som 08:00-16:30 (flera med komma), eller lämna tomt.")
+    }
+
+    def to_python(self, value: Any) -> list[list[str]]:  # type: ignore[override]
+        text = (super().to_python(value) or "").replace("–", "-").strip()
+        if not text:
+            return []
+        out: list[list[str]] = []
+        try:
+            for part in text.split(","):
+                opens, closes = (p.strip() for p in part.split("-"))
+                out.append([opens.zfill(5), closes.zfill(5)])
+            parse_hours(out)
+        except (ValueError, TypeError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return out
+
+    def prepare_value(self, value: Any) -> Any:
+        return hours_text(value) if isinstance(value, list) else value
+
+
+class CalendarForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    swedish_holidays = forms.BooleanField(label=_("Stängt på helgdagar"), required=False)
+    eves = forms.MultipleChoiceField(
+        label=_("Stängda aftnar"),
+        required=False,
+        choices=[(e, e) for e in EVES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n, day in enumerate(DAY_NAMES):
+            self.fields[f"day_{n}"] = HoursField(
+                label=day.capitalize(),
+                required=False,
+                max_length=100,
+                help_text=_("Till exempel 08:00-16:30. Tomt: stängt."),
+            )
+
+    def week(self) -> list[list[list[str]]]:
+        return [self.cleaned_data[f"day_{n}"] for n in range(7)]
+
+
+class CalendarDayForm(forms.Form):
+    date = DateField(label=_("Datum"))
+    hours = HoursField(
+        label=_("Öppettider"),
+        required=False,
+        max_length=100,
+        help_text=_("Tomt: stängt hela dagen. Annars de förkortade tiderna, t.ex. 08:00-12:00."),
+    )
+    note = forms.CharField(label=_("Anteckning"), required=False, max_length=200)
+
+
+class PolicyForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    priority = forms.ChoiceField(label=_("Prioritet"), choices=Priority.choices)
+    response_minutes = forms.IntegerField(
+        label=_("Första svar (arbetsminuter)"), min_value=1, max_value=525600
+    )
+    resolution_minutes = forms.IntegerField(
+        label=_("Lösning (arbetsminuter)"), min_value=1, max_value=525600
+    )
+    calendar: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Kalender"), queryset=None
+    )
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+
+    def __init__(self, *args: Any, calendars: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["calendar"].queryset = calendars  # type: ignore[attr-defined]
+        if editing:
+            # The priority names the policy; a different priority is a new policy.
+            self.fields["priority"].disabled = True
+
+
+class VipForm(forms.Form):
+    user = UserChoiceField(label=_("Person"), queryset=None)
+    reason = forms.CharField(label=_("Skäl"), max_length=200)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people  # type: ignore[attr-defined]
