@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.registry import MenuItem, register_menu, register_panel
+from itfabrik.servicedesk.choices import OPEN_STATUSES
+from itfabrik.servicedesk.hooks import TicketLink, register_ticket_link
 
 from . import permissions as actions
 from . import selectors
@@ -36,3 +39,14 @@ def my_visits_panel(request: Any) -> dict[str, Any] | None:
         "visits": [t for t in tickets if getattr(t, "visit_start", None)],
         "marked": [t for t in tickets if not getattr(t, "visit_start", None)],
     }
+
+
+def _visit_link(request: Any, ticket: Any, staff: bool) -> TicketLink | None:
+    """ "Boka besök" on the ticket pages while the ticket is open (the booking page checks the
+    rest: whose ticket, which blocks)."""
+    if ticket.status not in OPEN_STATUSES:
+        return None
+    return TicketLink(str(_("Boka besök på plats")), reverse("bookings:ticket", args=[ticket.pk]))
+
+
+register_ticket_link("bookings", _visit_link)

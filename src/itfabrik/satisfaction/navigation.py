@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.registry import MenuItem, register_menu, register_panel
+from itfabrik.servicedesk.choices import TicketStatus
+from itfabrik.servicedesk.hooks import TicketLink, register_ticket_link
 
 from . import permissions as actions
 from . import selectors
@@ -42,3 +45,14 @@ def to_rate_panel(request: Any) -> dict[str, Any] | None:
 def alerts_panel(request: Any) -> dict[str, Any] | None:
     alerts = list(selectors.alert_list(actor=request.user, open_only=True)[:5])
     return {"alerts": alerts} if alerts else None
+
+
+def _rate_link(request: Any, ticket: Any, staff: bool) -> TicketLink | None:
+    """ "Betygsätt" for the requester once the ticket is resolved."""
+    resolved = ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+    if staff or not resolved or ticket.requester_id != getattr(request.user, "pk", None):
+        return None
+    return TicketLink(str(_("Betygsätt lösningen")), reverse("satisfaction:rate", args=[ticket.pk]))
+
+
+register_ticket_link("satisfaction", _rate_link)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.registry import MenuItem, register_menu, register_panel
+from itfabrik.knowledge.hooks import register_report_problem
 
 from . import permissions as actions
 from . import selectors
@@ -52,3 +55,12 @@ def queue_panel(request: Any) -> dict[str, Any] | None:
 def my_tickets_panel(request: Any) -> dict[str, Any]:
     actor = request.user
     return {"tickets": list(selectors.my_tickets(actor=actor, open_only=True)[:5])}
+
+
+def _report_problem_url(request: Any, article: Any, query: str) -> str | None:
+    """The help pages' "Rapportera ett problem": the portal's form, with the search as title."""
+    url = reverse("servicedesk:portal_report")
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
+register_report_problem(_report_problem_url)

@@ -20,8 +20,8 @@ from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.servicedesk import hooks, rules, selectors, services
 from itfabrik.servicedesk import permissions as actions
-from itfabrik.servicedesk import rules, selectors, services
 from itfabrik.servicedesk.choices import PAUSED_STATUSES, EntryKind, Nis2Step, TicketStatus
 from itfabrik.servicedesk.models import Ticket
 
@@ -366,6 +366,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "servicedesk/ticket_detail.html",
         {
             "ticket": ticket,
+            "ticket_links": hooks.ticket_links(request, ticket, staff=True),
             "edit": edit,
             "entries": list(selectors.entries(actor=actor, ticket=ticket)),
             "entry_form": EntryForm(),
@@ -453,7 +454,9 @@ def portal_report(request: HttpRequest) -> HttpResponse:
     home = getattr(actor, "home_unit", None)
     if home is None or not permissions.can(actor, actions.REPORT, home):
         raise NotFound()
-    form = PortalReportForm(request.POST or None)
+    # Coming from the help pages: what the person searched for starts the title.
+    initial = {"title": request.GET.get("q", "")[:200]} if request.method == "GET" else None
+    form = PortalReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -507,6 +510,7 @@ def portal_ticket(request: HttpRequest, pk: int) -> HttpResponse:
         "servicedesk/portal_ticket.html",
         {
             "ticket": ticket,
+            "ticket_links": hooks.ticket_links(request, ticket, staff=False),
             "entries": list(rows),
             "form": PortalReplyForm(),
             "can_reply": ticket.status != TicketStatus.CLOSED,
