@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "itfabrik.accessibility",
     "itfabrik.servicedesk",
     "itfabrik.knowledge",
+    "itfabrik.chat",
 ]
 
 MIDDLEWARE = [
