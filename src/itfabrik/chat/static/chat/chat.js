@@ -6,6 +6,7 @@
   "use strict";
   var log = document.getElementById("chat-log");
   if (!log || !window.EventSource) return;
+  var list = log.querySelector("ol");
   var form = document.getElementById("chat-form");
   var errorBox = document.getElementById("chat-error");
   var you = log.getAttribute("data-you") || "";
@@ -47,7 +48,7 @@
       li.appendChild(document.createTextNode(" "));
       li.appendChild(time);
     }
-    log.appendChild(li);
+    list.appendChild(li);
     scrollToEnd();
   }
 
