@@ -23,9 +23,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def agent_page(
-    browser: Browser, browser_context_args: dict[str, Any], site: str
-) -> Iterator[Page]:
+def agent_page(browser: Browser, browser_context_args: dict[str, Any], site: str) -> Iterator[Page]:
     """A second browser with its own cookies: the agent."""
     context = browser.new_context(**browser_context_args)
     page = context.new_page()

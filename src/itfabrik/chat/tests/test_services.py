@@ -59,7 +59,8 @@ def test_pick_up_creates_the_ticket_and_transcribes(chat: Any) -> None:
     assert ticket.channel == Channel.PORTAL
     assert ticket.requester_id == chat.fia.pk
     assert ticket.assignee_id == chat.agent.pk
-    assert ticket.group is not None and ticket.group.kind == "first_line"
+    assert ticket.group is not None
+    assert ticket.group.kind == "first_line"
     assert ticket.reported_at == conv.created_at
     assert ticket.title == "Chatt: Outlook startar inte"
     entries = list(TicketEntry.objects.filter(ticket=ticket).order_by("pk"))
@@ -71,7 +72,8 @@ def test_pick_up_creates_the_ticket_and_transcribes(chat: Any) -> None:
     services.message_send(actor=chat.agent, conversation=conv, body="Hej! Har du startat om?")
     services.message_send(actor=chat.fia, conversation=conv, body="Ja, två gånger.")
     ended = services.conversation_end(actor=chat.agent, conversation=conv)
-    assert ended.status == ConversationStatus.ENDED and ended.ended_at is not None
+    assert ended.status == ConversationStatus.ENDED
+    assert ended.ended_at is not None
     bodies = list(
         TicketEntry.objects.filter(ticket=ticket).order_by("pk").values_list("author_id", "body")
     )
@@ -83,10 +85,15 @@ def test_pick_up_creates_the_ticket_and_transcribes(chat: Any) -> None:
     assert ticket.first_response_at is not None  # the agent's chat answer is the first response
     assert AuditEntry.objects.filter(object_type="servicedesk.ticketentry").count() >= 3
     last = Message.objects.filter(conversation=conv).order_by("pk").last()
-    assert last is not None and last.kind == MessageKind.ENDED
-    assert ended.transcribed_upto == Message.objects.filter(
-        conversation=conv, kind=MessageKind.TEXT
-    ).order_by("pk").values_list("pk", flat=True).last()
+    assert last is not None
+    assert last.kind == MessageKind.ENDED
+    assert (
+        ended.transcribed_upto
+        == Message.objects.filter(conversation=conv, kind=MessageKind.TEXT)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .last()
+    )
 
 
 def test_only_one_agent_gets_the_chat(chat: Any) -> None:
