@@ -1,7 +1,7 @@
 """The chat's pages: the portal entry (open or closed), a conversation (for the user and for
 the agent), the agents' queue, and the event stream that carries new messages live.
 
-The stream is a plain streaming response (docs/adr/0022): each connection polls for messages
+The stream is a plain streaming response (docs/adr/0026): each connection polls for messages
 after the last event id for at most ITFABRIK_CHAT_STREAM_SECONDS, then ends with a `retry:`
 hint and the browser's EventSource reconnects with Last-Event-ID, so a gunicorn thread is never
 held for long and nothing is lost or repeated across reconnects.
