@@ -10,13 +10,14 @@ from django.db.models import Q
 
 from itfabrik.core.filters import FilterSet, IdFilter
 
-from .choices import OrderKind, OrderStatus, PriceModel, UserKind
+from .choices import OrderKind, OrderStatus, PriceModel, ServiceTier, UserKind
 from .models import Order, Package, PriceList, Service, Subscription
 
 
 class ServiceFilter(FilterSet):
     area = IdFilter(field_name="area_id")
     price_model = django_filters.ChoiceFilter(choices=PriceModel.choices)
+    tier = django_filters.ChoiceFilter(choices=ServiceTier.choices)
     is_addon = django_filters.BooleanFilter()
     is_active = django_filters.BooleanFilter()
     q = django_filters.CharFilter(method="filter_q", help_text="Part of the name or description.")

@@ -16,6 +16,9 @@ register_menu(
     MenuItem("catalog:catalogue", _("Tjänstekatalog"), actions.VIEW_CATALOGUE, order=40),
     MenuItem("catalog:order_list", _("Beställningar"), actions.VIEW_ORDERS, order=41),
     MenuItem("catalog:subscription_list", _("Prenumerationer"), actions.VIEW_ORDERS, order=42),
+    MenuItem(
+        "catalog:manage_service_list", _("Katalogförvaltning"), actions.MANAGE_CATALOGUE, order=43
+    ),
 )
 
 

@@ -10,7 +10,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from itfabrik.core import permissions
@@ -63,6 +73,127 @@ def current_price(day: dt.date, service_ref: str = "pk") -> Subquery:
         .values("amount")[:1]
     )
     return Subquery(prices, output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+# --- managing the catalogue: only the cooperations whose catalogue the actor manages -------------
+
+
+def managed_cooperations(*, actor: Actor) -> list[Cooperation]:
+    """Cooperations whose catalogue the actor manages (the action on the cooperation's root)."""
+    coops = (
+        Cooperation.objects.filter(catalogue_q(actor, field="pk"))
+        .select_related("root")
+        .order_by("name", "pk")
+    )
+    return [
+        c
+        for c in coops
+        if c.root is not None and permissions.can(actor, actions.MANAGE_CATALOGUE, c.root)
+    ]
+
+
+def manage_q(actor: Actor, *, field: str = "cooperation_id") -> Q:
+    """Rows of the catalogues the actor manages; a reader's lookup of them answers 404."""
+    if permissions.is_superuser(actor):
+        return Q()
+    return Q(**{f"{field}__in": [c.pk for c in managed_cooperations(actor=actor)]})
+
+
+def _active_subscriptions(service_ref: str = "pk") -> Subquery:
+    today = timezone.localdate()
+    rows = (
+        Subscription.objects.filter(service_id=OuterRef(service_ref), start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .order_by()
+        .values("service_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(rows, output_field=IntegerField())
+
+
+def area_admin_list(*, actor: Actor) -> QuerySet[ServiceArea]:
+    """Every area of the managed catalogues, closed ones too, with their number of services."""
+    return (
+        ServiceArea.objects.filter(manage_q(actor))
+        .annotate(
+            active_services=Count("services", filter=Q(services__is_active=True)),
+            all_services=Count("services"),
+        )
+        .order_by("sort_order", "name", "pk")
+    )
+
+
+def area_admin_get(*, actor: Actor, pk: Any) -> ServiceArea:
+    return get_or_not_found(
+        ServiceArea.objects.filter(manage_q(actor)).select_related("cooperation__root"), pk
+    )
+
+
+def service_admin_list(
+    *,
+    actor: Actor,
+    area_id: int | None = None,
+    is_active: bool | None = None,
+    search: str | None = None,
+    tier: str | None = None,
+    price_model: str | None = None,
+) -> QuerySet[Service]:
+    """The services of the managed catalogues for the management list and its export: today's
+    price and the number of subscriptions running today, sorted by area and name."""
+    qs = (
+        Service.objects.filter(manage_q(actor))
+        .select_related("area", "owner_node", "owner_user")
+        .annotate(
+            price=current_price(timezone.localdate()),
+            active_subscriptions=Coalesce(_active_subscriptions(), 0),
+        )
+    )
+    return ServiceFilter.apply(
+        qs, area=area_id, is_active=is_active, q=search, tier=tier, price_model=price_model
+    ).order_by("area__sort_order", "area__name", "name", "pk")
+
+
+def service_admin_get(*, actor: Actor, pk: Any) -> Service:
+    return get_or_not_found(
+        Service.objects.filter(manage_q(actor)).select_related(
+            "area", "owner_node", "owner_user", "cooperation__root"
+        ),
+        pk,
+    )
+
+
+def package_admin_list(
+    *, actor: Actor, search: str | None = None, user_kind: str | None = None
+) -> QuerySet[Package]:
+    """Every package of the managed catalogues, closed ones too, with its contents."""
+    return package_list(
+        actor=actor, search=search, user_kind=user_kind, include_inactive=True
+    ).filter(manage_q(actor))
+
+
+def package_admin_get(*, actor: Actor, pk: Any) -> Package:
+    return get_or_not_found(package_admin_list(actor=actor).select_related("cooperation__root"), pk)
+
+
+def price_list_admin_list(*, actor: Actor) -> QuerySet[PriceList]:
+    return (
+        PriceList.objects.filter(manage_q(actor))
+        .annotate(price_count=Count("prices"))
+        .order_by("-valid_from", "-pk")
+    )
+
+
+def price_list_admin_get(*, actor: Actor, pk: Any) -> PriceList:
+    prices = Price.objects.select_related("service", "service__area").order_by(
+        "service__area__sort_order", "service__name"
+    )
+    return get_or_not_found(
+        PriceList.objects.filter(manage_q(actor))
+        .select_related("cooperation__root")
+        .prefetch_related(Prefetch("prices", queryset=prices)),
+        pk,
+    )
 
 
 def area_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[ServiceArea]:

@@ -139,7 +139,25 @@ AREA_FIELDS = {"name", "description", "sort_order", "is_active"}
 def area_update(
     *, actor: Actor, area: ServiceArea, expected_version: int | None, **changes: Any
 ) -> ServiceArea:
-    """Correct an area, or retire it with `is_active=False` (it is never deleted)."""
+    """Correct an area, or retire it with `is_active=False` (it is never deleted). An area with
+    active services stays open: its services would vanish from the catalogue unannounced."""
+    if changes.get("is_active") is False and area.is_active:
+        _require_manage(actor, area.cooperation)
+        active = area.services.filter(is_active=True).count()
+        if active:
+            raise ValidationFailed(
+                fields={
+                    "is_active": [
+                        lazy_format(
+                            _(
+                                "Området har %(count)s aktiva tjänster. Flytta eller avsluta "
+                                "dem först."
+                            ),
+                            count=active,
+                        )
+                    ]
+                }
+            )
     return _catalogue_update(
         actor=actor,
         instance=area,
@@ -168,6 +186,7 @@ def service_create(
     scope = _require_manage(actor, cooperation)
     _same_cooperation("area", area, cooperation)
     _same_cooperation("owner_node", owner_node, cooperation)
+    _check_addon(is_addon, approval)
     service = Service(
         cooperation=cooperation,
         area=area,
@@ -204,9 +223,16 @@ SERVICE_FIELDS = {
 def service_update(
     *, actor: Actor, service: Service, expected_version: int | None, **changes: Any
 ) -> Service:
-    """Correct a service, or retire it with `is_active=False`; subscriptions keep running."""
+    """Correct a service, or close it with `is_active=False`: it can no longer be ordered, its
+    subscriptions keep running (and keep being charged) until they are cancelled."""
     _same_cooperation("area", changes.get("area"), service.cooperation)
     _same_cooperation("owner_node", changes.get("owner_node"), service.cooperation)
+    _check_addon(
+        changes.get("is_addon", service.is_addon), changes.get("approval", service.approval)
+    )
+    if changes.get("is_active") is False and service.is_active:
+        _require_manage(actor, service.cooperation)
+        _check_not_in_packages(service)
     return _catalogue_update(
         actor=actor,
         instance=service,
@@ -214,6 +240,41 @@ def service_update(
         allowed=SERVICE_FIELDS,
         changes=changes,
     )
+
+
+def _check_addon(is_addon: Any, approval: Any) -> None:
+    """An add-on ("tillval") is an extra a unit asks for; someone must say yes to it (R14)."""
+    if is_addon and approval == Approval.NONE:
+        raise ValidationFailed(
+            fields={
+                "approval": [
+                    _(
+                        "Ett tillval kräver godkännande av enhetschef eller IT. Välj vem som "
+                        "godkänner."
+                    )
+                ]
+            }
+        )
+
+
+def _check_not_in_packages(service: Service) -> None:
+    """A closed service inside an orderable package would still be delivered through it."""
+    names = list(
+        Package.objects.filter(items__service=service, is_active=True)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if names:
+        raise ValidationFailed(
+            fields={
+                "is_active": [
+                    lazy_format(
+                        _("Tjänsten ingår i paketen %(packages)s. Ta bort den ur dem först."),
+                        packages=", ".join(names),
+                    )
+                ]
+            }
+        )
 
 
 def package_create(
@@ -270,6 +331,75 @@ def package_update(
         allowed=PACKAGE_FIELDS,
         changes=changes,
     )
+
+
+def _touch(instance: Any, expected_version: int | None) -> None:
+    """Lock an aggregate root (a package, a price list) and move its version on: a change of its
+    contents is a change of the whole, so two people editing its rows cannot pass each other."""
+    model = instance._meta.model
+    current = model.objects.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict()
+    model.objects.filter(pk=instance.pk).update(version=F("version") + 1, updated_at=timezone.now())
+
+
+def package_item_set(
+    *,
+    actor: Actor,
+    package: Package,
+    service: Service,
+    quantity: Any,
+    expected_version: int | None = None,
+) -> PackageItem:
+    """Put a service in a package in a whole positive quantity, or change its quantity."""
+    scope = _require_manage(actor, package.cooperation)
+    _same_cooperation("service", service, package.cooperation)
+    parsed = _quantity(quantity)
+    if not Service.objects.filter(pk=service.pk, is_active=True).exists():
+        raise ValidationFailed(
+            fields={"service": [_("Tjänsten är avslutad och kan inte ingå i ett paket.")]}
+        )
+    with transaction.atomic():
+        _touch(package, expected_version)
+        existing = PackageItem.objects.filter(package=package, service=service).first()
+        if existing is None:
+            return create_audited(
+                actor=actor,
+                instance=PackageItem(package=package, service=service, quantity=parsed),
+                scope_path=scope,
+            )
+        return update_audited(
+            actor=actor, instance=existing, changes={"quantity": parsed}, scope_path=scope
+        )
+
+
+def package_item_remove(
+    *, actor: Actor, package: Package, service: Service, expected_version: int | None = None
+) -> None:
+    """Take a service out of a package; the last one stays (a package is never empty).
+    Subscriptions already delivered through the package are their own rows and are not
+    touched."""
+    scope = _require_manage(actor, package.cooperation)
+    with transaction.atomic():
+        _touch(package, expected_version)
+        item = PackageItem.objects.select_for_update().filter(package=package, service=service)
+        found = item.first()
+        if found is None:
+            raise ValidationFailed(fields={"service": [_("Tjänsten ingår inte i paketet.")]})
+        if PackageItem.objects.filter(package=package).count() == 1:
+            raise ValidationFailed(
+                fields={"service": [_("Ett paket måste innehålla minst en tjänst.")]}
+            )
+        # Recorded before the delete: the audit row names the object by its id.
+        audit.record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=found,
+            before=audit.snapshot(found),
+            after=None,
+            scope_path=scope,
+        )
+        found.delete()
 
 
 def _overlap_error(clash: PriceList) -> ValidationFailed:
@@ -369,36 +499,155 @@ def price_list_create(
 PRICE_LIST_FIELDS = {"name", "valid_from", "valid_to", "decision_reference", "is_active"}
 
 
+def _started(price_list: PriceList) -> bool:
+    return price_list.valid_from <= timezone.localdate()
+
+
+def _check_started_changes(price_list: PriceList, changes: dict[str, Any]) -> None:
+    """A version that has come into force has been charged from: its start and prices stay as
+    they were. It may only be ended (from today on) and have its name or decision corrected;
+    a new price is a new version."""
+    if not _started(price_list):
+        return
+    today = timezone.localdate()
+    fields: dict[str, list[Any]] = {}
+    if "valid_from" in changes and changes["valid_from"] != price_list.valid_from:
+        fields["valid_from"] = [
+            _("Prislistan har börjat gälla: startdatumet kan inte ändras. Skapa en ny version.")
+        ]
+    if "valid_to" in changes and changes["valid_to"] != price_list.valid_to:
+        new_end = changes["valid_to"]
+        if price_list.valid_to is not None and price_list.valid_to < today:
+            fields["valid_to"] = [_("Prislistan har upphört att gälla och kan inte ändras.")]
+        elif new_end is None or new_end < today:
+            fields["valid_to"] = [
+                lazy_format(
+                    _("En prislista som gäller kan avslutas tidigast i dag (%(today)s)."),
+                    today=today.isoformat(),
+                )
+            ]
+    if changes.get("is_active") is False and price_list.is_active:
+        fields["is_active"] = [
+            _("Prislistan har börjat gälla och kan inte dras tillbaka. Avsluta den i stället.")
+        ]
+    if fields:
+        raise ValidationFailed(fields=fields)
+
+
 def price_list_update(
     *, actor: Actor, price_list: PriceList, expected_version: int | None, **changes: Any
 ) -> PriceList:
-    """Correct a version (e.g. end it with `valid_to`) or retire it (`is_active=False`)."""
+    """Correct a version not yet in force, end one (`valid_to`) or withdraw one not yet in force
+    (`is_active=False`); see `_check_started_changes` for what a started version allows."""
     _require_manage(actor, price_list.cooperation)
     with transaction.atomic():
         Cooperation.objects.select_for_update().get(pk=price_list.cooperation_id)
-        if changes.get("is_active", price_list.is_active):
+        current = PriceList.objects.get(pk=price_list.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict()
+        _check_started_changes(current, changes)
+        if changes.get("is_active", current.is_active):
             _check_overlap(
-                price_list.cooperation,
-                changes.get("valid_from", price_list.valid_from),
-                changes.get("valid_to", price_list.valid_to),
-                exclude_pk=price_list.pk,
+                current.cooperation,
+                changes.get("valid_from", current.valid_from),
+                changes.get("valid_to", current.valid_to),
+                exclude_pk=current.pk,
             )
         return _catalogue_update(
             actor=actor,
-            instance=price_list,
+            instance=current,
             expected_version=expected_version,
             allowed=PRICE_LIST_FIELDS,
             changes=changes,
         )
 
 
-def price_set(*, actor: Actor, price_list: PriceList, service: Service, amount: Any) -> Price:
-    """Set (or correct) one service's price in a version."""
+COPY_START_TOO_EARLY = _(
+    "Den nya versionen måste börja efter %(start)s för att %(name)s ska kunna avslutas dagen före."
+)
+
+
+def price_list_copy(
+    *,
+    actor: Actor,
+    source: PriceList,
+    name: str,
+    valid_from: dt.date,
+    decision_reference: str,
+    valid_to: dt.date | None = None,
+    end_source: bool = False,
+) -> PriceList:
+    """A new version starting from the prices of `source` (the usual way to make next year's
+    list). With `end_source`, the source ends the day before the new version starts, in the same
+    transaction, so the versions meet without a gap or an overlap."""
+    scope = _require_manage(actor, source.cooperation)
+    cooperation = source.cooperation
+    with transaction.atomic():
+        Cooperation.objects.select_for_update().get(pk=cooperation.pk)
+        source = PriceList.objects.get(pk=source.pk)
+        if end_source and (source.valid_to is None or source.valid_to >= valid_from):
+            if valid_from <= source.valid_from:
+                raise ValidationFailed(
+                    fields={
+                        "valid_from": [
+                            lazy_format(
+                                COPY_START_TOO_EARLY,
+                                start=source.valid_from.isoformat(),
+                                name=source.name,
+                            )
+                        ]
+                    }
+                )
+            changes = {"valid_to": valid_from - dt.timedelta(days=1)}
+            _check_started_changes(source, changes)
+            update_versioned(
+                actor=actor,
+                instance=source,
+                expected_version=None,
+                changes=changes,
+                scope_path=scope,
+            )
+        prices = [(p.service, p.amount) for p in source.prices.select_related("service")]
+        return price_list_create(
+            actor=actor,
+            cooperation=cooperation,
+            name=name,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            decision_reference=decision_reference,
+            prices=prices,
+        )
+
+
+def _require_editable_prices(price_list: PriceList) -> None:
+    if _started(price_list):
+        raise ValidationFailed(
+            fields={
+                "amount": [
+                    _(
+                        "Prislistan har börjat gälla och dess priser kan inte ändras. Skapa en "
+                        "ny version."
+                    )
+                ]
+            }
+        )
+
+
+def price_set(
+    *,
+    actor: Actor,
+    price_list: PriceList,
+    service: Service,
+    amount: Any,
+    expected_version: int | None = None,
+) -> Price:
+    """Set (or correct) one service's price in a version not yet in force."""
     scope = _require_manage(actor, price_list.cooperation)
     _same_cooperation("service", service, price_list.cooperation)
     value = _amount(amount)
     with transaction.atomic():
-        PriceList.objects.select_for_update().get(pk=price_list.pk)
+        _touch(price_list, expected_version)
+        _require_editable_prices(PriceList.objects.get(pk=price_list.pk))
         existing = Price.objects.filter(price_list=price_list, service=service).first()
         if existing is None:
             return create_audited(
@@ -409,6 +658,33 @@ def price_set(*, actor: Actor, price_list: PriceList, service: Service, amount: 
         return update_audited(
             actor=actor, instance=existing, changes={"amount": value}, scope_path=scope
         )
+
+
+def price_remove(
+    *,
+    actor: Actor,
+    price_list: PriceList,
+    service: Service,
+    expected_version: int | None = None,
+) -> None:
+    """Take a service's price out of a version not yet in force (audited)."""
+    scope = _require_manage(actor, price_list.cooperation)
+    with transaction.atomic():
+        _touch(price_list, expected_version)
+        _require_editable_prices(PriceList.objects.get(pk=price_list.pk))
+        found = Price.objects.filter(price_list=price_list, service=service).first()
+        if found is None:
+            raise ValidationFailed(fields={"service": [_("Tjänsten har inget pris i listan.")]})
+        # Recorded before the delete: the audit row names the object by its id.
+        audit.record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            instance=found,
+            before=audit.snapshot(found),
+            after=None,
+            scope_path=scope,
+        )
+        found.delete()
 
 
 # --- ordering ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from itfabrik.catalog.choices import (
     OrderKind,
     PriceModel,
     ServiceTier,
+    UserKind,
 )
 from itfabrik.catalog.models import (
     Order,
@@ -98,6 +99,8 @@ class ServiceCreateSerializer(serializers.Serializer[Any]):
     )
     approval = serializers.ChoiceField(choices=Approval.choices, required=False, default="none")
     is_addon = serializers.BooleanField(required=False, default=False)
+    owner_node = _id(required=False, allow_null=True, default=None, help_text="A team's id.")
+    owner_user = _id(required=False, allow_null=True, default=None, help_text="A person's id.")
 
 
 class ServiceUpdateSerializer(serializers.Serializer[Any]):
@@ -113,6 +116,25 @@ class ServiceUpdateSerializer(serializers.Serializer[Any]):
     orderable_by = serializers.ChoiceField(choices=OrderableBy.choices, required=False)
     approval = serializers.ChoiceField(choices=Approval.choices, required=False)
     is_addon = serializers.BooleanField(required=False)
+    is_active = serializers.BooleanField(required=False)
+    owner_node = _id(required=False, allow_null=True)
+    owner_user = _id(required=False, allow_null=True)
+
+
+class ServiceAreaCreateSerializer(serializers.Serializer[Any]):
+    cooperation = _id()
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True
+    )
+    sort_order = serializers.IntegerField(min_value=0, max_value=32767, required=False, default=100)
+
+
+class ServiceAreaUpdateSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    sort_order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     is_active = serializers.BooleanField(required=False)
 
 
@@ -148,6 +170,42 @@ class PackageSerializer(serializers.ModelSerializer[Package]):
     def get_monthly_price(self, obj: Package) -> str | None:
         total = obj.monthly_price()
         return None if total is None else f"{total:.2f}"
+
+
+class PackageItemInputSerializer(serializers.Serializer[Any]):
+    service = _id()
+    quantity = _quantity()
+
+
+class PackageCreateSerializer(serializers.Serializer[Any]):
+    cooperation = _id()
+    name = serializers.CharField(max_length=150)
+    user_kind = serializers.ChoiceField(choices=UserKind.choices)
+    description = serializers.CharField(
+        max_length=4000, required=False, default="", allow_blank=True
+    )
+    items = PackageItemInputSerializer(many=True, allow_empty=False)
+
+
+class PackageUpdateSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    name = serializers.CharField(max_length=150, required=False)
+    user_kind = serializers.ChoiceField(choices=UserKind.choices, required=False)
+    description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class PackageItemSetSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The package's version you read; refused (409) when stale."
+    )
+    service = _id()
+    quantity = _quantity()
+
+
+class PackageItemRemoveSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    service = _id()
 
 
 class PriceSerializer(serializers.ModelSerializer[Price]):
@@ -191,6 +249,31 @@ class PriceListCreateSerializer(serializers.Serializer[Any]):
     valid_to = serializers.DateField(required=False, allow_null=True, default=None)
     decision_reference = serializers.CharField(max_length=200)
     prices = PriceInputSerializer(many=True, required=False, default=list)
+
+
+class PriceListCopySerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    decision_reference = serializers.CharField(max_length=200)
+    end_source = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="End the copied version the day before the new one starts.",
+    )
+
+
+class PriceSetSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The price list's version you read; refused (409) when stale."
+    )
+    service = _id()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+
+class PriceRemoveSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    service = _id()
 
 
 class PriceListUpdateSerializer(serializers.Serializer[Any]):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,17 +20,28 @@ from itfabrik.catalog.filters import (
 from itfabrik.catalog.models import Order, Package, PriceList, Service, Subscription
 from itfabrik.catalog.services import LineInput
 from itfabrik.core.api.validation import parse_input
+from itfabrik.core.errors import ValidationFailed
+from itfabrik.tenancy import selectors as tenancy_selectors
 
 from .serializers import (
     OrderActionSerializer,
     OrderCreateSerializer,
     OrderDeliverSerializer,
     OrderSerializer,
+    PackageCreateSerializer,
+    PackageItemRemoveSerializer,
+    PackageItemSetSerializer,
     PackageSerializer,
+    PackageUpdateSerializer,
+    PriceListCopySerializer,
     PriceListCreateSerializer,
     PriceListSerializer,
     PriceListUpdateSerializer,
+    PriceRemoveSerializer,
+    PriceSetSerializer,
+    ServiceAreaCreateSerializer,
     ServiceAreaSerializer,
+    ServiceAreaUpdateSerializer,
     ServiceCreateSerializer,
     ServiceSerializer,
     ServiceUpdateSerializer,
@@ -40,19 +52,63 @@ from .serializers import (
 
 
 @extend_schema(tags=["catalog"])
+@extend_schema_view(
+    create=extend_schema(
+        request=ServiceAreaCreateSerializer, responses={201: ServiceAreaSerializer}
+    ),
+    partial_update=extend_schema(
+        request=ServiceAreaUpdateSerializer, responses={200: ServiceAreaSerializer}
+    ),
+)
 class ServiceAreaViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
 ):
-    """Service areas of the catalogue (Infrastruktur, Identitet, …)."""
+    """Service areas of the catalogue (Infrastruktur, Identitet, …). Closed: `is_active=false`
+    (refused while the area has active services)."""
 
     serializer_class = ServiceAreaSerializer
     ordering_fields = ["sort_order", "name", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.area_list(actor=self.request.user, include_inactive=True)
 
     def get_object(self) -> Any:
         return selectors.area_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        v = parse_input(ServiceAreaCreateSerializer, request.data)
+        coop = selectors.cooperation_for_catalogue(
+            actor=request.user, cooperation_id=v.pop("cooperation")
+        )
+        area = services.area_create(actor=request.user, cooperation=coop, **v)
+        out = selectors.area_get(actor=request.user, pk=area.pk)
+        return Response(ServiceAreaSerializer(out).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        area = self.get_object()
+        v = parse_input(ServiceAreaUpdateSerializer, request.data)
+        version = v.pop("version")
+        services.area_update(actor=request.user, area=area, expected_version=version, **v)
+        out = selectors.area_get(actor=request.user, pk=area.pk)
+        return Response(ServiceAreaSerializer(out).data)
+
+
+def _owners(actor: Any, cooperation: Any, v: dict[str, Any]) -> None:
+    """The owner ids of a service's input as objects, looked up within the actor's scope."""
+    if v.get("owner_node") is not None:
+        v["owner_node"] = tenancy_selectors.node_get(actor=actor, pk=v["owner_node"])
+    if v.get("owner_user") is not None:
+        person = (
+            tenancy_selectors.position_holder_list(actor=actor, cooperation=cooperation)
+            .filter(pk=v["owner_user"])
+            .first()
+        )
+        if person is None:
+            raise ValidationFailed(
+                fields={"owner_user": [_("Välj en person i den gemensamma IT-organisationen.")]}
+            )
+        v["owner_user"] = person
 
 
 @extend_schema(tags=["catalog"])
@@ -84,6 +140,7 @@ class ServiceViewSet(
             actor=request.user, cooperation_id=v.pop("cooperation")
         )
         area = selectors.area_get(actor=request.user, pk=v.pop("area"))
+        _owners(request.user, coop, v)
         service = services.service_create(actor=request.user, cooperation=coop, area=area, **v)
         out = selectors.service_get(actor=request.user, pk=service.pk)
         return Response(ServiceSerializer(out).data, status=status.HTTP_201_CREATED)
@@ -94,26 +151,86 @@ class ServiceViewSet(
         version = v.pop("version")
         if "area" in v:
             v["area"] = selectors.area_get(actor=request.user, pk=v["area"])
+        _owners(request.user, service.cooperation, v)
         services.service_update(actor=request.user, service=service, expected_version=version, **v)
         out = selectors.service_get(actor=request.user, pk=service.pk)
         return Response(ServiceSerializer(out).data)
 
 
 @extend_schema(tags=["catalog"])
+@extend_schema_view(
+    create=extend_schema(request=PackageCreateSerializer, responses={201: PackageSerializer}),
+    partial_update=extend_schema(
+        request=PackageUpdateSerializer, responses={200: PackageSerializer}
+    ),
+)
 class PackageViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Package]
 ):
-    """Standard packages per kind of user, with what they contain and today's monthly price."""
+    """Standard packages per kind of user, with what they contain and today's monthly price.
+    A change of contents moves the package's `version` on."""
 
     serializer_class = PackageSerializer
     filterset_class = PackageFilter
     ordering_fields = ["name", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.package_list(actor=self.request.user, include_inactive=True)
 
     def get_object(self) -> Package:
         return selectors.package_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def _out(self, package: Package, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.package_get(actor=self.request.user, pk=package.pk)
+        return Response(PackageSerializer(fresh).data, status=code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        actor = request.user
+        v = parse_input(PackageCreateSerializer, request.data)
+        coop = selectors.cooperation_for_catalogue(actor=actor, cooperation_id=v.pop("cooperation"))
+        items = [
+            (selectors.service_get(actor=actor, pk=i["service"]), i["quantity"])
+            for i in v.pop("items")
+        ]
+        package = services.package_create(actor=actor, cooperation=coop, items=items, **v)
+        return self._out(package, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        package = self.get_object()
+        v = parse_input(PackageUpdateSerializer, request.data)
+        version = v.pop("version")
+        services.package_update(actor=request.user, package=package, expected_version=version, **v)
+        return self._out(package)
+
+    @extend_schema(request=PackageItemSetSerializer, responses={200: PackageSerializer})
+    @action(detail=True, methods=["post"], url_path="set-item")
+    def set_item(self, request: Request, pk: str | None = None) -> Response:
+        """Put a service in the package, or change its quantity."""
+        package = self.get_object()
+        v = parse_input(PackageItemSetSerializer, request.data)
+        services.package_item_set(
+            actor=request.user,
+            package=package,
+            service=selectors.service_get(actor=request.user, pk=v["service"]),
+            quantity=v["quantity"],
+            expected_version=v["version"],
+        )
+        return self._out(package)
+
+    @extend_schema(request=PackageItemRemoveSerializer, responses={200: PackageSerializer})
+    @action(detail=True, methods=["post"], url_path="remove-item")
+    def remove_item(self, request: Request, pk: str | None = None) -> Response:
+        """Take a service out of the package (the last one stays)."""
+        package = self.get_object()
+        v = parse_input(PackageItemRemoveSerializer, request.data)
+        services.package_item_remove(
+            actor=request.user,
+            package=package,
+            service=selectors.service_get(actor=request.user, pk=v["service"]),
+            expected_version=v["version"],
+        )
+        return self._out(package)
 
 
 @extend_schema(tags=["catalog"])
@@ -160,6 +277,48 @@ class PriceListViewSet(
         version = v.pop("version")
         services.price_list_update(
             actor=request.user, price_list=price_list, expected_version=version, **v
+        )
+        out = selectors.price_list_get(actor=request.user, pk=price_list.pk)
+        return Response(PriceListSerializer(out).data)
+
+    @extend_schema(request=PriceListCopySerializer, responses={201: PriceListSerializer})
+    @action(detail=True, methods=["post"])
+    def copy(self, request: Request, pk: str | None = None) -> Response:
+        """A new version with this version's prices; with `end_source`, this one ends the day
+        before the new one starts."""
+        source = self.get_object()
+        v = parse_input(PriceListCopySerializer, request.data)
+        created = services.price_list_copy(actor=request.user, source=source, **v)
+        out = selectors.price_list_get(actor=request.user, pk=created.pk)
+        return Response(PriceListSerializer(out).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PriceSetSerializer, responses={200: PriceListSerializer})
+    @action(detail=True, methods=["post"], url_path="set-price")
+    def set_price(self, request: Request, pk: str | None = None) -> Response:
+        """Set a service's price in a version not yet in force."""
+        price_list = self.get_object()
+        v = parse_input(PriceSetSerializer, request.data)
+        services.price_set(
+            actor=request.user,
+            price_list=price_list,
+            service=selectors.service_get(actor=request.user, pk=v["service"]),
+            amount=v["amount"],
+            expected_version=v["version"],
+        )
+        out = selectors.price_list_get(actor=request.user, pk=price_list.pk)
+        return Response(PriceListSerializer(out).data)
+
+    @extend_schema(request=PriceRemoveSerializer, responses={200: PriceListSerializer})
+    @action(detail=True, methods=["post"], url_path="remove-price")
+    def remove_price(self, request: Request, pk: str | None = None) -> Response:
+        """Take a service's price out of a version not yet in force."""
+        price_list = self.get_object()
+        v = parse_input(PriceRemoveSerializer, request.data)
+        services.price_remove(
+            actor=request.user,
+            price_list=price_list,
+            service=selectors.service_get(actor=request.user, pk=v["service"]),
+            expected_version=v["version"],
         )
         out = selectors.price_list_get(actor=request.user, pk=price_list.pk)
         return Response(PriceListSerializer(out).data)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from itfabrik.catalog import services
 from itfabrik.catalog.models import Order, OrderLine, PriceList, Service, Subscription
@@ -184,28 +184,44 @@ def test_an_adjacent_price_list_is_accepted_and_found_by_day(catalogue: Any) -> 
     assert_unchanged(before)
 
 
-def test_a_retired_price_list_no_longer_blocks(catalogue: Any) -> None:
+def _next_year(catalogue: Any, **extra: Any) -> PriceList:
+    """A version not yet in force, after the demo's 2026 list (and after today)."""
+    start = max(dt.date(2027, 1, 1), timezone.localdate() + dt.timedelta(days=400))
+    return services.price_list_create(
+        actor=catalogue.user("admin"),
+        cooperation=catalogue.cooperation,
+        name="Prislista nästa år",
+        valid_from=start,
+        decision_reference="ITR-2026-044",
+        prices=[(catalogue.services["Support"], "57.50")],
+        **extra,
+    )
+
+
+def test_a_withdrawn_price_list_no_longer_blocks(catalogue: Any) -> None:
     admin = catalogue.user("admin")
+    future = _next_year(catalogue)
     services.price_list_update(
-        actor=admin, price_list=catalogue.price_list, expected_version=None, is_active=False
+        actor=admin, price_list=future, expected_version=None, is_active=False
     )
     services.price_list_create(
         actor=admin,
         cooperation=catalogue.cooperation,
-        name="Ny 2026",
-        valid_from=JAN,
+        name="Ersättare",
+        valid_from=future.valid_from,
         decision_reference="ITR-2026-020",
     )
-    assert PriceList.objects.filter(pk=catalogue.price_list.pk).exists()
+    assert PriceList.objects.filter(pk=future.pk, is_active=False).exists()
 
 
 @pytest.mark.parametrize("amount", ["-1", "gratis", "1e999999"])
 def test_bad_prices_are_refused(catalogue: Any, amount: str) -> None:
+    future = _next_year(catalogue)
     before = db_state()
     with pytest.raises(ValidationFailed):
         services.price_set(
             actor=catalogue.user("admin"),
-            price_list=catalogue.price_list,
+            price_list=future,
             service=catalogue.services["Support"],
             amount=amount,
         )
@@ -213,14 +229,25 @@ def test_bad_prices_are_refused(catalogue: Any, amount: str) -> None:
 
 
 def test_price_set_corrects_and_audits(catalogue: Any) -> None:
+    future = _next_year(catalogue)
     price = services.price_set(
         actor=catalogue.user("admin"),
-        price_list=catalogue.price_list,
+        price_list=future,
         service=catalogue.services["Support"],
         amount=Decimal("60.25"),
+        expected_version=future.version,
     )
     assert price.amount == Decimal("60.25")
     assert AuditEntry.objects.filter(object_type="catalog.price", object_id=str(price.pk)).exists()
+    # The list's version moved on: a second edit from the same stale page is refused.
+    with pytest.raises(Conflict):
+        services.price_set(
+            actor=catalogue.user("admin"),
+            price_list=future,
+            service=catalogue.services["Support"],
+            amount=Decimal("61.00"),
+            expected_version=future.version,
+        )
 
 
 # --- ordering -----------------------------------------------------------------------------------
@@ -433,14 +460,15 @@ def test_lines_must_name_one_thing_and_exist(catalogue: Any) -> None:
 
 
 def test_retired_and_it_only_services_cannot_be_ordered(catalogue: Any) -> None:
+    # Extra bildskärm: in no package (one inside an active package cannot be closed).
     services.service_update(
         actor=catalogue.user("admin"),
-        service=catalogue.services["Support"],
+        service=catalogue.services["Extra bildskärm"],
         expected_version=None,
         is_active=False,
     )
     with pytest.raises(ValidationFailed):
-        _order(catalogue, LineInput(1, service=Service.objects.get(name="Support")))
+        _order(catalogue, LineInput(1, service=Service.objects.get(name="Extra bildskärm")))
     with pytest.raises(ValidationFailed) as exc:
         _order(catalogue, LineInput(1, service=catalogue.services["Drift av verksamhetssystem"]))
     assert "IT-organisationen" in _messages(exc.value, "service")["sv"]

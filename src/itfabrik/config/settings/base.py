@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "itfabrik.accessibility",
     "itfabrik.servicedesk",
     "itfabrik.knowledge",
+    "itfabrik.mailchannel",
+    "itfabrik.satisfaction",
     "itfabrik.chat",
 ]
 
@@ -204,6 +206,28 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itfabrik@localhost")
 # nothing is mailed (no made-up address); the reports are kept in the database and listed to
 # superusers in the admin (django-admin/ → Tillgänglighetsrapporter). See docs/operations.md.
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ITFABRIK_ACCESSIBILITY_EMAIL", default="")
+
+# The service desk's mailbox (itfabrik.mailchannel; docs/operations.md, "E-post till
+# servicedesken"). No host: `itfabrik mail fetch` says so and the worker fetches nothing.
+ITFABRIK_MAIL_ADDRESS = env.str("ITFABRIK_MAIL_ADDRESS", default="")
+ITFABRIK_MAIL_COOPERATION = env.str("ITFABRIK_MAIL_COOPERATION", default="")
+ITFABRIK_MAIL_IMAP_HOST = env.str("ITFABRIK_MAIL_IMAP_HOST", default="")
+ITFABRIK_MAIL_IMAP_PORT = env.int("ITFABRIK_MAIL_IMAP_PORT", default=0)
+ITFABRIK_MAIL_IMAP_USER = env.str("ITFABRIK_MAIL_IMAP_USER", default="")
+ITFABRIK_MAIL_IMAP_PASSWORD = env.str("ITFABRIK_MAIL_IMAP_PASSWORD", default="")
+ITFABRIK_MAIL_IMAP_FOLDER = env.str("ITFABRIK_MAIL_IMAP_FOLDER", default="INBOX")
+ITFABRIK_MAIL_IMAP_SECURITY = env.str("ITFABRIK_MAIL_IMAP_SECURITY", default="tls")
+ITFABRIK_MAIL_IMAP_PROCESSED = env.str("ITFABRIK_MAIL_IMAP_PROCESSED", default="seen")
+ITFABRIK_MAIL_IMAP_MOVE_TO = env.str("ITFABRIK_MAIL_IMAP_MOVE_TO", default="Behandlat")
+ITFABRIK_MAIL_FETCH_INTERVAL = env.int("ITFABRIK_MAIL_FETCH_INTERVAL", default=0)
+ITFABRIK_MAIL_UNKNOWN_SENDER = env.str("ITFABRIK_MAIL_UNKNOWN_SENDER", default="refuse")
+ITFABRIK_MAIL_UNKNOWN_REQUESTER = env.str("ITFABRIK_MAIL_UNKNOWN_REQUESTER", default="")
+ITFABRIK_MAIL_CLOSED_REPLY = env.str("ITFABRIK_MAIL_CLOSED_REPLY", default="reopen")
+ITFABRIK_MAIL_RATE_LIMIT = env.int("ITFABRIK_MAIL_RATE_LIMIT", default=20)
+ITFABRIK_MAIL_RATE_WINDOW = env.int("ITFABRIK_MAIL_RATE_WINDOW", default=60)
+ITFABRIK_MAIL_ATTACHMENT_MAX_BYTES = env.int(
+    "ITFABRIK_MAIL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
 
 TASKS = {
     "default": {

@@ -1,0 +1,44 @@
+"""Satisfaction's menu entries and start-page panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core.registry import MenuItem, register_menu, register_panel
+
+from . import permissions as actions
+from . import selectors
+
+register_menu(
+    "satisfaction",
+    MenuItem("satisfaction:portal", _("Betygsätt ärenden"), actions.RATE, order=33),
+    MenuItem("satisfaction:report", _("Nöjdhet"), actions.VIEW_REPORTS, order=36),
+)
+
+
+@register_panel(
+    "satisfaction",
+    "to_rate",
+    template="satisfaction/panels/to_rate.html",
+    action=actions.RATE,
+    zone="card",
+    order=32,
+)
+def to_rate_panel(request: Any) -> dict[str, Any] | None:
+    tickets = list(selectors.my_resolved_tickets(actor=request.user, unrated_only=True)[:3])
+    return {"tickets": tickets} if tickets else None
+
+
+@register_panel(
+    "satisfaction",
+    "alerts",
+    template="satisfaction/panels/alerts.html",
+    action=actions.VIEW_RATINGS,
+    zone="card",
+    order=34,
+)
+def alerts_panel(request: Any) -> dict[str, Any] | None:
+    alerts = list(selectors.alert_list(actor=request.user, open_only=True)[:5])
+    return {"alerts": alerts} if alerts else None
