@@ -4,6 +4,8 @@ nothing."""
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import Any
 
 import pytest
@@ -158,3 +160,59 @@ def test_nothing_after_the_end(chat: Any) -> None:
     with pytest.raises(Conflict):
         services.conversation_pick(actor=chat.agent, conversation=conv)
     assert_unchanged(before)
+
+
+@pytest.fixture
+def demo_reloaded_afterwards(django_db_blocker: Any) -> Any:
+    """A transactional test flushes every table when it ends; the tests after it in this
+    worker expect the demo, so it is loaded again."""
+    yield
+    from itfabrik.demo import dalsland
+
+    with django_db_blocker.unblock():
+        dalsland.load()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="two agents clicking at once need PostgreSQL (SQLite serialises writers)",
+)
+def test_two_agents_clicking_at_once_one_gets_it(
+    demo_reloaded_afterwards: Any, transactional_db: Any, settings: Any
+) -> None:
+    """Two connections, released together by a barrier: exactly one claim hits the row."""
+    from django.db import connections
+
+    from itfabrik.accounts.models import User
+
+    from .fixtures import OPEN_NOW
+
+    settings.ITFABRIK_CHAT_NOW = OPEN_NOW
+    fia = User.objects.get(username="anvandare-fargelanda")
+    agents = [User.objects.get(username=name) for name in ("agent", "admin")]
+    conv = services.conversation_start(actor=fia, body="Två handläggare samtidigt")
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def pick(agent: Any) -> None:
+        try:
+            barrier.wait()
+            services.conversation_pick(actor=agent, conversation=conv)
+            outcomes.append(f"won:{agent.username}")
+        except Conflict:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=pick, args=(a,)) for a in agents]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(o.split(":")[0] for o in outcomes) == ["conflict", "won"]
+    conv.refresh_from_db()
+    winner = next(o.split(":")[1] for o in outcomes if o.startswith("won"))
+    assert conv.agent is not None
+    assert conv.agent.username == winner
+    assert Ticket.objects.filter(title="Chatt: Två handläggare samtidigt").count() == 1
+    assert Message.objects.filter(conversation=conv, kind=MessageKind.PICKED).count() == 1
