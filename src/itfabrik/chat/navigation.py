@@ -1,0 +1,42 @@
+"""The chat's menu entries and start-page panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.core.registry import MenuItem, register_menu, register_panel
+
+from . import opening, selectors
+from . import permissions as actions
+
+register_menu(
+    "chat",
+    MenuItem("chat:queue", _("Chattkö"), actions.ANSWER_CHAT, order=33),
+    MenuItem("chat:portal", _("Chatt"), actions.START_CHAT, order=34),
+)
+
+
+@register_panel(
+    "chat",
+    "chat",
+    template="chat/panels/chat.html",
+    action=actions.START_CHAT,
+    zone="card",
+    order=32,
+)
+def chat_panel(request: Any) -> dict[str, Any] | None:
+    unit = getattr(request.user, "home_unit", None)
+    if unit is None:
+        return None
+    state = opening.opening(unit.cooperation_id)
+    return {
+        "open": state.is_open,
+        "next": opening.describe(state.next_opening, zone=state.timezone)
+        if state.next_opening
+        else "",
+        "waiting": selectors.waiting_list(actor=request.user).count()
+        if selectors.is_agent(request.user)
+        else None,
+    }
