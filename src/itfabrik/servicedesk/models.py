@@ -397,6 +397,10 @@ class Ticket(VersionedModel):
             models.Index(fields=["status", "resolution_due"], name="servicedesk_sweep_idx"),
             models.Index(fields=["assignee", "status"], name="servicedesk_assignee_idx"),
             models.Index(fields=["nis2_next_due"], name="servicedesk_nis2_idx"),
+            # The reports (satisfaction, deskreports) select tickets by when they were resolved
+            # or reported within a cooperation.
+            models.Index(fields=["cooperation", "resolved_at"], name="servicedesk_resolved_idx"),
+            models.Index(fields=["cooperation", "reported_at"], name="servicedesk_reported_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,283 +7,782 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('tenancy', '0006_plain_words'),
+        ("catalog", "0001_initial"),
+        ("tenancy", "0006_plain_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TicketCounter',
+            name="TicketCounter",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='AssignmentGroup',
+            name="AssignmentGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=100, verbose_name='namn')),
-                ('kind', models.CharField(choices=[('first_line', '1:a linjen'), ('network', '2:a linjen nätverk'), ('identity', '2:a linjen identitet'), ('business_systems', '2:a linjen verksamhetssystem'), ('telephony', '2:a linjen telefoni'), ('specialists', '3:e linjen specialister'), ('o365', 'Microsoft 365')], max_length=20, verbose_name='typ')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-post')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('cooperation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperation', verbose_name='samverkan')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='teamledare')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.orgnode', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=100, verbose_name="namn")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("first_line", "1:a linjen"),
+                            ("network", "2:a linjen nätverk"),
+                            ("identity", "2:a linjen identitet"),
+                            ("business_systems", "2:a linjen verksamhetssystem"),
+                            ("telephony", "2:a linjen telefoni"),
+                            ("specialists", "3:e linjen specialister"),
+                            ("o365", "Microsoft 365"),
+                        ],
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-post")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "cooperation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.cooperation",
+                        verbose_name="samverkan",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="teamledare",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.orgnode",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'handläggargrupp',
-                'verbose_name_plural': 'handläggargrupper',
-                'ordering': ['name'],
+                "verbose_name": "handläggargrupp",
+                "verbose_name_plural": "handläggargrupper",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='BusinessCalendar',
+            name="BusinessCalendar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=100, verbose_name='namn')),
-                ('timezone', models.CharField(default='Europe/Stockholm', max_length=64, verbose_name='tidszon')),
-                ('week', models.JSONField(default=list, verbose_name='öppettider per veckodag')),
-                ('swedish_holidays', models.BooleanField(default=True, verbose_name='stängt på helgdagar')),
-                ('eves', models.JSONField(blank=True, default=list, verbose_name='stängda aftnar')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('cooperation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperation', verbose_name='samverkan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=100, verbose_name="namn")),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Europe/Stockholm", max_length=64, verbose_name="tidszon"
+                    ),
+                ),
+                ("week", models.JSONField(default=list, verbose_name="öppettider per veckodag")),
+                (
+                    "swedish_holidays",
+                    models.BooleanField(default=True, verbose_name="stängt på helgdagar"),
+                ),
+                ("eves", models.JSONField(blank=True, default=list, verbose_name="stängda aftnar")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "cooperation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.cooperation",
+                        verbose_name="samverkan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kalender',
-                'verbose_name_plural': 'kalendrar',
-                'ordering': ['name'],
+                "verbose_name": "kalender",
+                "verbose_name_plural": "kalendrar",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('date', models.DateField(verbose_name='datum')),
-                ('hours', models.JSONField(blank=True, default=list, verbose_name='öppettider')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='anteckning')),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='servicedesk.businesscalendar', verbose_name='kalender')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                ("date", models.DateField(verbose_name="datum")),
+                ("hours", models.JSONField(blank=True, default=list, verbose_name="öppettider")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="anteckning")),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="servicedesk.businesscalendar",
+                        verbose_name="kalender",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'avvikande dag',
-                'verbose_name_plural': 'avvikande dagar',
-                'ordering': ['date'],
+                "verbose_name": "avvikande dag",
+                "verbose_name_plural": "avvikande dagar",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMember',
+            name="GroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='servicedesk.assignmentgroup', verbose_name='grupp')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='servicedesk_groups', to=settings.AUTH_USER_MODEL, verbose_name='medlem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="servicedesk.assignmentgroup",
+                        verbose_name="grupp",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="servicedesk_groups",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="medlem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gruppmedlem',
-                'verbose_name_plural': 'gruppmedlemmar',
+                "verbose_name": "gruppmedlem",
+                "verbose_name_plural": "gruppmedlemmar",
             },
         ),
         migrations.CreateModel(
-            name='PriorityRule',
+            name="PriorityRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('impact', models.CharField(choices=[('high', 'Hög'), ('medium', 'Medel'), ('low', 'Låg')], max_length=10, verbose_name='påverkan')),
-                ('urgency', models.CharField(choices=[('high', 'Hög'), ('medium', 'Medel'), ('low', 'Låg')], max_length=10, verbose_name='brådska')),
-                ('priority', models.CharField(choices=[('P1', 'P1 – kritisk'), ('P2', 'P2 – hög'), ('P3', 'P3 – normal'), ('P4', 'P4 – låg'), ('P5', 'P5 – planerad')], max_length=2, verbose_name='prioritet')),
-                ('cooperation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperation', verbose_name='samverkan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[("high", "Hög"), ("medium", "Medel"), ("low", "Låg")],
+                        max_length=10,
+                        verbose_name="påverkan",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("high", "Hög"), ("medium", "Medel"), ("low", "Låg")],
+                        max_length=10,
+                        verbose_name="brådska",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("P1", "P1 – kritisk"),
+                            ("P2", "P2 – hög"),
+                            ("P3", "P3 – normal"),
+                            ("P4", "P4 – låg"),
+                            ("P5", "P5 – planerad"),
+                        ],
+                        max_length=2,
+                        verbose_name="prioritet",
+                    ),
+                ),
+                (
+                    "cooperation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.cooperation",
+                        verbose_name="samverkan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prioritetsregel',
-                'verbose_name_plural': 'prioritetsregler',
+                "verbose_name": "prioritetsregel",
+                "verbose_name_plural": "prioritetsregler",
             },
         ),
         migrations.CreateModel(
-            name='SlaPolicy',
+            name="SlaPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('name', models.CharField(max_length=100, verbose_name='namn')),
-                ('priority', models.CharField(choices=[('P1', 'P1 – kritisk'), ('P2', 'P2 – hög'), ('P3', 'P3 – normal'), ('P4', 'P4 – låg'), ('P5', 'P5 – planerad')], max_length=2, verbose_name='prioritet')),
-                ('service_tier', models.CharField(blank=True, choices=[('base', 'Bas'), ('standard', 'Standard'), ('extended', 'Utökad')], max_length=20, verbose_name='servicenivå')),
-                ('response_minutes', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='första svar (arbetsminuter)')),
-                ('resolution_minutes', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='lösning (arbetsminuter)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='servicedesk.businesscalendar', verbose_name='kalender')),
-                ('cooperation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperation', verbose_name='samverkan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("name", models.CharField(max_length=100, verbose_name="namn")),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("P1", "P1 – kritisk"),
+                            ("P2", "P2 – hög"),
+                            ("P3", "P3 – normal"),
+                            ("P4", "P4 – låg"),
+                            ("P5", "P5 – planerad"),
+                        ],
+                        max_length=2,
+                        verbose_name="prioritet",
+                    ),
+                ),
+                (
+                    "service_tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[("base", "Bas"), ("standard", "Standard"), ("extended", "Utökad")],
+                        max_length=20,
+                        verbose_name="servicenivå",
+                    ),
+                ),
+                (
+                    "response_minutes",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="första svar (arbetsminuter)",
+                    ),
+                ),
+                (
+                    "resolution_minutes",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="lösning (arbetsminuter)",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="servicedesk.businesscalendar",
+                        verbose_name="kalender",
+                    ),
+                ),
+                (
+                    "cooperation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.cooperation",
+                        verbose_name="samverkan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SLA-policy',
-                'verbose_name_plural': 'SLA-policyer',
-                'ordering': ['priority', 'service_tier'],
+                "verbose_name": "SLA-policy",
+                "verbose_name_plural": "SLA-policyer",
+                "ordering": ["priority", "service_tier"],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='ärendenummer')),
-                ('type', models.CharField(choices=[('incident', 'Incident'), ('service_request', 'Tjänstebegäran'), ('problem', 'Problem')], default='incident', max_length=20, verbose_name='typ')),
-                ('title', models.CharField(max_length=200, verbose_name='rubrik')),
-                ('description', models.TextField(blank=True, max_length=10000, verbose_name='beskrivning')),
-                ('channel', models.CharField(choices=[('portal', 'Portalen'), ('email', 'E-post'), ('phone', 'Telefon'), ('walk_in', 'Besök')], default='portal', max_length=10, verbose_name='kanal')),
-                ('impact', models.CharField(choices=[('high', 'Hög'), ('medium', 'Medel'), ('low', 'Låg')], max_length=10, verbose_name='påverkan')),
-                ('urgency', models.CharField(choices=[('high', 'Hög'), ('medium', 'Medel'), ('low', 'Låg')], max_length=10, verbose_name='brådska')),
-                ('priority', models.CharField(choices=[('P1', 'P1 – kritisk'), ('P2', 'P2 – hög'), ('P3', 'P3 – normal'), ('P4', 'P4 – låg'), ('P5', 'P5 – planerad')], max_length=2, verbose_name='prioritet')),
-                ('is_vip', models.BooleanField(default=False, verbose_name='prioriterad person')),
-                ('status', models.CharField(choices=[('new', 'Ny'), ('assigned', 'Tilldelad'), ('in_progress', 'Pågår'), ('waiting_requester', 'Väntar på anmälaren'), ('waiting_supplier', 'Väntar på leverantör'), ('resolved', 'Löst'), ('closed', 'Stängd')], default='new', max_length=20, verbose_name='status')),
-                ('reported_at', models.DateTimeField(verbose_name='anmäld')),
-                ('response_due', models.DateTimeField(blank=True, null=True, verbose_name='svar senast')),
-                ('resolution_due', models.DateTimeField(blank=True, null=True, verbose_name='löst senast')),
-                ('accrued_seconds', models.PositiveBigIntegerField(default=0, verbose_name='förbrukad arbetstid (s)')),
-                ('clock_started_at', models.DateTimeField(blank=True, null=True, verbose_name='klockan går sedan')),
-                ('paused_since', models.DateTimeField(blank=True, null=True, verbose_name='pausad sedan')),
-                ('paused_seconds', models.PositiveBigIntegerField(default=0, verbose_name='total paustid (s)')),
-                ('first_response_at', models.DateTimeField(blank=True, null=True, verbose_name='första svar')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='löst')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='stängd')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handläggare')),
-                ('cooperation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperation', verbose_name='samverkan')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registrerad av')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='servicedesk.assignmentgroup', verbose_name='grupp')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.orgnode', verbose_name='kommun')),
-                ('policy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='servicedesk.slapolicy', verbose_name='SLA-policy')),
-                ('problem', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='servicedesk.ticket', verbose_name='problem')),
-                ('related', models.ManyToManyField(blank=True, to='servicedesk.ticket', verbose_name='relaterade ärenden')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='anmälare')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.service', verbose_name='tjänst')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.orgnode', verbose_name='berörd enhet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "reference",
+                    models.CharField(max_length=20, unique=True, verbose_name="ärendenummer"),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("incident", "Incident"),
+                            ("service_request", "Tjänstebegäran"),
+                            ("problem", "Problem"),
+                        ],
+                        default="incident",
+                        max_length=20,
+                        verbose_name="typ",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="rubrik")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=10000, verbose_name="beskrivning"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Portalen"),
+                            ("email", "E-post"),
+                            ("phone", "Telefon"),
+                            ("walk_in", "Besök"),
+                        ],
+                        default="portal",
+                        max_length=10,
+                        verbose_name="kanal",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[("high", "Hög"), ("medium", "Medel"), ("low", "Låg")],
+                        max_length=10,
+                        verbose_name="påverkan",
+                    ),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("high", "Hög"), ("medium", "Medel"), ("low", "Låg")],
+                        max_length=10,
+                        verbose_name="brådska",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("P1", "P1 – kritisk"),
+                            ("P2", "P2 – hög"),
+                            ("P3", "P3 – normal"),
+                            ("P4", "P4 – låg"),
+                            ("P5", "P5 – planerad"),
+                        ],
+                        max_length=2,
+                        verbose_name="prioritet",
+                    ),
+                ),
+                ("is_vip", models.BooleanField(default=False, verbose_name="prioriterad person")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Ny"),
+                            ("assigned", "Tilldelad"),
+                            ("in_progress", "Pågår"),
+                            ("waiting_requester", "Väntar på anmälaren"),
+                            ("waiting_supplier", "Väntar på leverantör"),
+                            ("resolved", "Löst"),
+                            ("closed", "Stängd"),
+                        ],
+                        default="new",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reported_at", models.DateTimeField(verbose_name="anmäld")),
+                (
+                    "response_due",
+                    models.DateTimeField(blank=True, null=True, verbose_name="svar senast"),
+                ),
+                (
+                    "resolution_due",
+                    models.DateTimeField(blank=True, null=True, verbose_name="löst senast"),
+                ),
+                (
+                    "accrued_seconds",
+                    models.PositiveBigIntegerField(
+                        default=0, verbose_name="förbrukad arbetstid (s)"
+                    ),
+                ),
+                (
+                    "clock_started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="klockan går sedan"),
+                ),
+                (
+                    "paused_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="pausad sedan"),
+                ),
+                (
+                    "paused_seconds",
+                    models.PositiveBigIntegerField(default=0, verbose_name="total paustid (s)"),
+                ),
+                (
+                    "first_response_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="första svar"),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="löst")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="stängd")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handläggare",
+                    ),
+                ),
+                (
+                    "cooperation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.cooperation",
+                        verbose_name="samverkan",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registrerad av",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="servicedesk.assignmentgroup",
+                        verbose_name="grupp",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.orgnode",
+                        verbose_name="kommun",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="servicedesk.slapolicy",
+                        verbose_name="SLA-policy",
+                    ),
+                ),
+                (
+                    "problem",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="servicedesk.ticket",
+                        verbose_name="problem",
+                    ),
+                ),
+                (
+                    "related",
+                    models.ManyToManyField(
+                        blank=True, to="servicedesk.ticket", verbose_name="relaterade ärenden"
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="anmälare",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.service",
+                        verbose_name="tjänst",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.orgnode",
+                        verbose_name="berörd enhet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ärende',
-                'verbose_name_plural': 'ärenden',
-                'ordering': ['-reported_at', '-pk'],
+                "verbose_name": "ärende",
+                "verbose_name_plural": "ärenden",
+                "ordering": ["-reported_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SlaWarning',
+            name="SlaWarning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('clock', models.CharField(choices=[('response', 'Första svar'), ('resolution', 'Lösning')], max_length=10, verbose_name='klocka')),
-                ('threshold', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='tröskel (%)')),
-                ('due', models.DateTimeField(verbose_name='förfallotid')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='skickad')),
-                ('recipients', models.JSONField(default=list, verbose_name='mottagare')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sla_warnings', to='servicedesk.ticket', verbose_name='ärende')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "clock",
+                    models.CharField(
+                        choices=[("response", "Första svar"), ("resolution", "Lösning")],
+                        max_length=10,
+                        verbose_name="klocka",
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="tröskel (%)",
+                    ),
+                ),
+                ("due", models.DateTimeField(verbose_name="förfallotid")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="skickad")),
+                ("recipients", models.JSONField(default=list, verbose_name="mottagare")),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sla_warnings",
+                        to="servicedesk.ticket",
+                        verbose_name="ärende",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SLA-varning',
-                'verbose_name_plural': 'SLA-varningar',
+                "verbose_name": "SLA-varning",
+                "verbose_name_plural": "SLA-varningar",
             },
         ),
         migrations.CreateModel(
-            name='TicketEntry',
+            name="TicketEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('kind', models.CharField(choices=[('public', 'Svar'), ('internal', 'Intern anteckning')], max_length=10, verbose_name='typ')),
-                ('body', models.TextField(max_length=20000, verbose_name='text')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='skribent')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='servicedesk.ticket', verbose_name='ärende')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("public", "Svar"), ("internal", "Intern anteckning")],
+                        max_length=10,
+                        verbose_name="typ",
+                    ),
+                ),
+                ("body", models.TextField(max_length=20000, verbose_name="text")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="skribent",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="servicedesk.ticket",
+                        verbose_name="ärende",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ärendepost',
-                'verbose_name_plural': 'ärendeposter',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "ärendepost",
+                "verbose_name_plural": "ärendeposter",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='VipPerson',
+            name="VipPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='skäl')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('cooperation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperation', verbose_name='samverkan')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="skapad")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="skäl")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "cooperation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.cooperation",
+                        verbose_name="samverkan",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prioriterad person',
-                'verbose_name_plural': 'prioriterade personer',
+                "verbose_name": "prioriterad person",
+                "verbose_name_plural": "prioriterade personer",
             },
         ),
         migrations.AddConstraint(
-            model_name='assignmentgroup',
-            constraint=models.UniqueConstraint(fields=('cooperation', 'name'), name='servicedesk_unique_group_name'),
+            model_name="assignmentgroup",
+            constraint=models.UniqueConstraint(
+                fields=("cooperation", "name"), name="servicedesk_unique_group_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='businesscalendar',
-            constraint=models.UniqueConstraint(fields=('cooperation', 'name'), name='servicedesk_unique_calendar_name'),
+            model_name="businesscalendar",
+            constraint=models.UniqueConstraint(
+                fields=("cooperation", "name"), name="servicedesk_unique_calendar_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='calendarday',
-            constraint=models.UniqueConstraint(fields=('calendar', 'date'), name='servicedesk_unique_day'),
+            model_name="calendarday",
+            constraint=models.UniqueConstraint(
+                fields=("calendar", "date"), name="servicedesk_unique_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupmember',
-            constraint=models.UniqueConstraint(fields=('group', 'user'), name='servicedesk_unique_member'),
+            model_name="groupmember",
+            constraint=models.UniqueConstraint(
+                fields=("group", "user"), name="servicedesk_unique_member"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='priorityrule',
-            constraint=models.UniqueConstraint(fields=('cooperation', 'impact', 'urgency'), name='servicedesk_unique_matrix_cell'),
+            model_name="priorityrule",
+            constraint=models.UniqueConstraint(
+                fields=("cooperation", "impact", "urgency"), name="servicedesk_unique_matrix_cell"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('cooperation', 'priority', 'service_tier'), name='servicedesk_unique_active_policy'),
+            model_name="slapolicy",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("cooperation", "priority", "service_tier"),
+                name="servicedesk_unique_active_policy",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['group', 'status', 'resolution_due'], name='servicedesk_queue_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["group", "status", "resolution_due"], name="servicedesk_queue_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['requester', '-reported_at'], name='servicedesk_mine_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["requester", "-reported_at"], name="servicedesk_mine_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['unit', '-reported_at'], name='servicedesk_unit_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["unit", "-reported_at"], name="servicedesk_unit_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', 'resolution_due'], name='servicedesk_sweep_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["status", "resolution_due"], name="servicedesk_sweep_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['assignee', 'status'], name='servicedesk_assignee_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["assignee", "status"], name="servicedesk_assignee_idx"),
         ),
         migrations.AddConstraint(
-            model_name='slawarning',
-            constraint=models.UniqueConstraint(fields=('ticket', 'clock', 'threshold'), name='servicedesk_unique_warning'),
+            model_name="slawarning",
+            constraint=models.UniqueConstraint(
+                fields=("ticket", "clock", "threshold"), name="servicedesk_unique_warning"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticketentry',
-            index=models.Index(fields=['ticket', 'created_at'], name='servicedesk_ticket__3bb618_idx'),
+            model_name="ticketentry",
+            index=models.Index(
+                fields=["ticket", "created_at"], name="servicedesk_ticket__3bb618_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vipperson',
-            constraint=models.UniqueConstraint(fields=('cooperation', 'user'), name='servicedesk_unique_vip'),
+            model_name="vipperson",
+            constraint=models.UniqueConstraint(
+                fields=("cooperation", "user"), name="servicedesk_unique_vip"
+            ),
         ),
     ]
