@@ -585,24 +585,73 @@ def resolve_by_mail(
         if body.strip():
             entry = desk.entry_add(actor=actor, ticket=current, kind=EntryKind.PUBLIC, body=body)
         current = desk_selectors.ticket_get(actor=actor, pk=current.pk)
-        with translation.override(settings.LANGUAGE_CODE):
-            text = _(
-                "Ärendet %(reference)s är löst.\n\n%(answer)s\n\n"
-                "Svara på det här meddelandet inom %(days)s dagar om problemet finns kvar, så "
-                "öppnar vi ärendet igen."
-            ) % {
-                "reference": current.reference,
-                "answer": entry.body if entry is not None else current.title,
-                "days": desk.reopen_days(),
-            }
         return _queue_outbound(
             ticket=current,
             kind=OutboundKind.RESOLVED,
             recipient=_recipient(current),
-            body=text,
+            body=_resolved_text(current, entry.body if entry is not None else current.title),
             entry=entry,
             actor=actor,
         )
+
+
+def _resolved_text(ticket: Ticket, answer: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "Ärendet %(reference)s är löst.\n\n%(answer)s\n\n"
+            "Svara på det här meddelandet inom %(days)s dagar om problemet finns kvar, så "
+            "öppnar vi ärendet igen."
+        ) % {"reference": ticket.reference, "answer": answer, "days": desk.reopen_days()}
+
+
+def _came_by_mail(ticket_id: int) -> bool:
+    return InboundMessage.objects.filter(ticket_id=ticket_id, outcome=Outcome.CREATED).exists()
+
+
+def on_public_reply(*, ticket_id: int, entry_id: int) -> None:
+    """A public staff reply made anywhere (the ticket page, the API, a chat) reaches a requester
+    who wrote by mail, threaded like the rest; a reply already mailed here is not sent twice."""
+    try:
+        if OutboundMessage.objects.filter(entry_id=entry_id).exists():
+            return
+        if not _came_by_mail(ticket_id):
+            return
+        entry = TicketEntry.objects.select_related("ticket__unit", "ticket__requester").get(
+            pk=entry_id
+        )
+        with transaction.atomic():
+            _queue_outbound(
+                ticket=entry.ticket,
+                kind=OutboundKind.REPLY,
+                recipient=_recipient(entry.ticket),
+                body=entry.body,
+                entry=entry,
+            )
+    except Exception:  # the reply is saved; a mail that cannot be queued must not undo it
+        log.exception("mail for the public reply %s of ticket %s not queued", entry_id, ticket_id)
+
+
+def on_resolved(*, ticket_id: int) -> None:
+    """A ticket resolved anywhere tells a requester who wrote by mail (once: resolve_by_mail
+    has already queued its own)."""
+    try:
+        ticket = Ticket.objects.select_related("unit", "requester").get(pk=ticket_id)
+        if ticket.resolved_at is None or not _came_by_mail(ticket_id):
+            return
+        already = OutboundMessage.objects.filter(
+            ticket_id=ticket_id, kind=OutboundKind.RESOLVED, created_at__gte=ticket.resolved_at
+        )
+        if already.exists():
+            return
+        with transaction.atomic():
+            _queue_outbound(
+                ticket=ticket,
+                kind=OutboundKind.RESOLVED,
+                recipient=_recipient(ticket),
+                body=_resolved_text(ticket, ticket.title),
+            )
+    except Exception:  # the resolution is saved; see on_public_reply
+        log.exception("mail for the resolution of ticket %s not queued", ticket_id)
 
 
 def outbound_retry(*, actor: Actor, outbound: OutboundMessage) -> bool:

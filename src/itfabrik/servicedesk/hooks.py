@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 
 @dataclass(frozen=True)
 class TicketLink:
@@ -39,3 +41,29 @@ def ticket_links(request: Any, ticket: Any, *, staff: bool) -> list[TicketLink]:
         if link is not None:
             out.append(link)
     return out
+
+
+# --- events ------------------------------------------------------------------------------------
+# After a change has been committed, apps above the service desk learn of it (the e-mail channel
+# mails the requester). Called after the commit, never inside the transaction, so a listener
+# never sees a change that was rolled back and cannot roll one back itself.
+
+PUBLIC_REPLY = "public_reply"  # staff answered publicly: ticket_id, entry_id
+RESOLVED = "resolved"  # the ticket was resolved: ticket_id
+
+TicketEvent = Callable[..., None]
+
+_listeners: dict[str, dict[str, TicketEvent]] = {}
+
+
+def register_ticket_event(event: str, key: str, fn: TicketEvent) -> TicketEvent:
+    """Listen to `event` (PUBLIC_REPLY, RESOLVED) under `key` (one listener per key)."""
+    _listeners.setdefault(event, {})[key] = fn
+    return fn
+
+
+def emit(event: str, **data: Any) -> None:
+    """Tell every listener of `event`, after the surrounding transaction commits."""
+    listeners = list(_listeners.get(event, {}).values())
+    if listeners:
+        transaction.on_commit(lambda: [fn(**data) for fn in listeners])

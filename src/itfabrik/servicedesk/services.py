@@ -36,7 +36,7 @@ from itfabrik.core.errors import (
 from itfabrik.core.services import create_audited, update_audited, update_versioned
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
-from . import clock, rules, selectors
+from . import clock, hooks, rules, selectors
 from . import permissions as actions
 from .calendars import to_calendar
 from .choices import (
@@ -534,6 +534,7 @@ def _transition(actor: Actor, current: Ticket, status: str, now: dt.datetime) ->
     changes: dict[str, Any] = {"status": status}
     if status == TicketStatus.RESOLVED:
         changes["resolved_at"] = now
+        hooks.emit(hooks.RESOLVED, ticket_id=current.pk)
     elif status == TicketStatus.CLOSED:
         changes["closed_at"] = now
     elif rules.is_reopen(current.status, status):
@@ -590,6 +591,8 @@ def entry_add(
             )
         if changes:
             _save(actor, current, changes)
+        if staff and kind == EntryKind.PUBLIC:
+            hooks.emit(hooks.PUBLIC_REPLY, ticket_id=current.pk, entry_id=entry.pk)
         return entry
 
 

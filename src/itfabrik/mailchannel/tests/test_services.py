@@ -383,3 +383,57 @@ def test_ingest_command_reads_standard_input(mail_settings: Any) -> None:
     assert Ticket.objects.filter(title="Via röret", channel="email").count() == 1
     call_command("mail", "ingest", stdin=io.BytesIO(raw), stdout=io.StringIO())
     assert Ticket.objects.filter(title="Via röret").count() == 1
+
+
+# --- replies and resolutions made on the service desk's own pages (servicedesk.hooks) ----------
+
+
+def test_a_public_reply_on_the_ticket_page_reaches_the_mail_requester_once(
+    ingest: Any, desk: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ticket = ingest(make_mail(message_id="<hook@klient.example>")).ticket
+    outbox.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = sd_services.entry_add(
+            actor=desk.agent, ticket=ticket, kind="public", body="Prova att starta om."
+        )
+        sd_services.entry_add(actor=desk.agent, ticket=ticket, kind="internal", body="Notis")
+    [sent] = outbox.outbox
+    assert sent.to == [FIA]
+    assert sent.subject.startswith(f"[{ticket.reference}] ")
+    assert "Prova att starta om." in sent.body
+    assert OutboundMessage.objects.get(entry=entry).kind == OutboundKind.REPLY
+    # The mail page's own reply is mailed by that page, not a second time by the hook.
+    outbox.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        out = services.reply_by_mail(actor=desk.agent, ticket=ticket, body="Fungerar det nu?")
+    assert len(outbox.outbox) == 1
+    assert OutboundMessage.objects.filter(entry=out.entry).count() == 1
+
+
+def test_a_ticket_resolved_on_the_ticket_page_tells_the_mail_requester_once(
+    ingest: Any, desk: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ticket = ingest(make_mail(message_id="<solve@klient.example>")).ticket
+    outbox.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sd_services.ticket_transition(
+            actor=desk.agent, ticket=ticket, expected_version=None, status="in_progress"
+        )
+        ticket.refresh_from_db()
+        sd_services.ticket_transition(
+            actor=desk.agent, ticket=ticket, expected_version=ticket.version, status="resolved"
+        )
+    [sent] = outbox.outbox
+    assert sent.subject == f"[{ticket.reference}] Löst: {ticket.title}"
+    assert OutboundMessage.objects.filter(ticket=ticket, kind=OutboundKind.RESOLVED).count() == 1
+
+
+def test_portal_tickets_get_no_mail_from_the_hooks(
+    desk: Any, mail_settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ticket = desk.ticket(desk.fia)
+    with django_capture_on_commit_callbacks(execute=True):
+        sd_services.entry_add(actor=desk.agent, ticket=ticket, kind="public", body="Hej")
+    assert outbox.outbox == []
+    assert not OutboundMessage.objects.filter(ticket=ticket).exists()
