@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login
+from .helpers import check_a11y, login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -158,6 +158,7 @@ def test_future_role_is_shown_apart_and_every_error_comes_at_once(page: Page) ->
     for field in ("role", "valid_from", "valid_until"):
         expect(page.locator(f"#id_{field}")).to_have_attribute("aria-invalid", "true")
     check_a11y(page)
+    screenshot(page, "user-role-errors")
 
     page.get_by_label("Roll", exact=True).select_option(label="Beställare")
     choose_node(page, "Gäller för", "Bengtsfors", "Bengtsfors kommun")
@@ -170,3 +171,4 @@ def test_future_role_is_shown_apart_and_every_error_comes_at_once(page: Page) ->
     current = page.get_by_role("table", name="Gällande roller", exact=True)
     expect(current).not_to_contain_text("Beställare")
     check_a11y(page)
+    screenshot(page, "user-roles-future")
