@@ -23,6 +23,7 @@ from itfabrik.core.web.charts import Value, bar_chart
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 
+from . import access
 from .forms import ApproveForm, PeriodForm, SimulationForm
 
 
@@ -172,9 +173,9 @@ def invoice_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def runs(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    coop = _cooperation(request)
-    if not permissions.can(actor, actions.RUN_BILLING, coop.root):
+    if not access.may_run_billing(request):
         raise NotFound()
+    coop = _cooperation(request)
     form = PeriodForm(request.POST or None, initial={"period": _period(request).code})
     if request.method == "POST" and form.is_valid():
         try:
