@@ -551,24 +551,29 @@ def test_ledger_settings_are_data_edited_with_a_version(web_as: Any, demo: Any) 
 # --- the menu --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def it_contact(demo: Any) -> str:
+def _mellerud_user(demo: Any, username: str, role: str) -> str:
+    """A person holding `role` on Mellerud only (recursively), not at the cooperation's root."""
     from itfabrik.accounts import services as accounts
     from itfabrik.core.actors import SYSTEM
 
     user = accounts.user_create(
         actor=SYSTEM,
-        username="itkontakt-mellerud",
+        username=username,
         password="Lösenord-som-är-långt-nog-1",
-        first_name="Ivar",
-        last_name="Kontakt",
-        email="itkontakt@itfabrik.example",
+        first_name="Test",
+        last_name=username,
+        email=f"{username}@itfabrik.example",
         check_password_strength=False,
     )
     accounts.role_assign(
-        actor=SYSTEM, user=user, role=Role.IT_CONTACT, node=demo.node(MELLERUD), recursive=True
+        actor=SYSTEM, user=user, role=role, node=demo.node(MELLERUD), recursive=True
     )
-    return user.username
+    return str(user.username)
+
+
+@pytest.fixture
+def it_contact(demo: Any) -> str:
+    return _mellerud_user(demo, "itkontakt-mellerud", Role.IT_CONTACT)
 
 
 def test_every_menu_entry_a_demo_account_sees_answers_200(
@@ -599,22 +604,7 @@ def test_the_it_contact_simulates_for_its_own_municipality_only(
 def municipal_finance(demo: Any) -> str:
     """A finance officer of one municipality: holds RUN_BILLING and MANAGE_POOLS there, but not
     at the cooperation's root where billing runs and the finance administration are checked."""
-    from itfabrik.accounts import services as accounts
-    from itfabrik.core.actors import SYSTEM
-
-    user = accounts.user_create(
-        actor=SYSTEM,
-        username="ekonom-mellerud",
-        password="Lösenord-som-är-långt-nog-1",
-        first_name="Elsa",
-        last_name="Ekonom",
-        email="ekonom-mellerud@itfabrik.example",
-        check_password_strength=False,
-    )
-    accounts.role_assign(
-        actor=SYSTEM, user=user, role=Role.FINANCE, node=demo.node(MELLERUD), recursive=True
-    )
-    return user.username
+    return _mellerud_user(demo, "ekonom-mellerud", Role.FINANCE)
 
 
 def test_a_municipal_finance_role_sees_no_menu_entry_that_answers_404(
