@@ -34,12 +34,17 @@ CooperationResolver = Callable[[Any], Any]
 @dataclass(frozen=True, slots=True)
 class MenuItem:
     """A main-menu entry: shown to actors who hold `action` somewhere (everyone signed in when
-    None). `order` sorts the menu across apps (lower first)."""
+    None). `order` sorts the menu across apps (lower first).
+
+    `visible(request)`, when given, must also be true: for a page that checks more narrowly than
+    "somewhere" (say, the action at the cooperation's root), so that the menu never offers a
+    page that answers 404. The app passes the very function its view checks."""
 
     url_name: str
     label: Any
     action: str | None = None
     order: int = 100
+    visible: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from itfabrik.accounts.demo import DEMO_ACCOUNTS
@@ -550,24 +551,29 @@ def test_ledger_settings_are_data_edited_with_a_version(web_as: Any, demo: Any) 
 # --- the menu --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def it_contact(demo: Any) -> str:
+def _mellerud_user(demo: Any, username: str, role: str) -> str:
+    """A person holding `role` on Mellerud only (recursively), not at the cooperation's root."""
     from itfabrik.accounts import services as accounts
     from itfabrik.core.actors import SYSTEM
 
     user = accounts.user_create(
         actor=SYSTEM,
-        username="itkontakt-mellerud",
+        username=username,
         password="Lösenord-som-är-långt-nog-1",
-        first_name="Ivar",
-        last_name="Kontakt",
-        email="itkontakt@itfabrik.example",
+        first_name="Test",
+        last_name=username,
+        email=f"{username}@itfabrik.example",
         check_password_strength=False,
     )
     accounts.role_assign(
-        actor=SYSTEM, user=user, role=Role.IT_CONTACT, node=demo.node(MELLERUD), recursive=True
+        actor=SYSTEM, user=user, role=role, node=demo.node(MELLERUD), recursive=True
     )
-    return user.username
+    return str(user.username)
+
+
+@pytest.fixture
+def it_contact(demo: Any) -> str:
+    return _mellerud_user(demo, "itkontakt-mellerud", Role.IT_CONTACT)
 
 
 def test_every_menu_entry_a_demo_account_sees_answers_200(
@@ -592,3 +598,25 @@ def test_the_it_contact_simulates_for_its_own_municipality_only(
     html = r.content.decode()
     assert MELLERUD in html
     assert "Åmåls kommun" not in html.split('id="simulation-result"')[1]
+
+
+@pytest.fixture
+def municipal_finance(demo: Any) -> str:
+    """A finance officer of one municipality: holds RUN_BILLING and MANAGE_POOLS there, but not
+    at the cooperation's root where billing runs and the finance administration are checked."""
+    return _mellerud_user(demo, "ekonom-mellerud", Role.FINANCE)
+
+
+def test_a_municipal_finance_role_sees_no_menu_entry_that_answers_404(
+    web_as: Any, municipal_finance: str
+) -> None:
+    client = web_as(municipal_finance)
+    urls = [item["url"] for item in client.get("/").context["nav_items"]]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    # Those pages still refuse this role, so leaving their entries out hides nothing reachable.
+    for name in ("billing:runs", "billing:pools"):
+        assert reverse(name) not in urls
+        assert client.get(reverse(name)).status_code == 404
+    # What the role does grant on its municipality stays in the menu.
+    assert reverse("billing:overview") in urls

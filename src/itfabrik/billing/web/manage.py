@@ -29,6 +29,7 @@ from itfabrik.core.registry import current_cooperation
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 
+from . import access
 from .forms import (
     BudgetForm,
     CreditForm,
@@ -53,10 +54,9 @@ _NAV = (
 
 
 def _cooperation(request: HttpRequest, action: str) -> Any:
-    coop = current_cooperation(request)
-    if coop is None or not permissions.can(request.user, action, coop.root):
+    if not access.holds_at_root(request, action):
         raise NotFound()
-    return coop
+    return current_cooperation(request)
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], current: str) -> Any:

@@ -17,12 +17,18 @@ from itfabrik.billing.choices import LineKind, RunStatus
 from itfabrik.billing.sources import Period
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.money import format_sek
 from itfabrik.core.registry import current_cooperation
+from itfabrik.core.web.charts import Value, bar_chart
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 
-from .charts import bar_chart
+from . import access
 from .forms import ApproveForm, PeriodForm, SimulationForm
+
+
+def _sek(value: Value) -> str:
+    return "–" if value is None else format_sek(Decimal(value))
 
 
 def _cooperation(request: HttpRequest) -> Any:
@@ -55,6 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         description=_("Gemensam kostnad (Bas-IT och fond) och förbrukning per kommun."),
         rows=[(f.municipality.name, [f.shared + f.fund, f.consumption]) for f in figures],
         series=[_("Gemensamt"), _("Förbrukning")],
+        fmt=_sek,
     )
     per_inhabitant = bar_chart(
         chart_id="inh",
@@ -62,6 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         description=_("Kronor per invånare per kommun."),
         rows=[(f.municipality.name, [f.per_inhabitant or Decimal(0)]) for f in figures],
         series=[_("Per invånare")],
+        fmt=_sek,
     )
     total = {
         "month": sum((f.month for f in figures), Decimal(0)),
@@ -165,9 +173,9 @@ def invoice_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def runs(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    coop = _cooperation(request)
-    if not permissions.can(actor, actions.RUN_BILLING, coop.root):
+    if not access.may_run_billing(request):
         raise NotFound()
+    coop = _cooperation(request)
     form = PeriodForm(request.POST or None, initial={"period": _period(request).code})
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,6 +242,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
                 description=_("Nuvarande och simulerat belopp för året per kommun."),
                 rows=[(r.name, [r.current, r.simulated]) for r in rows],
                 series=[_("Nuvarande"), _("Simulerad")],
+                fmt=_sek,
             )
     keys = list(pool.keys.all())
     return render(

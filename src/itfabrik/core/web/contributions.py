@@ -1,5 +1,5 @@
 """The one place where the apps' menu entries and start-page panels are filtered by the actor's
-actions (see core.registry)."""
+actions and, for a menu entry that has one, its own test on the request (see core.registry)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     out = [
         {"url": reverse(item.url_name), "label": item.label, "active": False}
         for _app, item in items
-        if _allowed(user, item.action)
+        if _allowed(user, item.action) and (item.visible is None or item.visible(request))
     ]
     # The most specific menu entry that contains the current page is the current one.
     path = request.path

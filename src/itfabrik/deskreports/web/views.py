@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from itfabrik.core import permissions
 from itfabrik.core.errors import NotFound, ValidationFailed
+from itfabrik.core.web.charts import bar_chart, count, percent
 from itfabrik.servicedesk.choices import Channel, Priority
 
 from .. import exports, params, selectors
 from ..permissions import VIEW_REPORTS
 from ..selectors import PERCENT, Report, Table
-from .charts import bar_chart, count, percent
 
 
 def _require(request: HttpRequest, key: str | None = None) -> None:

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.web.charts import Value, bar_chart
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 
 from .. import exports, rules, selectors, services, tokens
 from ..choices import Dimension, RatingChannel, Score
 from ..selectors import Period
-from .charts import bar_chart
 from .forms import AcknowledgeForm, CommentForm, PeriodForm, RatingForm
 
 
@@ -195,11 +195,11 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 # --- the figures --------------------------------------------------------------------------------
 
 
-def _pct(value: Decimal | None) -> str:
+def _pct(value: Value) -> str:
     return "–" if value is None else f"{value} %".replace(".", ",")
 
 
-def _score(value: Decimal | None) -> str:
+def _score(value: Value) -> str:
     return "–" if value is None else str(value).replace(".", ",")
 
 
@@ -234,18 +234,18 @@ def report(request: HttpRequest) -> HttpResponse:
                     chart_id=f"rate-{dimension}",
                     title=_("Svarsfrekvens per %(what)s") % {"what": label.lower()},
                     description=_("Andel lösta ärenden som fått betyg, i procent."),
-                    rows=[(r.label, r.response_rate) for r in rows],
-                    scale=Decimal(100),
+                    rows=[(r.label, [r.response_rate]) for r in rows],
+                    top=Decimal(100),
                     fmt=_pct,
                 ),
                 "score_chart": bar_chart(
                     chart_id=f"score-{dimension}",
                     title=_("Medelbetyg per %(what)s") % {"what": label.lower()},
                     description=_("Medelbetyget från 1 till 5 bland de betygsatta ärendena."),
-                    rows=[(r.label, r.average) for r in rows],
-                    scale=Decimal(rules.MAX_SCORE),
+                    rows=[(r.label, [r.average]) for r in rows],
+                    top=Decimal(rules.MAX_SCORE),
                     fmt=_score,
-                    colour="#2e7d32",
+                    colours=("#2e7d32",),
                 ),
             }
         )
