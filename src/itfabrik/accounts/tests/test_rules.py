@@ -17,6 +17,7 @@ from itfabrik.accounts import rules
 from itfabrik.accounts.choices import Role
 from itfabrik.accounts.rules import GrantSpec
 from itfabrik.core.registry import actions_for, roles_holding
+from itfabrik.core.roles import ALL_ROLES
 
 POLICY = rules.Policy(
     granting_roles=roles_holding(actions.MANAGE_ROLES),
@@ -48,6 +49,19 @@ def below_or_at(node: str, top: str) -> bool:
     return False
 
 
+def conferred_actions(role: str) -> set[str]:
+    """What holding `role` lets one do: its own actions and, for a role that may grant roles,
+    those of every role it may hand out (it could give itself any of them). Duties that the
+    granting role does not perform itself, such as taking on-site visits or a team lead's start
+    page panel, are still within its power: they are not a way to rise above it."""
+    out = set(actions_for(role))
+    if role in POLICY.granting_roles:
+        for other in ALL_ROLES:
+            if other != POLICY.top_role or role == POLICY.top_role:
+                out |= set(actions_for(other))
+    return out
+
+
 def rights(grant: GrantSpec) -> set[tuple[str, str, dt.date, bool]]:
     """What a grant lets its holder do: per action, node, day; and whether over a subtree."""
     out = set()
@@ -56,7 +70,7 @@ def rights(grant: GrantSpec) -> set[tuple[str, str, dt.date, bool]]:
             for day in DAYS:
                 started = grant.valid_from is None or day >= grant.valid_from
                 if started and (grant.valid_until is None or day <= grant.valid_until):
-                    for action in actions_for(grant.role):
+                    for action in conferred_actions(grant.role):
                         out.add((action, node, day, False))
                         if grant.recursive:
                             out.add((action, node, day, True))
