@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from itfabrik.core.api.serializers import ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound
 
@@ -67,7 +68,13 @@ class RatingViewSet(
 @extend_schema(
     tags=["satisfaction"],
     parameters=[ReportQuerySerializer],
-    responses={200: ReportSerializer},
+    responses={
+        200: ReportSerializer,
+        400: OpenApiResponse(ErrorSerializer, description="Ogiltigt filter / invalid filter"),
+        404: OpenApiResponse(
+            ErrorSerializer, description="Får inte se rapporten / may not see the report"
+        ),
+    },
 )
 class ReportView(APIView):
     """Response rate (rated / resolved, per cent) and average score of the tickets resolved in
