@@ -6,15 +6,23 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from itfabrik.core import permissions
 from itfabrik.core.registry import MenuItem, register_menu, register_panel
 
 from . import opening, selectors
 from . import permissions as actions
 
+
+def may_start_chat(request: Any) -> bool:
+    """The check the portal page makes: the right to chat at one's own workplace."""
+    unit = getattr(request.user, "home_unit", None)
+    return unit is not None and permissions.can(request.user, actions.START_CHAT, unit)
+
+
 register_menu(
     "chat",
     MenuItem("chat:queue", _("Chattkö"), actions.ANSWER_CHAT, order=33),
-    MenuItem("chat:portal", _("Chatt"), actions.START_CHAT, order=34),
+    MenuItem("chat:portal", _("Chatt"), actions.START_CHAT, order=34, visible=may_start_chat),
 )
 
 
