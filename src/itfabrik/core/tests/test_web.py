@@ -67,8 +67,8 @@ def test_home_query_count_is_fixed(admin: Any, demo: Any) -> None:
     # + three for the service desk's (the admin leads the demo's groups: their groups and one
     # count of their queue; their own open tickets), + two for satisfaction's (resolved tickets
     # to rate, low-score alerts to follow up), + one for the bookings' (coming visits and
-    # tickets marked for a visit), + four for the chat's (the service desk's calendar with its
-    # days and policy, whether it is open now, and the admin's count of waiting chats).
+    # tickets marked for a visit), + four for the chat's panel (whether the service desk's
+    # calendar is open now, and the chats waiting for an agent).
     assert queries == 26
 
 
