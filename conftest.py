@@ -50,6 +50,16 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture
+def demo_reloaded_afterwards(django_db_blocker: Any) -> Any:
+    """For a test on `transactional_db`: its flush empties every table when it ends, and the
+    tests after it in this worker expect the demo, so it is loaded again. Ask for it before
+    `transactional_db` so that it is torn down after the flush."""
+    yield
+    with django_db_blocker.unblock():
+        dalsland.load()
+
+
+@pytest.fixture
 def demo(db: Any) -> Any:
     """The loaded demo: handy lookups of nodes and users by name."""
     from itfabrik.accounts.models import User

@@ -18,16 +18,6 @@ def db_tasks(settings):
 
 # The worker closes connections it finds inside a transaction (as it should between jobs), so
 # this test runs without the per-test transaction, like the real worker does.
-@pytest.fixture
-def demo_reloaded_afterwards(django_db_blocker):
-    """A transactional test flushes every table when it ends; the tests after it in this
-    worker expect the demo, so it is loaded again (set up before `transactional_db`, torn down
-    after its flush)."""
-    yield
-    from itfabrik.demo import dalsland
-
-    with django_db_blocker.unblock():
-        dalsland.load()
 
 
 def test_report_is_queued_and_forwarded_once_by_the_worker(

@@ -396,18 +396,6 @@ def test_two_approvals_at_once_exactly_one_succeeds(demo: Any) -> None:
     assert_unchanged(before)
 
 
-@pytest.fixture
-def demo_reloaded_afterwards(django_db_blocker: Any) -> Any:
-    """A transactional test flushes every table when it ends; the tests after it in this
-    worker expect the demo, so it is loaded again (set up before `transactional_db`, torn down
-    after its flush)."""
-    yield
-    from itfabrik.demo import dalsland
-
-    with django_db_blocker.unblock():
-        dalsland.load()
-
-
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="two connections approving at once need PostgreSQL (SQLite serialises writers)",

@@ -162,17 +162,6 @@ def test_nothing_after_the_end(chat: Any) -> None:
     assert_unchanged(before)
 
 
-@pytest.fixture
-def demo_reloaded_afterwards(django_db_blocker: Any) -> Any:
-    """A transactional test flushes every table when it ends; the tests after it in this
-    worker expect the demo, so it is loaded again."""
-    yield
-    from itfabrik.demo import dalsland
-
-    with django_db_blocker.unblock():
-        dalsland.load()
-
-
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="two agents clicking at once need PostgreSQL (SQLite serialises writers)",
