@@ -50,13 +50,25 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture
-def demo_reloaded_afterwards(django_db_blocker: Any) -> Any:
+def demo_reloaded_afterwards() -> None:
     """For a test on `transactional_db`: its flush empties every table when it ends, and the
-    tests after it in this worker expect the demo, so it is loaded again. Ask for it before
-    `transactional_db` so that it is torn down after the flush."""
-    yield
-    with django_db_blocker.unblock():
-        dalsland.load()
+    tests after it in this worker expect the demo, so it is loaded again once the test's whole
+    teardown is over (`pytest_runtest_teardown` below). A fixture teardown would depend on the
+    order fixtures were set up in, and a module's `django_db` mark sets the flushing one up first:
+    the reload then ran before the flush and the next test found an empty database."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    try:
+        return (yield)
+    finally:
+        # After the last test the session's teardown has already dropped the test database.
+        if nextitem is not None and "demo_reloaded_afterwards" in getattr(item, "fixturenames", ()):
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                dalsland.load()
 
 
 @pytest.fixture
