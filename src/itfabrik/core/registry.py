@@ -23,7 +23,20 @@ from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from .roles import ALL_ROLES
+
+# The main menu's groups, in the order the header shows them. An app files each entry under one.
+MENU_AREAS: dict[str, Any] = {
+    "self": _("Självservice"),
+    "desk": _("Servicedesk"),
+    "services": _("Tjänster och ekonomi"),
+    "operations": _("Drift"),
+    "governance": _("Styrning"),
+    "admin": _("Administration"),
+    "other": _("Övrigt"),
+}
 
 # (role, node_id, node_path, recursive, cooperation_id, valid_until) of one active assignment.
 GrantRow = tuple[str, int, str, bool, int, "dt.date | None"]
@@ -38,13 +51,17 @@ class MenuItem:
 
     `visible(request)`, when given, must also be true: for a page that checks more narrowly than
     "somewhere" (say, the action at the cooperation's root), so that the menu never offers a
-    page that answers 404. The app passes the very function its view checks."""
+    page that answers 404. The app passes the very function its view checks.
+
+    `area` groups the entry in the main menu (one of MENU_AREAS' keys), so that fifteen apps'
+    entries do not wrap the header into rows."""
 
     url_name: str
     label: Any
     action: str | None = None
     order: int = 100
     visible: Callable[[Any], bool] | None = None
+    area: str = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +150,11 @@ def roles_holding(action: str) -> frozenset[str]:
 
 def register_menu(app_label: str, *items: MenuItem) -> None:
     for item in items:
+        if item.area not in MENU_AREAS:
+            raise ValueError(
+                f"{app_label}: menu entry {item.url_name} has area {item.area!r}; "
+                f"use one of {', '.join(MENU_AREAS)}"
+            )
         if (app_label, item) not in registry.menu:
             registry.menu.append((app_label, item))
     registry.contributors.add(app_label)
