@@ -83,3 +83,18 @@ def visit(page: Page, path: str, *, status: int = 200) -> None:
     assert response is not None
     assert response.status == status, f"{path}: HTTP {response.status}, expected {status}"
     check_a11y(page)
+
+
+def menu_link(page: Page, name: str) -> Any:
+    """The main menu's link called `name`, its area opened first when the menu is grouped (staff
+    with many pages see one disclosure per area; a requester's short menu is flat)."""
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    expect(nav).to_be_visible()
+    link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
+    group = nav.locator("details.nav-group").filter(
+        has=page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    )
+    if group.count() and not group.evaluate("d => d.open"):
+        group.locator("summary").click()
+    expect(link).to_be_visible()
+    return link

@@ -7,15 +7,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login
+from .helpers import check_a11y, login, menu_link
 
 pytestmark = pytest.mark.browser
 
 
 def test_ekonom_adopts_a_percentage_key_and_visits_every_admin_page(page: Page) -> None:
     login(page, "ekonom")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Ekonomiadministration").click()
+    menu_link(page, "Ekonomiadministration").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kostnadspooler")
     check_a11y(page)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot, url
+from .helpers import check_a11y, login, menu_link, screenshot, url
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def test_requester_books_a_morning_and_the_technician_sees_it(page: Page) -> Non
 
     reference = _ticket()
     login(page, "anvandare-fargelanda")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Boka besök").click()
+    menu_link(page, "Boka besök").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina besök")
     check_a11y(page)
     page.get_by_role("link", name=f"Boka besök för {reference}", exact=True).click()
@@ -74,9 +74,7 @@ def test_requester_books_a_morning_and_the_technician_sees_it(page: Page) -> Non
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, "tekniker")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Besökskalender"
-    ).click()
+    menu_link(page, "Besökskalender").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Besökskalender")
     check_a11y(page)
     # To the booked week from the keyboard: "Nästa vecka" until the visit shows.
@@ -114,7 +112,7 @@ def test_requester_books_a_morning_and_the_technician_sees_it(page: Page) -> Non
 
 def test_team_lead_creates_blocks_for_a_period(page: Page) -> None:
     login(page, "admin")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Besökspass").click()
+    menu_link(page, "Besökspass").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Besökspass")
     check_a11y(page)
     from itfabrik.bookings import rules, services

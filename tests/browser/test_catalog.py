@@ -8,15 +8,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot, url
+from .helpers import check_a11y, login, menu_link, screenshot, url
 
 pytestmark = pytest.mark.browser
 
 
 def test_orderer_searches_orders_a_package_and_sees_it(page: Page) -> None:
     login(page, "bestallare-mellerud")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Tjänstekatalog", exact=True).click()
+    menu_link(page, "Tjänstekatalog").click()
     expect(page).to_have_url(url(page, "/katalog/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Tjänstekatalog")
     expect(page.get_by_text("ITR-2026-003 (exempel)")).to_be_visible()
@@ -56,14 +55,14 @@ def test_orderer_searches_orders_a_package_and_sees_it(page: Page) -> None:
     check_a11y(page)
     number = page.get_by_role("heading", level=1).inner_text().split()[-1]
 
-    nav.get_by_role("link", name="Beställningar", exact=True).click()
+    menu_link(page, "Beställningar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina beställningar")
     row = page.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("Hemtjänst norr")
     expect(row).to_contain_text("Godkänd")
     check_a11y(page)
 
-    nav.get_by_role("link", name="Prenumerationer", exact=True).click()
+    menu_link(page, "Prenumerationer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Min enhets prenumerationer")
     expect(page.get_by_role("table")).to_contain_text("Särskilt boende")
     check_a11y(page)

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot, url
+from .helpers import check_a11y, login, menu_link, screenshot, url
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.browser
 def test_admin_manages_the_catalogue(page: Page) -> None:
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     login(page, "admin")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Katalogförvaltning", exact=True).click()
+    menu_link(page, "Katalogförvaltning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Katalogförvaltning: tjänster")
     expect(page.get_by_role("rowheader", name="Support")).to_be_visible()
     check_a11y(page)

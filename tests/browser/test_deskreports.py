@@ -9,15 +9,14 @@ import io
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot
+from .helpers import check_a11y, login, menu_link, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_agent_filters_sla_by_municipality_and_downloads_csv(page: Page) -> None:
     login(page, "agent")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Servicedeskrapporter").click()
+    menu_link(page, "Servicedeskrapporter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapporter för servicedesken")
     check_a11y(page)
     page.get_by_role("main").get_by_role("link", name="SLA-uppfyllelse").click()

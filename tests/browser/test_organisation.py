@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot, url, visit
+from .helpers import check_a11y, login, menu_link, screenshot, url, visit
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +27,7 @@ def _assert_no_full_reload(page: Page) -> None:
 
 def test_organisation_list_filters(page: Page) -> None:
     login(page, "admin")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Organisation", exact=True).click()
+    menu_link(page, "Organisation").click()
     expect(page).to_have_url(url(page, "/organisation/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisation")
     table = _results(page).get_by_role("table")

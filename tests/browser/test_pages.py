@@ -8,14 +8,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot, url, visit
+from .helpers import check_a11y, login, menu_link, screenshot, url, visit
 
 pytestmark = pytest.mark.browser
 
 
 def test_membership_join_and_end(page: Page) -> None:
     login(page, "admin")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Medlemskap").click()
+    menu_link(page, "Medlemskap").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Medlemskap")
     table = page.get_by_role("table", name="Medlemskap")
     expect(table.locator("tbody tr")).to_have_count(4)
@@ -60,8 +60,7 @@ def test_membership_join_and_end(page: Page) -> None:
 
 def test_it_organisation(page: Page) -> None:
     login(page, "tekniker")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Gemensam IT-organisation").click()
+    menu_link(page, "Gemensam IT-organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Dalslands IT- och digitaliseringsorganisation"
     )
@@ -86,8 +85,7 @@ def test_audit_log_filters(page: Page) -> None:
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Ändringarna är sparade.")
 
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Granskningslogg").click()
+    menu_link(page, "Granskningslogg").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Granskningslogg")
     caption = page.locator("#audit-results caption")
     expect(caption).to_have_text(re.compile(r"^\d+ poster$"))
@@ -123,7 +121,7 @@ def test_audit_log_filters(page: Page) -> None:
 
 def test_profile(page: Page) -> None:
     login(page, "ekonom")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mitt konto").click()
+    menu_link(page, "Mitt konto").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mitt konto")
     expect(page.locator("dl.facts")).to_contain_text("ekonom")
     expect(page.locator("dl.facts")).to_contain_text("Eva Nilsson")

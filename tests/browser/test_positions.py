@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, url, visit
+from .helpers import check_a11y, login, menu_link, url, visit
 
 pytestmark = pytest.mark.browser
 
 
 def test_positions_are_created_changed_and_closed(page: Page) -> None:
     login(page, "admin")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Gemensam IT-organisation").click()
+    menu_link(page, "Gemensam IT-organisation").click()
     expect(page).to_have_url(url(page, "/it-organisation/"))
     expect(page.locator("p.lead")).to_have_text("28 tjänster")
     check_a11y(page)

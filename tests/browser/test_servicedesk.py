@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot, url
+from .helpers import check_a11y, login, menu_link, screenshot, url
 
 pytestmark = pytest.mark.browser
 
@@ -85,9 +85,7 @@ def test_end_user_reports_a_problem_in_the_portal(page: Page) -> None:
     expect(page.get_by_text(f"Tack! Ditt ärende har nummer {reference}.")).to_be_visible()
     check_a11y(page)
 
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Mina ärenden"
-    ).click()
+    menu_link(page, "Mina ärenden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina ärenden")
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row).to_contain_text("Kan inte öppna journalsystemet")

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot
+from .helpers import check_a11y, login, menu_link, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,7 @@ def test_grant_and_end_role(page: Page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     login(page, "admin")
     if width > 600:
-        nav = page.get_by_role("navigation", name="Huvudmeny")
-        nav.get_by_role("link", name="Användare", exact=True).click()
+        menu_link(page, "Användare").click()
     else:
         page.goto(page.site + "/konto/anvandare/")  # type: ignore[attr-defined]
     expect(page.get_by_role("heading", level=1)).to_have_text("Användare")

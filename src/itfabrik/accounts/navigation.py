@@ -19,8 +19,9 @@ register_menu(
         pgettext_lazy("the list of people", "Användare"),  # "Users", not the role "User"
         actions.VIEW_USER,
         order=40,
+        area="admin",
     ),
-    MenuItem("accounts:profile", _("Mitt konto"), None, order=1000),
+    MenuItem("accounts:profile", _("Mitt konto"), None, order=1000, area="self"),
 )
 
 

@@ -11,7 +11,7 @@ from .web import access
 
 register_menu(
     "billing",
-    MenuItem("billing:overview", _("Kostnader"), actions.VIEW_INVOICE, order=40),
+    MenuItem("billing:overview", _("Kostnader"), actions.VIEW_INVOICE, order=40, area="services"),
     # These two pages check their action at the cooperation's root, not anywhere.
     MenuItem(
         "billing:runs",
@@ -19,13 +19,17 @@ register_menu(
         actions.RUN_BILLING,
         order=41,
         visible=access.may_run_billing,
+        area="services",
     ),
-    MenuItem("billing:simulation", _("Simulera nyckel"), actions.SIMULATE_KEY, order=42),
+    MenuItem(
+        "billing:simulation", _("Simulera nyckel"), actions.SIMULATE_KEY, order=42, area="services"
+    ),
     MenuItem(
         "billing:pools",
         _("Ekonomiadministration"),
         actions.MANAGE_POOLS,
         order=43,
         visible=access.may_manage_pools,
+        area="services",
     ),
 )

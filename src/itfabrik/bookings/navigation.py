@@ -16,9 +16,9 @@ from . import selectors
 
 register_menu(
     "bookings",
-    MenuItem("bookings:calendar", _("Besökskalender"), actions.TAKE_VISITS, order=33),
-    MenuItem("bookings:blocks", _("Besökspass"), actions.MANAGE_BLOCKS, order=34),
-    MenuItem("bookings:portal", _("Boka besök"), actions.VIEW_FREE_BLOCKS, order=35),
+    MenuItem("bookings:calendar", _("Besökskalender"), actions.TAKE_VISITS, order=33, area="desk"),
+    MenuItem("bookings:blocks", _("Besökspass"), actions.MANAGE_BLOCKS, order=34, area="desk"),
+    MenuItem("bookings:portal", _("Boka besök"), actions.VIEW_FREE_BLOCKS, order=35, area="self"),
 )
 
 

@@ -13,11 +13,25 @@ from . import selectors
 
 register_menu(
     "catalog",
-    MenuItem("catalog:catalogue", _("Tjänstekatalog"), actions.VIEW_CATALOGUE, order=40),
-    MenuItem("catalog:order_list", _("Beställningar"), actions.VIEW_ORDERS, order=41),
-    MenuItem("catalog:subscription_list", _("Prenumerationer"), actions.VIEW_ORDERS, order=42),
     MenuItem(
-        "catalog:manage_service_list", _("Katalogförvaltning"), actions.MANAGE_CATALOGUE, order=43
+        "catalog:catalogue", _("Tjänstekatalog"), actions.VIEW_CATALOGUE, order=40, area="self"
+    ),
+    MenuItem(
+        "catalog:order_list", _("Beställningar"), actions.VIEW_ORDERS, order=41, area="services"
+    ),
+    MenuItem(
+        "catalog:subscription_list",
+        _("Prenumerationer"),
+        actions.VIEW_ORDERS,
+        order=42,
+        area="services",
+    ),
+    MenuItem(
+        "catalog:manage_service_list",
+        _("Katalogförvaltning"),
+        actions.MANAGE_CATALOGUE,
+        order=43,
+        area="services",
     ),
 )
 

@@ -20,8 +20,10 @@ def may_start_chat(request: Any) -> bool:
 
 register_menu(
     "chat",
-    MenuItem("chat:queue", _("Chattkö"), actions.ANSWER_CHAT, order=33),
-    MenuItem("chat:portal", _("Chatt"), actions.START_CHAT, order=34, visible=may_start_chat),
+    MenuItem("chat:queue", _("Chattkö"), actions.ANSWER_CHAT, order=33, area="desk"),
+    MenuItem(
+        "chat:portal", _("Chatt"), actions.START_CHAT, order=34, visible=may_start_chat, area="self"
+    ),
 )
 
 

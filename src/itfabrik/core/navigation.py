@@ -12,8 +12,8 @@ from .selectors import audit_list
 
 register_menu(
     "core",
-    MenuItem("core:home", _("Start"), None, order=0),
-    MenuItem("core:audit_list", _("Granskningslogg"), VIEW_AUDIT, order=900),
+    MenuItem("core:home", _("Start"), None, order=0, area="home"),
+    MenuItem("core:audit_list", _("Granskningslogg"), VIEW_AUDIT, order=900, area="admin"),
 )
 
 

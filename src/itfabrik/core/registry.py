@@ -29,6 +29,7 @@ from .roles import ALL_ROLES
 
 # The main menu's groups, in the order the header shows them. An app files each entry under one.
 MENU_AREAS: dict[str, Any] = {
+    "home": _("Start"),
     "self": _("Självservice"),
     "desk": _("Servicedesk"),
     "services": _("Tjänster och ekonomi"),

@@ -14,7 +14,7 @@ from .permissions import SLA_PANEL, VIEW_REPORTS
 
 register_menu(
     "deskreports",
-    MenuItem("deskreports:index", _("Servicedeskrapporter"), VIEW_REPORTS, order=35),
+    MenuItem("deskreports:index", _("Servicedeskrapporter"), VIEW_REPORTS, order=35, area="desk"),
 )
 
 

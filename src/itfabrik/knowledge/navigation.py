@@ -12,8 +12,10 @@ from . import permissions as actions
 
 register_menu(
     "knowledge",
-    MenuItem("knowledge:help", _("Hjälp"), actions.VIEW_ARTICLES, order=20),
-    MenuItem("knowledge:staff_list", _("Kunskapsbank"), actions.MANAGE_ARTICLES, order=21),
+    MenuItem("knowledge:help", _("Hjälp"), actions.VIEW_ARTICLES, order=20, area="self"),
+    MenuItem(
+        "knowledge:staff_list", _("Kunskapsbank"), actions.MANAGE_ARTICLES, order=21, area="desk"
+    ),
 )
 
 

@@ -15,7 +15,11 @@ from . import permissions as actions
 register_menu(
     "mailchannel",
     MenuItem(
-        "mailchannel:inbound_list", _("E-post till servicedesken"), actions.VIEW_MAIL, order=35
+        "mailchannel:inbound_list",
+        _("E-post till servicedesken"),
+        actions.VIEW_MAIL,
+        order=35,
+        area="desk",
     ),
 )
 

@@ -16,8 +16,8 @@ from . import selectors
 
 register_menu(
     "satisfaction",
-    MenuItem("satisfaction:portal", _("Betygsätt ärenden"), actions.RATE, order=33),
-    MenuItem("satisfaction:report", _("Nöjdhet"), actions.VIEW_REPORTS, order=36),
+    MenuItem("satisfaction:portal", _("Betygsätt ärenden"), actions.RATE, order=33, area="self"),
+    MenuItem("satisfaction:report", _("Nöjdhet"), actions.VIEW_REPORTS, order=36, area="desk"),
 )
 
 

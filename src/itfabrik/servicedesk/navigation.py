@@ -18,10 +18,20 @@ from . import selectors
 
 register_menu(
     "servicedesk",
-    MenuItem("servicedesk:queue", _("Ärendekö"), actions.WORK_TICKET, order=30),
-    MenuItem("servicedesk:phone_ticket", _("Nytt ärende"), actions.WORK_TICKET, order=31),
-    MenuItem("servicedesk:portal_tickets", _("Mina ärenden"), actions.REPORT, order=32),
-    MenuItem("servicedesk:manage", _("Servicedeskens inställningar"), actions.MANAGE, order=33),
+    MenuItem("servicedesk:queue", _("Ärendekö"), actions.WORK_TICKET, order=30, area="desk"),
+    MenuItem(
+        "servicedesk:phone_ticket", _("Nytt ärende"), actions.WORK_TICKET, order=31, area="desk"
+    ),
+    MenuItem(
+        "servicedesk:portal_tickets", _("Mina ärenden"), actions.REPORT, order=32, area="self"
+    ),
+    MenuItem(
+        "servicedesk:manage",
+        _("Servicedeskens inställningar"),
+        actions.MANAGE,
+        order=33,
+        area="desk",
+    ),
 )
 
 

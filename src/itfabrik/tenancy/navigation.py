@@ -15,14 +15,21 @@ from .rules import population_shares
 
 register_menu(
     "tenancy",
-    MenuItem("tenancy:node_list", _("Organisation"), actions.VIEW_NODE, order=10),
+    MenuItem("tenancy:node_list", _("Organisation"), actions.VIEW_NODE, order=10, area="admin"),
     MenuItem(
         "tenancy:it_organisation",
         _("Gemensam IT-organisation"),
         actions.VIEW_POSITION,
         order=20,
+        area="admin",
     ),
-    MenuItem("tenancy:membership_list", _("Medlemskap"), actions.MANAGE_MEMBERSHIP, order=30),
+    MenuItem(
+        "tenancy:membership_list",
+        _("Medlemskap"),
+        actions.MANAGE_MEMBERSHIP,
+        order=30,
+        area="admin",
+    ),
 )
 
 

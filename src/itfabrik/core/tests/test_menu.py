@@ -51,3 +51,24 @@ def test_the_visible_test_is_not_asked_without_the_action(menu: list[Any]) -> No
 
     menu.append(("x", MenuItem("core:home", "Start", "x.act", visible=never_asked)))
     assert menu_for(_request()) == []
+
+
+def test_entries_are_grouped_by_area_in_the_areas_order(menu: list[Any]) -> None:
+    from itfabrik.core.web.contributions import menu_groups
+
+    menu.append(("x", MenuItem("core:audit_list", "Granskning", area="admin", order=1)))
+    menu.append(("x", MenuItem("core:home", "Start", area="home", order=2)))
+    groups = menu_groups(menu_for(_request()))
+    # "home" comes before "admin" in MENU_AREAS although its entry sorts after.
+    assert [(g["key"], [i["label"] for i in g["items"]]) for g in groups] == [
+        ("home", ["Start"]),
+        ("admin", ["Granskning"]),
+    ]
+    assert [g["active"] for g in groups] == [False, True]  # the request is for /granskning/
+
+
+def test_an_unknown_area_is_refused_at_registration() -> None:
+    from itfabrik.core.registry import register_menu
+
+    with pytest.raises(ValueError, match="area 'nowhere'"):
+        register_menu("x", MenuItem("core:home", "Start", area="nowhere"))

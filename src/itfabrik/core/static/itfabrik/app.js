@@ -256,3 +256,45 @@ document.addEventListener("input", function (event) {
     updateCounter(el);
   }
 });
+
+// The main menu's areas are native <details>: one open at a time, Escape closes the open one and
+// returns focus to its summary, a click elsewhere closes it.
+(function () {
+  function groups() {
+    return document.querySelectorAll(".main-nav details.nav-group");
+  }
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var opened = event.target;
+      if (!(opened.matches && opened.matches("details.nav-group")) || !opened.open) {
+        return;
+      }
+      var all = groups();
+      for (var i = 0; i < all.length; i++) {
+        if (all[i] !== opened) {
+          all[i].open = false;
+        }
+      }
+    },
+    true
+  );
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var open = document.querySelector(".main-nav details.nav-group[open]");
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var all = groups();
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].open && !all[i].contains(event.target)) {
+        all[i].open = false;
+      }
+    }
+  });
+})();
