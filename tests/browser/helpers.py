@@ -98,3 +98,38 @@ def menu_link(page: Page, name: str) -> Any:
         group.locator("summary").click()
     expect(link).to_be_visible()
     return link
+
+
+def tab_to(page: Page, target: Any, max_presses: int = 120) -> None:
+    """Press Tab, from wherever focus is, until `target` has focus: the element is reachable by
+    keyboard in the page's tab order (a programmatic focus() would prove nothing)."""
+    target.wait_for()
+    for _ in range(max_presses):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{target} not reached with {max_presses} presses of Tab")
+
+
+def press(page: Page, target: Any, key: str = "Enter") -> None:
+    """Tab to a link or button and activate it with the keyboard."""
+    tab_to(page, target)
+    page.keyboard.press(key)
+
+
+def type_into(page: Page, field: Any, text: str) -> None:
+    """Tab to a text field, select what is in it and type over it."""
+    tab_to(page, field)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+def choose_by_keys(page: Page, select: Any, label: str) -> None:
+    """Tab to a native <select> and arrow to the option called `label`."""
+    tab_to(page, select)
+    page.keyboard.press("Home")
+    for _ in range(60):
+        if select.evaluate("s => s.options[s.selectedIndex].text.trim()") == label:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"option {label!r} not reached with the arrow keys")

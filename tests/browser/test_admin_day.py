@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, url, visit
+from .helpers import check_a11y, choose_by_keys, login, press, type_into, url, visit
 from .test_users import choose_node, message
 
 pytestmark = pytest.mark.browser
@@ -27,44 +27,45 @@ def _node_pk(name: str, municipality: str | None = None) -> int:
 
 @WIDTHS
 def test_walk_create_correct_close_deactivate_read_history(page: Page, width: int) -> None:
+    """Keyboard only: every link, button and field is reached with Tab and used with keys."""
     page.set_viewport_size({"width": width, "height": 900})
     login(page, "admin")
 
     # 1. A unit, created by mistake with a wrong name …
     visit(page, f"/organisation/{_node_pk('Socialförvaltningen', 'Melleruds kommun')}/")
-    page.get_by_role("link", name="Lägg till underliggande").click()
-    page.get_by_label("Typ").select_option(label="Enhet")
+    press(page, page.get_by_role("link", name="Lägg till underliggande"))
+    choose_by_keys(page, page.get_by_label("Typ"), "Enhet")
     # … a namesake of an open sibling is refused with a sentence on the field,
-    page.get_by_label("Namn").fill("Hemtjänst norr")
-    page.get_by_role("button", name="Spara").click()
+    type_into(page, page.get_by_label("Namn"), "Hemtjänst norr")
+    press(page, page.get_by_role("button", name="Spara"))
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.locator(".error-summary")).to_contain_text(
         "Det finns redan Hemtjänst norr under Socialförvaltningen."
     )
     check_a11y(page)
-    page.get_by_label("Namn").fill("Hemtjänst nora")
-    page.get_by_role("button", name="Spara").click()
+    type_into(page, page.get_by_label("Namn"), "Hemtjänst nora")
+    press(page, page.get_by_role("button", name="Spara"))
     expect(message(page)).to_contain_text("Hemtjänst nora har lagts till.")
     # … and corrected.
-    page.get_by_role("link", name="Ändra", exact=True).click()
-    page.get_by_label("Namn").fill("Hemtjänst mitt")
-    page.get_by_role("button", name="Spara").click()
+    press(page, page.get_by_role("link", name="Ändra", exact=True))
+    type_into(page, page.get_by_label("Namn"), "Hemtjänst mitt")
+    press(page, page.get_by_role("button", name="Spara"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Hemtjänst mitt")
     unit_url = page.url
 
     # 2. An account, created by mistake: it continues straight into its first role.
     visit(page, "/konto/anvandare/ny/")
     expect(page.get_by_role("combobox", name="Arbetsplats")).to_have_value("")
-    page.get_by_label("Användarnamn").fill("fel.konto")
-    page.get_by_label("Förnamn").fill("Fel")
-    page.get_by_label("Efternamn").fill("Namn")
+    type_into(page, page.get_by_label("Användarnamn"), "fel.konto")
+    type_into(page, page.get_by_label("Förnamn"), "Fel")
+    type_into(page, page.get_by_label("Efternamn"), "Namn")
     choose_node(
         page,
         "Arbetsplats",
         "Hemtjänst mitt",
         "Hemtjänst mitt — Socialförvaltningen, Melleruds kommun",
     )
-    page.get_by_role("button", name="Skapa konto").click()
+    press(page, page.get_by_role("button", name="Skapa konto"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Fel Namn")
     expect(message(page)).to_contain_text("Personen har ingen roll ännu")
     expect(page.get_by_label("Roll", exact=True)).to_be_focused()
@@ -73,22 +74,22 @@ def test_walk_create_correct_close_deactivate_read_history(page: Page, width: in
     person_url = page.url.split("?")[0]
 
     # … corrected.
-    page.get_by_role("link", name="Ändra eller inaktivera konto").click()
+    press(page, page.get_by_role("link", name="Ändra eller inaktivera konto"))
     expect(page.get_by_role("combobox", name="Arbetsplats")).to_have_value(
         "Hemtjänst mitt — Socialförvaltningen, Melleruds kommun"
     )
     check_a11y(page)
-    page.get_by_label("Efternamn").fill("Rättad")
-    page.get_by_role("button", name="Spara").click()
+    type_into(page, page.get_by_label("Efternamn"), "Rättad")
+    press(page, page.get_by_role("button", name="Spara"))
     expect(message(page)).to_have_text("Ändringarna är sparade.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Fel Rättad")
 
     # 3. The unit is closed, after a confirmation.
     page.goto(unit_url)
-    page.get_by_role("link", name="Avveckla").click()
+    press(page, page.get_by_role("link", name="Avveckla"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Avveckla Hemtjänst mitt")
     check_a11y(page)
-    page.get_by_role("button", name="Avveckla").click()
+    press(page, page.get_by_role("button", name="Avveckla"))
     expect(message(page)).to_have_text("Hemtjänst mitt har avvecklats.")
     expect(page.locator("p.lead")).to_contain_text("avvecklad")
     expect(page.get_by_role("link", name="Avveckla")).to_have_count(0)
@@ -99,9 +100,10 @@ def test_walk_create_correct_close_deactivate_read_history(page: Page, width: in
 
     # 4. The account is deactivated.
     page.goto(person_url)
-    page.get_by_role("link", name="Ändra eller inaktivera konto").click()
-    page.get_by_label("Kontot är aktivt").uncheck()
-    page.get_by_role("button", name="Spara").click()
+    press(page, page.get_by_role("link", name="Ändra eller inaktivera konto"))
+    press(page, page.get_by_label("Kontot är aktivt"), "Space")
+    expect(page.get_by_label("Kontot är aktivt")).not_to_be_checked()
+    press(page, page.get_by_role("button", name="Spara"))
     expect(message(page)).to_have_text("Kontot är inaktiverat. Personen är utloggad.")
     expect(page.locator("dl.facts")).to_contain_text("Inaktiverat konto")
     check_a11y(page)

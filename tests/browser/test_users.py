@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, menu_link, screenshot
+from .helpers import check_a11y, login, menu_link, screenshot, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +24,8 @@ def message(page: Page):  # type: ignore[no-untyped-def]
 def choose_node(page: Page, label: str, query: str, option: str) -> None:
     """Keyboard only: type into a node search field, arrow down to OPTION, press Enter."""
     field = page.get_by_role("combobox", name=label)
-    field.focus()
-    field.fill("")
+    type_into(page, field, "")
+    page.keyboard.press("Delete")
     field.press_sequentially(query, delay=20)
     listbox = page.get_by_role("listbox", name="Träffar")
     expect(listbox.get_by_role("option", name=option, exact=True)).to_be_visible()

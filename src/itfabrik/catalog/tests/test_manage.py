@@ -690,6 +690,69 @@ def test_web_admin_creates_and_edits_a_service(web_as: Any, catalogue: Any) -> N
     assert "approval" in r.context["form"].errors
 
 
+def test_web_a_manager_of_two_catalogues_creates_a_service_in_the_one_chosen(
+    web_as: Any, catalogue: Any, other_coop: Any, demo: Any
+) -> None:
+    from itfabrik.accounts import services as account_services
+    from itfabrik.core.roles import Role
+    from itfabrik.tenancy.models import Cooperation
+
+    annan = Cooperation.objects.get(slug="annan")
+    account_services.role_assign(
+        actor=SYSTEM, user=demo.user(ADMIN), role=Role.COOPERATION_ADMIN, node=annan.root
+    )
+    client = web_as(ADMIN)
+    url = "/katalog/forvaltning/tjanster/ny/"
+    form = client.get(f"{url}?cooperation={annan.pk}").context["form"]
+    assert form["cooperation"].value() == annan.pk
+    assert [label for _pk, label in form.fields["area"].choices] == ["Annat område"]
+    data = {"area": other_coop.area.pk, "name": "Annans skrivare", "price_model": "fixed_fee",
+            "tier": "standard", "unit_of_measure": "st", "orderable_by": "orderers",
+            "approval": "none"}  # fmt: skip
+    # An area of the other cooperation sent for Dalsland is refused on its field.
+    before = db_state()
+    r = client.post(url, {**data, "cooperation": catalogue.cooperation.pk})
+    assert "area" in r.context["form"].errors
+    assert_unchanged(before)
+    r = client.post(url, {**data, "cooperation": annan.pk})
+    assert r.status_code == 302
+    assert Service.objects.get(name="Annans skrivare").cooperation_id == annan.pk
+
+
+def test_web_a_catalogue_without_price_lists_starts_its_first_on_the_page(
+    web_as: Any, catalogue: Any
+) -> None:
+    from itfabrik.catalog.models import Price
+
+    coop = catalogue.cooperation
+    Price.objects.filter(price_list__cooperation=coop).delete()
+    PriceList.objects.filter(cooperation=coop).delete()
+    client = web_as(ADMIN)
+    url = "/katalog/forvaltning/prislistor/ny/"
+    r = client.get(url)
+    assert r.status_code == 200
+    assert "Första prislistan" in r.content.decode()
+    assert "source" not in r.context["form"].fields  # nothing to copy from
+    # Bad input: no decision, named on its field; nothing written.
+    before = db_state()
+    start = (_today() + dt.timedelta(days=1)).isoformat()
+    r = client.post(url, {"name": "Prislista 2027", "valid_from": start})
+    assert r.status_code == 200
+    assert "decision_reference" in r.context["form"].errors
+    assert_unchanged(before)
+    r = client.post(
+        url, {"name": "Prislista 2027", "valid_from": start, "decision_reference": "ITR-2026-1"}
+    )
+    created = PriceList.objects.get(cooperation=coop)
+    assert r["Location"] == f"/katalog/forvaltning/prislistor/{created.pk}/"
+    assert (created.name, created.decision_reference, created.prices.count()) == (
+        "Prislista 2027",
+        "ITR-2026-1",
+        0,
+    )
+    assert AuditEntry.objects.filter(object_type="catalog.pricelist", object_id=str(created.pk))
+
+
 def test_web_overlap_is_shown_on_the_field(web_as: Any, catalogue: Any) -> None:
     client = web_as(ADMIN)
     current = _in_force(catalogue)

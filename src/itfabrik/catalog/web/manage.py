@@ -36,6 +36,7 @@ from .manage_forms import (
     PriceForm,
     PriceListCopyForm,
     PriceListEditForm,
+    PriceListNewForm,
     RemoveForm,
     ServiceFilterForm,
     ServiceForm,
@@ -296,11 +297,16 @@ def _service_values(request: HttpRequest, coop: Cooperation, data: dict[str, Any
 def service_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coops = _cooperations(request)
-    coop = coops[0]
-    form = _service_form(request, coop)
+    # Areas, teams and owners belong to one cooperation: the one sent (or asked for with
+    # ?cooperation=), else the first the actor manages.
+    wanted = request.POST.get("cooperation") or request.GET.get("cooperation")
+    coop = next((c for c in coops if str(c.pk) == wanted), coops[0])
+    form = _service_form(request, coop, initial={"cooperation": coop.pk})
+    form.set_cooperations(coops)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         _version(data)
+        data.pop("cooperation", None)
         try:
             _service_values(request, coop, data)
             service = services.service_create(actor=actor, cooperation=coop, **data)
@@ -545,11 +551,10 @@ def price_list_list(request: HttpRequest) -> HttpResponse:
 def price_list_create(request: HttpRequest) -> HttpResponse:
     """A new version, copied from an existing one (the one in force today, by default)."""
     actor = request.user
-    _cooperations(request)
+    coops = _cooperations(request)
     sources = list(selectors.price_list_admin_list(actor=actor).filter(is_active=True))
     if not sources:
-        messages.error(request, _("Det finns ingen prislista att utgå från. Skapa den via API:t."))
-        return redirect("catalog:manage_price_list_list")
+        return _first_price_list(request, coops)
     today = timezone.localdate()
     current = next(
         (
@@ -580,6 +585,35 @@ def price_list_create(request: HttpRequest) -> HttpResponse:
         request,
         "catalog/manage/form.html",
         _form_context(form, _("Ny version av prislistan"), "price_lists"),
+    )
+
+
+def _first_price_list(request: HttpRequest, coops: list[Cooperation]) -> HttpResponse:
+    """A catalogue without any price list starts with an empty one; its prices are then set on
+    its page, like those of any version not yet in force."""
+    form = PriceListNewForm(
+        request.POST or None, initial={"valid_from": timezone.localdate() + dt.timedelta(days=1)}
+    )
+    form.set_cooperations(coops)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            price_list = services.price_list_create(
+                actor=request.user, cooperation=_chosen(coops, data), **data
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Prislistan %(name)s är skapad. Sätt priserna på tjänsterna nedan.")
+                % {"name": price_list.name},
+            )
+            return redirect("catalog:manage_price_list_detail", pk=price_list.pk)
+    return render(
+        request,
+        "catalog/manage/form.html",
+        _form_context(form, _("Första prislistan"), "price_lists"),
     )
 
 

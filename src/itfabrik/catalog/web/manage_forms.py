@@ -33,8 +33,12 @@ class CooperationChoiceMixin:
     def set_cooperations(self, cooperations: list[Any]) -> None:
         if len(cooperations) > 1:
             self.fields["cooperation"] = forms.TypedChoiceField(
-                label=_("Samverkan"), coerce=int, choices=_choices(cooperations)
+                label=_("Samverkan"),
+                coerce=int,
+                choices=_choices(cooperations),
+                help_text=_("Valen nedan hör till den samverkan som sidan visades för."),
             )
+            self.order_fields(["cooperation"])  # type: ignore[attr-defined]
 
 
 class AreaForm(CooperationChoiceMixin, VersionForm):
@@ -189,6 +193,17 @@ class PriceListCopyForm(forms.Form):
                 f"{p.valid_to.isoformat() if p.valid_to else '…'})"
             ),
         )
+
+
+class PriceListNewForm(CooperationChoiceMixin, forms.Form):
+    """The very first price list of a catalogue, empty: its prices are set on its page."""
+
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    valid_from = DateField(label=_("Gäller från"))
+    valid_to = DateField(label=_("Gäller till"), required=False)
+    decision_reference = forms.CharField(
+        label=_("Beslut"), max_length=200, help_text=_("Beslutet som fastställde prislistan.")
+    )
 
 
 class PriceListEditForm(VersionForm):
