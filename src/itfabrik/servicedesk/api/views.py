@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from itfabrik.catalog import selectors as catalog_selectors
+from itfabrik.core.actors import Actor
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.selectors import get_or_not_found
@@ -40,12 +41,12 @@ UNKNOWN_SERVICE = _("Okänd tjänst.")
 UNKNOWN_UNIT = _("Okänd enhet.")
 
 
-def resolve_requester(actor: Any, value: Any) -> Any:
+def resolve_requester(actor: Actor, value: Any) -> Any:
     """The requester by id or username: anyone the agent serves; for others only themselves."""
     if selectors.is_agent(actor):
         return selectors.requester_get(actor=actor, value=value)
     text = str(value).strip()
-    if text in (str(actor.pk), actor.get_username()):
+    if text in (str(actor.pk), str(getattr(actor, "username", ""))):
         return actor
     raise NotFound()
 
