@@ -225,7 +225,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(args: argparse.Namespace, port: int, access_log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    args: argparse.Namespace, port: int, access_log: Path, database: str | None = None
+) -> subprocess.Popen[bytes]:
+    """gunicorn on `port` against `database` (default: this runner's bench database)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "itfabrik.config.settings.prod",
@@ -233,7 +236,7 @@ def start_server(args: argparse.Namespace, port: int, access_log: Path) -> subpr
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DEBUG": "false",
-        "DATABASE_URL": database_url(args),
+        "DATABASE_URL": database or database_url(args),
         "ITFABRIK_DATA_DIR": str(VAR_DIR),
     }
     cmd = [
