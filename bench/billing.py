@@ -27,7 +27,6 @@ import os
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -93,37 +92,11 @@ def database_name(args: argparse.Namespace) -> str:
 
 
 def database_url(args: argparse.Namespace) -> str:
-    return run.database_url(args).replace(f"itfabrik_bench_{args.scale}", database_name(args))
+    return run.database_url(args, database_name(args))
 
 
 def setup(args: argparse.Namespace) -> dict[str, Any]:
-    """Database, migrations, static files (the dashboard renders with production storage) and
-    the organisation data set, as run.py does, in this bench's own database."""
-    name = database_name(args)
-    run.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    if args.database == "sqlite":
-        if args.fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{run.VAR_DIR / name}.sqlite3{suffix}").unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if exists and args.fresh:
-                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-                exists = None
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
-    generate.setup_django(database_url(args))
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    started = time.monotonic()
-    data = generate.generate(scale=args.scale, seed=args.seed, verbose=True)
-    data["generate_seconds"] = round(time.monotonic() - started, 1)
-    return data
+    return run.setup(args, database_name(args))
 
 
 def billing_generated(namespace: str) -> bool:
@@ -610,38 +583,14 @@ def main(argv: list[str] | None = None) -> int:
                 cur.execute("ANALYZE")
     counts["generate_seconds"] = round(time.monotonic() - started, 1)
     print(f"billing data: {counts}", flush=True)
-    from django.db import connections
-
-    connections.close_all()
-    child = subprocess.run(
-        [sys.executable, __file__, "--phase", "measure", *sys.argv[1:]],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run.measure_in_child(__file__)
+    if result is None:
+        return 1
+    run.save_result(
+        "billing",
+        args,
+        {"organisation": data.get("counts", data), "billing_data": counts, **result},
     )
-    sys.stderr.write(child.stderr)
-    if child.returncode != 0:
-        print(child.stdout)
-        return child.returncode
-    print(child.stdout.rstrip().rsplit("\n", 1)[0], flush=True)
-    result = json.loads(child.stdout.rstrip().rsplit("\n", 1)[-1])
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    suffix = f"-{args.label}" if args.label else ""
-    record = {
-        "database": args.database,
-        "scale": args.scale,
-        "organisation": data.get("counts", data),
-        "billing_data": counts,
-        "load_average": os.getloadavg(),
-        "cpu_count": os.cpu_count(),
-        **result,
-    }
-    results = BENCH_DIR / "results"
-    results.mkdir(exist_ok=True)
-    name = f"billing-{args.database}-{args.scale}{suffix}"
-    (results / f"{name}-{stamp}.json").write_text(json.dumps(record, indent=2, default=str))
-    (results / f"latest-{name}.json").write_text(json.dumps(record, indent=2, default=str))
-    print(f"-> bench/results/{name}-{stamp}.json", flush=True)
     return 0
 
 

@@ -58,28 +58,31 @@ class Endpoint:
 # --- database ------------------------------------------------------------------------------
 
 
-def database_url(args: argparse.Namespace) -> str:
+def database_url(args: argparse.Namespace, name: str | None = None) -> str:
+    """The bench database: `itfabrik_bench_<scale>`, or `name` for a benchmark that keeps its
+    data apart (billing, service desk)."""
+    name = name or f"itfabrik_bench_{args.scale}"
     if args.database == "postgres":
-        url = f"{args.postgres.rstrip('/')}/itfabrik_bench_{args.scale}"
+        url = f"{args.postgres.rstrip('/')}/{name}"
         if args.pg_options:
             # Connection options (e.g. "-c jit=off") try a server setting without touching src.
             url += "?options=" + urllib.parse.quote(args.pg_options)
         return url
-    return f"sqlite:///{VAR_DIR / f'itfabrik_bench_{args.scale}.sqlite3'}"
+    return f"sqlite:///{VAR_DIR / f'{name}.sqlite3'}"
 
 
-def prepare_database(args: argparse.Namespace) -> None:
+def prepare_database(args: argparse.Namespace, name: str | None = None) -> None:
     """Create the database (dropping it first with --fresh); migrations run afterwards."""
+    name = name or f"itfabrik_bench_{args.scale}"
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     if args.database == "sqlite":
-        db = VAR_DIR / f"itfabrik_bench_{args.scale}.sqlite3"
+        db = VAR_DIR / f"{name}.sqlite3"
         if args.fresh:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
         return
     import psycopg
 
-    name = f"itfabrik_bench_{args.scale}"
     with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and args.fresh:
@@ -89,9 +92,11 @@ def prepare_database(args: argparse.Namespace) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def setup(args: argparse.Namespace) -> dict[str, Any]:
-    prepare_database(args)
-    generate.setup_django(database_url(args))
+def setup(args: argparse.Namespace, name: str | None = None) -> dict[str, Any]:
+    """Database, migrations, static files (pages render with production storage) and the
+    organisation data set."""
+    prepare_database(args, name)
+    generate.setup_django(database_url(args, name))
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -107,6 +112,46 @@ def setup(args: argparse.Namespace) -> dict[str, Any]:
             # Fresh bulk-loaded tables have no statistics until autovacuum comes round.
             cur.execute("ANALYZE")
     return data
+
+
+def measure_in_child(script: str) -> dict[str, Any] | None:
+    """Run `script --phase measure` with this process's arguments in a fresh process (so that
+    its peak memory and caches are the measurement's, not the generator's); print its progress
+    and return the JSON of its last line, or None when it failed."""
+    from django.db import connections
+
+    connections.close_all()
+    child = subprocess.run(
+        [sys.executable, script, "--phase", "measure", *sys.argv[1:]],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    sys.stderr.write(child.stderr)
+    if child.returncode != 0:
+        print(child.stdout)
+        return None
+    print(child.stdout.rstrip().rsplit("\n", 1)[0], flush=True)
+    result: dict[str, Any] = json.loads(child.stdout.rstrip().rsplit("\n", 1)[-1])
+    return result
+
+
+def save_result(kind: str, args: argparse.Namespace, record: dict[str, Any]) -> None:
+    """bench/results/<kind>-<database>-<scale>[-label]-<UTC>.json and its latest-* copy."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    suffix = f"-{args.label}" if args.label else ""
+    record = {
+        "database": args.database,
+        "scale": args.scale,
+        "load_average": os.getloadavg(),
+        "cpu_count": os.cpu_count(),
+        **record,
+    }
+    RESULTS_DIR.mkdir(exist_ok=True)
+    name = f"{kind}-{args.database}-{args.scale}{suffix}"
+    (RESULTS_DIR / f"{name}-{stamp}.json").write_text(json.dumps(record, indent=2, default=str))
+    (RESULTS_DIR / f"latest-{name}.json").write_text(json.dumps(record, indent=2, default=str))
+    print(f"-> bench/results/{name}-{stamp}.json", flush=True)
 
 
 def session_cookie(user_id: int, otp_device: str | None) -> str:

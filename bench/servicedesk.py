@@ -36,10 +36,8 @@ import argparse
 import datetime as dt
 import http.client
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -79,37 +77,11 @@ def database_name(args: argparse.Namespace) -> str:
 
 
 def database_url(args: argparse.Namespace) -> str:
-    return run.database_url(args).replace(f"itfabrik_bench_{args.scale}", database_name(args))
+    return run.database_url(args, database_name(args))
 
 
 def setup(args: argparse.Namespace) -> dict[str, Any]:
-    """Database, migrations, static files and the organisation data set, in this bench's own
-    database (as billing.py does)."""
-    name = database_name(args)
-    run.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    if args.database == "sqlite":
-        if args.fresh:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{run.VAR_DIR / name}.sqlite3{suffix}").unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if exists and args.fresh:
-                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-                exists = None
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
-    generate.setup_django(database_url(args))
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    started = time.monotonic()
-    data = generate.generate(scale=args.scale, seed=args.seed, verbose=True)
-    data["generate_seconds"] = round(time.monotonic() - started, 1)
-    return data
+    return run.setup(args, database_name(args))
 
 
 def desk_generated(namespace: str) -> bool:
@@ -123,26 +95,7 @@ def _desk_setup(coop: Any, lead: Any) -> tuple[dict[str, Any], list[Any]]:
     from itfabrik.core.actors import SYSTEM
     from itfabrik.servicedesk import demo, services
 
-    calendar = services.calendar_create(
-        actor=SYSTEM,
-        cooperation=coop,
-        name="Servicedesk",
-        week=[demo.OFFICE_DAY] * 5 + [[], []],
-        swedish_holidays=True,
-        eves=demo.EVES,
-    )
-    policies = {
-        priority: services.policy_create(
-            actor=SYSTEM,
-            cooperation=coop,
-            name=f"{priority} standard",
-            priority=priority,
-            response_minutes=int(response * 60),
-            resolution_minutes=int(resolution * 60),
-            calendar=calendar,
-        )
-        for priority, (response, resolution) in demo.TARGETS.items()
-    }
+    policies = demo.calendar_and_policies(coop, name="Servicedesk")
     groups = [
         services.group_create(actor=SYSTEM, cooperation=coop, name=name, kind=kind, lead=lead)
         for name, kind, _team in demo.GROUPS
@@ -479,38 +432,14 @@ def main(argv: list[str] | None = None) -> int:
         counts = generate_desk(namespace="bench", seed=args.seed)
     counts["generate_seconds"] = round(time.monotonic() - started, 1)
     print(f"service desk data: {counts}", flush=True)
-    from django.db import connections
-
-    connections.close_all()
-    child = subprocess.run(
-        [sys.executable, __file__, "--phase", "measure", *sys.argv[1:]],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run.measure_in_child(__file__)
+    if result is None:
+        return 1
+    run.save_result(
+        "servicedesk",
+        args,
+        {"organisation": data.get("counts", data), "desk_data": counts, **result},
     )
-    sys.stderr.write(child.stderr)
-    if child.returncode != 0:
-        print(child.stdout)
-        return child.returncode
-    print(child.stdout.rstrip().rsplit("\n", 1)[0], flush=True)
-    result = json.loads(child.stdout.rstrip().rsplit("\n", 1)[-1])
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    suffix = f"-{args.label}" if args.label else ""
-    record = {
-        "database": args.database,
-        "scale": args.scale,
-        "organisation": data.get("counts", data),
-        "desk_data": counts,
-        "load_average": os.getloadavg(),
-        "cpu_count": os.cpu_count(),
-        **result,
-    }
-    results = BENCH_DIR / "results"
-    results.mkdir(exist_ok=True)
-    name = f"servicedesk-{args.database}-{args.scale}{suffix}"
-    (results / f"{name}-{stamp}.json").write_text(json.dumps(record, indent=2, default=str))
-    (results / f"latest-{name}.json").write_text(json.dumps(record, indent=2, default=str))
-    print(f"-> bench/results/{name}-{stamp}.json", flush=True)
     return 0
 
 

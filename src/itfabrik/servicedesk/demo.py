@@ -169,6 +169,31 @@ def _users_by_municipality(ctx: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def calendar_and_policies(coop: Any, name: str = CALENDAR_NAME) -> dict[str, Any]:
+    """The office-hours calendar and the default policies P1-P5 of issue 8 for a cooperation,
+    by priority (also what bench/servicedesk.py gives every cooperation of its data set)."""
+    calendar = services.calendar_create(
+        actor=SYSTEM,
+        cooperation=coop,
+        name=name,
+        week=_calendar_week(),
+        swedish_holidays=True,
+        eves=EVES,
+    )
+    return {
+        priority: services.policy_create(
+            actor=SYSTEM,
+            cooperation=coop,
+            name=f"{priority} standard",
+            priority=priority,
+            response_minutes=int(response * 60),
+            resolution_minutes=int(resolution * 60),
+            calendar=calendar,
+        )
+        for priority, (response, resolution) in TARGETS.items()
+    }
+
+
 def is_loaded() -> bool:
     from .models import BusinessCalendar
 
@@ -180,24 +205,7 @@ def load(ctx: dict[str, Any]) -> None:
     coop = ctx["cooperation"]
     users = ctx["users"]
     nodes: dict[str, OrgNode] = ctx["nodes"]
-    calendar = services.calendar_create(
-        actor=SYSTEM,
-        cooperation=coop,
-        name=CALENDAR_NAME,
-        week=_calendar_week(),
-        swedish_holidays=True,
-        eves=EVES,
-    )
-    for priority, (response, resolution) in TARGETS.items():
-        services.policy_create(
-            actor=SYSTEM,
-            cooperation=coop,
-            name=f"{priority} standard",
-            priority=priority,
-            response_minutes=int(response * 60),
-            resolution_minutes=int(resolution * 60),
-            calendar=calendar,
-        )
+    calendar_and_policies(coop)
     teams = {n.name: n for n in OrgNode.objects.filter(cooperation=coop, kind=NodeKind.TEAM)}
     groups = {}
     for name, kind, team in GROUPS:
