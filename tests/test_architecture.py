@@ -1,7 +1,9 @@
 """The import direction is a contract (import-linter, configured in pyproject.toml): core knows
 no domain app, and no model, service or selector imports the web or API layer."""
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,3 +36,40 @@ def test_core_importing_a_domain_app_breaks_the_contract(tmp_path: Path) -> None
     assert run.returncode == 1, run.stdout[-3000:]
     assert "BROKEN" in run.stdout
     assert "itfabrik.core.money -> itfabrik.accounts.models" in run.stdout
+
+
+# Selectors are named for what they return (issue 5): `<entity>_list` / `<entity>_get`, or a
+# predicate (`may_`, `is_`), a filter (`_q`), a number (`_count`), a figure set (`_summary`,
+# `_report`). Private helpers start with "_".
+SELECTOR_NAME = re.compile(r"^(may_|is_)\w+$|^\w+_(list|get|q|count|summary|report)$")
+# core's generic "this queryset, this pk, else NotFound" is a lookup helper, not a selector of
+# an entity; every app uses it under this one name.
+SELECTOR_NAME_EXCEPTIONS = {("core", "get_or_not_found")}
+
+
+def selector_names(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and not node.name.startswith("_")
+    ]
+
+
+def test_selectors_are_named_for_what_they_return() -> None:
+    wrong = [
+        f"{path.parent.name}.selectors.{name}"
+        for path in sorted((ROOT / "src" / "itfabrik").glob("*/selectors.py"))
+        for name in selector_names(path)
+        if not SELECTOR_NAME.match(name)
+        and (path.parent.name, name) not in SELECTOR_NAME_EXCEPTIONS
+    ]
+    assert wrong == []
+
+
+def test_the_naming_rule_catches_a_selector_named_for_an_action(tmp_path: Path) -> None:
+    sample = tmp_path / "selectors.py"
+    sample.write_text("def pending_approvals():\n    pass\n\ndef order_list():\n    pass\n")
+    names = selector_names(sample)
+    assert [n for n in names if not SELECTOR_NAME.match(n)] == ["pending_approvals"]

@@ -11,7 +11,7 @@ from itfabrik.core.actors import Actor
 from itfabrik.core.registry import roles_holding
 from itfabrik.core.roles import Role
 from itfabrik.core.selectors import get_or_not_found
-from itfabrik.tenancy.selectors import administration_name_subquery
+from itfabrik.tenancy.selectors import administration_name_q
 
 from . import permissions as actions
 from . import rules
@@ -30,7 +30,7 @@ def assignment_list(
     qs = AssignmentFilter.apply(qs, user=user_id)
     return (
         qs.select_related("user", "node", "node__municipality", "node__parent")
-        .annotate(node_administration=administration_name_subquery("node__path"))
+        .annotate(node_administration=administration_name_q("node__path"))
         .order_by("user__username", "role", "pk")
     )
 
@@ -40,7 +40,7 @@ def own_assignment_list(*, actor: Actor) -> QuerySet[RoleAssignment]:
         RoleAssignment.objects.filter(user_id=actor.pk)
         .filter(ActiveAssignmentQ.on(timezone.localdate()))
         .select_related("user", "node", "node__parent", "node__municipality")
-        .annotate(node_administration=administration_name_subquery("node__path"))
+        .annotate(node_administration=administration_name_q("node__path"))
         .order_by("role", "node__path")
     )
 
@@ -49,7 +49,7 @@ def _users() -> QuerySet[User]:
     """Users with their workplace named as outside its tree: municipality and administration."""
     return User.objects.select_related(
         "home_unit", "home_unit__municipality", "home_unit__parent"
-    ).annotate(home_unit_administration=administration_name_subquery("home_unit__path"))
+    ).annotate(home_unit_administration=administration_name_q("home_unit__path"))
 
 
 def user_list(*, actor: Actor, search: str | None = None) -> QuerySet[User]:
@@ -145,7 +145,7 @@ def grant_refusal_get(*, actor: Actor, wanted: rules.GrantSpec) -> rules.Refusal
     return rules.refusal(held_grant_list(actor=actor), wanted, grant_policy_get())
 
 
-def assignment_can_end(*, actor: Actor, assignment: RoleAssignment) -> bool:
+def may_end_assignment(*, actor: Actor, assignment: RoleAssignment) -> bool:
     """May the actor end this assignment: would they have been allowed to make what is left of it
     (from today, or its later start, to its end)?"""
     return grant_refusal_get(actor=actor, wanted=end_spec_get(assignment=assignment)) is None

@@ -41,7 +41,7 @@ def _root_q(actor: Actor, action: str) -> Any:
     return permissions.scope_q(actor, action, path_field="cooperation__root__path")
 
 
-def simulation_municipality_ids(*, actor: Actor, cooperation: Cooperation) -> set[int]:
+def _simulation_municipality_ids(*, actor: Actor, cooperation: Cooperation) -> set[int]:
     """The municipalities of the cooperation whose simulated amounts the actor may see."""
     if not permissions.can_anywhere(actor, actions.SIMULATE_KEY):
         return set()
@@ -54,7 +54,7 @@ def simulation_municipality_ids(*, actor: Actor, cooperation: Cooperation) -> se
     )
 
 
-def invoice_queryset(actor: Actor) -> QuerySet[Invoice]:
+def _invoices_visible(actor: Actor) -> QuerySet[Invoice]:
     return Invoice.objects.filter(
         permissions.scope_q(actor, actions.VIEW_INVOICE, path_field="municipality__path")
     )
@@ -70,7 +70,7 @@ def invoice_list(
     with_lines: bool = True,
 ) -> QuerySet[Invoice]:
     qs = InvoiceFilter.apply(
-        invoice_queryset(actor),
+        _invoices_visible(actor),
         period=period,
         year=year,
         municipality=municipality_id,
@@ -92,7 +92,7 @@ def invoice_get(*, actor: Actor, pk: Any) -> Invoice:
     return get_or_not_found(invoice_list(actor=actor), pk)
 
 
-def invoice_lines(
+def invoice_line_list(
     *,
     actor: Actor,
     invoice: Invoice,
@@ -109,7 +109,7 @@ def invoice_lines(
     return qs.order_by("position")
 
 
-def invoice_unit_totals(*, invoice: Invoice) -> list[tuple[str, str, Decimal]]:
+def invoice_unit_total_list(*, invoice: Invoice) -> list[tuple[str, str, Decimal]]:
     """(unit name, cost centre, total) per unit of an invoice, summed in the database;
     municipality-level lines as one row."""
     rows = (
@@ -215,7 +215,7 @@ def managed_fund_get(*, actor: Actor, pk: Any) -> CostPool:
     )
 
 
-def fund_contributions(pool: CostPool) -> list[dict[str, Any]]:
+def fund_contribution_list(pool: CostPool) -> list[dict[str, Any]]:
     """Contributions on approved invoices per municipality (what the balance is made of)."""
     rows = (
         InvoiceLine.objects.filter(
@@ -235,7 +235,7 @@ class LedgerRow:
     stored: bool
 
 
-def ledger_rows(*, actor: Actor, cooperation: Cooperation) -> list[LedgerRow]:
+def ledger_row_list(*, actor: Actor, cooperation: Cooperation) -> list[LedgerRow]:
     """Every municipality of the cooperation whose ledger settings the actor may set, with its
     stored settings or the defaults. Two queries."""
     nodes = list(
@@ -292,10 +292,10 @@ def pool_get(*, actor: Actor, pk: Any) -> CostPool:
     return get_or_not_found(pool_list(actor=actor).select_related("cooperation__root"), pk)
 
 
-def simulation_pool(*, actor: Actor, cooperation: Cooperation, pk: Any = None) -> CostPool:
+def simulation_pool_get(*, actor: Actor, cooperation: Cooperation, pk: Any = None) -> CostPool:
     """The pool to simulate: the one asked for, or the cooperation's shared pool (Bas-IT).
     Found for whoever may simulate somewhere in the cooperation (the rows are scoped)."""
-    if not simulation_municipality_ids(actor=actor, cooperation=cooperation):
+    if not _simulation_municipality_ids(actor=actor, cooperation=cooperation):
         raise NotFound()
     qs = CostPool.objects.filter(cooperation=cooperation).select_related("cooperation__root")
     if pk is not None:
@@ -313,17 +313,17 @@ class FundStatus:
     spendings: list[FundSpending]
 
 
-def fund_status(*, actor: Actor, pool: CostPool) -> FundStatus:
+def fund_summary(*, actor: Actor, pool: CostPool) -> FundStatus:
     if pool.kind != PoolKind.FUND:
         raise NotFound()
     return FundStatus(
         pool=pool,
-        balance=fund_balance(pool),
+        balance=fund_balance_get(pool),
         spendings=list(FundSpending.objects.filter(pool=pool).order_by("-spent_on", "-pk")),
     )
 
 
-def fund_balance(pool: CostPool) -> Decimal:
+def fund_balance_get(pool: CostPool) -> Decimal:
     """Contributions on approved (or exported) invoices, less what has been spent."""
     contributed = InvoiceLine.objects.filter(
         cost_pool=pool, kind=LineKind.FUND, invoice__status__in=CLOSED_STATUSES
@@ -353,7 +353,7 @@ class MunicipalityFigures:
         return to_money(self.year_to_date / self.inhabitants)
 
 
-def municipality_figures(
+def municipality_figure_list(
     *, actor: Actor, cooperation: Cooperation, period: Period
 ) -> list[MunicipalityFigures]:
     """Per visible municipality: the month, the year to date, base share (Bas-IT), fund and
@@ -362,7 +362,7 @@ def municipality_figures(
     number of lines."""
     months = [f"{period.year:04d}-{m:02d}" for m in range(1, period.month + 1)]
     invoices = list(
-        invoice_queryset(actor)
+        _invoices_visible(actor)
         .filter(cooperation=cooperation, period__in=months)
         .select_related("municipality")
         .only(
@@ -408,7 +408,7 @@ class UnitFigure:
     amount: Decimal
 
 
-def unit_figures(*, actor: Actor, municipality: OrgNode, period: Period) -> list[UnitFigure]:
+def unit_figure_list(*, actor: Actor, municipality: OrgNode, period: Period) -> list[UnitFigure]:
     """Year to date per unit (municipality-level lines as one row without a unit)."""
     permissions.require(actor, actions.VIEW_INVOICE, municipality)
     months = [f"{period.year:04d}-{m:02d}" for m in range(1, period.month + 1)]
@@ -445,7 +445,7 @@ class SimulatedMunicipality:
         return self.simulated - self.current
 
 
-def simulate_key(
+def key_simulation_report(
     *,
     actor: Actor,
     pool: CostPool,
@@ -458,7 +458,7 @@ def simulate_key(
     members (a key is a split between all of them), the answer holds the municipalities where
     the actor may simulate: all of them for a role at the cooperation, its own for an IT
     contact."""
-    visible = simulation_municipality_ids(actor=actor, cooperation=pool.cooperation)
+    visible = _simulation_municipality_ids(actor=actor, cooperation=pool.cooperation)
     if not visible:
         raise NotFound()
     clean = validate_percentages(

@@ -54,7 +54,7 @@ from .models import (
     UsageImport,
     UsageRecord,
 )
-from .selectors import fund_balance
+from .selectors import fund_balance_get
 from .sources import LineDraft, Period, charge_sources, context_for
 from .validation import member_ids, validate_percentages
 
@@ -678,7 +678,7 @@ def fund_spend(
         raise ValidationFailed(fields={"initiative": [_("Ange initiativet.")]})
     with transaction.atomic():
         CostPool.objects.select_for_update().get(pk=pool.pk)
-        balance = fund_balance(pool)
+        balance = fund_balance_get(pool)
         if value > balance:
             raise ValidationFailed(
                 fields={

@@ -25,7 +25,7 @@ def _uid(kind: str, pk: int, host: str) -> str:
 
 
 def render(blocks: Iterable[Block], *, name: str, host: str, now: dt.datetime) -> bytes:
-    """The feed; each block needs `active_bookings` (selectors.calendar_blocks)."""
+    """The feed; each block needs `active_bookings` (selectors.calendar_block_list)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -32,7 +32,7 @@ register_menu(
 )
 def my_visits_panel(request: Any) -> dict[str, Any] | None:
     """The requester's coming visits and the tickets an agent marked for a visit."""
-    tickets = selectors.visit_overview(actor=request.user)
+    tickets = selectors.visit_list(actor=request.user)
     if not tickets:
         return None
     return {

@@ -79,7 +79,9 @@ def block_get(*, actor: Actor, pk: Any) -> Block:
     return get_or_not_found(qs, pk)
 
 
-def free_blocks(*, actor: Actor, ticket: Ticket, now: dt.datetime | None = None) -> QuerySet[Block]:
+def free_block_list(
+    *, actor: Actor, ticket: Ticket, now: dt.datetime | None = None
+) -> QuerySet[Block]:
     """Blocks a visit for the ticket can be booked in: its municipality's, open, not started,
     with a place left; soonest first."""
     now = now or timezone.now()
@@ -118,7 +120,7 @@ def booking_get(*, actor: Actor, pk: Any) -> Booking:
     return get_or_not_found(qs, pk)
 
 
-def active_booking(*, ticket: Ticket) -> Booking | None:
+def active_booking_get(*, ticket: Ticket) -> Booking | None:
     """The ticket's booked visit (the caller has already checked it may see the ticket)."""
     return (
         Booking.objects.filter(ticket=ticket, status=BookingStatus.ACTIVE)
@@ -127,11 +129,11 @@ def active_booking(*, ticket: Ticket) -> Booking | None:
     )
 
 
-def open_request(*, ticket: Ticket) -> VisitRequest | None:
+def open_request_get(*, ticket: Ticket) -> VisitRequest | None:
     return VisitRequest.objects.filter(ticket=ticket, is_open=True).first()
 
 
-def bookable_tickets(*, actor: Actor) -> QuerySet[Ticket]:
+def bookable_ticket_list(*, actor: Actor) -> QuerySet[Ticket]:
     """The actor's own open tickets (the portal's "Boka besök"), those marked for a visit
     first."""
     from django.db.models import Exists, OuterRef
@@ -139,13 +141,13 @@ def bookable_tickets(*, actor: Actor) -> QuerySet[Ticket]:
     marked = VisitRequest.objects.filter(ticket=OuterRef("pk"), is_open=True)
     booked = Booking.objects.filter(ticket=OuterRef("pk"), status=BookingStatus.ACTIVE)
     return (
-        sd_selectors.my_tickets(actor=actor, open_only=True)
+        sd_selectors.my_ticket_list(actor=actor, open_only=True)
         .annotate(needs_visit=Exists(marked), has_booking=Exists(booked))
         .order_by("-needs_visit", "-reported_at", "-pk")
     )
 
 
-def visit_overview(*, actor: Actor, limit: int = 5) -> list[Ticket]:
+def visit_list(*, actor: Actor, limit: int = 5) -> list[Ticket]:
     """The start-page panel in one query: the actor's open tickets that have a coming visit
     (`visit_start`, `visit_end`, `visit_part`) or are marked for one (`needs_visit`), the
     soonest visit first."""
@@ -156,7 +158,7 @@ def visit_overview(*, actor: Actor, limit: int = 5) -> list[Ticket]:
     )
     marked = VisitRequest.objects.filter(ticket=OuterRef("pk"), is_open=True)
     qs = (
-        sd_selectors.my_tickets(actor=actor, open_only=True)
+        sd_selectors.my_ticket_list(actor=actor, open_only=True)
         .annotate(
             visit_start=Subquery(coming.values("block__starts_at")[:1]),
             visit_end=Subquery(coming.values("block__ends_at")[:1]),
@@ -169,7 +171,7 @@ def visit_overview(*, actor: Actor, limit: int = 5) -> list[Ticket]:
     return list(qs[:limit])
 
 
-def my_bookings(*, actor: Actor) -> QuerySet[Booking]:
+def my_booking_list(*, actor: Actor) -> QuerySet[Booking]:
     """Visits booked on the actor's own tickets that have not ended yet."""
     return (
         Booking.objects.filter(
@@ -182,7 +184,7 @@ def my_bookings(*, actor: Actor) -> QuerySet[Booking]:
     )
 
 
-def calendar_blocks(
+def calendar_block_list(
     *, actor: Actor, technician: User, first: dt.datetime, last: dt.datetime
 ) -> QuerySet[Block]:
     """A technician's blocks starting in [first, last) with their active bookings (two
@@ -205,7 +207,7 @@ def calendar_blocks(
     )
 
 
-def technicians(*, actor: Actor) -> QuerySet[User]:
+def technician_list(*, actor: Actor) -> QuerySet[User]:
     """People who hold blocks somewhere the actor manages (choices of the block forms)."""
     from itfabrik.accounts.models import RoleAssignment
     from itfabrik.core.registry import roles_holding
@@ -222,11 +224,11 @@ def technicians(*, actor: Actor) -> QuerySet[User]:
     )
 
 
-def feed_token_of(user: User) -> FeedToken | None:
+def feed_token_get(user: User) -> FeedToken | None:
     return FeedToken.objects.filter(user=user).first()
 
 
-def feed_owner(token: str) -> User | None:
+def feed_owner_get(token: str) -> User | None:
     """The person whose calendar feed the token opens (None for an unknown token)."""
     import hashlib
 

@@ -436,7 +436,7 @@ def booking_create(*, actor: Actor, ticket: Ticket, block: Block, note: str = ""
                 fields={"ticket": [_("Ärendet är avslutat. Ett besök kan inte bokas.")]}
             )
         target = _visible_block(actor, block)
-        existing = selectors.active_booking(ticket=current)
+        existing = selectors.active_booking_get(ticket=current)
         if existing is not None:
             if existing.block_id == target.pk:
                 return existing
@@ -460,7 +460,7 @@ def booking_create(*, actor: Actor, ticket: Ticket, block: Block, note: str = ""
             scope_path=current.unit.path,
             exclude=_BOOKING_KEYS,
         )
-        request = selectors.open_request(ticket=current)
+        request = selectors.open_request_get(ticket=current)
         if request is not None:
             update_audited(
                 actor=actor,
@@ -638,7 +638,7 @@ def visit_request_mark(*, actor: Actor, ticket: Ticket, note: str = "") -> Visit
             raise ValidationFailed(
                 fields={"ticket": [_("Ärendet är avslutat. Ett besök kan inte bokas.")]}
             )
-        existing = selectors.open_request(ticket=current)
+        existing = selectors.open_request_get(ticket=current)
         if existing is not None:
             return existing
         is_requester = getattr(actor, "pk", None) == current.requester_id

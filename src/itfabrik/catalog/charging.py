@@ -22,7 +22,7 @@ from itfabrik.billing.sources import BillingContext, LineDraft, register_charge_
 
 from .choices import PriceModel
 from .models import Price, PriceList
-from .selectors import subscriptions_between
+from .selectors import subscription_period_list
 
 MONTHLY = (PriceModel.PER_UNIT_MONTH, PriceModel.FIXED_FEE)
 
@@ -58,7 +58,7 @@ def subscription_lines(ctx: BillingContext) -> Iterable[LineDraft]:
         "price_list_id", "service_id", "amount"
     ):
         prices.setdefault(row[0], {})[row[1]] = row[2]
-    subs = subscriptions_between(
+    subs = subscription_period_list(
         cooperation_id=ctx.cooperation.pk, start=p.first, end=p.last
     ).filter(service__price_model__in=MONTHLY)
     # Plain rows, not model instances: a national run reads millions of subscription-months and

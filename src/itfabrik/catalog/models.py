@@ -8,7 +8,7 @@ they are for, which is what scopes them. Nothing is hard-deleted: records are re
 For billing: a `Subscription` row is one quantity of one service for one unit over an inclusive
 period `start_date`..`end_date` (open when None). A change of quantity ends the row and starts a
 new one, so every day has exactly the quantity that was in force. The price of a day is the price
-of the service in the `PriceList` valid on that day (`selectors.price_list_on`).
+of the service in the `PriceList` valid on that day (`selectors.price_list_in_force_get`).
 """
 
 from __future__ import annotations

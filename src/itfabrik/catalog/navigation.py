@@ -58,5 +58,5 @@ def my_orders(request: Any) -> dict[str, Any]:
     order=41,
 )
 def pending(request: Any) -> dict[str, Any] | None:
-    orders = list(selectors.pending_approvals(actor=request.user)[:5])
+    orders = list(selectors.pending_approval_list(actor=request.user)[:5])
     return {"orders": orders} if orders else None

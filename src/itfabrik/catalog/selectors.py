@@ -53,14 +53,14 @@ def catalogue_q(actor: Actor, *, field: str = "cooperation_id") -> Q:
     return Q(**{f"{field}__in": ids})
 
 
-def cooperation_for_catalogue(*, actor: Actor, cooperation_id: Any) -> Cooperation:
+def catalogue_cooperation_get(*, actor: Actor, cooperation_id: Any) -> Cooperation:
     return get_or_not_found(
         Cooperation.objects.filter(catalogue_q(actor, field="pk")).select_related("root"),
         cooperation_id,
     )
 
 
-def current_price(day: dt.date, service_ref: str = "pk") -> Subquery:
+def _current_price(day: dt.date, service_ref: str = "pk") -> Subquery:
     """The service's price in the price list in force on `day` (a subquery; None if none)."""
     prices = (
         Price.objects.filter(
@@ -78,7 +78,7 @@ def current_price(day: dt.date, service_ref: str = "pk") -> Subquery:
 # --- managing the catalogue: only the cooperations whose catalogue the actor manages -------------
 
 
-def managed_cooperations(*, actor: Actor) -> list[Cooperation]:
+def managed_cooperation_list(*, actor: Actor) -> list[Cooperation]:
     """Cooperations whose catalogue the actor manages (the action on the cooperation's root)."""
     coops = (
         Cooperation.objects.filter(catalogue_q(actor, field="pk"))
@@ -96,7 +96,7 @@ def manage_q(actor: Actor, *, field: str = "cooperation_id") -> Q:
     """Rows of the catalogues the actor manages; a reader's lookup of them answers 404."""
     if permissions.is_superuser(actor):
         return Q()
-    return Q(**{f"{field}__in": [c.pk for c in managed_cooperations(actor=actor)]})
+    return Q(**{f"{field}__in": [c.pk for c in managed_cooperation_list(actor=actor)]})
 
 
 def _active_subscriptions(service_ref: str = "pk") -> Subquery:
@@ -145,7 +145,7 @@ def service_admin_list(
         Service.objects.filter(manage_q(actor))
         .select_related("area", "owner_node", "owner_user")
         .annotate(
-            price=current_price(timezone.localdate()),
+            price=_current_price(timezone.localdate()),
             active_subscriptions=Coalesce(_active_subscriptions(), 0),
         )
     )
@@ -219,7 +219,7 @@ def service_list(
     qs = (
         Service.objects.filter(catalogue_q(actor))
         .select_related("area", "owner_node", "owner_user")
-        .annotate(price=current_price(timezone.localdate()))
+        .annotate(price=_current_price(timezone.localdate()))
     )
     return ServiceFilter.apply(
         qs,
@@ -244,7 +244,7 @@ def package_list(
 ) -> QuerySet[Package]:
     items = (
         PackageItem.objects.select_related("service", "service__area")
-        .annotate(price=current_price(timezone.localdate(), "service_id"))
+        .annotate(price=_current_price(timezone.localdate(), "service_id"))
         .order_by("service__name")
     )
     qs = Package.objects.filter(catalogue_q(actor)).prefetch_related(
@@ -273,7 +273,7 @@ def price_list_get(*, actor: Actor, pk: Any) -> PriceList:
     return get_or_not_found(price_list_list(actor=actor), pk)
 
 
-def price_list_on(*, cooperation_id: int, day: dt.date) -> PriceList | None:
+def price_list_in_force_get(*, cooperation_id: int, day: dt.date) -> PriceList | None:
     """The price-list version in force on a day (versions never overlap, so at most one).
     Internal: for billing and for showing prices of a catalogue the caller already scoped."""
     return (
@@ -284,9 +284,11 @@ def price_list_on(*, cooperation_id: int, day: dt.date) -> PriceList | None:
     )
 
 
-def prices_on(*, cooperation_id: int, day: dt.date) -> tuple[PriceList | None, dict[int, Decimal]]:
+def price_in_force_list(
+    *, cooperation_id: int, day: dt.date
+) -> tuple[PriceList | None, dict[int, Decimal]]:
     """The price list in force on a day and its prices by service id (two queries)."""
-    price_list = price_list_on(cooperation_id=cooperation_id, day=day)
+    price_list = price_list_in_force_get(cooperation_id=cooperation_id, day=day)
     if price_list is None:
         return None, {}
     rows = Price.objects.filter(price_list=price_list).values_list("service_id", "amount")
@@ -329,7 +331,7 @@ def order_get(*, actor: Actor, pk: Any) -> Order:
     return get_or_not_found(qs, pk)
 
 
-def order_history(*, actor: Actor, order: Order) -> QuerySet[AuditEntry]:
+def order_history_list(*, actor: Actor, order: Order) -> QuerySet[AuditEntry]:
     """Every audited step of a visible order and its lines, oldest first: what the orderer sees
     on the order page (they do not hold the general audit action)."""
     order_get(actor=actor, pk=order.pk)
@@ -342,7 +344,7 @@ def order_history(*, actor: Actor, order: Order) -> QuerySet[AuditEntry]:
     ).order_by("occurred_at", "pk")
 
 
-def pending_approvals(*, actor: Actor) -> QuerySet[Order]:
+def pending_approval_list(*, actor: Actor) -> QuerySet[Order]:
     """Submitted orders waiting for a decision the actor may take."""
     q = Q(pk__in=[])
     for action, level in ((actions.APPROVE_ORDER, "unit_manager"), (actions.APPROVE_IT, "it")):
@@ -376,7 +378,7 @@ def subscription_get(*, actor: Actor, pk: Any) -> Subscription:
     return get_or_not_found(subscription_list(actor=actor), pk)
 
 
-def subscriptions_between(
+def subscription_period_list(
     *, cooperation_id: int, start: dt.date, end: dt.date
 ) -> QuerySet[Subscription]:
     """Internal (billing): every subscription with at least one day in start..end inclusive."""
@@ -388,7 +390,7 @@ def subscriptions_between(
     )
 
 
-def orderable_units(*, actor: Actor) -> QuerySet[OrgNode]:
+def orderable_unit_list(*, actor: Actor) -> QuerySet[OrgNode]:
     """Active units the actor may order for: those under a node where they hold the order
     action."""
     return OrgNode.objects.filter(
@@ -397,4 +399,4 @@ def orderable_units(*, actor: Actor) -> QuerySet[OrgNode]:
 
 
 def orderable_unit_get(*, actor: Actor, pk: Any) -> OrgNode:
-    return get_or_not_found(orderable_units(actor=actor), pk)
+    return get_or_not_found(orderable_unit_list(actor=actor), pk)

@@ -61,7 +61,7 @@ def _root(cooperation: Cooperation) -> OrgNode:
 def _require_manage(actor: Actor, cooperation: Cooperation) -> str:
     """404 if the actor cannot read the cooperation's catalogue, 403 if they read but may not
     manage it. Returns the audit scope (the cooperation root's path)."""
-    selectors.cooperation_for_catalogue(actor=actor, cooperation_id=cooperation.pk)
+    selectors.catalogue_cooperation_get(actor=actor, cooperation_id=cooperation.pk)
     root = _root(cooperation)
     if not permissions.can(actor, actions.MANAGE_CATALOGUE, root):
         raise Forbidden()

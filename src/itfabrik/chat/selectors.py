@@ -57,7 +57,7 @@ def waiting_list(*, actor: Actor) -> QuerySet[Conversation]:
     )
 
 
-def my_active(*, actor: Actor) -> QuerySet[Conversation]:
+def my_active_conversation_get(*, actor: Actor) -> QuerySet[Conversation]:
     """The conversations the agent has picked up and not ended."""
     return (
         Conversation.objects.filter(agent_id=actor.pk, status=ConversationStatus.ACTIVE)
@@ -66,7 +66,7 @@ def my_active(*, actor: Actor) -> QuerySet[Conversation]:
     )
 
 
-def my_conversations(*, actor: Actor) -> QuerySet[Conversation]:
+def my_conversation_list(*, actor: Actor) -> QuerySet[Conversation]:
     return (
         Conversation.objects.filter(requester_id=actor.pk)
         .select_related("agent", "ticket")
@@ -74,7 +74,7 @@ def my_conversations(*, actor: Actor) -> QuerySet[Conversation]:
     )
 
 
-def messages_after(*, conversation: Conversation, after: int = 0) -> QuerySet[Message]:
+def message_after_list(*, conversation: Conversation, after: int = 0) -> QuerySet[Message]:
     """The conversation's messages after the event id `after`, oldest first (the caller has
     fetched `conversation` through conversation_get, which checked the scope)."""
     return (

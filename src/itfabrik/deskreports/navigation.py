@@ -36,4 +36,4 @@ def sla_month_panel(request: Any) -> dict[str, Any]:
         first_month=month,
         last_month=month,
     )
-    return {"month": month, "totals": selectors.sla_totals(request.user, f)}
+    return {"month": month, "totals": selectors.sla_summary(request.user, f)}

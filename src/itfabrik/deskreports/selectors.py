@@ -75,14 +75,14 @@ class Report:
         raise KeyError(key)
 
 
-def share(part: int, whole: int) -> Decimal | None:
+def _share(part: int, whole: int) -> Decimal | None:
     """A percentage with one decimal (half up), None when there is nothing to divide."""
     if not whole:
         return None
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def month_label(value: Any) -> str:
+def _month_label(value: Any) -> str:
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -99,7 +99,7 @@ NO_GROUP = _("Ingen grupp")
 # --- scope and filters -----------------------------------------------------------------------
 
 
-def tickets(actor: Actor, f: ReportFilter, *, channel: bool = True) -> QuerySet[Ticket]:
+def _tickets(actor: Actor, f: ReportFilter, *, channel: bool = True) -> QuerySet[Ticket]:
     """The tickets the actor may see in reports, narrowed by every filter but the period."""
     qs = Ticket.objects.filter(permissions.scope_q(actor, VIEW_REPORTS, path_field="unit__path"))
     if f.municipality is not None:
@@ -115,7 +115,7 @@ def tickets(actor: Actor, f: ReportFilter, *, channel: bool = True) -> QuerySet[
     return qs
 
 
-def deflections(actor: Actor, f: ReportFilter) -> QuerySet[Deflection]:
+def _deflection_q(actor: Actor, f: ReportFilter) -> QuerySet[Deflection]:
     """Deflections in scope: by the municipality's path; one without a municipality only for
     those who see the whole cooperation (they hold the action on its root)."""
     qs = Deflection.objects.all()
@@ -166,14 +166,14 @@ def _sla_row(label: str, r: Mapping[str, Any]) -> dict[str, Any]:
         "response_met": r["response_met"],
         "resolution_met": r["resolution_met"],
         "both_met": r["both_met"],
-        "response_share": share(r["response_met"], r["total"]),
-        "resolution_share": share(r["resolution_met"], r["total"]),
-        "share": share(r["both_met"], r["total"]),
+        "response_share": _share(r["response_met"], r["total"]),
+        "resolution_share": _share(r["resolution_met"], r["total"]),
+        "share": _share(r["both_met"], r["total"]),
     }
 
 
-def resolved_with_sla(actor: Actor, f: ReportFilter) -> QuerySet[Ticket]:
-    return tickets(actor, f).filter(
+def _resolved_with_sla(actor: Actor, f: ReportFilter) -> QuerySet[Ticket]:
+    return _tickets(actor, f).filter(
         resolved_at__gte=f.start,
         resolved_at__lt=f.end,
         response_due__isnull=False,
@@ -181,8 +181,8 @@ def resolved_with_sla(actor: Actor, f: ReportFilter) -> QuerySet[Ticket]:
     )
 
 
-def sla_totals(actor: Actor, f: ReportFilter) -> dict[str, Any]:
-    return _sla_row("", resolved_with_sla(actor, f).aggregate(**_sla_counts()))
+def sla_summary(actor: Actor, f: ReportFilter) -> dict[str, Any]:
+    return _sla_row("", _resolved_with_sla(actor, f).aggregate(**_sla_counts()))
 
 
 def _grouped(
@@ -209,7 +209,7 @@ def _municipality_label(r: dict[str, Any]) -> str:
 
 
 def sla_report(actor: Actor, f: ReportFilter) -> Report:
-    qs = resolved_with_sla(actor, f)
+    qs = _resolved_with_sla(actor, f)
     counts = _sla_counts()
     dims = [
         (
@@ -232,7 +232,7 @@ def sla_report(actor: Actor, f: ReportFilter) -> Report:
             "month",
             _("SLA per månad"),
             [Column("label", _("Månad"), TEXT), *SLA_COLUMNS],
-            [_sla_row(month_label(r["month"]), r) for r in months.order_by("month")],
+            [_sla_row(_month_label(r["month"]), r) for r in months.order_by("month")],
             ["response_share", "resolution_share"],
         )
     )
@@ -269,15 +269,15 @@ BUCKETS = (
 )
 
 
-def backlog_moment(f: ReportFilter, now: dt.datetime | None = None) -> dt.datetime:
+def _backlog_moment(f: ReportFilter, now: dt.datetime | None = None) -> dt.datetime:
     """The backlog is counted at the end of the period, or now when the period runs on."""
     return min(f.end, now or timezone.now())
 
 
 def backlog_report(actor: Actor, f: ReportFilter, *, now: dt.datetime | None = None) -> Report:
-    at = backlog_moment(f, now)
+    at = _backlog_moment(f, now)
     open_then = (
-        tickets(actor, f)
+        _tickets(actor, f)
         .filter(reported_at__lt=at)
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=at))
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=at))
@@ -367,7 +367,7 @@ FCR_COLUMNS = [
 
 
 def fcr_report(actor: Actor, f: ReportFilter) -> Report:
-    qs = tickets(actor, f).filter(resolved_at__gte=f.start, resolved_at__lt=f.end)
+    qs = _tickets(actor, f).filter(resolved_at__gte=f.start, resolved_at__lt=f.end)
     counts = {"resolved": Count("pk"), "first_contact": Count("pk", filter=fcr_q())}
 
     def row(label: str, r: Mapping[str, Any]) -> dict[str, Any]:
@@ -375,7 +375,7 @@ def fcr_report(actor: Actor, f: ReportFilter) -> Report:
             "label": label,
             "resolved": r["resolved"],
             "first_contact": r["first_contact"],
-            "share": share(r["first_contact"], r["resolved"]),
+            "share": _share(r["first_contact"], r["resolved"]),
         }
 
     months = qs.annotate(month=TruncMonth("resolved_at")).values("month").annotate(**counts)
@@ -393,7 +393,7 @@ def fcr_report(actor: Actor, f: ReportFilter) -> Report:
                 "month",
                 _("Första kontakt per månad"),
                 [*_label_col("month"), *FCR_COLUMNS],
-                [row(month_label(r["month"]), r) for r in months.order_by("month")],
+                [row(_month_label(r["month"]), r) for r in months.order_by("month")],
                 ["share"],
             ),
             Table(
@@ -421,7 +421,7 @@ def fcr_report(actor: Actor, f: ReportFilter) -> Report:
 
 def volume_report(actor: Actor, f: ReportFilter) -> Report:
     qs = (
-        tickets(actor, f)
+        _tickets(actor, f)
         .filter(reported_at__gte=f.start, reported_at__lt=f.end)
         .annotate(month=TruncMonth("reported_at"))
         .values("month", "channel")
@@ -431,7 +431,7 @@ def volume_report(actor: Actor, f: ReportFilter) -> Report:
     channels = [c for c in Channel if not f.channel or c.value == f.channel]
     by_month: dict[str, dict[str, Any]] = {}
     for r in qs:
-        label = month_label(r["month"])
+        label = _month_label(r["month"])
         row = by_month.setdefault(
             label, {"label": label, **{c.value: 0 for c in channels}, "total": 0}
         )
@@ -478,7 +478,7 @@ def deflection_report(actor: Actor, f: ReportFilter) -> Report:
     )
     if f.municipality is not None:
         portal = portal.filter(municipality=f.municipality)
-    defl = deflections(actor, f)
+    defl = _deflection_q(actor, f)
 
     def merge(
         keyed_d: Iterable[tuple[Any, str, int]], keyed_t: Iterable[tuple[Any, str, int]]
@@ -493,13 +493,13 @@ def deflection_report(actor: Actor, f: ReportFilter) -> Report:
         out = []
         for k in sorted(rows, key=lambda key: rows[key]["label"]):
             r = rows[k]
-            r["rate"] = share(r["deflections"], r["deflections"] + r["portal_tickets"])
+            r["rate"] = _share(r["deflections"], r["deflections"] + r["portal_tickets"])
             out.append(r)
         return out
 
     def by_month(qs: QuerySet[Any], moment: str) -> list[tuple[Any, str, int]]:
         rows = qs.annotate(month=TruncMonth(moment)).values("month").annotate(n=Count("pk"))
-        return [(month_label(r["month"]),) * 2 + (r["n"],) for r in rows.order_by("month")]
+        return [(_month_label(r["month"]),) * 2 + (r["n"],) for r in rows.order_by("month")]
 
     def by_municipality(qs: QuerySet[Any]) -> list[tuple[Any, str, int]]:
         rows = qs.values("municipality_id", "municipality__name").annotate(n=Count("pk"))

@@ -120,7 +120,7 @@ def article_list(
     return qs.order_by(*([order] if order else []), "title", "pk")
 
 
-def article_suggestions(*, actor: Actor, q: str) -> list[Article]:
+def article_suggestion_list(*, actor: Actor, q: str) -> list[Article]:
     """At most SUGGESTION_LIMIT published articles for the search box, best first."""
     if not q.strip():
         return []
@@ -137,7 +137,7 @@ def article_get(*, actor: Actor, pk: Any) -> Article:
     )
 
 
-def article_for_change(*, actor: Actor, pk: Any) -> Article:
+def article_for_change_get(*, actor: Actor, pk: Any) -> Article:
     """An article the actor may write: 404 otherwise (also when they may read it)."""
     return get_or_not_found(
         Article.objects.filter(_manage_q(actor)).select_related(
@@ -168,7 +168,7 @@ def revision_get(*, actor: Actor, article: Article, number: Any) -> ArticleRevis
     return revision
 
 
-def current_revision(article: Article) -> ArticleRevision | None:
+def current_revision_get(article: Article) -> ArticleRevision | None:
     """The revision the article's readers see now (None for a never published draft)."""
     if article.revision == 0:
         return None
@@ -195,7 +195,7 @@ def feedback_summary(*, actor: Actor, article: Article) -> dict[str, int]:
     return {"yes": counts["yes"] or 0, "no": counts["no"] or 0}
 
 
-def own_feedback(*, actor: Actor, revision: ArticleRevision | None) -> ArticleFeedback | None:
+def own_feedback_get(*, actor: Actor, revision: ArticleRevision | None) -> ArticleFeedback | None:
     if revision is None or not getattr(actor, "is_authenticated", False):
         return None
     return ArticleFeedback.objects.filter(revision=revision, user_id=actor.pk).first()
@@ -216,14 +216,14 @@ def deflection_list(*, actor: Actor) -> QuerySet[Deflection]:
     )
 
 
-def area_choices(*, actor: Actor) -> QuerySet[ServiceArea]:
+def area_choice_list(*, actor: Actor) -> QuerySet[ServiceArea]:
     """The catalogue's service areas the actor may file articles under."""
     return ServiceArea.objects.filter(catalogue_q(actor), is_active=True).order_by(
         "sort_order", "name"
     )
 
 
-def municipality_choices(*, actor: Actor) -> QuerySet[OrgNode]:
+def municipality_choice_list(*, actor: Actor) -> QuerySet[OrgNode]:
     """Member municipalities of the cooperations where the actor writes articles."""
     from itfabrik.tenancy.choices import NodeKind
 
@@ -233,7 +233,7 @@ def municipality_choices(*, actor: Actor) -> QuerySet[OrgNode]:
     return qs.order_by("name")
 
 
-def actor_municipality(actor: Actor) -> OrgNode | None:
+def actor_municipality_get(actor: Actor) -> OrgNode | None:
     """The municipality the person works in (their workplace's), for deflection counts."""
     unit = getattr(actor, "home_unit", None)
     if unit is None:

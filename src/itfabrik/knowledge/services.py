@@ -207,7 +207,7 @@ def article_publish(*, actor: Actor, article: Article, expected_version: int | N
         raise Conflict()
     if current.status == ArticleStatus.PUBLISHED:
         raise ValidationFailed(fields={"status": [_("Artikeln är redan publicerad.")]})
-    last = selectors.current_revision(current)
+    last = selectors.current_revision_get(current)
     same_text = last is not None and all(
         getattr(last, f) == getattr(current, f) for f in TEXT_FIELDS
     )
@@ -248,7 +248,7 @@ def _readable_published(actor: Actor, article: Article) -> ArticleRevision:
     article = selectors.article_get(actor=actor, pk=article.pk)
     if article.status != ArticleStatus.PUBLISHED:
         raise NotFound()
-    revision = selectors.current_revision(article)
+    revision = selectors.current_revision_get(article)
     if revision is None:
         raise NotFound()
     return revision
@@ -313,7 +313,7 @@ def deflection_record(*, actor: Actor, article: Article, query: str = "") -> Def
         return recent
     deflection = Deflection(
         user=user,
-        municipality=selectors.actor_municipality(user),
+        municipality=selectors.actor_municipality_get(user),
         cooperation_id=article.cooperation_id,
         article_id=revision.article_id,
         query=query,

@@ -40,7 +40,7 @@ def inbound_get(*, actor: Actor, pk: Any) -> InboundMessage:
     return get_or_not_found(qs.select_related("ticket", "entry"), pk)
 
 
-def attachments_of(*, message: InboundMessage) -> QuerySet[InboundAttachment]:
+def attachment_list(*, message: InboundMessage) -> QuerySet[InboundAttachment]:
     return InboundAttachment.objects.filter(message=message).defer("data").order_by("pk")
 
 
@@ -51,7 +51,7 @@ def attachment_get(*, actor: Actor, pk: Any) -> InboundAttachment:
     return get_or_not_found(qs, pk)
 
 
-def ticket_mail(*, actor: Actor, ticket: Ticket) -> list[Any]:
+def ticket_mail_list(*, actor: Actor, ticket: Ticket) -> list[Any]:
     """The ticket's mail conversation, inbound and outbound, oldest first (for the reply page)."""
     if not permissions.can(actor, actions.VIEW_MAIL, ticket.unit):
         raise NotFound()

@@ -30,7 +30,7 @@ register_menu(
     order=32,
 )
 def to_rate_panel(request: Any) -> dict[str, Any] | None:
-    tickets = list(selectors.my_resolved_tickets(actor=request.user, unrated_only=True)[:3])
+    tickets = list(selectors.my_resolved_ticket_list(actor=request.user, unrated_only=True)[:3])
     return {"tickets": tickets} if tickets else None
 
 

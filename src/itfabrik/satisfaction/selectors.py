@@ -43,7 +43,7 @@ def resolved_q() -> Q:
     return Q(resolved_at__isnull=False)
 
 
-def my_resolved_tickets(*, actor: Actor, unrated_only: bool = False) -> QuerySet[Ticket]:
+def my_resolved_ticket_list(*, actor: Actor, unrated_only: bool = False) -> QuerySet[Ticket]:
     """The actor's own resolved tickets, newest resolution first, each with its rating (or
     none): the portal's "Betygsätt dina lösta ärenden"."""
     qs = (
@@ -56,7 +56,7 @@ def my_resolved_tickets(*, actor: Actor, unrated_only: bool = False) -> QuerySet
     return qs
 
 
-def my_ticket(*, actor: Actor, pk: Any) -> Ticket:
+def my_ticket_get(*, actor: Actor, pk: Any) -> Ticket:
     """One of the actor's own tickets (resolved or not); anyone else's is NotFound."""
     qs = Ticket.objects.filter(requester_id=_me(actor)).select_related(
         "satisfaction_rating", "unit"
@@ -64,7 +64,7 @@ def my_ticket(*, actor: Actor, pk: Any) -> Ticket:
     return get_or_not_found(qs, pk)
 
 
-def ticket_for_link(*, ticket_id: int, requester_id: int) -> Ticket:
+def ticket_for_link_get(*, ticket_id: int, requester_id: int) -> Ticket:
     """The ticket a signed link names, if its requester is still the one the link was made for."""
     qs = Ticket.objects.filter(requester_id=requester_id).select_related(
         "satisfaction_rating", "unit", "requester"
@@ -72,7 +72,7 @@ def ticket_for_link(*, ticket_id: int, requester_id: int) -> Ticket:
     return get_or_not_found(qs, ticket_id)
 
 
-def rating_of(ticket: Ticket) -> Rating | None:
+def ticket_rating_get(ticket: Ticket) -> Rating | None:
     try:
         return ticket.satisfaction_rating
     except Rating.DoesNotExist:
@@ -123,7 +123,7 @@ def alert_get(*, actor: Actor, pk: Any) -> LowScoreAlert:
 # --- the figures --------------------------------------------------------------------------------
 
 
-def default_period() -> tuple[dt.date, dt.date]:
+def _default_period() -> tuple[dt.date, dt.date]:
     """The last twelve months, this one included."""
     today = timezone.localdate()
     months = today.year * 12 + today.month - 1 - 11
@@ -168,7 +168,7 @@ _GROUPING: dict[str, tuple[str, str]] = {
 }
 
 
-def report(
+def rating_report(
     *, actor: Actor, dimension: str, period: Period, low_score: int | None = None
 ) -> list[ReportRow]:
     """Resolved tickets in the period (by resolution time, local days) the actor may see the
@@ -225,7 +225,7 @@ def report(
     ]
 
 
-def report_total(rows: list[ReportRow]) -> ReportRow:
+def rating_report_summary(rows: list[ReportRow]) -> ReportRow:
     return ReportRow(
         key=None,
         label="",

@@ -45,10 +45,10 @@ register_menu(
 )
 def queue_panel(request: Any) -> dict[str, Any] | None:
     actor = request.user
-    groups = [g.pk for g in selectors.my_groups(actor=actor)]
+    groups = [g.pk for g in selectors.my_group_list(actor=actor)]
     if not groups:
         return None
-    qs = selectors.ticket_queue(actor=actor, group_ids=groups)
+    qs = selectors.ticket_queue_list(actor=actor, group_ids=groups)
     return qs.aggregate(
         open=Count("pk"), late=Count("pk", filter=Q(resolution_due__lte=timezone.now()))
     )
@@ -64,7 +64,7 @@ def queue_panel(request: Any) -> dict[str, Any] | None:
 )
 def my_tickets_panel(request: Any) -> dict[str, Any]:
     actor = request.user
-    return {"tickets": list(selectors.my_tickets(actor=actor, open_only=True)[:5])}
+    return {"tickets": list(selectors.my_ticket_list(actor=actor, open_only=True)[:5])}
 
 
 def _report_problem_url(request: Any, article: Any, query: str) -> str | None:

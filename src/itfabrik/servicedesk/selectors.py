@@ -88,7 +88,7 @@ def ticket_get(*, actor: Actor, pk: Any) -> Ticket:
     return get_or_not_found(qs, pk)
 
 
-def ticket_by_reference(*, actor: Actor, reference: str) -> Ticket:
+def ticket_by_reference_get(*, actor: Actor, reference: str) -> Ticket:
     found = Ticket.objects.filter(visible_q(actor), reference=reference.strip().upper()).first()
     if found is None:
         from itfabrik.core.errors import NotFound
@@ -97,7 +97,7 @@ def ticket_by_reference(*, actor: Actor, reference: str) -> Ticket:
     return ticket_get(actor=actor, pk=found.pk)
 
 
-def my_tickets(*, actor: Actor, open_only: bool = False) -> QuerySet[Ticket]:
+def my_ticket_list(*, actor: Actor, open_only: bool = False) -> QuerySet[Ticket]:
     """The tickets the actor reported (the portal's "Mina ärenden")."""
     qs = Ticket.objects.filter(requester_id=actor.pk).select_related("unit", "group")
     if open_only:
@@ -105,7 +105,7 @@ def my_tickets(*, actor: Actor, open_only: bool = False) -> QuerySet[Ticket]:
     return qs.order_by("-reported_at", "-pk")
 
 
-def unit_tickets(*, actor: Actor) -> QuerySet[Ticket]:
+def unit_ticket_list(*, actor: Actor) -> QuerySet[Ticket]:
     """Tickets of the units an orderer sees (not their own)."""
     q = permissions.scope_q(actor, actions.VIEW_UNIT_TICKETS, path_field="unit__path")
     return (
@@ -115,7 +115,7 @@ def unit_tickets(*, actor: Actor) -> QuerySet[Ticket]:
     )
 
 
-def entries(*, actor: Actor, ticket: Ticket) -> QuerySet[TicketEntry]:
+def entry_list(*, actor: Actor, ticket: Ticket) -> QuerySet[TicketEntry]:
     """A visible ticket's replies, and its internal notes for staff only."""
     qs = TicketEntry.objects.filter(ticket=ticket).select_related("author")
     if not is_staff_on(actor, ticket):
@@ -123,15 +123,15 @@ def entries(*, actor: Actor, ticket: Ticket) -> QuerySet[TicketEntry]:
     return qs.order_by("created_at", "pk")
 
 
-def related_tickets(*, actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
+def related_ticket_list(*, actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
     return ticket.related.filter(visible_q(actor)).order_by("reported_at", "pk")
 
 
-def problem_incidents(*, actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
+def problem_incident_list(*, actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
     return ticket.incidents.filter(visible_q(actor)).order_by("reported_at", "pk")
 
 
-def my_groups(*, actor: Actor) -> QuerySet[AssignmentGroup]:
+def my_group_list(*, actor: Actor) -> QuerySet[AssignmentGroup]:
     return AssignmentGroup.objects.filter(
         Q(memberships__user_id=actor.pk) | Q(lead_id=actor.pk), is_active=True
     ).distinct()
@@ -156,7 +156,7 @@ def group_get(*, actor: Actor, pk: Any) -> AssignmentGroup:
     return get_or_not_found(group_list(actor=actor, include_inactive=True), pk)
 
 
-def first_line_group(cooperation: Cooperation) -> AssignmentGroup | None:
+def first_line_group_get(cooperation: Cooperation) -> AssignmentGroup | None:
     return (
         AssignmentGroup.objects.filter(
             cooperation=cooperation, kind=GroupKind.FIRST_LINE, is_active=True
@@ -166,13 +166,13 @@ def first_line_group(cooperation: Cooperation) -> AssignmentGroup | None:
     )
 
 
-def group_members(*, actor: Actor, group: AssignmentGroup) -> QuerySet[User]:
+def group_member_list(*, actor: Actor, group: AssignmentGroup) -> QuerySet[User]:
     return User.objects.filter(servicedesk_groups__group=group, is_active=True).order_by(
         "first_name", "last_name", "username"
     )
 
 
-def assignable_users(*, actor: Actor) -> QuerySet[User]:
+def assignable_user_list(*, actor: Actor) -> QuerySet[User]:
     """Members of any active group of the actor's cooperations (the assignee choices)."""
     groups = group_list(actor=actor)
     return (
@@ -182,7 +182,7 @@ def assignable_users(*, actor: Actor) -> QuerySet[User]:
     )
 
 
-def matrix_for(cooperation_id: int) -> dict[tuple[str, str], str]:
+def matrix_get(cooperation_id: int) -> dict[tuple[str, str], str]:
     """The cooperation's configured cells (the rest is the default, rules.priority_for)."""
     rows = PriorityRule.objects.filter(cooperation_id=cooperation_id).values_list(
         "impact", "urgency", "priority"
@@ -196,7 +196,7 @@ def is_vip(*, cooperation_id: int, user_id: Any) -> bool:
     ).exists()
 
 
-def policy_for(*, cooperation_id: int, priority: str, tier: str | None) -> SlaPolicy | None:
+def policy_get(*, cooperation_id: int, priority: str, tier: str | None) -> SlaPolicy | None:
     """The active policy of the priority for the service tier, else the one for every tier."""
     qs = (
         SlaPolicy.objects.filter(cooperation_id=cooperation_id, priority=priority, is_active=True)
@@ -226,7 +226,7 @@ def policy_list(*, actor: Actor) -> QuerySet[SlaPolicy]:
     return qs.order_by("priority", "service_tier", "pk")
 
 
-def requester_search(*, actor: Actor, query: str, limit: int = 20) -> list[User]:
+def requester_search_list(*, actor: Actor, query: str, limit: int = 20) -> list[User]:
     """People an agent may register a ticket for: active users whose workplace the agent works
     on, matched on every word in username, first or last name."""
     words = [w for w in query.split() if w][:5]
@@ -260,7 +260,7 @@ def requester_get(*, actor: Actor, value: Any) -> User:
     return found
 
 
-def ticket_queue(
+def ticket_queue_list(
     *,
     actor: Actor,
     group_ids: list[int] | None,
@@ -280,7 +280,7 @@ def ticket_queue(
 # --- attachments, saved views, management -------------------------------------------------------
 
 
-def attachments(*, actor: Actor, ticket: Ticket) -> QuerySet[Any]:
+def attachment_list(*, actor: Actor, ticket: Ticket) -> QuerySet[Any]:
     """A visible ticket's attachments; internal ones only for staff."""
     from .models import TicketAttachment
 
@@ -312,11 +312,11 @@ def attachment_get(*, actor: Actor, pk: Any) -> Any:
     return found
 
 
-def saved_views(*, actor: Actor) -> QuerySet[Any]:
+def saved_view_list(*, actor: Actor) -> QuerySet[Any]:
     """The actor's own saved views and those shared with a group they are in."""
     from .models import SavedView
 
-    groups = my_groups(actor=actor).values("pk")
+    groups = my_group_list(actor=actor).values("pk")
     return (
         SavedView.objects.filter(Q(owner_id=actor.pk) | Q(shared_with__in=groups), is_active=True)
         .select_related("owner", "shared_with")
@@ -325,10 +325,10 @@ def saved_views(*, actor: Actor) -> QuerySet[Any]:
 
 
 def saved_view_get(*, actor: Actor, pk: Any) -> Any:
-    return get_or_not_found(saved_views(actor=actor), pk)
+    return get_or_not_found(saved_view_list(actor=actor), pk)
 
 
-def manage_cooperations(*, actor: Actor) -> list[Cooperation]:
+def managed_cooperation_list(*, actor: Actor) -> list[Cooperation]:
     """The cooperations whose service desk the actor configures."""
     from itfabrik.tenancy.models import Cooperation as Coop
 
@@ -339,10 +339,10 @@ def manage_cooperations(*, actor: Actor) -> list[Cooperation]:
 
 
 def _manage_ids(actor: Actor) -> list[int]:
-    return [c.pk for c in manage_cooperations(actor=actor)]
+    return [c.pk for c in managed_cooperation_list(actor=actor)]
 
 
-def manage_groups(*, actor: Actor) -> QuerySet[AssignmentGroup]:
+def managed_group_list(*, actor: Actor) -> QuerySet[AssignmentGroup]:
     return (
         AssignmentGroup.objects.filter(cooperation_id__in=_manage_ids(actor))
         .select_related("lead", "team", "cooperation")
@@ -351,46 +351,46 @@ def manage_groups(*, actor: Actor) -> QuerySet[AssignmentGroup]:
 
 
 def manage_group_get(*, actor: Actor, pk: Any) -> AssignmentGroup:
-    return get_or_not_found(manage_groups(actor=actor), pk)
+    return get_or_not_found(managed_group_list(actor=actor), pk)
 
 
-def manage_calendars(*, actor: Actor) -> QuerySet[BusinessCalendar]:
+def managed_calendar_list(*, actor: Actor) -> QuerySet[BusinessCalendar]:
     return BusinessCalendar.objects.filter(cooperation_id__in=_manage_ids(actor)).select_related(
         "cooperation"
     )
 
 
 def manage_calendar_get(*, actor: Actor, pk: Any) -> BusinessCalendar:
-    return get_or_not_found(manage_calendars(actor=actor).prefetch_related("days"), pk)
+    return get_or_not_found(managed_calendar_list(actor=actor).prefetch_related("days"), pk)
 
 
-def manage_policies(*, actor: Actor) -> QuerySet[SlaPolicy]:
+def managed_policy_list(*, actor: Actor) -> QuerySet[SlaPolicy]:
     return SlaPolicy.objects.filter(cooperation_id__in=_manage_ids(actor)).select_related(
         "calendar", "cooperation"
     )
 
 
 def manage_policy_get(*, actor: Actor, pk: Any) -> SlaPolicy:
-    return get_or_not_found(manage_policies(actor=actor), pk)
+    return get_or_not_found(managed_policy_list(actor=actor), pk)
 
 
-def manage_vips(*, actor: Actor) -> QuerySet[VipPerson]:
+def managed_vip_list(*, actor: Actor) -> QuerySet[VipPerson]:
     return VipPerson.objects.filter(cooperation_id__in=_manage_ids(actor)).select_related(
         "user", "cooperation"
     )
 
 
 def manage_vip_get(*, actor: Actor, pk: Any) -> VipPerson:
-    return get_or_not_found(manage_vips(actor=actor), pk)
+    return get_or_not_found(managed_vip_list(actor=actor), pk)
 
 
-def recompute_jobs(*, policy: SlaPolicy) -> QuerySet[Any]:
+def recompute_job_list(*, policy: SlaPolicy) -> QuerySet[Any]:
     from .models import RecomputeJob
 
     return RecomputeJob.objects.filter(policy=policy).order_by("-created_at", "-pk")
 
 
-def manageable_users(*, actor: Actor, query: str = "") -> QuerySet[User]:
+def manageable_user_list(*, actor: Actor, query: str = "") -> QuerySet[User]:
     """People of the managed cooperations (members, leads and VIPs are chosen among them)."""
     qs = User.objects.filter(
         permissions.scope_q(actor, actions.MANAGE, path_field="home_unit__path"),

@@ -119,7 +119,7 @@ def _sla_fields(
     state = _state(ticket)
     policy = old_policy
     if recompute_policy:
-        policy = selectors.policy_for(
+        policy = selectors.policy_get(
             cooperation_id=ticket.cooperation_id,
             priority=priority or ticket.priority,
             tier=tier,
@@ -240,7 +240,7 @@ def _priority(
     *, cooperation_id: int, impact: str, urgency: str, requester_id: Any
 ) -> tuple[str, bool]:
     vip = selectors.is_vip(cooperation_id=cooperation_id, user_id=requester_id)
-    matrix = selectors.matrix_for(cooperation_id)
+    matrix = selectors.matrix_get(cooperation_id)
     return rules.ticket_priority(impact, urgency, vip=vip, matrix=matrix), vip
 
 
@@ -297,8 +297,8 @@ def ticket_create(
         cooperation_id=cooperation_id, impact=impact, urgency=urgency, requester_id=requester.pk
     )
     if group is None:
-        group = selectors.first_line_group(Cooperation(pk=cooperation_id))
-    policy = selectors.policy_for(
+        group = selectors.first_line_group_get(Cooperation(pk=cooperation_id))
+    policy = selectors.policy_get(
         cooperation_id=cooperation_id,
         priority=priority,
         tier=service.tier if service is not None else None,
@@ -1297,7 +1297,7 @@ def view_save(
         errors["name"] = [_("Ange ett namn.")]
     if (
         shared_with is not None
-        and not selectors.my_groups(actor=actor).filter(pk=shared_with.pk).exists()
+        and not selectors.my_group_list(actor=actor).filter(pk=shared_with.pk).exists()
     ):
         errors["shared_with"] = [_("Du kan bara dela med en grupp du är med i.")]
     if errors:
@@ -1379,7 +1379,7 @@ def matrix_set_all(
         Cooperation.objects.select_for_update().filter(pk=cooperation.pk).first()
         if expected is not None and matrix_fingerprint(cooperation.pk) != expected:
             raise Conflict()
-        current = selectors.matrix_for(cooperation.pk)
+        current = selectors.matrix_get(cooperation.pk)
         for (impact, urgency), priority in sorted(cells.items()):
             if current.get((impact, urgency), rules.priority_for(impact, urgency)) != priority:
                 matrix_set(
@@ -1389,7 +1389,7 @@ def matrix_set_all(
                     urgency=urgency,
                     priority=priority,
                 )
-        return selectors.matrix_for(cooperation.pk)
+        return selectors.matrix_get(cooperation.pk)
 
 
 def calendar_update(

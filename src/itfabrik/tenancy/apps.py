@@ -10,6 +10,6 @@ class TenancyConfig(AppConfig):
     def ready(self) -> None:
         from itfabrik.core.registry import set_cooperation_resolver
 
-        from .selectors import cooperation_get_current
+        from .selectors import current_cooperation_get
 
-        set_cooperation_resolver(cooperation_get_current)
+        set_cooperation_resolver(current_cooperation_get)

@@ -35,7 +35,7 @@ register_menu(
 
 def _municipalities(request: Any) -> dict[str, Any] | None:
     """The cooperation's municipalities with their population shares, read once per request."""
-    coop = selectors.cooperation_get_current(request)
+    coop = selectors.current_cooperation_get(request)
     if coop is None:
         return None
 
@@ -108,7 +108,7 @@ def unit_summary(request: Any) -> dict[str, Any] | None:
     "tenancy", "teams", template="tenancy/panels/teams.html", action=actions.VIEW_TEAMS, order=30
 )
 def teams(request: Any) -> dict[str, Any] | None:
-    coop = selectors.cooperation_get_current(request)
+    coop = selectors.current_cooperation_get(request)
     if coop is None:
         return None
     rows = list(selectors.team_list(actor=request.user, cooperation=coop))

@@ -75,7 +75,7 @@ def node_list(
     with_facts: bool = True,
 ) -> QuerySet[OrgNode]:
     """Visible nodes, filtered. `with_facts=False` gives the lean query that lists paginate on;
-    `node_list_with_facts` then completes only the rows of one page."""
+    `node_facts_list` then completes only the rows of one page."""
     qs = NodeFilter.apply(
         OrgNode.objects.filter(node_visibility_q(actor)),
         kind=kind,
@@ -91,7 +91,7 @@ def node_list(
     return _with_municipal_facts(qs, timezone.localdate())
 
 
-def node_list_with_facts(pks: list[int]) -> list[OrgNode]:
+def node_facts_list(pks: list[int]) -> list[OrgNode]:
     """The given nodes (already scoped by the caller) with joins and facts, in the given order.
 
     Paginating the lean query first and completing one page after keeps a deep page as cheap as
@@ -126,7 +126,7 @@ def cooperation_list(*, actor: Actor) -> QuerySet[Cooperation]:
     return qs.filter(pk__in=sorted(permissions.cooperation_ids(actor)))
 
 
-def cooperation_get_current(request: Any) -> Cooperation | None:
+def current_cooperation_get(request: Any) -> Cooperation | None:
     """The cooperation the request works in: the first the actor belongs to (an installation
     with several cooperations lets a person with roles in two of them see the first by name).
     Read once per request."""
@@ -283,7 +283,7 @@ ADMINISTRATION_DEPTH = 3  # cooperation 1, municipality 2, administration 3
 SEARCH_LIMIT = 20
 
 
-def administration_name_subquery(path_ref: str = "path") -> Subquery:
+def administration_name_q(path_ref: str = "path") -> Subquery:
     """The name of the administration a node lies in (for units and sub-units), as a subquery.
 
     The administration's path is the first three steps of the node's path: one indexed lookup.
@@ -324,7 +324,7 @@ def node_choice_list(
     qs = (
         qs.select_related("municipality", "parent")
         .annotate(
-            administration_name=administration_name_subquery(),
+            administration_name=administration_name_q(),
             starts=Case(
                 When(name__istartswith=query, then=Value(0)),
                 default=Value(1),

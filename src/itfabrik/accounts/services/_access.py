@@ -46,7 +46,7 @@ def require_may_manage_account(actor: Actor, user: User) -> None:
         .filter(ActiveAssignmentQ.not_ended(timezone.localdate()))
         .select_related("node")
     ):
-        if not selectors.assignment_can_end(actor=actor, assignment=assignment):
+        if not selectors.may_end_assignment(actor=actor, assignment=assignment):
             raise Forbidden()
 
 

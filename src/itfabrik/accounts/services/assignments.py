@@ -397,7 +397,7 @@ def _role_revoke(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
         )
         if current.valid_until is not None and current.valid_until <= yesterday:
             raise ValidationFailed(fields={"role": [_("Rollen är redan avslutad.")]})
-        if not selectors.assignment_can_end(actor=actor, assignment=current):
+        if not selectors.may_end_assignment(actor=actor, assignment=current):
             raise Forbidden(END_REFUSED)
         return update_audited(
             actor=actor,

@@ -341,7 +341,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # The end button only where the actor could have made the grant (ADR 0017).
     rows = [
-        (a, can_grant and selectors.assignment_can_end(actor=actor, assignment=a))
+        (a, can_grant and selectors.may_end_assignment(actor=actor, assignment=a))
         for a in assignments
     ]
     groups: dict[str, list[tuple[Any, bool]]] = {"current": [], "future": [], "ended": []}
@@ -374,7 +374,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Ending a role asks first (GET shows what will end), then ends it as of yesterday."""
     assignment = selectors.assignment_get(actor=request.user, pk=pk)
-    if request.method == "GET" and not selectors.assignment_can_end(
+    if request.method == "GET" and not selectors.may_end_assignment(
         actor=request.user, assignment=assignment
     ):
         raise Forbidden()  # seen (view_user) but not theirs to end; a POST is refused (audited)

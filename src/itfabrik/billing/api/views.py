@@ -149,10 +149,10 @@ class SimulationView(APIView):
     )
     def post(self, request: Request) -> Response:
         v = parse_input(SimulationRequestSerializer, request.data)
-        pool = selectors.simulation_pool(
+        pool = selectors.simulation_pool_get(
             actor=request.user, cooperation=_cooperation(request), pk=v.get("pool")
         )
-        rows = selectors.simulate_key(
+        rows = selectors.key_simulation_report(
             actor=request.user,
             pool=pool,
             year=v["year"],
@@ -281,4 +281,4 @@ class PoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if request.method == "POST":
             v = parse_input(SpendingSerializer, request.data)
             services.fund_spend(actor=request.user, pool=pool, **v)
-        return Response(FundSerializer(selectors.fund_status(actor=request.user, pool=pool)).data)
+        return Response(FundSerializer(selectors.fund_summary(actor=request.user, pool=pool)).data)

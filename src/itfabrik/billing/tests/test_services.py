@@ -450,7 +450,7 @@ def test_an_approved_invoice_is_not_changed_by_a_run(demo: Any) -> None:
 
 
 def test_fund_balance_and_spending_beyond_it_is_refused(demo: Any, fund: Any) -> None:
-    balance = selectors.fund_balance(fund)
+    balance = selectors.fund_balance_get(fund)
     contributed = sum(
         InvoiceLine.objects.filter(
             cost_pool=fund, invoice__status=InvoiceStatus.APPROVED
@@ -477,7 +477,7 @@ def test_fund_balance_and_spending_beyond_it_is_refused(demo: Any, fund: Any) ->
         amount=balance,
         spent_on=dt.date(2026, 12, 1),
     )
-    assert selectors.fund_balance(fund) == 0
+    assert selectors.fund_balance_get(fund) == 0
 
 
 def test_fund_contributions_follow_inhabitants(demo: Any, fund: Any) -> None:
@@ -491,7 +491,7 @@ def test_fund_contributions_follow_inhabitants(demo: Any, fund: Any) -> None:
 
 def test_simulation_of_an_inhabitant_key_changes_nothing(demo: Any, bas_it: Any) -> None:
     before = db_state()
-    rows = selectors.simulate_key(
+    rows = selectors.key_simulation_report(
         actor=demo.user("radsmedlem"), pool=bas_it, year=2026, method=KeyMethod.INHABITANTS
     )
     assert_unchanged(before)
@@ -506,7 +506,7 @@ def test_simulation_of_an_inhabitant_key_changes_nothing(demo: Any, bas_it: Any)
 
 
 def test_figures_per_municipality_year_to_date(demo: Any) -> None:
-    figures = selectors.municipality_figures(
+    figures = selectors.municipality_figure_list(
         actor=demo.user("radsmedlem"), cooperation=demo.cooperation, period=Period(2026, 11)
     )
     assert len(figures) == 4

@@ -375,14 +375,14 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Utgiften är bokförd mot fonden."))
             return redirect("billing:fund_detail", pk=pool.pk)
-    status = selectors.fund_status(actor=actor, pool=pool)
+    status = selectors.fund_summary(actor=actor, pool=pool)
     return _render(
         request,
         "billing/manage/fund.html",
         {
             "pool": pool,
             "status": status,
-            "contributions": selectors.fund_contributions(pool),
+            "contributions": selectors.fund_contribution_list(pool),
             "keys": list(pool.keys.order_by("-valid_from")),
             "can_manage_pool": permissions.can(actor, actions.MANAGE_POOLS, pool.cooperation.root),
             "form": form,
@@ -401,7 +401,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return _render(
         request,
         "billing/manage/ledger.html",
-        {"rows": selectors.ledger_rows(actor=request.user, cooperation=coop)},
+        {"rows": selectors.ledger_row_list(actor=request.user, cooperation=coop)},
         "billing:ledger",
     )
 

@@ -54,7 +54,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     against consumption, cost per inhabitant; each figure links to its invoice and lines."""
     coop = _cooperation(request)
     period = _period(request)
-    figures = selectors.municipality_figures(actor=request.user, cooperation=coop, period=period)
+    figures = selectors.municipality_figure_list(
+        actor=request.user, cooperation=coop, period=period
+    )
     chart = bar_chart(
         chart_id="ytd",
         title=_("Kostnad hittills i år per kommun, %(year)s") % {"year": period.year},
@@ -99,7 +101,7 @@ def municipality(request: HttpRequest, pk: int) -> HttpResponse:
     from itfabrik.tenancy.selectors import node_get
 
     node = node_get(actor=request.user, pk=pk)
-    units = selectors.unit_figures(actor=request.user, municipality=node, period=period)
+    units = selectors.unit_figure_list(actor=request.user, municipality=node, period=period)
     invoices = selectors.invoice_list(
         actor=request.user, year=period.year, municipality_id=node.pk, with_lines=False
     ).filter(cooperation=coop)
@@ -130,7 +132,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if kind not in LineKind.values:
         kind = None
     unit = request.GET.get("unit")
-    lines = selectors.invoice_lines(
+    lines = selectors.invoice_line_list(
         actor=actor,
         invoice=invoice,
         kind=kind,
@@ -145,7 +147,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": paginate(request, lines, per_page=100),
             "qs": querystring_without_page(request),
             "filtered": bool(kind or unit),
-            "units": selectors.invoice_unit_totals(invoice=invoice),
+            "units": selectors.invoice_unit_total_list(invoice=invoice),
             "form": form,
             "can_approve": invoice.status == "draft"
             and permissions.can(actor, actions.APPROVE_INVOICE, invoice.municipality),
@@ -214,7 +216,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
     # The same action as the menu entry (SIMULATE_KEY); the rows are then scoped.
     if coop is None:
         raise NotFound()
-    pool = selectors.simulation_pool(actor=actor, cooperation=coop)
+    pool = selectors.simulation_pool_get(actor=actor, cooperation=coop)
     members = services.member_municipalities(cooperation=coop)
     form = SimulationForm(
         request.GET if "method" in request.GET else None,
@@ -225,7 +227,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
     chart = None
     if form.is_bound and form.is_valid():
         try:
-            rows = selectors.simulate_key(
+            rows = selectors.key_simulation_report(
                 actor=actor,
                 pool=pool,
                 year=form.cleaned_data["year"],

@@ -57,7 +57,7 @@ def _block_refs(actor: Actor, v: dict[str, Any]) -> tuple[Any, Any]:
         errors,
         "technician",
         _("Okänd tekniker."),
-        lambda: get_or_not_found(selectors.technicians(actor=actor), v["technician"]),
+        lambda: get_or_not_found(selectors.technician_list(actor=actor), v["technician"]),
     )
     if errors:
         raise ValidationFailed(fields=errors)

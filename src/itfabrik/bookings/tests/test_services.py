@@ -460,7 +460,7 @@ def test_agent_marks_a_visit_and_booking_closes_the_request(visits: Any) -> None
     again = services.visit_request_mark(actor=visits.agent, ticket=ticket)
     assert again.pk == marked.pk
     assert marked.source == "agent"
-    tickets = list(selectors.bookable_tickets(actor=visits.fia))
+    tickets = list(selectors.bookable_ticket_list(actor=visits.fia))
     assert tickets[0].pk == ticket.pk
     assert tickets[0].needs_visit is True
     services.booking_create(actor=visits.fia, ticket=ticket, block=visits.block())
@@ -483,13 +483,13 @@ def test_system_pause_goes_through_servicedesk_transitions(visits: Any) -> None:
 
 def test_feed_token_is_shown_once_and_stored_as_a_digest(visits: Any) -> None:
     token = services.feed_token_renew(actor=visits.tekniker)
-    assert selectors.feed_owner(token) == visits.tekniker
-    stored = selectors.feed_token_of(visits.tekniker)
+    assert selectors.feed_owner_get(token) == visits.tekniker
+    stored = selectors.feed_token_get(visits.tekniker)
     assert stored is not None
     assert token not in stored.digest
     newer = services.feed_token_renew(actor=visits.tekniker)
-    assert selectors.feed_owner(token) is None
-    assert selectors.feed_owner(newer) == visits.tekniker
+    assert selectors.feed_owner_get(token) is None
+    assert selectors.feed_owner_get(newer) == visits.tekniker
     with pytest.raises(Forbidden):
         services.feed_token_renew(actor=visits.fia)
     assert SYSTEM is not None

@@ -48,8 +48,8 @@ def portal(request: HttpRequest) -> HttpResponse:
         request,
         "bookings/portal.html",
         {
-            "visits": list(selectors.my_bookings(actor=actor)),
-            "page": paginate(request, selectors.bookable_tickets(actor=actor)),
+            "visits": list(selectors.my_booking_list(actor=actor)),
+            "page": paginate(request, selectors.bookable_ticket_list(actor=actor)),
             "qs": querystring_without_page(request),
         },
     )
@@ -70,7 +70,7 @@ def ticket_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """Book, rebook or see the visit of one ticket: the free blocks of its municipality."""
     actor = request.user
     ticket = _bookable_ticket(request, pk)
-    booking = selectors.active_booking(ticket=ticket)
+    booking = selectors.active_booking_get(ticket=ticket)
     form = BookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -91,7 +91,7 @@ def ticket_visit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("block", _("Okänt pass."))
         except ApplicationError as exc:
             add_application_error(form, exc)
-    page = paginate(request, selectors.free_blocks(actor=actor, ticket=ticket), FREE_PER_PAGE)
+    page = paginate(request, selectors.free_block_list(actor=actor, ticket=ticket), FREE_PER_PAGE)
     is_staff = permissions.can(actor, actions.BOOK_FOR_OTHERS, ticket.unit)
     return render(
         request,
@@ -103,7 +103,7 @@ def ticket_visit(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_form": CancelForm(initial={"version": booking.version}) if booking else None,
             "page": page,
             "qs": querystring_without_page(request),
-            "visit_request": selectors.open_request(ticket=ticket),
+            "visit_request": selectors.open_request_get(ticket=ticket),
             "is_staff": is_staff,
             "mark_form": MarkForm() if is_staff else None,
             "is_open": ticket.status not in ("resolved", "closed"),
@@ -181,7 +181,7 @@ def _calendar_technician(request: HttpRequest) -> Any:
     if wanted and wanted != str(actor.pk):
         if not permissions.can_anywhere(actor, actions.VIEW_BOOKINGS):
             raise NotFound()
-        return get_or_not_found(selectors.technicians(actor=actor), wanted)
+        return get_or_not_found(selectors.technician_list(actor=actor), wanted)
     return actor
 
 
@@ -196,7 +196,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
     first = dt.datetime.combine(monday, dt.time(0), tzinfo=zone)
     last = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=zone)
     blocks = list(
-        selectors.calendar_blocks(actor=request.user, technician=technician, first=first, last=last)
+        selectors.calendar_block_list(
+            actor=request.user, technician=technician, first=first, last=last
+        )
     )
     days = []
     for i in range(7):
@@ -218,9 +220,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "days": days,
             "count": sum(len(getattr(b, "active_bookings", [])) for b in blocks),
             "feed_url": feed_url,
-            "has_feed": own and selectors.feed_token_of(technician) is not None,
+            "has_feed": own and selectors.feed_token_get(technician) is not None,
             "may_feed": own and permissions.can_anywhere(request.user, actions.TAKE_VISITS),
-            "technicians": list(selectors.technicians(actor=request.user))
+            "technicians": list(selectors.technician_list(actor=request.user))
             if permissions.can_anywhere(request.user, actions.VIEW_BOOKINGS)
             else [],
         },
@@ -244,11 +246,11 @@ def feed_renew(request: HttpRequest) -> HttpResponse:
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The iCalendar feed: the address is the credential (calendar programs cannot sign in)."""
-    owner = selectors.feed_owner(token)
+    owner = selectors.feed_owner_get(token)
     if owner is None:
         raise NotFound()
     now = timezone.now()
-    blocks = selectors.calendar_blocks(
+    blocks = selectors.calendar_block_list(
         actor=owner, technician=owner, first=now - FEED_PAST, last=now + FEED_AHEAD
     )
     name = _("Besök – %(name)s") % {"name": owner.get_full_name() or owner.get_username()}
@@ -284,7 +286,7 @@ def blocks(request: HttpRequest) -> HttpResponse:
     actor = request.user
     form = GenerateForm(
         request.POST if request.method == "POST" else None,
-        technicians=selectors.technicians(actor=actor),
+        technicians=selectors.technician_list(actor=actor),
         municipalities=_managed_municipalities(request),
     )
     if request.method == "POST" and form.is_valid():
@@ -316,7 +318,7 @@ def blocks(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, qs),
             "qs": querystring_without_page(request),
-            "technicians": list(selectors.technicians(actor=actor)),
+            "technicians": list(selectors.technician_list(actor=actor)),
             "municipalities": list(_managed_municipalities(request)),
             "chosen": {k: str(v) for k, v in filters.items() if k != "starts_after"},
         },

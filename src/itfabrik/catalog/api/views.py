@@ -79,7 +79,7 @@ class ServiceAreaViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         v = parse_input(ServiceAreaCreateSerializer, request.data)
-        coop = selectors.cooperation_for_catalogue(
+        coop = selectors.catalogue_cooperation_get(
             actor=request.user, cooperation_id=v.pop("cooperation")
         )
         area = services.area_create(actor=request.user, cooperation=coop, **v)
@@ -137,7 +137,7 @@ class ServiceViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         v = parse_input(ServiceCreateSerializer, request.data)
-        coop = selectors.cooperation_for_catalogue(
+        coop = selectors.catalogue_cooperation_get(
             actor=request.user, cooperation_id=v.pop("cooperation")
         )
         area = selectors.area_get(actor=request.user, pk=v.pop("area"))
@@ -189,7 +189,7 @@ class PackageViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = request.user
         v = parse_input(PackageCreateSerializer, request.data)
-        coop = selectors.cooperation_for_catalogue(actor=actor, cooperation_id=v.pop("cooperation"))
+        coop = selectors.catalogue_cooperation_get(actor=actor, cooperation_id=v.pop("cooperation"))
         items = [
             (selectors.service_get(actor=actor, pk=i["service"]), i["quantity"])
             for i in v.pop("items")
@@ -259,7 +259,7 @@ class PriceListViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         v = parse_input(PriceListCreateSerializer, request.data)
-        coop = selectors.cooperation_for_catalogue(
+        coop = selectors.catalogue_cooperation_get(
             actor=request.user, cooperation_id=v.pop("cooperation")
         )
         prices = [

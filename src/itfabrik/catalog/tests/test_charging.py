@@ -7,7 +7,7 @@ from itfabrik.billing.sources import Period, context_for
 from itfabrik.catalog.charging import subscription_lines
 from itfabrik.catalog.choices import PriceModel
 from itfabrik.catalog.models import Subscription
-from itfabrik.catalog.selectors import prices_on
+from itfabrik.catalog.selectors import price_in_force_list
 
 MELLERUD = "Melleruds kommun"
 
@@ -15,7 +15,7 @@ MELLERUD = "Melleruds kommun"
 def test_a_whole_month_charges_price_times_quantity_with_its_price_list(demo: Any) -> None:
     period = Period(2026, 1)
     lines = list(subscription_lines(context_for(demo.cooperation, period)))
-    price_list, prices = prices_on(cooperation_id=demo.cooperation.pk, day=period.first)
+    price_list, prices = price_in_force_list(cooperation_id=demo.cooperation.pk, day=period.first)
     assert price_list is not None
     subs = Subscription.objects.filter(
         start_date__lte=period.first,

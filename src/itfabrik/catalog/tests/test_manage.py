@@ -58,7 +58,9 @@ def _today() -> dt.date:
 
 def _in_force(catalogue: Any) -> PriceList:
     """The demo's version in force today; after 2026, one from today (so in force at once)."""
-    current = selectors.price_list_on(cooperation_id=catalogue.cooperation.pk, day=_today())
+    current = selectors.price_list_in_force_get(
+        cooperation_id=catalogue.cooperation.pk, day=_today()
+    )
     if current is not None:
         return current
     return services.price_list_create(
@@ -314,8 +316,8 @@ def test_a_new_version_from_tomorrow_copies_the_prices_and_ends_the_current(
         current.prices.values_list("service_id", "amount")
     )
     coop = catalogue.cooperation.pk
-    assert selectors.price_list_on(cooperation_id=coop, day=_today()) == current
-    assert selectors.price_list_on(cooperation_id=coop, day=tomorrow) == new
+    assert selectors.price_list_in_force_get(cooperation_id=coop, day=_today()) == current
+    assert selectors.price_list_in_force_get(cooperation_id=coop, day=tomorrow) == new
     assert AuditEntry.objects.filter(object_type="catalog.pricelist", object_id=str(current.pk),
                                      action="update").exists()  # fmt: skip
 

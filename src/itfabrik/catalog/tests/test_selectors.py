@@ -37,7 +37,7 @@ def test_retired_services_are_hidden_unless_asked_for(catalogue: Any) -> None:
 
 
 def test_orderable_units_are_the_orderers_subtree(catalogue: Any) -> None:
-    units = selectors.orderable_units(actor=catalogue.user("bestallare-mellerud"))
+    units = selectors.orderable_unit_list(actor=catalogue.user("bestallare-mellerud"))
     assert {u.name for u in units} == {
         "Hemtjänst norr",
         "Hemtjänst söder",
@@ -46,7 +46,7 @@ def test_orderable_units_are_the_orderers_subtree(catalogue: Any) -> None:
         "LSS och socialpsykiatri",
     }
     assert {u.municipality.name for u in units} == {MELLERUD}
-    assert not selectors.orderable_units(actor=catalogue.user("ekonom")).exists()
+    assert not selectors.orderable_unit_list(actor=catalogue.user("ekonom")).exists()
 
 
 def test_orders_are_scoped_by_unit(catalogue: Any) -> None:
@@ -64,7 +64,7 @@ def test_order_history_is_visible_to_the_orderer(catalogue: Any) -> None:
     actor = catalogue.user("bestallare-mellerud")
     order = selectors.order_list(actor=actor, status="delivered").last()
     assert order is not None
-    history = list(selectors.order_history(actor=actor, order=order))
+    history = list(selectors.order_history_list(actor=actor, order=order))
     statuses = [e.after.get("status") for e in history if e.object_type == "catalog.order"]
     assert statuses[0] == "draft"
     assert statuses[-1] == "delivered"
@@ -73,12 +73,12 @@ def test_order_history_is_visible_to_the_orderer(catalogue: Any) -> None:
 def test_subscriptions_between_for_billing(catalogue: Any) -> None:
     coop = catalogue.cooperation.pk
     feb = list(
-        selectors.subscriptions_between(
+        selectors.subscription_period_list(
             cooperation_id=coop, start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28)
         )
     )
     apr = list(
-        selectors.subscriptions_between(
+        selectors.subscription_period_list(
             cooperation_id=coop, start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)
         )
     )
@@ -86,7 +86,7 @@ def test_subscriptions_between_for_billing(catalogue: Any) -> None:
     assert [s.quantity for s in phones] == [6]
     phones = [s for s in apr if s.service.name == "Mobiltelefon med abonnemang"]
     assert [s.quantity for s in phones] == [8]
-    assert not selectors.subscriptions_between(
+    assert not selectors.subscription_period_list(
         cooperation_id=coop, start=dt.date(2025, 12, 1), end=dt.date(2025, 12, 31)
     ).exists()
     assert Subscription.objects.filter(cooperation_id=coop).count() >= len(feb)
@@ -94,12 +94,14 @@ def test_subscriptions_between_for_billing(catalogue: Any) -> None:
 
 def test_prices_on_a_day(catalogue: Any) -> None:
     coop = catalogue.cooperation.pk
-    price_list, prices = selectors.prices_on(cooperation_id=coop, day=dt.date(2026, 6, 15))
+    price_list, prices = selectors.price_in_force_list(
+        cooperation_id=coop, day=dt.date(2026, 6, 15)
+    )
     assert price_list == catalogue.price_list
     assert str(prices[catalogue.services["Support"].pk]) == "55.00"
-    assert selectors.prices_on(cooperation_id=coop, day=dt.date(2027, 1, 1)) == (None, {})
+    assert selectors.price_in_force_list(cooperation_id=coop, day=dt.date(2027, 1, 1)) == (None, {})
 
 
 def test_pending_approvals(catalogue: Any) -> None:
-    assert selectors.pending_approvals(actor=catalogue.user("admin")).count() == 1
-    assert not selectors.pending_approvals(actor=catalogue.user("bestallare-mellerud")).exists()
+    assert selectors.pending_approval_list(actor=catalogue.user("admin")).count() == 1
+    assert not selectors.pending_approval_list(actor=catalogue.user("bestallare-mellerud")).exists()

@@ -166,11 +166,11 @@ def test_an_adjacent_price_list_is_accepted_and_found_by_day(catalogue: Any) -> 
     )
     assert pl.prices.get().amount == Decimal("57.50")
     coop = catalogue.cooperation.pk
-    assert selectors.price_list_on(cooperation_id=coop, day=dt.date(2026, 12, 31)) == (
+    assert selectors.price_list_in_force_get(cooperation_id=coop, day=dt.date(2026, 12, 31)) == (
         catalogue.price_list
     )
-    assert selectors.price_list_on(cooperation_id=coop, day=dt.date(2027, 1, 1)) == pl
-    assert selectors.price_list_on(cooperation_id=coop, day=dt.date(2025, 12, 31)) is None
+    assert selectors.price_list_in_force_get(cooperation_id=coop, day=dt.date(2027, 1, 1)) == pl
+    assert selectors.price_list_in_force_get(cooperation_id=coop, day=dt.date(2025, 12, 31)) is None
     # Extending 2026 into 2027 now clashes with the 2027 version; nothing changes.
     before = db_state()
     with pytest.raises(ValidationFailed) as exc:

@@ -45,7 +45,7 @@ from .manage_forms import (
 
 def _cooperations(request: HttpRequest) -> list[Cooperation]:
     """The catalogues the actor manages; none: the page does not exist for them."""
-    coops = selectors.managed_cooperations(actor=request.user)
+    coops = selectors.managed_cooperation_list(actor=request.user)
     if not coops:
         raise NotFound()
     return coops

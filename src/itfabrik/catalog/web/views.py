@@ -45,7 +45,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     packages = list(selectors.package_list(actor=actor, search=search))
     coop_ids = {s.cooperation_id for s in services_qs} | {p.cooperation_id for p in packages}
     price_list = (
-        selectors.price_list_on(cooperation_id=min(coop_ids), day=timezone.localdate())
+        selectors.price_list_in_force_get(cooperation_id=min(coop_ids), day=timezone.localdate())
         if coop_ids
         else None
     )
@@ -74,7 +74,7 @@ def _require_orderer(request: HttpRequest) -> None:
 def order_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     _require_orderer(request)
-    units = list(selectors.orderable_units(actor=actor))
+    units = list(selectors.orderable_unit_list(actor=actor))
     packages = list(selectors.package_list(actor=actor))
     services_list = list(selectors.service_list(actor=actor))
     initial: dict[str, Any] = {"quantity": 1}
@@ -134,7 +134,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, qs),
             "qs": querystring_without_page(request),
             "mine": mine,
-            "pending": list(selectors.pending_approvals(actor=actor)[:50]),
+            "pending": list(selectors.pending_approval_list(actor=actor)[:50]),
         },
     )
 
@@ -160,7 +160,7 @@ def _allowed_steps(actor: Actor, order: Order) -> list[str]:
 def _history(actor: Actor, order: Order) -> list[dict[str, Any]]:
     """The audited steps of the order as lines a person reads."""
     rows = []
-    for e in selectors.order_history(actor=actor, order=order):
+    for e in selectors.order_history_list(actor=actor, order=order):
         after = e.after or {}
         if e.object_type == "catalog.order":
             if e.action == "create":

@@ -82,7 +82,7 @@ def portal(request: HttpRequest) -> HttpResponse:
             "next": opening.describe(state.next_opening, zone=state.timezone)
             if state.next_opening
             else "",
-            "page": paginate(request, selectors.my_conversations(actor=actor)),
+            "page": paginate(request, selectors.my_conversation_list(actor=actor)),
             "error": request.session.pop("chat_error", ""),
         },
     )
@@ -107,7 +107,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     conv = selectors.conversation_get(actor=actor, pk=pk)
-    rows = [message_data(m, actor) for m in selectors.messages_after(conversation=conv)]
+    rows = [message_data(m, actor) for m in selectors.message_after_list(conversation=conv)]
     participant = actor.pk in (conv.requester_id, conv.agent_id)
     is_agent_view = actor.pk != conv.requester_id
     return render(
@@ -199,7 +199,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "chat/queue.html",
-        {"page": page, "rows": rows, "active": list(selectors.my_active(actor=actor)[:20])},
+        {
+            "page": page,
+            "rows": rows,
+            "active": list(selectors.my_active_conversation_get(actor=actor)[:20]),
+        },
     )
 
 
@@ -223,7 +227,7 @@ def stream(request: HttpRequest, pk: int) -> HttpResponseBase:
         deadline = time.monotonic() + seconds
         while True:
             ended = False
-            for message in selectors.messages_after(conversation=conv, after=last)[:200]:
+            for message in selectors.message_after_list(conversation=conv, after=last)[:200]:
                 yield rules.sse_event(
                     event_id=message.pk, event="message", data=message_data(message, actor)
                 )

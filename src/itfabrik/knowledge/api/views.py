@@ -39,13 +39,13 @@ Q_PARAMETER = OpenApiParameter(
 def _relations(request: Request, values: dict[str, Any]) -> None:
     """Replace area and municipality ids by the objects the actor may choose (400 otherwise)."""
     if "area" in values:
-        area = selectors.area_choices(actor=request.user).filter(pk=values["area"]).first()
+        area = selectors.area_choice_list(actor=request.user).filter(pk=values["area"]).first()
         if area is None:
             raise ValidationFailed(fields={"area": [_unknown()]})
         values["area"] = area
     if values.get("municipality") is not None:
         municipality = (
-            selectors.municipality_choices(actor=request.user)
+            selectors.municipality_choice_list(actor=request.user)
             .filter(pk=values["municipality"])
             .first()
         )

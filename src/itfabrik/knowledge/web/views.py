@@ -74,7 +74,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     query = _query(request)
     if not request.headers.get("HX-Request"):
         return redirect(f"{request.path.rsplit('forslag/', 1)[0]}?{request.GET.urlencode()}")
-    articles = selectors.article_suggestions(actor=request.user, q=query) if query else []
+    articles = selectors.article_suggestion_list(actor=request.user, q=query) if query else []
     return render(
         request,
         "knowledge/_suggestions.html",
@@ -87,13 +87,13 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     article = selectors.article_get(actor=actor, pk=pk)
     query = _query(request)
-    revision = selectors.current_revision(article)
+    revision = selectors.current_revision_get(article)
     context: dict[str, Any] = {
         "article": article,
         "body_html": render_markdown(article.body),
         "revision": revision,
         "query": query,
-        "own_feedback": selectors.own_feedback(actor=actor, revision=revision),
+        "own_feedback": selectors.own_feedback_get(actor=actor, revision=revision),
         "feedback_form": FeedbackForm(),
         "deflection_form": DeflectionForm(initial={"q": query}),
         "report_problem_url": hooks.report_problem_url(request, article, query),
@@ -106,7 +106,7 @@ def _may_change(actor: Actor, article: Article) -> bool:
     if not selectors.may_manage(actor):
         return False
     try:
-        selectors.article_for_change(actor=actor, pk=article.pk)
+        selectors.article_for_change_get(actor=actor, pk=article.pk)
     except NotFound:
         return False
     return True
@@ -152,7 +152,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Tack för din återkoppling!"))
             return redirect("knowledge:article", pk=article.pk)
-    revision = selectors.current_revision(article)
+    revision = selectors.current_revision_get(article)
     return render(
         request,
         "knowledge/article.html",
@@ -190,7 +190,7 @@ def _require_manager(request: HttpRequest) -> None:
 
 
 def _staff_filters(request: HttpRequest) -> tuple[ArticleFilterForm, dict[str, Any]]:
-    areas = list(selectors.area_choices(actor=request.user))
+    areas = list(selectors.area_choice_list(actor=request.user))
     form = ArticleFilterForm(request.GET or None, areas=areas)
     values: dict[str, Any] = {}
     if form.is_valid():
@@ -269,8 +269,8 @@ def _csv(qs: Any) -> HttpResponse:
 def _article_form(request: HttpRequest, data: Any = None, **kwargs: Any) -> ArticleForm:
     return ArticleForm(
         data,
-        areas=list(selectors.area_choices(actor=request.user)),
-        municipalities=list(selectors.municipality_choices(actor=request.user)),
+        areas=list(selectors.area_choice_list(actor=request.user)),
+        municipalities=list(selectors.municipality_choice_list(actor=request.user)),
         **kwargs,
     )
 
@@ -279,13 +279,13 @@ def _relations(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     """The chosen area and municipality as objects, from the ones offered to the actor."""
     from itfabrik.core.errors import ValidationFailed
 
-    area = selectors.area_choices(actor=request.user).filter(pk=data["area"]).first()
+    area = selectors.area_choice_list(actor=request.user).filter(pk=data["area"]).first()
     if area is None:
         raise ValidationFailed(fields={"area": [_("Välj ett tjänsteområde i listan.")]})
     municipality = None
     if data.get("municipality"):
         municipality = (
-            selectors.municipality_choices(actor=request.user)
+            selectors.municipality_choice_list(actor=request.user)
             .filter(pk=data["municipality"])
             .first()
         )
@@ -330,7 +330,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    article = selectors.article_for_change(actor=request.user, pk=pk)
+    article = selectors.article_for_change_get(actor=request.user, pk=pk)
     initial = {
         "title": article.title,
         "summary": article.summary,
@@ -369,7 +369,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _status_change(request: HttpRequest, pk: int, change: Any, done: str) -> HttpResponse:
-    article = selectors.article_for_change(actor=request.user, pk=pk)
+    article = selectors.article_for_change_get(actor=request.user, pk=pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ladda om sidan och försök igen."))
@@ -403,7 +403,7 @@ def article_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def article_feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    article: Article = selectors.article_for_change(actor=request.user, pk=pk)
+    article: Article = selectors.article_for_change_get(actor=request.user, pk=pk)
     return render(
         request,
         "knowledge/feedback_list.html",

@@ -45,7 +45,7 @@ def inbound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "mailchannel/inbound_detail.html",
-        {"message": message, "attachments": list(selectors.attachments_of(message=message))},
+        {"message": message, "attachments": list(selectors.attachment_list(message=message))},
     )
 
 
@@ -63,7 +63,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 def _ticket_page(request: HttpRequest, pk: int, **forms: Any) -> HttpResponse:
     actor = request.user
     ticket = desk_selectors.ticket_get(actor=actor, pk=pk)
-    conversation = selectors.ticket_mail(actor=actor, ticket=ticket)
+    conversation = selectors.ticket_mail_list(actor=actor, ticket=ticket)
     may_work = desk_selectors.may_work(actor, ticket)
     return render(
         request,

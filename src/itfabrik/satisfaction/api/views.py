@@ -53,7 +53,7 @@ class RatingViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         v = parse_input(RatingCreateSerializer, request.data)
-        ticket = selectors.my_ticket(actor=request.user, pk=v["ticket"])
+        ticket = selectors.my_ticket_get(actor=request.user, pk=v["ticket"])
         rating, created = services.rating_submit(
             actor=request.user,
             ticket=ticket,
@@ -85,10 +85,10 @@ class ReportView(APIView):
         if not selectors.may_view_reports(request.user):
             raise NotFound()
         v = parse_input(ReportQuerySerializer, request.query_params)
-        start, end = selectors.default_period()
+        start, end = selectors._default_period()
         period = Period(v.get("start") or start, v.get("end") or end)
-        rows = selectors.report(actor=request.user, dimension=v["dimension"], period=period)
-        total = selectors.report_total(rows)
+        rows = selectors.rating_report(actor=request.user, dimension=v["dimension"], period=period)
+        total = selectors.rating_report_summary(rows)
         data = {
             "dimension": v["dimension"],
             "start": period.start,

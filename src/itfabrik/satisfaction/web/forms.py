@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from itfabrik.core.web.forms import DateField
 
 from ..choices import Score
-from ..selectors import default_period
+from ..selectors import _default_period
 from ..services import MAX_COMMENT
 
 
@@ -62,7 +62,7 @@ class PeriodForm(forms.Form):
         return data
 
     def period(self) -> tuple[dt.date, dt.date]:
-        start, end = default_period()
+        start, end = _default_period()
         if self.is_bound and self.is_valid():
             start = self.cleaned_data.get("start") or start
             end = self.cleaned_data.get("end") or end

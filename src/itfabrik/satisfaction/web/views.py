@@ -40,7 +40,7 @@ def _thanks() -> str:
 @login_required
 def portal(request: HttpRequest) -> HttpResponse:
     """Betygsätt dina lösta ärenden: each unrated one with five buttons, one click each."""
-    qs = selectors.my_resolved_tickets(actor=request.user)
+    qs = selectors.my_resolved_ticket_list(actor=request.user)
     return render(
         request,
         "satisfaction/portal.html",
@@ -63,10 +63,10 @@ def _editable(rating: Any) -> bool:
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     """One ticket: the five buttons and a comment, or the answer already given."""
     actor = request.user
-    ticket = selectors.my_ticket(actor=actor, pk=pk)
+    ticket = selectors.my_ticket_get(actor=actor, pk=pk)
     form = RatingForm(request.POST or None)
     if request.method == "POST":
-        if selectors.rating_of(ticket) is not None:
+        if selectors.ticket_rating_get(ticket) is not None:
             messages.info(request, _already_rated())
             return redirect("satisfaction:rate", pk=ticket.pk)
         if form.is_valid():
@@ -83,7 +83,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _thanks() if created else _already_rated())
                 return redirect("satisfaction:rate", pk=ticket.pk)
-    rating = selectors.rating_of(ticket)
+    rating = selectors.ticket_rating_get(ticket)
     return render(
         request,
         "satisfaction/rate.html",
@@ -109,8 +109,8 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct the comment of one's rating (within the configured days)."""
     actor = request.user
-    ticket = selectors.my_ticket(actor=actor, pk=pk)
-    rating = selectors.rating_of(ticket)
+    ticket = selectors.my_ticket_get(actor=actor, pk=pk)
+    rating = selectors.ticket_rating_get(ticket)
     if rating is None:
         raise NotFound()
     form = CommentForm(request.POST)
@@ -159,10 +159,12 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         )
     except tokens.LinkInvalid:
         return render(request, "satisfaction/link_invalid.html", {"expired": False}, status=404)
-    ticket = selectors.ticket_for_link(ticket_id=claim.ticket_id, requester_id=claim.requester_id)
+    ticket = selectors.ticket_for_link_get(
+        ticket_id=claim.ticket_id, requester_id=claim.requester_id
+    )
     form = RatingForm(request.POST or None)
     created = False
-    if request.method == "POST" and selectors.rating_of(ticket) is None and form.is_valid():
+    if request.method == "POST" and selectors.ticket_rating_get(ticket) is None and form.is_valid():
         try:
             _rating, created = services.rating_submit(
                 actor=ticket.requester,
@@ -173,10 +175,10 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
             )
         except ApplicationError as exc:
             add_application_error(form, exc)
-        ticket = selectors.ticket_for_link(
+        ticket = selectors.ticket_for_link_get(
             ticket_id=claim.ticket_id, requester_id=claim.requester_id
         )
-    rating = selectors.rating_of(ticket)
+    rating = selectors.ticket_rating_get(ticket)
     return render(
         request,
         "satisfaction/link.html",
@@ -222,14 +224,14 @@ def report(request: HttpRequest) -> HttpResponse:
     period = Period(start, end)
     sections = []
     for dimension in Dimension.values:
-        rows = selectors.report(actor=request.user, dimension=dimension, period=period)
+        rows = selectors.rating_report(actor=request.user, dimension=dimension, period=period)
         label = _dimension_label(dimension)
         sections.append(
             {
                 "dimension": dimension,
                 "label": label,
                 "rows": rows,
-                "total": selectors.report_total(rows),
+                "total": selectors.rating_report_summary(rows),
                 "rate_chart": bar_chart(
                     chart_id=f"rate-{dimension}",
                     title=_("Svarsfrekvens per %(what)s") % {"what": label.lower()},
@@ -269,7 +271,7 @@ def report_export(request: HttpRequest, dimension: str, fmt: str) -> HttpRespons
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     period = Period(start, end)
-    rows = selectors.report(actor=request.user, dimension=dimension, period=period)
+    rows = selectors.rating_report(actor=request.user, dimension=dimension, period=period)
     render_file = exports.to_csv if fmt == "csv" else exports.to_xlsx
     file = render_file(
         dimension=dimension,

@@ -201,7 +201,9 @@ class TicketViewSet(
                 errors,
                 "assignee",
                 _("Okänd handläggare."),
-                lambda: get_or_not_found(selectors.assignable_users(actor=actor), v["assignee"]),
+                lambda: get_or_not_found(
+                    selectors.assignable_user_list(actor=actor), v["assignee"]
+                ),
             )
         if errors:
             raise ValidationFailed(fields=errors)
@@ -228,7 +230,7 @@ class TicketViewSet(
                 actor=request.user, ticket=ticket, kind=v["kind"], body=v["body"]
             )
             return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
-        rows = selectors.entries(actor=request.user, ticket=ticket)
+        rows = selectors.entry_list(actor=request.user, ticket=ticket)
         return Response(EntrySerializer(rows, many=True).data)
 
     @extend_schema(request=TicketLinkSerializer, responses={200: TicketSerializer})
@@ -258,18 +260,18 @@ class VipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return selectors.manage_vips(actor=self.request.user).order_by("pk")
+        return selectors.managed_vip_list(actor=self.request.user).order_by("pk")
 
     def get_object(self) -> Any:
         return selectors.manage_vip_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(request=VipCreateSerializer, responses={201: VipSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        coops = selectors.manage_cooperations(actor=request.user)
+        coops = selectors.managed_cooperation_list(actor=request.user)
         if not coops:
             raise NotFound()
         v = parse_input(VipCreateSerializer, request.data)
-        people = selectors.manageable_users(actor=request.user)
+        people = selectors.manageable_user_list(actor=request.user)
         text = str(v["user"]).strip()
         user = (
             people.filter(pk=int(text)).first()
@@ -300,7 +302,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return selectors.manage_policies(actor=self.request.user).order_by("priority", "pk")
+        return selectors.managed_policy_list(actor=self.request.user).order_by("priority", "pk")
 
     def get_object(self) -> Any:
         return selectors.manage_policy_get(actor=self.request.user, pk=self.kwargs["pk"])
@@ -311,7 +313,9 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         v = parse_input(PolicyUpdateSerializer, request.data)
         version = v.pop("version")
         if "calendar" in v:
-            found = selectors.manage_calendars(actor=request.user).filter(pk=v["calendar"]).first()
+            found = (
+                selectors.managed_calendar_list(actor=request.user).filter(pk=v["calendar"]).first()
+            )
             if found is None:
                 raise ValidationFailed(fields={"calendar": [_("Okänd kalender.")]})
             v["calendar"] = found

@@ -146,6 +146,6 @@ def test_attachment_removed_by_staff_is_hidden(desk: Any, settings: Any, tmp_pat
     with pytest.raises(Forbidden):
         services.attachment_remove(actor=desk.fia, attachment=a)
     services.attachment_remove(actor=desk.agent, attachment=a)
-    assert list(selectors.attachments(actor=desk.agent, ticket=ticket)) == []
+    assert list(selectors.attachment_list(actor=desk.agent, ticket=ticket)) == []
     with pytest.raises(NotFound):
         selectors.attachment_get(actor=desk.agent, pk=a.pk)

@@ -112,7 +112,7 @@ class RequesterSearchField(forms.Field):
             return selectors.requester_get(actor=self.actor, value=name)
         except NotFound:
             pass
-        found = selectors.requester_search(actor=self.actor, query=name, limit=2)
+        found = selectors.requester_search_list(actor=self.actor, query=name, limit=2)
         if len(found) == 1:
             return found[0]
         if not found:

@@ -40,7 +40,7 @@ from .manage_forms import (
 
 def _cooperation(request: HttpRequest) -> Any:
     """The cooperation managed (the first the actor manages); none: 404."""
-    coops = selectors.manage_cooperations(actor=request.user)
+    coops = selectors.managed_cooperation_list(actor=request.user)
     if not coops:
         raise NotFound()
     return coops[0]
@@ -110,7 +110,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     _cooperation(request)
     page, form, sort = _listing(
         request,
-        selectors.manage_groups(actor=request.user),
+        selectors.managed_group_list(actor=request.user),
         sorts={"name": "name", "kind": "kind", "members": "member_count"},
         default="name",
         search=("name", "email"),
@@ -133,7 +133,7 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = request.user
     coop = _cooperation(request)
     group = selectors.manage_group_get(actor=actor, pk=pk) if pk is not None else None
-    people = selectors.manageable_users(actor=actor)
+    people = selectors.manageable_user_list(actor=actor)
     initial = (
         {
             "version": group.version,
@@ -171,7 +171,7 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Gruppen är sparad."))
             return redirect("servicedesk:manage_group", pk=group.pk)
-    members = selectors.group_members(actor=actor, group=group) if group else None
+    members = selectors.group_member_list(actor=actor, group=group) if group else None
     return render(
         request,
         "servicedesk/manage/group_edit.html",
@@ -189,7 +189,7 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def group_members(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.user
     group = selectors.manage_group_get(actor=actor, pk=pk)
-    people = selectors.manageable_users(actor=actor)
+    people = selectors.manageable_user_list(actor=actor)
     remove = request.POST.get("remove")
     try:
         if remove:
@@ -224,7 +224,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     coop = _cooperation(request)
     services._require_manage(actor, coop)
     current = {
-        (i, u): rules.priority_for(i, u, selectors.matrix_for(coop.pk))
+        (i, u): rules.priority_for(i, u, selectors.matrix_get(coop.pk))
         for i in Level.values
         for u in Level.values
     }
@@ -281,7 +281,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
     _cooperation(request)
     page, form, sort = _listing(
         request,
-        selectors.manage_calendars(actor=request.user),
+        selectors.managed_calendar_list(actor=request.user),
         sorts={"name": "name"},
         default="name",
         search=("name",),
@@ -414,7 +414,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     _cooperation(request)
     page, form, sort = _listing(
         request,
-        selectors.manage_policies(actor=request.user),
+        selectors.managed_policy_list(actor=request.user),
         sorts={
             "priority": "priority",
             "name": "name",
@@ -451,7 +451,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = request.user
     coop = _cooperation(request)
     policy = selectors.manage_policy_get(actor=actor, pk=pk) if pk is not None else None
-    calendars = selectors.manage_calendars(actor=actor).filter(is_active=True).order_by("name")
+    calendars = selectors.managed_calendar_list(actor=actor).filter(is_active=True).order_by("name")
     initial = (
         {
             "version": policy.version,
@@ -509,7 +509,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {
             "policy": policy,
             "form": form,
-            "jobs": list(selectors.recompute_jobs(policy=policy)[:5]) if policy else [],
+            "jobs": list(selectors.recompute_job_list(policy=policy)[:5]) if policy else [],
         },
     )
 
@@ -521,7 +521,7 @@ def policy_jobs(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "servicedesk/manage/_jobs.html",
-        {"policy": policy, "jobs": list(selectors.recompute_jobs(policy=policy)[:5])},
+        {"policy": policy, "jobs": list(selectors.recompute_job_list(policy=policy)[:5])},
     )
 
 
@@ -556,7 +556,7 @@ def policy_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 def vip_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coop = _cooperation(request)
-    people = selectors.manageable_users(actor=actor)
+    people = selectors.manageable_user_list(actor=actor)
     add = VipForm(request.POST or None, people=people)
     if request.method == "POST" and add.is_valid():
         try:
@@ -573,7 +573,7 @@ def vip_list(request: HttpRequest) -> HttpResponse:
             return redirect("servicedesk:manage_vips")
     page, form, sort = _listing(
         request,
-        selectors.manage_vips(actor=actor),
+        selectors.managed_vip_list(actor=actor),
         sorts={"name": "user__last_name", "added": "created_at"},
         default="name",
         search=("user__username", "user__first_name", "user__last_name", "reason"),

@@ -99,7 +99,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     deadline due first on top)."""
     _require_agent(request)
     actor = request.user
-    mine = list(selectors.my_groups(actor=actor))
+    mine = list(selectors.my_group_list(actor=actor))
     groups = list(selectors.group_list(actor=actor).prefetch_related(None))
     form = QueueFilterForm(request.GET or None, groups=groups)
     filters: dict[str, Any] = {}
@@ -111,7 +111,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         elif data["group"]:
             group_ids = [int(data["group"])]
         filters = {k: data[k] for k in QUEUE_FILTERS if data.get(k)}
-    qs = selectors.ticket_queue(actor=actor, group_ids=group_ids, filters=filters)
+    qs = selectors.ticket_queue_list(actor=actor, group_ids=group_ids, filters=filters)
     if filters.get("nis2"):
         qs = qs.order_by("nis2_next_due", "pk")
     page = paginate(request, qs)
@@ -127,9 +127,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             "now": now,
             "qs": querystring_without_page(request),
             "my_groups": mine,
-            "views": list(selectors.saved_views(actor=actor)),
+            "views": list(selectors.saved_view_list(actor=actor)),
             "view_form": SavedViewForm(groups=mine),
-            "bulk": BulkForm(groups=groups, people=list(selectors.assignable_users(actor=actor))),
+            "bulk": BulkForm(
+                groups=groups, people=list(selectors.assignable_user_list(actor=actor))
+            ),
         },
     )
 
@@ -141,7 +143,7 @@ def queue_bulk(request: HttpRequest) -> HttpResponse:
     _require_agent(request)
     actor = request.user
     groups = list(selectors.group_list(actor=actor).prefetch_related(None))
-    people = list(selectors.assignable_users(actor=actor))
+    people = list(selectors.assignable_user_list(actor=actor))
     form = BulkForm(request.POST, groups=groups, people=people)
     back = request.POST.get("next", "")
     target = f"{reverse('servicedesk:queue')}?{back}" if back else reverse("servicedesk:queue")
@@ -196,7 +198,7 @@ def view_save(request: HttpRequest) -> HttpResponse:
 
     _require_agent(request)
     actor = request.user
-    mine = list(selectors.my_groups(actor=actor))
+    mine = list(selectors.my_group_list(actor=actor))
     form = SavedViewForm(request.POST, groups=mine)
     filters = QueryDict(request.POST.get("filters", "")[:1000])
     if not form.is_valid():
@@ -242,7 +244,7 @@ def requester_search(request: HttpRequest) -> HttpResponse:
     listbox = request.GET.get("lista", "people")
     if not listbox.replace("_", "").replace("-", "").isalnum():
         listbox = "people"
-    found = selectors.requester_search(actor=request.user, query=query[:100], limit=21)
+    found = selectors.requester_search_list(actor=request.user, query=query[:100], limit=21)
     return render(
         request,
         "servicedesk/_requester_options.html",
@@ -311,7 +313,7 @@ def _edit_form(request: HttpRequest, ticket: Ticket, data: Any = None) -> Ticket
         },
         services=list(catalog_selectors.service_list(actor=actor)),
         groups=list(selectors.group_list(actor=actor).prefetch_related(None)),
-        people=list(selectors.assignable_users(actor=actor)),
+        people=list(selectors.assignable_user_list(actor=actor)),
     )
 
 
@@ -339,7 +341,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 selectors.group_get(actor=actor, pk=data["group"]) if data["group"] else None
             )
             changes["assignee"] = (
-                selectors.assignable_users(actor=actor).filter(pk=data["assignee"]).first()
+                selectors.assignable_user_list(actor=actor).filter(pk=data["assignee"]).first()
                 if data["assignee"]
                 else None
             )
@@ -368,13 +370,13 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ticket": ticket,
             "ticket_links": hooks.ticket_links(request, ticket, staff=True),
             "edit": edit,
-            "entries": list(selectors.entries(actor=actor, ticket=ticket)),
+            "entries": list(selectors.entry_list(actor=actor, ticket=ticket)),
             "entry_form": EntryForm(),
             "targets": [(t, TicketStatus(t).label) for t in targets],
             "sla": sla_state(ticket, now),
-            "related": list(selectors.related_tickets(actor=actor, ticket=ticket)),
-            "incidents": list(selectors.problem_incidents(actor=actor, ticket=ticket)),
-            "attachments": list(selectors.attachments(actor=actor, ticket=ticket)),
+            "related": list(selectors.related_ticket_list(actor=actor, ticket=ticket)),
+            "incidents": list(selectors.problem_incident_list(actor=actor, ticket=ticket)),
+            "attachments": list(selectors.attachment_list(actor=actor, ticket=ticket)),
             "attach_form": AttachmentForm(),
             "limit_mb": f"{services.attachment_max_bytes() / (1024 * 1024):g}",
             "nis2": nis2_state(ticket, now),
@@ -486,7 +488,11 @@ def portal_tickets(request: HttpRequest) -> HttpResponse:
     show_units = request.GET.get("visa") == "enheter" and permissions.can_anywhere(
         actor, actions.VIEW_UNIT_TICKETS
     )
-    qs = selectors.unit_tickets(actor=actor) if show_units else selectors.my_tickets(actor=actor)
+    qs = (
+        selectors.unit_ticket_list(actor=actor)
+        if show_units
+        else selectors.my_ticket_list(actor=actor)
+    )
     return render(
         request,
         "servicedesk/portal_tickets.html",
@@ -504,7 +510,7 @@ def portal_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     """A ticket as the requester sees it: public replies only, never internal notes."""
     actor = request.user
     ticket = selectors.ticket_get(actor=actor, pk=pk)
-    rows = selectors.entries(actor=actor, ticket=ticket).filter(kind=EntryKind.PUBLIC)
+    rows = selectors.entry_list(actor=actor, ticket=ticket).filter(kind=EntryKind.PUBLIC)
     return render(
         request,
         "servicedesk/portal_ticket.html",
@@ -515,7 +521,7 @@ def portal_ticket(request: HttpRequest, pk: int) -> HttpResponse:
             "form": PortalReplyForm(),
             "can_reply": ticket.status != TicketStatus.CLOSED,
             "attachments": list(
-                selectors.attachments(actor=actor, ticket=ticket).filter(internal=False)
+                selectors.attachment_list(actor=actor, ticket=ticket).filter(internal=False)
             ),
             "attach_form": AttachmentForm(),
             "limit_mb": f"{services.attachment_max_bytes() / (1024 * 1024):g}",

@@ -63,7 +63,7 @@ class OrganisationViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         qs = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(qs.values_list("pk", flat=True))
-        rows = selectors.node_list_with_facts(list(page or []))
+        rows = selectors.node_facts_list(list(page or []))
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -12,7 +12,7 @@ register = template.Library()
 def context_parts(node: Any, administration_name: str | None = None) -> list[str]:
     """What tells a node apart from its namesakes: its administration and municipality.
 
-    `administration_name` comes from `selectors.administration_name_subquery` (or is read from
+    `administration_name` comes from `selectors.administration_name_q` (or is read from
     the node's `administration_name` attribute); the municipality from the select_related row.
     """
     if node is None:

@@ -54,7 +54,7 @@ def node_list(request: HttpRequest) -> HttpResponse:
         }
     qs = selectors.node_list(actor=actor, with_facts=False, **filters).order_by("path")
     page = paginate(request, qs.values_list("pk", flat=True))
-    page.object_list = selectors.node_list_with_facts(list(page.object_list))
+    page.object_list = selectors.node_facts_list(list(page.object_list))
     template = "tenancy/_node_table.html" if request.htmx else "tenancy/node_list.html"  # type: ignore[attr-defined]
     return render(
         request, template, {"form": form, "page": page, "qs": querystring_without_page(request)}
@@ -358,7 +358,7 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
     actor = request.user
     if not permissions.can_anywhere(actor, actions.VIEW_POSITION):
         raise NotFound()
-    coop = selectors.cooperation_get_current(request)
+    coop = selectors.current_cooperation_get(request)
     if coop is None:
         raise NotFound()
     positions = list(
@@ -446,7 +446,7 @@ def _position_values(actor: Actor, data: dict[str, Any], check: Callable[..., No
 
 def _position_cooperation(request: HttpRequest) -> Any:
     """The cooperation whose IT organisation the actor may manage positions in (else 404)."""
-    coop = selectors.cooperation_get_current(request)
+    coop = selectors.current_cooperation_get(request)
     org = selectors.it_organisation_get(actor=request.user, cooperation=coop) if coop else None
     if org is None or not permissions.can(request.user, actions.CHANGE_NODE, org):
         raise NotFound()
