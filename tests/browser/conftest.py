@@ -47,6 +47,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:  # every test here is a browser test, marked or not
         if BROWSER_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # What a browser test checks is the page, not the database under it: CI runs them in the
+        # SQLite phase only, and a test that does depend on the database says so with
+        # `@pytest.mark.both_databases` (ADR 0016). Deselected, not skipped: no noise per test.
+        keep, drop = [], []
+        for item in items:
+            on_both = item.get_closest_marker("both_databases") is not None
+            browser = BROWSER_DIR in Path(str(item.path)).resolve().parents
+            (drop if browser and not on_both else keep).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
     if Path(CHROMIUM).exists():
         return
     skip = pytest.mark.skip(
