@@ -3,7 +3,7 @@ municipality's (or unit's) node path; pools, keys, runs and the fund by the coop
 
 from __future__ import annotations
 
-from itfabrik.core.registry import register_actions
+from itfabrik.core.registry import register_actions, register_separated_duty
 from itfabrik.core.roles import Role
 
 VIEW_INVOICE = "billing.view_invoice"
@@ -38,3 +38,10 @@ register_actions(
         },
     },
 )
+
+# Billing is run and approved by finance alone: the administrator who grants roles (and could
+# appoint a finance officer) does not also produce and approve the municipalities' invoices.
+for _action in (RUN_BILLING, APPROVE_INVOICE):
+    register_separated_duty(
+        "billing", _action, "Run and approved by finance only (separation of duties)."
+    )

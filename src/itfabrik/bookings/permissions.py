@@ -28,7 +28,8 @@ register_actions(
         MANAGE_BLOCKS: {Role.TEAM_LEAD, Role.COOPERATION_ADMIN},
         VIEW_BOOKINGS: {Role.AGENT, Role.TECHNICIAN, Role.TEAM_LEAD, Role.COOPERATION_ADMIN},
         BOOK_FOR_OTHERS: {Role.AGENT, Role.TECHNICIAN, Role.TEAM_LEAD, Role.COOPERATION_ADMIN},
-        TAKE_VISITS: {Role.TECHNICIAN, Role.TEAM_LEAD},
+        # The cooperation admin holds every action (the granting rule, ADR 0017, rests on it).
+        TAKE_VISITS: {Role.TECHNICIAN, Role.TEAM_LEAD, Role.COOPERATION_ADMIN},
         VIEW_FREE_BLOCKS: ALL_ROLES,
     },
 )

@@ -8,6 +8,9 @@ from django.apps import apps
 from django.core import checks
 
 from .registry import registry, unknown_roles
+from .roles import Role
+
+TOP_ROLE = Role.COOPERATION_ADMIN.value
 
 PLATFORM_PREFIX = "itfabrik."
 
@@ -27,6 +30,16 @@ def check_registry(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     for action, roles in sorted(registry.action_roles.items()):
         if not roles:
             errors.append(checks.Error(f"No role holds the action {action!r}.", id="itfabrik.E001"))
+        elif TOP_ROLE not in roles and action not in registry.separated_duties:
+            # The granting rule lets the widest role hand out every other role (ADR 0017): a
+            # right it lacks could be granted by someone who does not hold it.
+            errors.append(
+                checks.Error(
+                    f"The action {action!r} is not held by the widest role {TOP_ROLE!r}.",
+                    hint="Add Role.COOPERATION_ADMIN to the roles of the action.",
+                    id="itfabrik.E005",
+                )
+            )
     for role in sorted(unknown_roles()):
         errors.append(
             checks.Error(

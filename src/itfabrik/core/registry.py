@@ -110,6 +110,8 @@ class Registry:
     cooperation_resolver: CooperationResolver | None = None
     contributors: set[str] = field(default_factory=set)
     periodic: dict[str, PeriodicJob] = field(default_factory=dict)
+    # Actions the widest role deliberately does not hold, each with the reason (system check E005).
+    separated_duties: dict[str, str] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -130,6 +132,15 @@ def register_actions(app_label: str, table: Mapping[str, Iterable[str]]) -> None
         registry.action_app[action] = app_label
     registry.contributors.add(app_label)
     _rebuild_role_actions()
+
+
+def register_separated_duty(app_label: str, action: str, reason: str) -> None:
+    """Declare that the cooperation administrator, who otherwise holds every action, must not
+    hold `action` (separation of duties, e.g. running and approving billing). Without this,
+    system check E005 requires the widest role to hold every action."""
+    if registry.action_app.get(action) != app_label:
+        raise ValueError(f"{app_label}: {action!r} is not an action of this app")
+    registry.separated_duties[action] = reason
 
 
 def _rebuild_role_actions() -> None:

@@ -22,6 +22,7 @@ register_actions(
             Role.IT_CONTACT,
             Role.COUNCIL_MEMBER,
         },
-        SLA_PANEL: {Role.TEAM_LEAD},
+        # The cooperation admin holds every action (the granting rule, ADR 0017, rests on it).
+        SLA_PANEL: {Role.TEAM_LEAD, Role.COOPERATION_ADMIN},
     },
 )

@@ -29,7 +29,7 @@ register_actions(
     {
         VIEW_TICKET: _STAFF,
         WORK_TICKET: _STAFF,
-        VIEW_UNIT_TICKETS: {Role.ORDERER, Role.IT_CONTACT},
+        VIEW_UNIT_TICKETS: {Role.ORDERER, Role.IT_CONTACT, Role.COOPERATION_ADMIN},
         REPORT: ALL_ROLES,
         MANAGE: {Role.COOPERATION_ADMIN, Role.TEAM_LEAD},
     },
