@@ -58,13 +58,24 @@ def demo_reloaded_afterwards() -> None:
     the reload then ran before the flush and the next test found an empty database."""
 
 
+def _uses_live_server(item: pytest.Item) -> bool:
+    return "live_server" in getattr(item, "fixturenames", ())
+
+
+def _flushes(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "demo_reloaded_afterwards" in names or "live_server" in names
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     try:
         return (yield)
     finally:
-        # After the last test the session's teardown has already dropped the test database.
-        if nextitem is not None and "demo_reloaded_afterwards" in getattr(item, "fixturenames", ()):
+        # After the last test the session's teardown has already dropped the test database. A
+        # browser test (live_server) flushes too; the next browser test restores the demo itself
+        # (tests/browser/conftest.py `site`), any other test needs it back now.
+        if nextitem is not None and _flushes(item) and not _uses_live_server(nextitem):
             from pytest_django.plugin import blocking_manager_key
 
             with item.config.stash[blocking_manager_key].unblock():
