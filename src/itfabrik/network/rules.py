@@ -14,6 +14,7 @@ Errors are codes, not messages: the services turn them into Swedish (and English
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -131,11 +132,11 @@ def parse_pattern(text: str) -> Pattern:
         if isinstance(s, str):
             if "{" in s or "}" in s:
                 raise PatternError(PATTERN_BRACES, s)
-            if not all(c.isalnum() and c.isascii() or c in SEPARATORS for c in s):
+            if not all((c.isalnum() and c.isascii()) or c in SEPARATORS for c in s):
                 raise PatternError(PATTERN_BAD_LITERAL, s)
     if NUMBER not in seen:
         raise PatternError(PATTERN_NO_NUMBER)
-    for a, b in zip(segments, segments[1:], strict=False):
+    for a, b in itertools.pairwise(segments):
         if isinstance(a, Field) and isinstance(b, Field):
             raise PatternError(PATTERN_ADJACENT_FIELDS, f"{a.name}/{b.name}")
         if isinstance(a, Field) and isinstance(b, str) and b[0] not in SEPARATORS:

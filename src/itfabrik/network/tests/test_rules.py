@@ -17,7 +17,9 @@ separators = st.sampled_from(["-", "_", ".", "--"])
 def patterns(draw: st.DrawFn) -> rules.Pattern:
     """Some order of some fields (always the number), joined by separators, maybe with a
     prefix and a zero-padded number."""
-    others = draw(st.lists(st.sampled_from([rules.MUNICIPALITY, rules.SITE, rules.TYPE]), unique=True))
+    others = draw(
+        st.lists(st.sampled_from([rules.MUNICIPALITY, rules.SITE, rules.TYPE]), unique=True)
+    )
     fields = draw(st.permutations([*others, rules.NUMBER]))
     width = draw(st.integers(min_value=0, max_value=4))
     text = draw(st.sampled_from(["", "NET-", "x."]))
@@ -106,7 +108,8 @@ def _render_raw(pattern: rules.Pattern, parts: dict) -> str:
 @given(st.lists(st.integers(min_value=1, max_value=50)))
 def test_next_number_is_the_lowest_free(taken: list[int]) -> None:
     n = rules.next_number(taken)
-    assert n not in taken and n >= 1
+    assert n not in taken
+    assert n >= 1
     assert all(k in taken for k in range(1, n))
 
 
