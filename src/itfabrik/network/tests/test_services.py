@@ -37,9 +37,11 @@ def test_a_device_without_a_name_takes_the_next_free_and_is_audited(net: Any) ->
     first = services.device_create(actor=net.tekniker, site=site, device_type=net.type("SW"))
     second = services.device_create(actor=net.tekniker, site=site, device_type=net.type("SW"))
     assert (first.name, second.name) == ("BEN-SKOLA1-SW-03", "BEN-SKOLA1-SW-04")
-    assert first.name_conforms and first.municipality == net.bengtsfors
+    assert first.name_conforms
+    assert first.municipality == net.bengtsfors
     entry = AuditEntry.objects.get(object_type="network.device", object_id=str(first.pk))
-    assert entry.actor == net.tekniker and entry.after["name"] == "BEN-SKOLA1-SW-03"
+    assert entry.actor == net.tekniker
+    assert entry.after["name"] == "BEN-SKOLA1-SW-03"
 
 
 def test_a_gap_is_filled_first(net: Any) -> None:
@@ -95,7 +97,8 @@ def test_an_existing_device_may_keep_an_old_name_and_is_reported(net: Any) -> No
     fixed = services.device_update(
         actor=net.tekniker, device=device, expected_version=1, name="MEL-VC-SW-07"
     )
-    assert fixed.name_conforms and fixed.version == 2
+    assert fixed.name_conforms
+    assert fixed.version == 2
     with pytest.raises(Conflict):
         services.device_update(
             actor=net.tekniker, device=device, expected_version=1, status="offline"
@@ -106,14 +109,14 @@ def test_changing_the_pattern_judges_every_name_again(net: Any) -> None:
     services.naming_pattern_set(
         actor=net.admin,
         cooperation=net.coop,
-        pattern="{municipality}_{site}_{type}{number:03}",
+        pattern="{municipality}_{site}_{type}.{number:03}",
         expected_version=1,
     )
     assert Device.objects.filter(name_conforms=True).count() == 0
     name = services.name_next(
         actor=net.tekniker, site=net.site("Melleruds kommun", "KHUS"), device_type=net.type("SW")
     )
-    assert name == "MEL_KHUS_SW001"
+    assert name == "MEL_KHUS_SW.001"
 
 
 @pytest.mark.parametrize("pattern", ["", "{site}-{type}", "{site}{number}", "{rum}-{number}"])
@@ -149,7 +152,7 @@ def test_a_site_vid_is_unique(net: Any) -> None:
 
 def test_site_code_change_rejudges_its_devices(net: Any) -> None:
     site = net.site("Melleruds kommun", "VC")
-    services.site_update(actor=net.tekniker, site=site, expected_version=1, code="VARD")
+    site = services.site_update(actor=net.tekniker, site=site, expected_version=1, code="VARD")
     assert not Device.objects.filter(site=site, name_conforms=True).exists()
     assert (
         services.name_next(actor=net.tekniker, site=site, device_type=net.type("SW"))
@@ -190,7 +193,7 @@ def test_conformance_report_counts_and_lists(net: Any) -> None:
         e.municipality.name: e
         for e in selectors.conformance_report(actor=net.tekniker, cooperation=net.coop)
     }
-    assert set(report) == {
+    assert set(report) >= {
         "Bengtsfors kommun",
         "Färgelanda kommun",
         "Melleruds kommun",
