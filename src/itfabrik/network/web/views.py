@@ -329,13 +329,11 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         dry_run = "import" not in request.POST
+        data = form.cleaned_data["file"].read()
+        kind = form.cleaned_data["kind"]
         try:
             result = services.network_import_csv(
-                actor=request.user,
-                cooperation=coop,
-                kind=form.cleaned_data["kind"],
-                data=form.cleaned_data["file"].read(),
-                dry_run=dry_run,
+                actor=request.user, cooperation=coop, kind=kind, data=data, dry_run=dry_run
             )
             if not dry_run:
                 messages.success(
@@ -351,7 +349,14 @@ def import_csv(request: HttpRequest) -> HttpResponse:
                     },
                 )
         except ApplicationError as exc:
-            add_application_error(form, exc)
+            if any(name.startswith("row_") for name in exc.fields):
+                # Bad rows: the summary on the form, every row in the table below.
+                form.add_error(None, str(exc.message))
+                result = services.network_import_csv(
+                    actor=request.user, cooperation=coop, kind=kind, data=data, dry_run=True
+                )
+            else:
+                add_application_error(form, exc)
     return render(
         request,
         "network/import.html",
