@@ -12,6 +12,8 @@ is what makes the name generator safe when two people name a device at once (ADR
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -122,7 +124,7 @@ class DeviceType(VersionedModel):
         return self.name
 
 
-def _vid_field(label: str) -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+def _vid_field(label: Any) -> models.PositiveSmallIntegerField[Any, Any]:
     return models.PositiveSmallIntegerField(
         label,
         validators=[MinValueValidator(rules.VLAN_MIN), MaxValueValidator(rules.VLAN_MAX)],

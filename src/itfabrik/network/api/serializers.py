@@ -28,11 +28,9 @@ class NameValidateSerializer(serializers.Serializer[Any]):
 class NameCheckedSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     valid = serializers.BooleanField()
-    parts = serializers.DictField(child=serializers.CharField())  # type: ignore[assignment]
+    parts = serializers.DictField(child=serializers.CharField())
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
-    error_codes = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField())
-    )
+    error_codes = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 class NameNextSerializer(serializers.Serializer[Any]):
@@ -48,7 +46,7 @@ class NextNameSerializer(serializers.Serializer[Any]):
 class StandardSerializer(serializers.Serializer[Any]):
     pattern = serializers.CharField()
     version = serializers.IntegerField()
-    municipality_codes = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]
+    municipality_codes = serializers.ListField(child=serializers.DictField())
 
 
 class PatternUpdateSerializer(serializers.Serializer[Any]):
@@ -274,7 +272,7 @@ class ImportSerializer(serializers.Serializer[Any]):
     dry_run = serializers.BooleanField(default=True)
 
 
-class ImportResultSerializer(serializers.Serializer[Any]):
+class NetworkImportResultSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     rows = serializers.IntegerField()
     created = serializers.IntegerField()

@@ -11,8 +11,10 @@ from itfabrik.network.choices import DeviceStatus, ImportKind
 class NameDeviceForm(forms.Form):
     """Name a new device: the next free name for its site and type is taken on save."""
 
-    site = forms.ModelChoiceField(queryset=None, label=_("Plats"))
-    device_type = forms.ModelChoiceField(queryset=None, label=_("Enhetstyp"))
+    site: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Plats"))
+    device_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label=_("Enhetstyp")
+    )
     manufacturer = forms.CharField(label=_("Tillverkare"), max_length=100, required=False)
     model = forms.CharField(label=_("Modell"), max_length=100, required=False)
     serial = forms.CharField(label=_("Serienummer"), max_length=50, required=False)
@@ -61,7 +63,9 @@ class PatternForm(forms.Form):
 
 
 class SiteForm(forms.Form):
-    municipality = forms.ModelChoiceField(queryset=None, label=_("Kommun"))
+    municipality: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label=_("Kommun")
+    )
     code = forms.CharField(label=_("Platskod"), max_length=12)
     name = forms.CharField(label=_("Namn"), max_length=100)
     address = forms.CharField(label=_("Adress"), max_length=200, required=False)

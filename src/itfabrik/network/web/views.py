@@ -30,7 +30,7 @@ def _coop(request: HttpRequest) -> Cooperation:
     coop = current_cooperation(request)
     if coop is None or not selectors.may_view_network(request.user):
         raise NotFound()
-    return coop  # type: ignore[no-any-return]
+    return coop
 
 
 def _manager(request: HttpRequest) -> Cooperation:
