@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "itfabrik.bookings",
     "itfabrik.deskreports",
     "itfabrik.chat",
+    "itfabrik.network",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "itfabrik.knowledge.choices.ArticleStatus",
         "ArticleAudienceEnum": "itfabrik.knowledge.choices.Audience",
+        "NetworkDeviceStatusEnum": "itfabrik.network.choices.DeviceStatus",
+        "NetworkVlanStatusEnum": "itfabrik.network.choices.VlanStatus",
+        "NetworkImportKindEnum": "itfabrik.network.choices.ImportKind",
+        "KindEnum": "itfabrik.tenancy.choices.NodeKind",
     },
 }
 
