@@ -20,6 +20,8 @@ HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 # The national average the pre-study compares with: 2.5 % of net cost spent on IT (2021).
 DEFAULT_BENCHMARK_PERCENT = Decimal("2.50")
+# The year the baseline opens with when there are no figures yet: the pre-study's.
+DEFAULT_YEAR = 2024
 # Shares are shown with two decimals: the pre-study writes "1,82%".
 SHARE_PLACES = Decimal("0.01")
 

@@ -27,6 +27,7 @@ from .models import (
     CostCategory,
     ProjectCost,
     Scenario,
+    ScenarioRate,
     TimelineEntry,
 )
 
@@ -84,20 +85,25 @@ def scenario_list(
 ) -> QuerySet[Scenario]:
     if not may_view_cooperation(actor, cooperation):
         return Scenario.objects.none()
-    qs = Scenario.objects.filter(cooperation=cooperation)
+    qs = Scenario.objects.filter(cooperation=cooperation).prefetch_related(
+        Prefetch(
+            "rates",
+            queryset=ScenarioRate.objects.select_related("category").order_by(
+                "category__position", "category_id"
+            ),
+        )
+    )
     return ScenarioFilter.apply(qs, is_active=is_active, q=q).order_by("-is_default", "name", "pk")
 
 
 def scenario_get(*, actor: Actor, cooperation: Cooperation, pk: Any) -> Scenario:
-    qs = scenario_list(actor=actor, cooperation=cooperation).prefetch_related("rates")
-    return get_or_not_found(qs, pk)
+    return get_or_not_found(scenario_list(actor=actor, cooperation=cooperation), pk)
 
 
 def scenario_default(*, actor: Actor, cooperation: Cooperation) -> Scenario | None:
     return (
         scenario_list(actor=actor, cooperation=cooperation)
-        .filter(is_default=True)
-        .prefetch_related("rates")
+        .filter(is_default=True, is_active=True)
         .first()
     )
 
@@ -261,6 +267,10 @@ class TimelineReport:
     municipalities: list[str]
     points: list[rules.TimelinePoint]
     project_costs: dict[int, Decimal]
+    entries: dict[tuple[str, int], TimelineEntry]
+
+    def entry(self, point: rules.TimelinePoint) -> TimelineEntry:
+        return self.entries[(point.municipality, point.year)]
 
     def by_year(self) -> list[tuple[int, list[rules.TimelinePoint], Decimal]]:
         """Per year: its points (in municipality order) and their sum."""
@@ -300,10 +310,10 @@ def timeline_report(
         for p in ProjectCost.objects.filter(cooperation=cooperation, year__in=years)
     }
     points = rules.timeline([rules.TimelineInput(*row) for row in everyone], project)
-    seen = {(e.municipality.name, e.year) for e in visible}
+    seen = {(e.municipality.name, e.year): e for e in visible}
     mine = [p for p in points if (p.municipality, p.year) in seen]
     names = sorted({p.municipality for p in mine})
-    return TimelineReport(years, names, mine, project)
+    return TimelineReport(years, names, mine, project, seen)
 
 
 # --- follow-up against billing ------------------------------------------------------------------

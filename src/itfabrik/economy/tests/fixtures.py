@@ -28,3 +28,24 @@ def economy(demo: Any) -> Any:
             )
 
     return Economy()
+
+
+@pytest.fixture
+def it_contact(demo: Any) -> Any:
+    """Mellerud's IT contact (a role held in Mellerud only): sees Mellerud's figures alone."""
+    from itfabrik.accounts import services as account_services
+    from itfabrik.accounts.choices import Role
+    from itfabrik.core.actors import SYSTEM
+
+    user = account_services.user_create(
+        actor=SYSTEM,
+        username="itkontakt-mellerud",
+        password="Ett-langt-losenord-2026",
+        first_name="Ida",
+        last_name="Kontakt",
+        check_password_strength=False,
+    )
+    account_services.role_assign(
+        actor=SYSTEM, user=user, role=Role.IT_CONTACT, node=demo.node("Melleruds kommun")
+    )
+    return user
