@@ -18,8 +18,8 @@ from itfabrik.core.actors import Actor
 from itfabrik.core.selectors import get_or_not_found
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
-from . import rules
 from . import permissions as actions
+from . import rules
 from .filters import BaselineFilter, ScenarioFilter, TimelineFilter
 from .models import (
     BaselineFigures,
@@ -240,9 +240,7 @@ def timeline_list(
 ) -> QuerySet[TimelineEntry]:
     qs = TimelineEntry.objects.filter(_municipal_q(actor), cooperation=cooperation)
     return (
-        TimelineFilter.apply(
-            qs, municipality=municipality, year_from=year_from, year_to=year_to
-        )
+        TimelineFilter.apply(qs, municipality=municipality, year_from=year_from, year_to=year_to)
         .select_related("municipality")
         .order_by("year", "municipality__name", "pk")
     )

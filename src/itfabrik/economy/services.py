@@ -382,9 +382,7 @@ def scenario_update(
         errors,
     )
     if is_default and is_active is False:
-        errors.setdefault("is_default", []).append(
-            _("Ett avslutat scenario kan inte vara förval.")
-        )
+        errors.setdefault("is_default", []).append(_("Ett avslutat scenario kan inte vara förval."))
     _raise(errors)
     changes: dict[str, Any] = {"benchmark_percent": benchmark}
     if name is not None:
@@ -456,9 +454,7 @@ def timeline_entry_create(
         basis=basis,
         note=note,
     )
-    return create_audited(
-        actor=actor, instance=entry, scope_path=municipality.path, errors=errors
-    )
+    return create_audited(actor=actor, instance=entry, scope_path=municipality.path, errors=errors)
 
 
 @transaction.atomic

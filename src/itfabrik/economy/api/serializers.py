@@ -93,9 +93,7 @@ class ScenarioWriteSerializer(serializers.Serializer[Any]):
 
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    benchmark_percent = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False
-    )
+    benchmark_percent = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
     is_default = serializers.BooleanField(required=False, default=False)
     rates = RateSerializer(many=True, required=False)
 
@@ -104,9 +102,7 @@ class ScenarioUpdateSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
     name = serializers.CharField(max_length=120, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    benchmark_percent = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False
-    )
+    benchmark_percent = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
     is_default = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
     rates = RateSerializer(many=True, required=False)

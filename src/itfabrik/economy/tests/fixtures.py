@@ -16,9 +16,7 @@ def economy(demo: Any) -> Any:
     class Economy:
         cooperation = demo.cooperation
         admin = demo.user("admin")
-        categories = {
-            c.name: c for c in CostCategory.objects.filter(cooperation=demo.cooperation)
-        }
+        categories = {c.name: c for c in CostCategory.objects.filter(cooperation=demo.cooperation)}
         scenario = Scenario.objects.get(cooperation=demo.cooperation, is_default=True)
 
         @staticmethod

@@ -88,7 +88,7 @@ def test_a_municipal_role_sees_its_own_municipality_only(
     timeline = _client(it_contact).get("/api/v1/economy/timeline/").json()
     assert {p["municipality"] for p in timeline["points"]} == {"Melleruds kommun"}
     # The share of the project costs is a quarter whoever looks: split among all four.
-    share_2025 = [p for p in timeline["points"] if p["year"] == 2025][0]["project_share"]
+    share_2025 = next(p for p in timeline["points"] if p["year"] == 2025)["project_share"]
     assert share_2025 == "1000000.00"
 
 
@@ -145,7 +145,12 @@ def test_a_scenario_changes_the_computed_figures(api_as: Any, economy: Any) -> N
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("benchmark_percent", "-1"), ("benchmark_percent", "100.5"), ("rate", "-0.01"), ("rate", "101")],
+    [
+        ("benchmark_percent", "-1"),
+        ("benchmark_percent", "100.5"),
+        ("rate", "-0.01"),
+        ("rate", "101"),
+    ],
 )
 def test_a_share_outside_0_to_100_is_refused_and_nothing_changes(
     api_as: Any, economy: Any, field: str, value: str
@@ -185,7 +190,8 @@ def test_adjusting_a_scenario_is_audited_and_guarded_by_its_version(
     assert r.status_code == 200, r.content
     assert r.json()["version"] == scenario.version + 1
     entry = AuditEntry.objects.filter(object_type="economy.scenario").order_by("-pk").first()
-    assert entry is not None and entry.actor_repr == "ekonom"
+    assert entry is not None
+    assert entry.actor_repr == "ekonom"
     assert entry.before["rates"][str(cat.pk)] == "30.00"
     assert entry.after["rates"][str(cat.pk)] == "40.00"
     stale = api_as("ekonom").patch(url, {"version": scenario.version, "benchmark_percent": "3"})
@@ -193,7 +199,9 @@ def test_adjusting_a_scenario_is_audited_and_guarded_by_its_version(
     assert Scenario.objects.get(pk=scenario.pk).benchmark_percent == Decimal("2.50")
 
 
-@pytest.mark.parametrize(("username", "expected"), [("radsmedlem", 403), ("anvandare-bengtsfors", 404)])
+@pytest.mark.parametrize(
+    ("username", "expected"), [("radsmedlem", 403), ("anvandare-bengtsfors", 404)]
+)
 def test_a_scenario_is_changed_only_by_those_who_manage_them(
     api_as: Any, economy: Any, username: str, expected: int
 ) -> None:
