@@ -164,8 +164,9 @@ def test_a_share_outside_0_to_100_is_refused_and_nothing_changes(
     else:
         payload[field] = value
         expected_field = field
+    client = api_as("admin")  # its token is made now, not inside the refused request
     before = db_state()
-    r = api_as("admin").patch(f"/api/v1/economy/scenarios/{scenario.pk}/", payload, format="json")
+    r = client.patch(f"/api/v1/economy/scenarios/{scenario.pk}/", payload, format="json")
     error = assert_error(r, 400, "invalid")
     assert expected_field in error["fields"]
     message = error["fields"][expected_field][0]["messages"]
@@ -205,14 +206,15 @@ def test_adjusting_a_scenario_is_audited_and_guarded_by_its_version(
 def test_a_scenario_is_changed_only_by_those_who_manage_them(
     api_as: Any, economy: Any, username: str, expected: int
 ) -> None:
+    client = api_as(username)
     before = db_state()
-    r = api_as(username).patch(
+    r = client.patch(
         f"/api/v1/economy/scenarios/{economy.scenario.pk}/",
         {"version": economy.scenario.version, "benchmark_percent": "3"},
         format="json",
     )
     assert r.status_code == expected
-    r = api_as(username).post("/api/v1/economy/scenarios/", {"name": "X"}, format="json")
+    r = client.post("/api/v1/economy/scenarios/", {"name": "X"}, format="json")
     assert r.status_code == expected
     assert_unchanged(before)
 

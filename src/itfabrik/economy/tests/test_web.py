@@ -267,3 +267,27 @@ def test_the_menu_offers_the_baseline_under_governance(client: Any, demo: Any) -
     assert {i.area for i in items} == {"governance"}
     client.force_login(demo.user("admin"))
     assert "/ekonomi/" in client.get("/").content.decode()
+
+
+def test_figures_for_a_new_year_are_entered_once(client: Any, demo: Any, economy: Any) -> None:
+    mellerud = demo.node("Melleruds kommun")
+    cats = economy.categories
+    form = {
+        "municipality": mellerud.pk,
+        "year": 2025,
+        "net_cost": "750 000 000",
+        f"cost_{cats['IT-tjänster'].pk}": "3 000 000",
+        f"cost_{cats['Personalkostnad'].pk}": "6 000 000",
+    }
+    client.force_login(demo.user("ekonom"))
+    r = client.post("/ekonomi/siffror/ny/", form)
+    assert r.status_code == 302
+    html = client.get(r["Location"]).content.decode()
+    assert format_sek(Decimal("9000000")) in html  # the IT cost: the sum of the categories
+    assert "1,20 %" in html  # 9 000 000 / 750 000 000
+    assert format_sek(Decimal("900000")) in html  # 30 % of IT services
+    before = db_state()
+    again = client.post("/ekonomi/siffror/ny/", form)
+    assert again.status_code == 400
+    assert "Melleruds kommun har redan siffror för 2025" in again.content.decode()
+    assert_unchanged(before)

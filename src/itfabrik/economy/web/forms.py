@@ -75,3 +75,23 @@ class ProjectCostForm(forms.Form):
     amount = _number(_("Gemensamma projektkostnader (kr)"))
     basis = forms.ChoiceField(label=_("Underlag"), choices=FigureBasis.choices)
     note = forms.CharField(label=_("Anteckning"), max_length=300, required=False)
+
+
+class NewFiguresForm(forms.Form):
+    municipality = forms.TypedChoiceField(label=_("Kommun"), coerce=int)
+    year = forms.IntegerField(label=_("År"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    net_cost = _number(_("Kommunens nettokostnad (kr)"))
+    source = forms.CharField(label=_("Källa"), max_length=300, required=False)
+
+    def __init__(
+        self, *args: Any, categories: list[Any], municipalities: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [(m.pk, m.name) for m in municipalities]  # type: ignore[attr-defined]
+        for c in categories:
+            self.fields[f"cost_{c.pk}"] = _number(
+                _("%(name)s (kr)") % {"name": c.name}, required=False
+            )
+
+    def costs(self, categories: list[Any]) -> dict[int, Any]:
+        return {c.pk: self.cleaned_data.get(f"cost_{c.pk}") or "0" for c in categories}

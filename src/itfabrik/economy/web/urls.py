@@ -7,6 +7,7 @@ URL_PREFIX = "ekonomi/"
 urlpatterns = [
     path("", views.baseline, name="baseline"),
     path("baslinje.<str:fmt>", views.baseline_export, name="baseline_export"),
+    path("siffror/ny/", views.figures_new, name="figures_new"),
     path("siffror/<int:pk>/", views.figures_edit, name="figures_edit"),
     path("scenarier/", views.scenarios, name="scenarios"),
     path("scenarier/nytt/", views.scenario_edit, name="scenario_new"),

@@ -21,10 +21,17 @@ from itfabrik.core.web.charts import bar_chart
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
 from itfabrik.economy import exports, rules, selectors, services
+from itfabrik.economy import permissions as actions
 from itfabrik.economy.filters import ScenarioFilter, TimelineFilter, YearFilter
 from itfabrik.economy.models import Scenario, TimelineEntry
 
-from .forms import FiguresForm, ProjectCostForm, ScenarioForm, TimelineEntryForm
+from .forms import (
+    FiguresForm,
+    NewFiguresForm,
+    ProjectCostForm,
+    ScenarioForm,
+    TimelineEntryForm,
+)
 
 
 def _cooperation(request: HttpRequest) -> Any:
@@ -183,6 +190,46 @@ def figures_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "economy/figures_edit.html",
         {"figures": figures, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figures_new(request: HttpRequest) -> HttpResponse:
+    """Enter a municipality's figures for a new year."""
+    coop = _cooperation(request)
+    if not selectors.may_manage_figures(request.user):
+        raise NotFound()
+    categories = list(selectors.category_list(actor=request.user, cooperation=coop))
+    municipalities = list(
+        selectors.municipality_choice_list(
+            actor=request.user, cooperation=coop, action=actions.MANAGE_FIGURES
+        )
+    )
+    form = NewFiguresForm(
+        request.POST if request.method == "POST" else None,
+        categories=categories,
+        municipalities=municipalities,
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        chosen = {m.pk: m for m in municipalities}[d["municipality"]]
+        try:
+            services.figures_create(
+                actor=request.user,
+                cooperation=coop,
+                municipality=chosen,
+                year=d["year"],
+                net_cost=d["net_cost"],
+                costs=form.costs(categories),
+                source=d["source"],
+            )
+            messages.success(request, _("Siffrorna är sparade."))
+            return redirect(f"{_url('economy:baseline')}?year={d['year']}")
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+    return render(
+        request, "economy/figures_new.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
