@@ -76,6 +76,19 @@ def category_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[CostCat
     )
 
 
+def category_manage_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[CostCategory]:
+    """Every category, closed ones too, for those who manage them."""
+    if not may_manage_scenarios(actor, cooperation):
+        return CostCategory.objects.none()
+    return CostCategory.objects.filter(cooperation=cooperation).order_by(
+        "-is_active", "position", "pk"
+    )
+
+
+def category_manage_get(*, actor: Actor, cooperation: Cooperation, pk: Any) -> CostCategory:
+    return get_or_not_found(category_manage_list(actor=actor, cooperation=cooperation), pk)
+
+
 def scenario_list(
     *,
     actor: Actor,
@@ -173,6 +186,18 @@ def figures_manage_get(*, actor: Actor, cooperation: Cooperation, pk: Any) -> Ba
     """The figures the actor may correct; others' answer not found."""
     qs = figures_list(actor=actor, cooperation=cooperation, action=actions.MANAGE_FIGURES)
     return get_or_not_found(qs, pk)
+
+
+def figures_history(*, actor: Actor, figures: BaselineFigures) -> QuerySet[Any]:
+    """The audit trail of a municipality's figures for a year: the figures and each category
+    cost, newest first (scoped like every audit read)."""
+    from itfabrik.core.selectors import audit_list
+
+    cost_ids = [str(pk) for pk in figures.costs.values_list("pk", flat=True)]
+    return audit_list(actor=actor).filter(
+        Q(object_type="economy.baselinefigures", object_id=str(figures.pk))
+        | Q(object_type="economy.categorycost", object_id__in=cost_ids)
+    )
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,42 @@ def category_create(
     )
 
 
+@transaction.atomic
+def category_update(
+    *,
+    actor: Actor,
+    category: CostCategory,
+    expected_version: int | None,
+    name: str | None = None,
+    position: int | None = None,
+    default_savings_percent: Any = None,
+    is_active: bool | None = None,
+) -> CostCategory:
+    """Rename, reorder or change the default savings of a category, or close it
+    (`is_active=False`: it leaves the baseline; its amounts stay in the figures)."""
+    _require_cooperation(actor, category.cooperation)
+    errors: dict[str, list[Any]] = {}
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = name.strip()
+    if position is not None:
+        changes["position"] = position
+    if default_savings_percent is not None:
+        changes["default_savings_percent"] = _percent(
+            errors, "default_savings_percent", _("Besparingspotentialen"), default_savings_percent
+        )
+    if is_active is not None:
+        changes["is_active"] = is_active
+    return update_versioned(
+        actor=actor,
+        instance=category,
+        expected_version=expected_version,
+        changes=changes,
+        scope_path=_root_path(category.cooperation),
+        errors=errors,
+    )
+
+
 # --- the figures of a municipality and year -----------------------------------------------------
 
 

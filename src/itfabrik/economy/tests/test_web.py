@@ -291,3 +291,54 @@ def test_figures_for_a_new_year_are_entered_once(client: Any, demo: Any, economy
     assert again.status_code == 400
     assert "Melleruds kommun har redan siffror för 2025" in again.content.decode()
     assert_unchanged(before)
+
+
+def test_a_category_is_added_corrected_and_closed(client: Any, demo: Any, economy: Any) -> None:
+    client.force_login(demo.user("admin"))
+    before = db_state()
+    bad = client.post(
+        "/ekonomi/kategorier/",
+        {"name": "Licenser", "position": 10, "default_savings_percent": "120"},
+    )
+    assert bad.status_code == 400
+    assert "Besparingspotentialen måste vara mellan 0 och 100 procent" in bad.content.decode()
+    assert_unchanged(before)
+    r = client.post(
+        "/ekonomi/kategorier/",
+        {"name": "Licenser", "position": 10, "default_savings_percent": "15"},
+    )
+    assert r.status_code == 302
+    fibre = economy.categories["Fiber"]
+    r = client.post(
+        f"/ekonomi/kategorier/{fibre.pk}/",
+        {
+            "version": fibre.version,
+            "name": "Fiber",
+            "position": fibre.position,
+            "default_savings_percent": "0",
+        },
+    )
+    assert r.status_code == 302
+    html = client.get("/ekonomi/?year=2024").content.decode()
+    assert "Licenser" in html
+    # Åmål's 1 210 000 kr of fibre leaves the baseline with its closed category.
+    assert format_sek(Decimal("11321000")) in html
+    listing = client.get("/ekonomi/kategorier/").content.decode()
+    assert "Avslutad" in listing
+
+
+def test_the_scenario_list_has_a_fixed_number_of_queries(
+    client: Any, demo: Any, economy: Any, django_assert_num_queries: Any
+) -> None:
+    from itfabrik.core.actors import SYSTEM
+    from itfabrik.economy import services
+
+    client.force_login(demo.user("admin"))
+    client.get("/ekonomi/scenarier/")
+    with django_assert_num_queries(9) as few:
+        client.get("/ekonomi/scenarier/")
+    for i in range(15):
+        services.scenario_create(actor=SYSTEM, cooperation=economy.cooperation, name=f"S{i}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        r = client.get("/ekonomi/scenarier/")
+    assert "S14" in r.content.decode()

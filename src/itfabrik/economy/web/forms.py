@@ -95,3 +95,13 @@ class NewFiguresForm(forms.Form):
 
     def costs(self, categories: list[Any]) -> dict[int, Any]:
         return {c.pk: self.cleaned_data.get(f"cost_{c.pk}") or "0" for c in categories}
+
+
+class CategoryForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    position = forms.IntegerField(label=_("Ordning"), min_value=0, max_value=999, initial=0)
+    default_savings_percent = _number(
+        _("Förvald besparingspotential (%)"), help_text=_("Mellan 0 och 100.")
+    )
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from itfabrik.core import audit_display
 from itfabrik.core.errors import ApplicationError, NotFound, ValidationFailed
 from itfabrik.core.money import format_sek
 from itfabrik.core.registry import current_cooperation
@@ -26,6 +27,7 @@ from itfabrik.economy.filters import ScenarioFilter, TimelineFilter, YearFilter
 from itfabrik.economy.models import Scenario, TimelineEntry
 
 from .forms import (
+    CategoryForm,
     FiguresForm,
     NewFiguresForm,
     ProjectCostForm,
@@ -185,10 +187,12 @@ def figures_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{_url('economy:baseline')}?year={figures.year}")
         except ApplicationError as exc:
             add_application_error(form, exc)
+    page = paginate(request, selectors.figures_history(actor=request.user, figures=figures), 20)
+    page.object_list = audit_display.attach(page.object_list)
     return render(
         request,
         "economy/figures_edit.html",
-        {"figures": figures, "form": form},
+        {"figures": figures, "form": form, "page": page, "qs": ""},
         status=400 if form.errors else 200,
     )
 
@@ -534,4 +538,61 @@ def followup_export(request: HttpRequest, fmt: str) -> HttpResponse:
     report = _followup_context(request)["report"]
     return _download(
         exports.render(exports.followup_sheets(report), f"uppfoljning-{report.year}", fmt)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def categories(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The cost categories: list, add, correct and close (a closed category leaves the
+    baseline; its amounts stay)."""
+    coop = _cooperation(request)
+    if not selectors.may_manage_scenarios(request.user, coop):
+        raise NotFound()
+    category = (
+        None
+        if pk is None
+        else selectors.category_manage_get(actor=request.user, cooperation=coop, pk=pk)
+    )
+    initial: dict[str, Any] = {"is_active": True, "default_savings_percent": "0"}
+    if category is not None:
+        initial = {
+            "version": category.version,
+            "name": category.name,
+            "position": category.position,
+            "default_savings_percent": category.default_savings_percent,
+            "is_active": category.is_active,
+        }
+    form = CategoryForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if category is None:
+                services.category_create(
+                    actor=request.user,
+                    cooperation=coop,
+                    name=d["name"],
+                    position=d["position"],
+                    default_savings_percent=d["default_savings_percent"],
+                )
+            else:
+                services.category_update(
+                    actor=request.user,
+                    category=category,
+                    expected_version=d["version"],
+                    name=d["name"],
+                    position=d["position"],
+                    default_savings_percent=d["default_savings_percent"],
+                    is_active=d["is_active"],
+                )
+            messages.success(request, _("Kategorin är sparad."))
+            return redirect("economy:categories")
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+    page = paginate(request, selectors.category_manage_list(actor=request.user, cooperation=coop))
+    return render(
+        request,
+        "economy/categories.html",
+        {"category": category, "form": form, "page": page, "qs": ""},
+        status=400 if form.errors else 200,
     )
