@@ -241,22 +241,26 @@ def figures_update(
     actor: Actor,
     figures: BaselineFigures,
     expected_version: int | None,
-    net_cost: Any,
-    costs: Mapping[int, Any],
+    net_cost: Any = None,
+    costs: Mapping[int, Any] | None = None,
     source: str | None = None,
 ) -> BaselineFigures:
     """Correct a municipality's figures. The figures' version guards the whole form (the net
     cost and every category's cost): a correction of any of them moves it on, so a second
     person's stale form is refused (409), never half-applied. Each changed row is audited with
-    its value before and after."""
+    its value before and after. What is not given (None, a category not named) is kept."""
     municipality = figures.municipality
     _require_figures(actor, municipality)
     current = BaselineFigures.objects.select_for_update().get(pk=figures.pk)
     if expected_version is not None and current.version != expected_version:
         raise Conflict()
     errors: dict[str, list[Any]] = {}
-    net = _amount(errors, "net_cost", _("Nettokostnaden"), net_cost)
-    amounts = _cost_errors(figures.cooperation, costs, errors)
+    net = (
+        current.net_cost
+        if net_cost is None
+        else _amount(errors, "net_cost", _("Nettokostnaden"), net_cost)
+    )
+    amounts = _cost_errors(figures.cooperation, costs or {}, errors)
     _raise(errors)
     changes: dict[str, Any] = {"net_cost": net}
     if source is not None:

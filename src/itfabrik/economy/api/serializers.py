@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from itfabrik.economy.choices import FigureBasis
-from itfabrik.economy.models import FIRST_YEAR, LAST_YEAR, Scenario
+from itfabrik.economy.models import FIRST_YEAR, LAST_YEAR, BaselineFigures, Scenario
 
 
 def _money(**kwargs: Any) -> serializers.DecimalField:
@@ -153,3 +153,41 @@ class FollowUpSerializer(serializers.Serializer[Any]):
     baseline_year = serializers.IntegerField(allow_null=True)
     municipalities = FollowUpRowSerializer(many=True)
     total = FollowUpRowSerializer(allow_null=True)
+
+
+class CostSerializer(serializers.Serializer[Any]):
+    category = serializers.IntegerField(min_value=1)
+    category_name = serializers.CharField(read_only=True)
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class MunicipalityRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class FiguresSerializer(serializers.ModelSerializer[BaselineFigures]):
+    """The inputs of a municipality's baseline for a year (the results: /economy/baseline/)."""
+
+    municipality = MunicipalityRefSerializer()
+    costs = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BaselineFigures
+        fields = ["id", "municipality", "year", "net_cost", "source", "version", "costs"]
+
+    @extend_schema_field(CostSerializer(many=True))
+    def get_costs(self, obj: BaselineFigures) -> list[dict[str, Any]]:
+        return [
+            {"category": c.category_id, "category_name": c.category.name, "amount": str(c.amount)}
+            for c in sorted(obj.costs.all(), key=lambda c: (c.category.position, c.category_id))
+        ]
+
+
+class FiguresUpdateSerializer(serializers.Serializer[Any]):
+    """Amounts are checked by the service (not negative), with the same message as the page."""
+
+    version = serializers.IntegerField(min_value=1)
+    net_cost = serializers.DecimalField(max_digits=20, decimal_places=2, required=False)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True)  # type: ignore[assignment]
+    costs = CostSerializer(many=True, required=False)

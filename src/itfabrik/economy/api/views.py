@@ -19,11 +19,13 @@ from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.registry import current_cooperation
 from itfabrik.economy import rules, selectors, services
-from itfabrik.economy.filters import ScenarioFilter
-from itfabrik.economy.models import Scenario
+from itfabrik.economy.filters import BaselineFilter, ScenarioFilter
+from itfabrik.economy.models import BaselineFigures, Scenario
 
 from .serializers import (
     BaselineSerializer,
+    FiguresSerializer,
+    FiguresUpdateSerializer,
     FollowUpQuerySerializer,
     FollowUpSerializer,
     ScenarioSerializer,
@@ -258,3 +260,51 @@ class FollowUpView(APIView):
             "total": None if report.total is None else followup_row_data(report.total),
         }
         return Response(FollowUpSerializer(data).data)
+
+
+@extend_schema(tags=["economy"])
+@extend_schema_view(
+    partial_update=extend_schema(
+        request=FiguresUpdateSerializer,
+        responses={200: FiguresSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: BAD_INPUT},
+    ),
+)
+class FiguresViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[BaselineFigures]
+):
+    """The baseline's inputs per municipality and year: the net cost and the IT unit's cost per
+    category. Finance and the cooperation administrator correct them (`version` from the last
+    read; categories not named keep their amounts); every correction is audited."""
+
+    serializer_class = FiguresSerializer
+    filterset_class = BaselineFilter
+    ordering_fields = ["year", "id"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator, no request
+            return BaselineFigures.objects.none()
+        return selectors.figures_list(
+            actor=self.request.user, cooperation=_cooperation(self.request)
+        )
+
+    def get_object(self) -> BaselineFigures:
+        return selectors.figures_get(
+            actor=self.request.user, cooperation=_cooperation(self.request), pk=self.kwargs["pk"]
+        )
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        figures = self.get_object()
+        v = parse_input(FiguresUpdateSerializer, request.data)
+        services.figures_update(
+            actor=request.user,
+            figures=figures,
+            expected_version=v["version"],
+            net_cost=v.get("net_cost"),
+            costs={c["category"]: c["amount"] for c in v.get("costs", [])},
+            source=v.get("source"),
+        )
+        fresh = selectors.figures_get(
+            actor=request.user, cooperation=figures.cooperation, pk=figures.pk
+        )
+        return Response(FiguresSerializer(fresh).data)

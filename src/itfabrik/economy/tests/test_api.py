@@ -240,3 +240,57 @@ def test_followup_sets_invoiced_costs_against_the_baseline(api_as: Any, economy:
     assert m["target_cost"] == f"{Decimal('12536252.00') - Decimal(m['savings_potential']):.2f}"
     none = api_as("admin").get("/api/v1/economy/followup/", {"year": 2024}).json()
     assert all(r["actual_cost"] is None for r in none["municipalities"])
+
+
+def test_figures_are_listed_in_scope_with_a_fixed_number_of_queries(
+    api_as: Any, economy: Any, it_contact: Any, django_assert_num_queries: Any
+) -> None:
+    client = api_as("ekonom")
+    client.get("/api/v1/economy/figures/")
+    with django_assert_num_queries(7):
+        r = client.get("/api/v1/economy/figures/", {"year": 2024})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["count"] == 4
+    mellerud = next(f for f in body["results"] if f["municipality"]["name"] == "Melleruds kommun")
+    assert mellerud["net_cost"] == "720000000.00"
+    assert {c["category_name"]: c["amount"] for c in mellerud["costs"]}["OH"] == "760000.00"
+    mine = _client(it_contact).get("/api/v1/economy/figures/").json()
+    assert [f["municipality"]["name"] for f in mine["results"]] == ["Melleruds kommun"]
+    bengtsfors = economy.figures("Bengtsfors kommun")
+    assert _client(it_contact).get(f"/api/v1/economy/figures/{bengtsfors.pk}/").status_code == 404
+
+
+def test_figures_are_corrected_through_the_api_and_wrong_amounts_refused(
+    api_as: Any, economy: Any
+) -> None:
+    figures = economy.figures("Färgelanda kommun")
+    equipment = economy.categories["IT-utrustning"]
+    url = f"/api/v1/economy/figures/{figures.pk}/"
+    client = api_as("ekonom")
+    before = db_state()
+    bad = client.patch(
+        url,
+        {"version": figures.version, "costs": [{"category": equipment.pk, "amount": "-1"}]},
+        format="json",
+    )
+    error = assert_error(bad, 400, "invalid")
+    assert "får inte vara negativt" in error["fields"][f"cost_{equipment.pk}"][0]["messages"]["sv"]
+    assert_unchanged(before)
+    r = client.patch(
+        url,
+        {"version": figures.version, "costs": [{"category": equipment.pk, "amount": "1200000"}]},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    costs = {c["category_name"]: c["amount"] for c in r.json()["costs"]}
+    assert costs["IT-utrustning"] == "1200000.00"
+    assert costs["IT-tjänster"] == "2538000.00"  # not named: kept
+    assert r.json()["net_cost"] == "519350000.00"
+    total = client.get(URL, {"year": 2024}).json()["total"]["it_cost"]
+    assert total == "45996995.00"  # 45 939 995 + 57 000
+    council = api_as("radsmedlem")
+    before = db_state()
+    refused = council.patch(url, {"version": r.json()["version"], "net_cost": "1"}, format="json")
+    assert refused.status_code == 403
+    assert_unchanged(before)
