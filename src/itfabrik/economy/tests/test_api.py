@@ -247,7 +247,7 @@ def test_figures_are_listed_in_scope_with_a_fixed_number_of_queries(
 ) -> None:
     client = api_as("ekonom")
     client.get("/api/v1/economy/figures/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         r = client.get("/api/v1/economy/figures/", {"year": 2024})
     assert r.status_code == 200
     body = r.json()
