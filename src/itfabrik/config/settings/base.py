@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "itfabrik.deskreports",
     "itfabrik.chat",
     "itfabrik.network",
+    "itfabrik.economy",
 ]
 
 MIDDLEWARE = [
