@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 
 from itfabrik.core.filters import FilterSet, IdFilter
@@ -24,7 +26,7 @@ class DecisionFilter(FilterSet):
         model = Decision
         fields: list[str] = []
 
-    def filter_q(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
         from django.db.models import Q
 
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value))

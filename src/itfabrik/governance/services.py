@@ -621,7 +621,8 @@ def decision_set_status(
             fields={
                 "status": [
                     _(
-                        "Statusen kan bara flyttas framåt: beslutat, under genomförande, genomfört, uppföljt."
+                        "Statusen kan bara flyttas framåt: beslutat, under genomförande, "
+                        "genomfört, uppföljt."
                     )
                 ]
             }
@@ -998,12 +999,19 @@ def evaluation_complete(
     )
 
 
-def evaluation_reminders_send(*, today: dt.date | None = None) -> int:
-    """Remind Samverkansrådet's members of evaluations due within the lead time, once each.
-    Idempotent: a reminded evaluation is never reminded again."""
+def _mailer(subject: str, body: str, recipients: list[str]) -> Any:
     from django.conf import settings
     from django.core.mail import send_mail
 
+    def send() -> None:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+
+    return send
+
+
+def evaluation_reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind Samverkansrådet's members of evaluations due within the lead time, once each.
+    Idempotent: a reminded evaluation is never reminded again."""
     from itfabrik.core.actors import SYSTEM
 
     day = today or timezone.localdate()
@@ -1050,10 +1058,6 @@ def evaluation_reminders_send(*, today: dt.date | None = None) -> int:
                 f"{ev.description}\n"
             )
             if recipients:
-                transaction.on_commit(
-                    lambda s=subject, b=body, r=recipients: send_mail(
-                        s, b, settings.DEFAULT_FROM_EMAIL, r, fail_silently=True
-                    )
-                )
+                transaction.on_commit(_mailer(subject, body, recipients))
             sent += 1
     return sent
