@@ -38,7 +38,9 @@ def mellerud_decision(demo: Any, gov: Any) -> Any:
 
 
 @pytest.mark.parametrize(("actor", "expected"), actor_params(SEEN_API))
-def test_api_decision_detail(api_as: Any, mellerud_decision: Any, actor: Any, expected: int) -> None:
+def test_api_decision_detail(
+    api_as: Any, mellerud_decision: Any, actor: Any, expected: int
+) -> None:
     r = api_as(actor).get(f"/api/v1/governance/decisions/{mellerud_decision.pk}/")
     assert r.status_code == expected
 

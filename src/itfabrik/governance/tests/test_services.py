@@ -58,7 +58,8 @@ def test_an_approved_decision_never_changes_and_a_correction_refers_to_it(gov: A
     with pytest.raises(ValidationFailed):
         services.decision_link_remove(actor=gov.rolf, link=old.links.first())
     fresh = Decision.objects.get(pk=old.pk)
-    assert fresh.text == old.text and fresh.version == old.version
+    assert fresh.text == old.text
+    assert fresh.version == old.version
     assert list(fresh.links.values_list("pk", flat=True)) == links
     # Its follow-up goes on.
     services.decision_set_status(
