@@ -104,11 +104,6 @@ class DecisionForm(forms.Form):
         help_text=_("Bara när beslutet gäller en kommun."),
     )
     decided_on = DateField(label=_("Beslutsdatum"), required=False)
-    links = forms.MultipleChoiceField(
-        label=_("Beslutet styr"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
     def __init__(
         self,
@@ -121,12 +116,17 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
         self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
-        self.fields["links"].choices = _link_choices(link_groups)  # type: ignore[attr-defined]
+        self.link_values = {v for _label, items in link_groups for v, _text in items}
         self.fields["decided_on"].help_text = _("ÅÅÅÅ-MM-DD. Tomt: mötets datum.")
 
     def link_pairs(self) -> list[tuple[str, int]]:
+        """The checked "what the decision governs" boxes (rendered by the template, one fieldset
+        per kind); an unknown value is an error on the form."""
         out = []
-        for value in self.cleaned_data.get("links") or []:
+        for value in self.data.getlist("links") if hasattr(self.data, "getlist") else []:
+            if value not in self.link_values:
+                self.add_error(None, _("Okänt objekt att länka till."))
+                continue
             kind, _sep, pk = value.partition(":")
             out.append((kind, int(pk)))
         return out

@@ -463,14 +463,17 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     if is_local:
         municipalities = municipalities.filter(pk=forum.municipality_id or 0)
         initial["municipality"] = forum.municipality_id
+    link_groups = _link_groups(forum)
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         meetings=selectors.open_meeting_list(actor=actor, forum=forum),
         municipalities=municipalities,
-        link_groups=_link_groups(forum),
+        link_groups=link_groups,
     )
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    links = form.link_pairs() if valid else []
+    if valid and not form.errors:
         data = form.cleaned_data
         try:
             decision = services.decision_create(
@@ -483,7 +486,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
                 decided_on=data.get("decided_on"),
                 matter=matter,
                 corrects=corrects,
-                links=form.link_pairs(),
+                links=links,
             )
             messages.success(
                 request, _("Beslut %(number)s är registrerat.") % {"number": decision.number}
@@ -494,7 +497,14 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "governance/decision_form.html",
-        {"forum": forum, "form": form, "matter": matter, "corrects": corrects},
+        {
+            "forum": forum,
+            "form": form,
+            "matter": matter,
+            "corrects": corrects,
+            "link_choices": [(label, items) for label, items in link_groups if items],
+            "chosen_links": request.POST.getlist("links") if request.method == "POST" else [],
+        },
         status=400 if form.errors else 200,
     )
 
