@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from itfabrik.governance.choices import ForumKind
 from itfabrik.governance.models import Decision, Forum, GovernedLink
 
 
@@ -54,10 +55,20 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
 
 
 class ForumSerializer(serializers.ModelSerializer[Forum]):
+    # Named apart from other apps' `kind` so the schema's enum has a stable name of its own.
+    forum_kind = serializers.ChoiceField(source="kind", choices=ForumKind.choices, read_only=True)
     municipality_name = serializers.CharField(
         source="municipality.name", read_only=True, allow_null=True, default=None
     )
 
     class Meta:
         model = Forum
-        fields = ["id", "kind", "name", "prefix", "municipality", "municipality_name", "is_active"]
+        fields = [
+            "id",
+            "forum_kind",
+            "name",
+            "prefix",
+            "municipality",
+            "municipality_name",
+            "is_active",
+        ]
