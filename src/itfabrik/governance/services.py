@@ -1022,9 +1022,11 @@ def evaluation_reminders_send(*, today: dt.date | None = None) -> int:
     ).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
+            # Only the evaluation's row is locked (the root is on the nullable side of a join,
+            # which PostgreSQL will not lock).
             ev = (
-                Evaluation.objects.select_for_update()
-                .select_related("agreement", "agreement__cooperation__root")
+                Evaluation.objects.select_for_update(of=("self",))
+                .select_related("agreement", "agreement__cooperation")
                 .get(pk=pk)
             )
             if not rules.reminder_due(
