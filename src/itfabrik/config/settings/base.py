@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "itfabrik.chat",
     "itfabrik.network",
     "itfabrik.economy",
+    "itfabrik.governance",
 ]
 
 MIDDLEWARE = [
