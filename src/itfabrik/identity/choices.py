@@ -53,7 +53,10 @@ class ReviewDecision(models.TextChoices):
 
 
 class ViolationKind(models.TextChoices):
-    PRIVILEGED_ON_STANDARD = "privileged_on_standard", _("Privilegierad behörighet på standardkonto")
+    PRIVILEGED_ON_STANDARD = (
+        "privileged_on_standard",
+        _("Privilegierad behörighet på standardkonto"),
+    )
     MISSING_MFA = "missing_mfa", _("Privilegierat konto utan tvåfaktorsinloggning")
     NO_EMPLOYMENT = "no_employment", _("Aktivt konto utan aktiv anställning")
     EXTERNAL_EXPIRED = "external_expired", _("Externt konto efter slutdatum")

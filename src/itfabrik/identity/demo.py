@@ -22,13 +22,48 @@ from .models import Account, Employment, Grant, MailAddress, NamingPolicy, Perso
 
 MUNICIPALITIES = ("Åmål", "Mellerud", "Bengtsfors", "Färgelanda")
 FIRST = [
-    "Anna", "Erik", "Åsa", "Lars", "Maria", "Björn", "Karin", "Örjan", "Eva", "Per",
-    "Sofia", "Jonas", "Ingrid", "Mikael", "Linnéa", "Göran", "Helena", "Anders", "Märta", "José",
+    "Anna",
+    "Erik",
+    "Åsa",
+    "Lars",
+    "Maria",
+    "Björn",
+    "Karin",
+    "Örjan",
+    "Eva",
+    "Per",
+    "Sofia",
+    "Jonas",
+    "Ingrid",
+    "Mikael",
+    "Linnéa",
+    "Göran",
+    "Helena",
+    "Anders",
+    "Märta",
+    "José",
 ]
 LAST = [
-    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
-    "Svensson", "Gustafsson", "Pettersson", "Jönsson", "Öberg", "Åkesson", "Lindström",
-    "Bäckström", "Hägglund", "Sjöberg", "Müller", "Ström",
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jönsson",
+    "Öberg",
+    "Åkesson",
+    "Lindström",
+    "Bäckström",
+    "Hägglund",
+    "Sjöberg",
+    "Müller",
+    "Ström",
 ]
 PER_MUNICIPALITY = 40
 # (entitlement, kind, system, privileged, licence product)
@@ -196,7 +231,9 @@ def load(ctx: dict[str, Any]) -> None:
         domain = e.municipality.email_domain
         account = by_person.get(p.pk)
         if account is None:
-            addr = rules.address(rules.DEFAULT_PATTERN, p.first_name, p.last_name, domain, taken_addr)
+            addr = rules.address(
+                rules.DEFAULT_PATTERN, p.first_name, p.last_name, domain, taken_addr
+            )
             username = rules.first_free(addr.split("@")[0], taken_user)
             taken_user.add(username)
             account = Account(
@@ -208,8 +245,12 @@ def load(ctx: dict[str, Any]) -> None:
             accounts.append(account)
         else:
             own = f"{first_local[p.pk]}@{domain}"
-            addr = own if own not in taken_addr else rules.address(
-                rules.DEFAULT_PATTERN, p.first_name, p.last_name, domain, taken_addr
+            addr = (
+                own
+                if own not in taken_addr
+                else rules.address(
+                    rules.DEFAULT_PATTERN, p.first_name, p.last_name, domain, taken_addr
+                )
             )
         taken_addr.add(addr)
         addresses.append((account, e.municipality, addr))

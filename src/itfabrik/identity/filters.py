@@ -25,9 +25,7 @@ class PersonFilter(FilterSet):
 
     def filter_q(self, queryset: Any, name: str, value: str) -> Any:
         for word in value.split()[:4]:
-            queryset = queryset.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            )
+            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
         return queryset
 
     def filter_municipality(self, queryset: Any, name: str, value: int | None) -> Any:

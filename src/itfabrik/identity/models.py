@@ -50,7 +50,9 @@ class NamingPolicy(VersionedModel):
         help_text=_("{first} förnamn, {last} efternamn, {f} och {l} initialer."),
     )
     privileged_prefix = models.CharField(
-        _("prefix för privilegierade konton"), max_length=10, default=rules.DEFAULT_PRIVILEGED_PREFIX
+        _("prefix för privilegierade konton"),
+        max_length=10,
+        default=rules.DEFAULT_PRIVILEGED_PREFIX,
     )
 
     class Meta:
@@ -538,9 +540,13 @@ class ReviewItem(VersionedModel):
         verbose_name_plural = _("granskningsposter")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "grant"], name="identity_unique_review_item")
+            models.UniqueConstraint(
+                fields=["campaign", "grant"], name="identity_unique_review_item"
+            )
         ]
-        indexes = [models.Index(fields=["campaign", "unit", "decision"], name="identity_review_idx")]
+        indexes = [
+            models.Index(fields=["campaign", "unit", "decision"], name="identity_review_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.grant_id}"

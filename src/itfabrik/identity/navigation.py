@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from itfabrik.core.registry import MenuItem, register_menu, register_panel
 
 from . import permissions as actions
-from . import selectors
-from . import tasks  # noqa: F401  (registers the periodic leaver job)
+from . import (
+    selectors,
+    tasks,  # noqa: F401  (registers the periodic leaver job)
+)
 
 register_menu(
     "identity",

@@ -81,7 +81,9 @@ def first_free(base: str, taken: Collection[str]) -> str:
     return f"{base}{n}"
 
 
-def address(pattern: str, first_name: str, last_name: str, domain: str, taken: Collection[str]) -> str:
+def address(
+    pattern: str, first_name: str, last_name: str, domain: str, taken: Collection[str]
+) -> str:
     """A free e-mail address: the same local part as the person's other addresses where that one
     is free in this domain, else the first free one with a digit."""
     base = local_part(pattern, first_name, last_name)

@@ -96,9 +96,11 @@ def person_list(
     *, actor: Actor, filters: dict[str, Any] | None = None, ordering: str | None = None
 ) -> QuerySet[Person]:
     today = _today()
-    current = Employment.objects.filter(active_employment_q(today)).select_related(
-        "municipality", "unit"
-    ).order_by("start", "pk")
+    current = (
+        Employment.objects.filter(active_employment_q(today))
+        .select_related("municipality", "unit")
+        .order_by("start", "pk")
+    )
     qs = (
         Person.objects.filter(person_visible_q(actor))
         .select_related("home")
@@ -131,9 +133,7 @@ def employment_get(*, actor: Actor, pk: Any) -> Employment:
     return get_or_not_found(qs, pk)
 
 
-def account_list(
-    *, actor: Actor, filters: dict[str, Any] | None = None
-) -> QuerySet[Account]:
+def account_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Account]:
     qs = (
         Account.objects.filter(account_visible_q(actor))
         .select_related("person", "owner", "sponsor", "municipality")
@@ -201,19 +201,21 @@ def role_change_get(*, actor: Actor, pk: Any) -> RoleChange:
     return get_or_not_found(qs, pk)
 
 
-def business_role_list(*, actor: Actor, municipality: OrgNode | None = None) -> QuerySet[BusinessRole]:
+def business_role_list(
+    *, actor: Actor, municipality: OrgNode | None = None
+) -> QuerySet[BusinessRole]:
     qs = BusinessRole.objects.filter(account_visible_q(actor), is_active=True)
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
-    return qs.select_related("municipality", "unit", "owner").prefetch_related(
-        Prefetch("entitlements", queryset=Entitlement.objects.order_by("name"))
-    ).order_by("municipality__name", "name", "pk")
+    return (
+        qs.select_related("municipality", "unit", "owner")
+        .prefetch_related(Prefetch("entitlements", queryset=Entitlement.objects.order_by("name")))
+        .order_by("municipality__name", "name", "pk")
+    )
 
 
 def entitlement_list(*, actor: Actor) -> QuerySet[Entitlement]:
-    coops = (
-        None if permissions.is_superuser(actor) else permissions.cooperation_ids(actor)
-    )
+    coops = None if permissions.is_superuser(actor) else permissions.cooperation_ids(actor)
     qs = Entitlement.objects.filter(is_active=True)
     if coops is not None:
         qs = qs.filter(cooperation_id__in=coops)
@@ -330,26 +332,39 @@ def violation_list(
         for a in accounts.filter(
             Exists(privileged), kind=AccountKind.STANDARD, status=AccountStatus.ACTIVE
         ).order_by("username", "pk"):
-            out.append(_acc(ViolationKind.PRIVILEGED_ON_STANDARD, a, _(
-                "Standardkontot har en privilegierad behörighet. Flytta den till ett privilegierat konto."
-            )))
+            out.append(
+                _acc(
+                    ViolationKind.PRIVILEGED_ON_STANDARD,
+                    a,
+                    _(
+                        "Standardkontot har en privilegierad behörighet. "
+                        "Flytta den till ett privilegierat konto."
+                    ),
+                )
+            )
     if ViolationKind.MISSING_MFA in wanted:
         for a in accounts.filter(
             kind=AccountKind.PRIVILEGED, status=AccountStatus.ACTIVE, mfa_enrolled=False
         ).order_by("username", "pk"):
-            out.append(_acc(ViolationKind.MISSING_MFA, a, _(
-                "Kontot har ingen andra faktor registrerad."
-            )))
+            out.append(
+                _acc(ViolationKind.MISSING_MFA, a, _("Kontot har ingen andra faktor registrerad."))
+            )
     if ViolationKind.NO_EMPLOYMENT in wanted:
-        employed = Employment.objects.filter(active_employment_q(today), person_id=OuterRef("person_id"))
+        employed = Employment.objects.filter(
+            active_employment_q(today), person_id=OuterRef("person_id")
+        )
         for a in accounts.filter(
             ~Exists(employed),
             kind__in=[AccountKind.STANDARD, AccountKind.PRIVILEGED],
             status=AccountStatus.ACTIVE,
         ).order_by("username", "pk"):
-            out.append(_acc(ViolationKind.NO_EMPLOYMENT, a, _(
-                "Kontot är aktivt men personen har ingen pågående anställning."
-            )))
+            out.append(
+                _acc(
+                    ViolationKind.NO_EMPLOYMENT,
+                    a,
+                    _("Kontot är aktivt men personen har ingen pågående anställning."),
+                )
+            )
     if ViolationKind.EXTERNAL_EXPIRED in wanted:
         for a in accounts.filter(
             kind=AccountKind.EXTERNAL, status=AccountStatus.ACTIVE, expires_on__lt=today
@@ -360,9 +375,13 @@ def violation_list(
         for a in accounts.filter(is_shared=True, status=AccountStatus.ACTIVE).order_by(
             "username", "pk"
         ):
-            out.append(_acc(ViolationKind.SHARED_ACCOUNT, a, _(
-                "Kontot används av flera personer. Ge var och en ett eget konto."
-            )))
+            out.append(
+                _acc(
+                    ViolationKind.SHARED_ACCOUNT,
+                    a,
+                    _("Kontot används av flera personer. Ge var och en ett eget konto."),
+                )
+            )
     if ViolationKind.DUPLICATE_PERSON in wanted:
         out.extend(_duplicates(actor))
     return out

@@ -43,6 +43,7 @@ from .choices import (
     GrantStatus,
     ReviewDecision,
     ReviewStatus,
+    ViolationKind,
 )
 from .models import (
     Account,
@@ -106,7 +107,10 @@ def naming_policy_set(
         rules.check_pattern(email_pattern)
     except rules.PatternError:
         errors["email_pattern"] = [
-            _("Mönstret får bara innehålla {first}, {last}, {f}, {l}, a–z, 0–9, punkt och bindestreck.")
+            _(
+                "Mönstret får bara innehålla {first}, {last}, {f}, {l}, "
+                "a–z, 0–9, punkt och bindestreck."
+            )
         ]
     if privileged_prefix != rules.transliterate(privileged_prefix).rstrip("-") + (
         "-" if privileged_prefix.endswith("-") else ""
@@ -290,11 +294,17 @@ def address_ensure(*, actor: Actor, account: Account, municipality: OrgNode) -> 
     policy = naming_policy(account.cooperation_id)
     domain = _domain(municipality)
     own = [a.split("@", 1)[0] for a in account.addresses.values_list("address", flat=True)]
-    wanted = own[0] if own else rules.local_part(policy.email_pattern, person.first_name, person.last_name)
+    wanted = (
+        own[0]
+        if own
+        else rules.local_part(policy.email_pattern, person.first_name, person.last_name)
+    )
     base = rules.local_part(policy.email_pattern, person.first_name, person.last_name)
     taken = _taken_addresses(base, domain)
     if f"{wanted}@{domain}" in taken:
-        value = rules.address(policy.email_pattern, person.first_name, person.last_name, domain, taken)
+        value = rules.address(
+            policy.email_pattern, person.first_name, person.last_name, domain, taken
+        )
     else:
         value = f"{wanted}@{domain}"
     return create_audited(
@@ -467,7 +477,11 @@ def account_update(
 
 
 def account_disable(
-    *, actor: Actor, account: Account, expected_version: int | None = None, on: dt.date | None = None
+    *,
+    actor: Actor,
+    account: Account,
+    expected_version: int | None = None,
+    on: dt.date | None = None,
 ) -> Account:
     """Disable the account and take back its entitlements (licences go back to the pool)."""
     _require(actor, actions.MANAGE_IDENTITY, account.municipality)
@@ -513,7 +527,9 @@ def _grant_end(actor: Actor, grant: Grant, scope: str, status: str = GrantStatus
     )
 
 
-def _role_grants(actor: Actor, employment: Employment, account: Account, role: BusinessRole) -> list[Grant]:
+def _role_grants(
+    actor: Actor, employment: Employment, account: Account, role: BusinessRole
+) -> list[Grant]:
     """Active grants of the role's entitlements (the role's owner approved the role itself)."""
     have = set(
         Grant.objects.filter(account=account, status__in=LIVE_GRANT).values_list(
@@ -544,7 +560,11 @@ def _role_grants(actor: Actor, employment: Employment, account: Account, role: B
 
 
 def may_approve(actor: Actor, municipality: OrgNode, role: BusinessRole | None = None) -> bool:
-    if role is not None and role.owner_id is not None and role.owner_id == getattr(actor, "pk", None):
+    if (
+        role is not None
+        and role.owner_id is not None
+        and role.owner_id == getattr(actor, "pk", None)
+    ):
         return True
     return permissions.can(actor, actions.APPROVE_ACCESS, municipality)
 
@@ -632,9 +652,9 @@ def grants_expire(*, today: dt.date | None = None) -> int:
     """Direct grants past their end date are revoked (idempotent)."""
     today = today or _today()
     n = 0
-    for grant in Grant.objects.filter(
-        status__in=LIVE_GRANT, valid_until__lt=today
-    ).select_related("account__municipality"):
+    for grant in Grant.objects.filter(status__in=LIVE_GRANT, valid_until__lt=today).select_related(
+        "account__municipality"
+    ):
         with transaction.atomic():
             _grant_end(SYSTEM, grant, grant.account.municipality.path)
         n += 1
@@ -733,7 +753,7 @@ def employment_update(
     employment: Employment,
     expected_version: int | None,
     title: str | None = None,
-    end: dt.date | None | str = "",
+    end: dt.date | str | None = "",
 ) -> Employment:
     """Correct the title or set/move the end date (`end=None` removes it; "" leaves it)."""
     _require(actor, actions.MANAGE_IDENTITY, employment.municipality)
@@ -820,7 +840,9 @@ def leavers_process(*, today: dt.date | None = None) -> int:
     """The periodic leaver job: every employment whose last day has passed, once."""
     today = today or _today()
     done = 0
-    for employment in Employment.objects.filter(ended_processed=False, end__lt=today).order_by("pk"):
+    for employment in Employment.objects.filter(ended_processed=False, end__lt=today).order_by(
+        "pk"
+    ):
         if leaver_process(actor=SYSTEM, employment=employment, today=today):
             done += 1
     grants_expire(today=today)
@@ -857,7 +879,11 @@ def role_change_request(
 
 def role_change_diff(change: RoleChange) -> tuple[list[Entitlement], list[Entitlement]]:
     """(added, removed) entitlements if the change is applied."""
-    old = set(change.from_role.entitlements.values_list("pk", flat=True)) if change.from_role else set()
+    old = (
+        set(change.from_role.entitlements.values_list("pk", flat=True))
+        if change.from_role
+        else set()
+    )
     new = set(change.to_role.entitlements.values_list("pk", flat=True))
     added = list(Entitlement.objects.filter(pk__in=new - old).order_by("name"))
     removed = list(Entitlement.objects.filter(pk__in=old - new).order_by("name"))
@@ -995,12 +1021,17 @@ def business_role_create(
         errors["entitlements"] = [_("En behörighet hör till en annan samverkan.")]
     if any(e.is_privileged for e in ents):
         errors["entitlements"] = [
-            _("En verksamhetsroll ger bara standardbehörigheter; privilegierade ges till privilegierade konton.")
+            _(
+                "En verksamhetsroll ger bara standardbehörigheter; "
+                "privilegierade ges till privilegierade konton."
+            )
         ]
     with transaction.atomic():
         role = create_audited(
             actor=actor,
-            instance=BusinessRole(municipality=municipality, unit=unit, name=name.strip(), owner=owner),
+            instance=BusinessRole(
+                municipality=municipality, unit=unit, name=name.strip(), owner=owner
+            ),
             scope_path=municipality.path,
             exclude=["municipality", "unit", "owner"],
             errors=errors,
@@ -1047,9 +1078,11 @@ def review_campaign_create(
 def _active_employments_in(municipality_id: int, today: dt.date) -> Any:
     from django.db.models import Q
 
-    return Employment.objects.filter(
-        municipality_id=municipality_id, start__lte=today
-    ).filter(Q(end__isnull=True) | Q(end__gte=today)).order_by("start", "pk")
+    return (
+        Employment.objects.filter(municipality_id=municipality_id, start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .order_by("start", "pk")
+    )
 
 
 def review_decide(
@@ -1068,7 +1101,11 @@ def review_decide(
             actor=actor,
             instance=item,
             expected_version=expected_version,
-            changes={"decision": decision, "decided_by": _user(actor), "decided_at": timezone.now()},
+            changes={
+                "decision": decision,
+                "decided_by": _user(actor),
+                "decided_at": timezone.now(),
+            },
             scope_path=scope,
             exclude=["campaign", "grant", "unit", "decided_by"],
         )
@@ -1079,7 +1116,9 @@ def review_decide(
         return item
 
 
-def review_close(*, actor: Actor, campaign: ReviewCampaign, expected_version: int | None) -> ReviewCampaign:
+def review_close(
+    *, actor: Actor, campaign: ReviewCampaign, expected_version: int | None
+) -> ReviewCampaign:
     _require(actor, actions.MANAGE_ROLES, campaign.municipality)
     return update_versioned(
         actor=actor,
@@ -1095,14 +1134,17 @@ def review_close(*, actor: Actor, campaign: ReviewCampaign, expected_version: in
 
 
 def violation_ticket_create(
-    *, actor: Actor, kind: str, detail: str, account: Account | None = None, person: Person | None = None
+    *,
+    actor: Actor,
+    kind: str,
+    detail: str,
+    account: Account | None = None,
+    person: Person | None = None,
 ) -> Any:
     """Open the remedy of a policy violation as a service-desk ticket (service request, medium
     impact and urgency) on the municipality of the account or person."""
     from itfabrik.servicedesk import services as sd_services
     from itfabrik.servicedesk.choices import Level, TicketType
-
-    from .choices import ViolationKind
 
     requester = _user(actor)
     if requester is None:
@@ -1114,7 +1156,11 @@ def violation_ticket_create(
     if kind not in ViolationKind.values:
         raise ValidationFailed(fields={"kind": [_("Okänd typ av avvikelse.")]})
     subject = str(account) if account is not None else str(person)
-    title = str(lazy_format(_("Åtgärda: %(kind)s – %(subject)s"), kind=ViolationKind(kind).label, subject=subject))
+    title = str(
+        lazy_format(
+            _("Åtgärda: %(kind)s – %(subject)s"), kind=ViolationKind(kind).label, subject=subject
+        )
+    )
     return sd_services.ticket_create(
         actor=actor,
         requester=requester,
@@ -1129,3 +1175,35 @@ def violation_ticket_create(
 
 def person_snapshot_for_audit(person: Person) -> Mapping[str, Any]:
     return _person_snapshot(person)
+
+
+def violation_remedy(
+    *, actor: Actor, kind: str, account_id: int | None = None, person_id: int | None = None
+) -> Any:
+    """Open the remedy ticket of a violation the actor sees now (found again, so the ticket
+    describes a real, current violation); NotFound when there is no such violation."""
+    from . import selectors
+
+    if kind not in ViolationKind.values:
+        raise ValidationFailed(fields={"kind": [_("Okänd typ av avvikelse.")]})
+    for v in selectors.violation_list(actor=actor, kind=kind):
+        if (account_id is not None and v.account_id == account_id) or (
+            account_id is None
+            and person_id is not None
+            and v.person_id == person_id
+            and v.account_id is None
+        ):
+            account = (
+                Account.objects.select_related("municipality").get(pk=v.account_id)
+                if v.account_id
+                else None
+            )
+            person = (
+                Person.objects.select_related("home").get(pk=v.person_id)
+                if account is None and v.person_id
+                else None
+            )
+            return violation_ticket_create(
+                actor=actor, kind=kind, detail=v.detail, account=account, person=person
+            )
+    raise NotFound()

@@ -169,7 +169,6 @@ def test_mover_shows_diff_and_applies_after_approval(ident: Any, demo: Any) -> N
 
 def test_direct_grant_needs_end_date_and_approval(ident: Any, demo: Any) -> None:
     from itfabrik.core.errors import NotFound
-
     from itfabrik.identity.models import Entitlement
 
     employment = ident.hire("Dora", "Direkt")
@@ -239,15 +238,15 @@ def test_access_review_revoke_ends_the_grant(ident: Any, demo: Any) -> None:
         object_type="identity.reviewitem", object_id=str(item.pk)
     ).exists()
     # Bengtsfors' portal user sees none of Mellerud's items.
-    assert not selectors.review_item_list(actor=demo.user("anvandare-bengtsfors"), campaign=campaign)
+    assert not selectors.review_item_list(
+        actor=demo.user("anvandare-bengtsfors"), campaign=campaign
+    )
 
 
 def test_licence_pool_used_counts_active_licences(demo: Any) -> None:
     pools = {p.product: p for p in selectors.licence_pool_list(actor=demo.user("admin"))}
     e3 = pools["Microsoft 365 E3"]
-    expected = Grant.objects.filter(
-        entitlement__licence_pool=e3, status=GrantStatus.ACTIVE
-    ).count()
+    expected = Grant.objects.filter(entitlement__licence_pool=e3, status=GrantStatus.ACTIVE).count()
     assert e3.used == expected > 0
     assert e3.purchased == 400
 
