@@ -246,7 +246,7 @@ def person_update(
         validate(current, exclude=_PERSON_KEYS, actor=actor, errors=errors)
         if audit.snapshot(current) == raw_before:
             return current
-        current.version = F("version") + 1  # type: ignore[assignment]
+        current.version = F("version") + 1
         save_checked(current)
         current.refresh_from_db()
         audit.record(
@@ -765,7 +765,9 @@ def employment_update(
         changes["title"] = title.strip()
     if end != "":
         changes["end"] = end
-        if employment.ended_processed and (end is None or end >= _today()):
+        if employment.ended_processed and (
+            end is None or (isinstance(end, dt.date) and end >= _today())
+        ):
             changes["ended_processed"] = False
     return update_versioned(
         actor=actor,

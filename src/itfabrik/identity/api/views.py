@@ -182,7 +182,7 @@ class ViolationView(APIView):
 
     def _page(self, request: Request, rows: list[Any]) -> Response:
         paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(ViolationSerializer(page, many=True).data)
 
 

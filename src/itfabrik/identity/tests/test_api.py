@@ -17,7 +17,8 @@ def test_violations_shape(api_as: Any) -> None:
     assert r.status_code == 200
     rows = r.json()["results"]
     kinds = {row["kind"] for row in rows}
-    assert "missing_mfa" in kinds and "duplicate_person" in kinds
+    assert "missing_mfa" in kinds
+    assert "duplicate_person" in kinds
     for row in rows:
         assert row["detail"]
         assert row["person"] is not None or row["account"] is not None

@@ -20,11 +20,13 @@ class HireForm(forms.Form):
         help_text=_("ÅÅÅÅMMDD-NNNN. Visas bara för dem som behöver det."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=None, empty_label=_("Välj enhet"))
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Enhet"), queryset=None, empty_label=_("Välj enhet")
+    )
     title = forms.CharField(label=_("Befattning"), max_length=150)
     start = DateField(label=_("Startdatum"))
     end = DateField(label=_("Slutdatum (valfritt)"), required=False)
-    business_role = forms.ModelChoiceField(
+    business_role: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Verksamhetsroll"), queryset=None, required=False, empty_label=_("Ingen roll")
     )
 
@@ -46,7 +48,9 @@ class EmploymentEndForm(forms.Form):
 
 
 class RoleChangeForm(forms.Form):
-    to_role = forms.ModelChoiceField(label=_("Ny roll"), queryset=None, empty_label=_("Välj roll"))
+    to_role: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Ny roll"), queryset=None, empty_label=_("Välj roll")
+    )
 
     def __init__(self, *args: Any, roles: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,7 +62,7 @@ class VersionForm(forms.Form):
 
 
 class CampaignForm(forms.Form):
-    municipality = forms.ModelChoiceField(
+    municipality: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Kommun"), queryset=None, empty_label=_("Välj kommun")
     )
     name = forms.CharField(label=_("Namn"), max_length=150)

@@ -186,7 +186,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     roles = {
         e.pk: RoleChangeForm(
             roles=BusinessRole.objects.filter(municipality_id=e.municipality_id, is_active=True)
-            .exclude(pk=e.business_role_id)
+            .exclude(pk=e.business_role_id or 0)
             .order_by("name"),
             prefix=f"e{e.pk}",
         )
