@@ -315,6 +315,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "itfabrik.knowledge.choices.ArticleStatus",
         "ArticleAudienceEnum": "itfabrik.knowledge.choices.Audience",
+        "IdentityAccountKindEnum": "itfabrik.identity.choices.AccountKind",
+        # Keeps the name the organisation tree's kinds had before identity added its own.
+        "KindEnum": "itfabrik.tenancy.choices.NodeKind",
+        "IdentityViolationKindEnum": "itfabrik.identity.choices.ViolationKind",
     },
 }
 
