@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_admin_hires_in_mellerud_and_remedies_a_violation(page: Page) -> None:
     login(page, "admin")
-    page.goto(url("/identitet/"))
+    page.goto(url(page, "/identitet/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Personer och konton")
     check_a11y(page)
     page.get_by_role("link", name="Anställ person").click()
@@ -35,7 +35,7 @@ def test_admin_hires_in_mellerud_and_remedies_a_violation(page: Page) -> None:
     expect(page.locator("#employments")).to_contain_text("Standardpaket, beställning")
     check_a11y(page)
 
-    page.goto(url("/identitet/avvikelser/?typ=missing_mfa"))
+    page.goto(url(page, "/identitet/avvikelser/?typ=missing_mfa"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Policyavvikelser")
     check_a11y(page)
     page.get_by_role("button", name="Skapa ärende för").first.click()
