@@ -11,7 +11,6 @@ carries it masked (`_person_snapshot`), so before/after shows that it changed, n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from itfabrik.accounts.models import User
 from itfabrik.core import audit, permissions
 from itfabrik.core.actors import SYSTEM, Actor
-from itfabrik.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, lazy_format
+from itfabrik.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from itfabrik.core.models import AuditAction
 from itfabrik.core.services import (
     create_audited,
@@ -32,32 +31,24 @@ from itfabrik.core.services import (
 )
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
-from . import permissions as actions
-from . import rules
-from .choices import (
+from .. import permissions as actions
+from .. import rules
+from ..choices import (
     LIVE_GRANT,
     AccountKind,
     AccountStatus,
-    ChangeStatus,
     GrantSource,
     GrantStatus,
-    ReviewDecision,
-    ReviewStatus,
-    ViolationKind,
 )
-from .models import (
+from ..models import (
     Account,
     BusinessRole,
     Employment,
     Entitlement,
     Grant,
-    LicencePool,
     MailAddress,
     NamingPolicy,
     Person,
-    ReviewCampaign,
-    ReviewItem,
-    RoleChange,
 )
 
 _PERSON_KEYS = ["cooperation", "home", "user"]
@@ -661,138 +652,6 @@ def grants_expire(*, today: dt.date | None = None) -> int:
     return n
 
 
-# --- joiner, mover, leaver ----------------------------------------------------------------------
-
-
-def _standard_package(cooperation_id: int, user_kind: str) -> Any:
-    from itfabrik.catalog.models import Package
-
-    return (
-        Package.objects.filter(cooperation_id=cooperation_id, user_kind=user_kind, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-
-
-def _order_package(actor: Actor, unit: OrgNode, user_kind: str, person: Person) -> Any:
-    """A draft catalogue order for the unit's standard package of that kind of user, where the
-    catalogue has one and the actor may order for the unit; else none (the joiner goes on)."""
-    from itfabrik.catalog import services as catalog_services
-
-    package = _standard_package(unit.cooperation_id, user_kind)
-    if package is None:
-        return None
-    try:
-        with transaction.atomic():
-            return catalog_services.order_create(
-                actor=actor,
-                unit=unit,
-                lines=[catalog_services.LineInput(quantity=1, package=package)],
-                note=str(lazy_format(_("Ny medarbetare: %(name)s"), name=str(person))),
-            )
-    except (NotFound, Forbidden, ValidationFailed):
-        return None
-
-
-def employment_create(
-    *,
-    actor: Actor,
-    person: Person,
-    unit: OrgNode,
-    title: str,
-    start: dt.date,
-    end: dt.date | None = None,
-    business_role: BusinessRole | None = None,
-    user_kind: str | None = "office",
-) -> Employment:
-    """A joiner (or a person's further employment): the employment, the standard account (made
-    once per person), its address in this municipality, the role's entitlements and a draft
-    order for the standard package of the catalogue."""
-    municipality = municipality_of(unit)
-    _require(actor, actions.MANAGE_IDENTITY, municipality)
-    errors: dict[str, list[Any]] = {}
-    if person.cooperation_id != municipality.cooperation_id:
-        errors["person"] = [_("Personen hör till en annan samverkan.")]
-    if not title.strip():
-        errors["title"] = [_("Ange befattning.")]
-    if business_role is not None and business_role.municipality_id != municipality.pk:
-        errors["business_role"] = [_("Rollen hör till en annan kommun.")]
-    elif business_role is not None and business_role.unit_id not in (None, unit.pk):
-        errors["business_role"] = [_("Rollen hör till en annan enhet.")]
-    with transaction.atomic():
-        employment = create_audited(
-            actor=actor,
-            instance=Employment(
-                person=person,
-                municipality=municipality,
-                unit=unit,
-                title=title.strip(),
-                start=start,
-                end=end,
-                business_role=business_role,
-            ),
-            scope_path=municipality.path,
-            exclude=_EMPLOYMENT_KEYS,
-            errors=errors,
-        )
-        account = standard_account_ensure(actor=actor, person=person, municipality=municipality)
-        address_ensure(actor=actor, account=account, municipality=municipality)
-        if business_role is not None:
-            _role_grants(actor, employment, account, business_role)
-        if user_kind and unit.kind == "unit":
-            order = _order_package(actor, unit, user_kind, person)
-            if order is not None:
-                employment.order = order
-                employment.save(update_fields=["order"])
-        return employment
-
-
-def employment_update(
-    *,
-    actor: Actor,
-    employment: Employment,
-    expected_version: int | None,
-    title: str | None = None,
-    end: dt.date | str | None = "",
-) -> Employment:
-    """Correct the title or set/move the end date (`end=None` removes it; "" leaves it)."""
-    _require(actor, actions.MANAGE_IDENTITY, employment.municipality)
-    changes: dict[str, Any] = {}
-    errors: dict[str, list[Any]] = {}
-    if title is not None:
-        if not title.strip():
-            errors["title"] = [_("Ange befattning.")]
-        changes["title"] = title.strip()
-    if end != "":
-        changes["end"] = end
-        if employment.ended_processed and (
-            end is None or (isinstance(end, dt.date) and end >= _today())
-        ):
-            changes["ended_processed"] = False
-    return update_versioned(
-        actor=actor,
-        instance=employment,
-        expected_version=expected_version,
-        changes=changes,
-        scope_path=employment.municipality.path,
-        exclude=_EMPLOYMENT_KEYS,
-        errors=errors,
-    )
-
-
-def employment_end(
-    *, actor: Actor, employment: Employment, end: dt.date, expected_version: int | None
-) -> Employment:
-    """A leaver: the employment ends on `end`; the accounts are disabled by the leaver job
-    after that day (or now, when the day has passed)."""
-    employment = employment_update(
-        actor=actor, employment=employment, expected_version=expected_version, end=end
-    )
-    if end < _today():
-        leaver_process(actor=actor, employment=employment)
-    return employment
-
-
 def _active_employments(person_id: int, today: dt.date) -> Any:
     from django.db.models import Q
 
@@ -801,411 +660,64 @@ def _active_employments(person_id: int, today: dt.date) -> Any:
     )
 
 
-def leaver_process(*, actor: Actor, employment: Employment, today: dt.date | None = None) -> bool:
-    """After the last day of an employment: its role grants are revoked; when the person has no
-    other current employment, every account of theirs is disabled (which revokes every grant
-    and so reclaims licences). Idempotent (`ended_processed`)."""
-    today = today or _today()
-    with transaction.atomic():
-        current = Employment.objects.select_for_update().get(pk=employment.pk)
-        if current.ended_processed or current.end is None or current.end >= today:
-            return False
-        scope = current.municipality.path
-        for grant in Grant.objects.filter(employment=current, status__in=LIVE_GRANT):
-            _grant_end(actor, grant, scope)
-        if not _active_employments(current.person_id, today).exists():
-            for account in Account.objects.filter(
-                person_id=current.person_id, status=AccountStatus.ACTIVE
-            ).select_related("municipality"):
-                account = update_versioned(
-                    actor=actor,
-                    instance=account,
-                    expected_version=None,
-                    changes={"status": AccountStatus.DISABLED, "disabled_on": today},
-                    scope_path=account.municipality.path,
-                    exclude=_ACCOUNT_KEYS,
-                )
-                for grant in Grant.objects.filter(account=account, status__in=LIVE_GRANT):
-                    _grant_end(actor, grant, scope)
-        update_versioned(
-            actor=actor,
-            instance=current,
-            expected_version=None,
-            changes={"ended_processed": True},
-            scope_path=scope,
-            exclude=_EMPLOYMENT_KEYS,
-        )
-        return True
+# Re-exported: the other aggregates' services live in their own modules (ADR 0031).
+from .governance import (  # noqa: E402
+    business_role_create,
+    entitlement_create,
+    licence_pool_create,
+    licence_pool_update,
+    review_campaign_create,
+    review_close,
+    review_decide,
+    violation_remedy,
+    violation_ticket_create,
+)
+from .lifecycle import (  # noqa: E402
+    employment_create,
+    employment_end,
+    employment_update,
+    leaver_process,
+    leavers_process,
+    role_change_decide,
+    role_change_diff,
+    role_change_request,
+)
 
-
-def leavers_process(*, today: dt.date | None = None) -> int:
-    """The periodic leaver job: every employment whose last day has passed, once."""
-    today = today or _today()
-    done = 0
-    for employment in Employment.objects.filter(ended_processed=False, end__lt=today).order_by(
-        "pk"
-    ):
-        if leaver_process(actor=SYSTEM, employment=employment, today=today):
-            done += 1
-    grants_expire(today=today)
-    return done
-
-
-def role_change_request(
-    *, actor: Actor, employment: Employment, to_role: BusinessRole | None
-) -> RoleChange:
-    """A mover: the new business role waits for its owner's approval (see `role_change_diff`)."""
-    _require(actor, actions.MANAGE_IDENTITY, employment.municipality)
-    errors: dict[str, list[Any]] = {}
-    if to_role is None:
-        errors["to_role"] = [_("Välj en roll.")]
-    elif to_role.municipality_id != employment.municipality_id:
-        errors["to_role"] = [_("Rollen hör till en annan kommun.")]
-    elif to_role.pk == employment.business_role_id:
-        errors["to_role"] = [_("Personen har redan den rollen.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    with transaction.atomic():
-        return create_audited(
-            actor=actor,
-            instance=RoleChange(
-                employment=employment,
-                from_role_id=employment.business_role_id,
-                to_role=to_role,
-                requested_by=_user(actor),
-            ),
-            scope_path=employment.municipality.path,
-            exclude=["employment", "from_role", "to_role", "requested_by", "decided_by"],
-        )
-
-
-def role_change_diff(change: RoleChange) -> tuple[list[Entitlement], list[Entitlement]]:
-    """(added, removed) entitlements if the change is applied."""
-    old = (
-        set(change.from_role.entitlements.values_list("pk", flat=True))
-        if change.from_role
-        else set()
-    )
-    new = set(change.to_role.entitlements.values_list("pk", flat=True))
-    added = list(Entitlement.objects.filter(pk__in=new - old).order_by("name"))
-    removed = list(Entitlement.objects.filter(pk__in=old - new).order_by("name"))
-    return added, removed
-
-
-def role_change_decide(
-    *, actor: Actor, change: RoleChange, approve: bool, expected_version: int | None
-) -> RoleChange:
-    employment = change.employment
-    if not may_approve(actor, employment.municipality, change.to_role):
-        if permissions.can(actor, actions.VIEW_IDENTITY, employment.municipality):
-            raise Forbidden()
-        raise NotFound()
-    if change.status != ChangeStatus.PENDING:
-        raise Conflict(_("Rollbytet är redan beslutat."))
-    scope = employment.municipality.path
-    with transaction.atomic():
-        change = update_versioned(
-            actor=actor,
-            instance=change,
-            expected_version=expected_version,
-            changes={
-                "status": ChangeStatus.APPLIED if approve else ChangeStatus.REJECTED,
-                "decided_by": _user(actor),
-            },
-            scope_path=scope,
-            exclude=["employment", "from_role", "to_role", "requested_by", "decided_by"],
-        )
-        if not approve:
-            return change
-        _added, removed = role_change_diff(change)
-        removed_ids = {e.pk for e in removed}
-        for grant in Grant.objects.filter(
-            employment=employment, status__in=LIVE_GRANT, entitlement_id__in=removed_ids
-        ):
-            _grant_end(actor, grant, scope)
-        employment = update_versioned(
-            actor=actor,
-            instance=employment,
-            expected_version=None,
-            changes={"business_role": change.to_role},
-            scope_path=scope,
-            exclude=_EMPLOYMENT_KEYS,
-        )
-        account = Account.objects.filter(
-            person_id=employment.person_id, kind=AccountKind.STANDARD
-        ).first()
-        if account is not None:
-            _role_grants(actor, employment, account, change.to_role)
-        return change
-
-
-# --- business roles, entitlements, licences ----------------------------------------------------
-
-
-def entitlement_create(
-    *,
-    actor: Actor,
-    cooperation: Cooperation,
-    name: str,
-    kind: str,
-    system: str = "",
-    is_privileged: bool = False,
-    licence_pool: LicencePool | None = None,
-) -> Entitlement:
-    assert cooperation.root is not None
-    _require(actor, actions.MANAGE_ROLES, cooperation.root)
-    with transaction.atomic():
-        return create_audited(
-            actor=actor,
-            instance=Entitlement(
-                cooperation=cooperation,
-                name=name.strip(),
-                kind=kind,
-                system=system.strip(),
-                is_privileged=is_privileged,
-                licence_pool=licence_pool,
-            ),
-            scope_path=cooperation.root.path,
-            exclude=["cooperation", "licence_pool"],
-        )
-
-
-def licence_pool_create(
-    *, actor: Actor, cooperation: Cooperation, product: str, purchased: int, monthly_price: Any = 0
-) -> LicencePool:
-    assert cooperation.root is not None
-    _require(actor, actions.MANAGE_ROLES, cooperation.root)
-    with transaction.atomic():
-        return create_audited(
-            actor=actor,
-            instance=LicencePool(
-                cooperation=cooperation,
-                product=product.strip(),
-                purchased=purchased,
-                monthly_price=monthly_price,
-            ),
-            scope_path=cooperation.root.path,
-            exclude=["cooperation"],
-        )
-
-
-def licence_pool_update(
-    *, actor: Actor, pool: LicencePool, expected_version: int | None, purchased: int
-) -> LicencePool:
-    root = Cooperation.objects.select_related("root").get(pk=pool.cooperation_id).root
-    assert root is not None
-    _require(actor, actions.MANAGE_ROLES, root)
-    return update_versioned(
-        actor=actor,
-        instance=pool,
-        expected_version=expected_version,
-        changes={"purchased": purchased},
-        scope_path=root.path,
-        exclude=["cooperation"],
-    )
-
-
-def business_role_create(
-    *,
-    actor: Actor,
-    municipality: OrgNode,
-    name: str,
-    entitlements: Iterable[Entitlement] = (),
-    unit: OrgNode | None = None,
-    owner: User | None = None,
-) -> BusinessRole:
-    _require(actor, actions.MANAGE_ROLES, municipality)
-    errors: dict[str, list[Any]] = {}
-    if unit is not None and unit.municipality_id != municipality.pk:
-        errors["unit"] = [_("Enheten hör till en annan kommun.")]
-    ents = list(entitlements)
-    if any(e.cooperation_id != municipality.cooperation_id for e in ents):
-        errors["entitlements"] = [_("En behörighet hör till en annan samverkan.")]
-    if any(e.is_privileged for e in ents):
-        errors["entitlements"] = [
-            _(
-                "En verksamhetsroll ger bara standardbehörigheter; "
-                "privilegierade ges till privilegierade konton."
-            )
-        ]
-    with transaction.atomic():
-        role = create_audited(
-            actor=actor,
-            instance=BusinessRole(
-                municipality=municipality, unit=unit, name=name.strip(), owner=owner
-            ),
-            scope_path=municipality.path,
-            exclude=["municipality", "unit", "owner"],
-            errors=errors,
-        )
-        role.entitlements.set(ents)
-        return role
-
-
-# --- access reviews -----------------------------------------------------------------------------
-
-
-def review_campaign_create(
-    *, actor: Actor, municipality: OrgNode, name: str, due: dt.date
-) -> ReviewCampaign:
-    """A campaign over every live grant of the municipality's current staff, each to be decided
-    by a manager of the person's unit (bulk: one insert for all items)."""
-    _require(actor, actions.MANAGE_ROLES, municipality)
-    errors: dict[str, list[Any]] = {}
-    if not name.strip():
-        errors["name"] = [_("Ange ett namn.")]
-    if due < _today():
-        errors["due"] = [_("Sista dagen har redan varit.")]
-    today = _today()
-    with transaction.atomic():
-        campaign = create_audited(
-            actor=actor,
-            instance=ReviewCampaign(municipality=municipality, name=name.strip(), due=due),
-            scope_path=municipality.path,
-            exclude=["municipality"],
-            errors=errors,
-        )
-        units = dict(
-            _active_employments_in(municipality.pk, today).values_list("person_id", "unit_id")
-        )
-        grants = Grant.objects.filter(
-            status=GrantStatus.ACTIVE, account__person_id__in=list(units)
-        ).values_list("pk", "account__person_id")
-        ReviewItem.objects.bulk_create(
-            [ReviewItem(campaign=campaign, grant_id=g, unit_id=units[p]) for g, p in grants]
-        )
-        return campaign
-
-
-def _active_employments_in(municipality_id: int, today: dt.date) -> Any:
-    from django.db.models import Q
-
-    return (
-        Employment.objects.filter(municipality_id=municipality_id, start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
-        .order_by("start", "pk")
-    )
-
-
-def review_decide(
-    *, actor: Actor, item: ReviewItem, decision: str, expected_version: int | None
-) -> ReviewItem:
-    """A manager confirms or revokes one entitlement of their staff; a revoke ends the grant."""
-    if not permissions.can(actor, actions.REVIEW_ACCESS, item.unit):
-        raise NotFound()
-    if decision not in (ReviewDecision.CONFIRMED, ReviewDecision.REVOKED):
-        raise ValidationFailed(fields={"decision": [_("Välj bekräfta eller återkalla.")]})
-    if item.campaign.status != ReviewStatus.OPEN:
-        raise Conflict(_("Granskningen är avslutad."))
-    scope = item.unit.path
-    with transaction.atomic():
-        item = update_versioned(
-            actor=actor,
-            instance=item,
-            expected_version=expected_version,
-            changes={
-                "decision": decision,
-                "decided_by": _user(actor),
-                "decided_at": timezone.now(),
-            },
-            scope_path=scope,
-            exclude=["campaign", "grant", "unit", "decided_by"],
-        )
-        if decision == ReviewDecision.REVOKED:
-            grant = Grant.objects.select_for_update().get(pk=item.grant_id)
-            if grant.status in LIVE_GRANT:
-                _grant_end(actor, grant, scope)
-        return item
-
-
-def review_close(
-    *, actor: Actor, campaign: ReviewCampaign, expected_version: int | None
-) -> ReviewCampaign:
-    _require(actor, actions.MANAGE_ROLES, campaign.municipality)
-    return update_versioned(
-        actor=actor,
-        instance=campaign,
-        expected_version=expected_version,
-        changes={"status": ReviewStatus.CLOSED},
-        scope_path=campaign.municipality.path,
-        exclude=["municipality"],
-    )
-
-
-# --- policy violations → remedy tickets ---------------------------------------------------------
-
-
-def violation_ticket_create(
-    *,
-    actor: Actor,
-    kind: str,
-    detail: str,
-    account: Account | None = None,
-    person: Person | None = None,
-) -> Any:
-    """Open the remedy of a policy violation as a service-desk ticket (service request, medium
-    impact and urgency) on the municipality of the account or person."""
-    from itfabrik.servicedesk import services as sd_services
-    from itfabrik.servicedesk.choices import Level, TicketType
-
-    requester = _user(actor)
-    if requester is None:
-        raise Forbidden()
-    node = account.municipality if account is not None else (person.home if person else None)
-    if node is None:
-        raise ValidationFailed(fields={"account": [_("Ange konto eller person.")]})
-    _require(actor, actions.VIEW_IDENTITY, node)
-    if kind not in ViolationKind.values:
-        raise ValidationFailed(fields={"kind": [_("Okänd typ av avvikelse.")]})
-    subject = str(account) if account is not None else str(person)
-    title = str(
-        lazy_format(
-            _("Åtgärda: %(kind)s – %(subject)s"), kind=ViolationKind(kind).label, subject=subject
-        )
-    )
-    return sd_services.ticket_create(
-        actor=actor,
-        requester=requester,
-        title=title[:200],
-        impact=Level.MEDIUM,
-        urgency=Level.MEDIUM,
-        description=detail,
-        type=TicketType.SERVICE_REQUEST,
-        unit=node,
-    )
-
-
-def person_snapshot_for_audit(person: Person) -> Mapping[str, Any]:
-    return _person_snapshot(person)
-
-
-def violation_remedy(
-    *, actor: Actor, kind: str, account_id: int | None = None, person_id: int | None = None
-) -> Any:
-    """Open the remedy ticket of a violation the actor sees now (found again, so the ticket
-    describes a real, current violation); NotFound when there is no such violation."""
-    from . import selectors
-
-    if kind not in ViolationKind.values:
-        raise ValidationFailed(fields={"kind": [_("Okänd typ av avvikelse.")]})
-    for v in selectors.violation_list(actor=actor, kind=kind):
-        if (account_id is not None and v.account_id == account_id) or (
-            account_id is None
-            and person_id is not None
-            and v.person_id == person_id
-            and v.account_id is None
-        ):
-            account = (
-                Account.objects.select_related("municipality").get(pk=v.account_id)
-                if v.account_id
-                else None
-            )
-            person = (
-                Person.objects.select_related("home").get(pk=v.person_id)
-                if account is None and v.person_id
-                else None
-            )
-            return violation_ticket_create(
-                actor=actor, kind=kind, detail=v.detail, account=account, person=person
-            )
-    raise NotFound()
+__all__ = [
+    "account_disable",
+    "account_enable",
+    "account_update",
+    "address_ensure",
+    "business_role_create",
+    "employment_create",
+    "employment_end",
+    "employment_update",
+    "entitlement_create",
+    "external_account_create",
+    "grant_approve",
+    "grant_reject",
+    "grant_request",
+    "grant_revoke",
+    "grants_expire",
+    "leaver_process",
+    "leavers_process",
+    "licence_pool_create",
+    "licence_pool_update",
+    "may_approve",
+    "municipality_of",
+    "naming_policy",
+    "naming_policy_set",
+    "person_create",
+    "person_update",
+    "privileged_account_create",
+    "review_campaign_create",
+    "review_close",
+    "review_decide",
+    "role_change_decide",
+    "role_change_diff",
+    "role_change_request",
+    "service_account_create",
+    "standard_account_ensure",
+    "violation_remedy",
+    "violation_ticket_create",
+]
