@@ -148,3 +148,29 @@ def test_persons_csv_masks_nothing_sensitive(web_as: Any) -> None:
     assert text.startswith("Efternamn;")
     pnrs = Person.objects.exclude(personal_number="").values_list("personal_number", flat=True)
     assert not any(p in text for p in pnrs[:20])
+
+
+def test_direct_grant_requested_then_approved(web_as: Any, ident: Any) -> None:
+    from itfabrik.identity.models import Entitlement, Grant
+
+    employment = ident.hire("Dag", "Direkt")
+    account = Account.objects.get(person=employment.person)
+    ent = Entitlement.objects.get(name="Visma – personalhandläggare")
+    client = web_as("admin")
+    url = f"/identitet/personer/{employment.person_id}/tilldelning/"
+    r = client.post(url, {"grant-account": account.pk, "grant-entitlement": ent.pk,
+                          "grant-valid_until": "", "grant-reason": "Projekt"})  # fmt: skip
+    assert r.status_code == 302
+    assert not Grant.objects.filter(account=account, entitlement=ent).exists()
+    r = client.post(url, {"grant-account": account.pk, "grant-entitlement": ent.pk,
+                          "grant-valid_until": "2099-01-01", "grant-reason": "Projekt"})  # fmt: skip
+    grant = Grant.objects.get(account=account, entitlement=ent)
+    assert grant.status == "pending"
+    page = client.get("/identitet/godkannanden/").content.decode()
+    assert "Visma – personalhandläggare" in page
+    r = client.post(
+        "/identitet/godkannanden/",
+        {"grant": grant.pk, "version": grant.version, "decision": "approve"},
+    )
+    grant.refresh_from_db()
+    assert grant.status == "active"

@@ -82,3 +82,19 @@ class ImportForm(forms.Form):
         ),
     )
     dry_run = forms.BooleanField(label=_("Provkör (inget sparas)"), required=False, initial=True)
+
+
+class DirectGrantForm(forms.Form):
+    account: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Konto"), queryset=None, empty_label=_("Välj konto")
+    )
+    entitlement: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Behörighet"), queryset=None, empty_label=_("Välj behörighet")
+    )
+    valid_until = DateField(label=_("Giltig till"))
+    reason = forms.CharField(label=_("Motivering"), max_length=300)
+
+    def __init__(self, *args: Any, accounts: Any, entitlements: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts  # type: ignore[attr-defined]
+        self.fields["entitlement"].queryset = entitlements  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.person_import, name="import"),
     path("personer/<int:pk>/", views.person, name="person"),
     path("personer/<int:pk>/privilegierat-konto/", views.privileged_create, name="privileged"),
+    path("personer/<int:pk>/tilldelning/", views.grant_request, name="grant_request"),
     path("anstallningar/<int:pk>/avsluta/", views.employment_end, name="employment_end"),
     path("anstallningar/<int:pk>/rollbyte/", views.role_change_request, name="role_change_request"),
     path("rollbyten/<int:pk>/", views.role_change, name="role_change"),

@@ -29,6 +29,7 @@ from itfabrik.tenancy.models import OrgNode
 
 from .forms import (
     CampaignForm,
+    DirectGrantForm,
     EmploymentEndForm,
     HireForm,
     ImportForm,
@@ -211,8 +212,48 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "may_manage": may_manage,
             "has_privileged": any(a.kind == AccountKind.PRIVILEGED for a in accounts),
+            "grant_form": _grant_form(request, found) if may_manage else None,
         },
     )
+
+
+def _grant_form(request: HttpRequest, found: Any, data: Any = None) -> DirectGrantForm:
+    return DirectGrantForm(
+        data,
+        accounts=selectors.account_list(actor=request.user, filters={"person": found.pk}).filter(
+            status="active"
+        ),
+        entitlements=selectors.entitlement_list(actor=request.user),
+        prefix="grant",
+    )
+
+
+@login_required
+@require_POST
+def grant_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A direct grant outside any role: it waits for the municipality's approver."""
+    found = selectors.person_get(actor=request.user, pk=pk)
+    form = _grant_form(request, found, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.grant_request(
+                actor=request.user,
+                account=d["account"],
+                entitlement=d["entitlement"],
+                valid_until=d["valid_until"],
+                reason=d["reason"],
+            )
+            messages.success(request, _("Tilldelningen väntar på godkännande."))
+        except ApplicationError as exc:
+            _flash_error(request, exc)
+    else:
+        parts = [
+            f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+            for k, v in form.errors.items()
+        ]
+        messages.error(request, " ".join(str(p) for p in parts))
+    return redirect("identity:person", pk=found.pk)
 
 
 @login_required
