@@ -153,3 +153,14 @@ class ViolationTicketSerializer(serializers.Serializer[Any]):
 class TicketRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     reference = serializers.CharField()
+
+
+class GrantRequestSerializer(serializers.Serializer[Any]):
+    account = _id()
+    entitlement = _id()
+    valid_until = serializers.DateField()
+    reason = serializers.CharField(max_length=300)
+
+
+class GrantDecisionSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)

@@ -30,6 +30,8 @@ from itfabrik.tenancy import selectors as tenancy_selectors
 from .serializers import (
     AccountSerializer,
     AccountUpdateSerializer,
+    GrantDecisionSerializer,
+    GrantRequestSerializer,
     GrantSerializer,
     HireSerializer,
     PersonSerializer,
@@ -142,20 +144,73 @@ class AccountViewSet(
 
 
 @extend_schema(tags=["identity"])
+@extend_schema_view(
+    create=extend_schema(request=GrantRequestSerializer, responses={201: GrantSerializer})
+)
 class GrantViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Grant]
 ):
-    """Entitlements granted to accounts, through a role or directly."""
+    """Entitlements granted to accounts, through a role or directly. POST requests a direct
+    grant (pending, with an end date); `approve` and `reject` are the approver's decision."""
 
     serializer_class = GrantSerializer
     filterset_class = GrantFilter
     ordering_fields = ["created_at", "id"]
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.grant_list(actor=self.request.user)
 
     def get_object(self) -> Grant:
         return selectors.grant_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def _out(self, grant: Grant, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.grant_get(actor=self.request.user, pk=grant.pk)
+        return Response(GrantSerializer(fresh).data, status=code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        v = parse_input(GrantRequestSerializer, request.data)
+        errors: dict[str, list[Any]] = {}
+        account = entitlement = None
+        try:
+            account = selectors.account_get(actor=request.user, pk=v["account"])
+        except NotFound:
+            errors["account"] = [_("Okänt konto.")]
+        try:
+            entitlement = get_or_not_found(
+                selectors.entitlement_list(actor=request.user), v["entitlement"]
+            )
+        except NotFound:
+            errors["entitlement"] = [_("Välj en behörighet.")]
+        if errors:
+            raise ValidationFailed(fields=errors)
+        assert account is not None
+        grant = services.grant_request(
+            actor=request.user,
+            account=account,
+            entitlement=entitlement,
+            valid_until=v["valid_until"],
+            reason=v["reason"],
+        )
+        return self._out(grant, status.HTTP_201_CREATED)
+
+    @extend_schema(request=GrantDecisionSerializer, responses={200: GrantSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def approve(self, request: Request, pk: Any = None) -> Response:
+        grant = self.get_object()
+        v = parse_input(GrantDecisionSerializer, request.data)
+        return self._out(
+            services.grant_approve(actor=request.user, grant=grant, expected_version=v["version"])
+        )
+
+    @extend_schema(request=GrantDecisionSerializer, responses={200: GrantSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def reject(self, request: Request, pk: Any = None) -> Response:
+        grant = self.get_object()
+        v = parse_input(GrantDecisionSerializer, request.data)
+        return self._out(
+            services.grant_reject(actor=request.user, grant=grant, expected_version=v["version"])
+        )
 
 
 class ViolationView(APIView):

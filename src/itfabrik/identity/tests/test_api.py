@@ -100,3 +100,29 @@ def test_list_query_count_is_fixed(
         r = client.get(url + "?page_size=200")
     assert r.status_code == 200
     assert r.json()["count"] > 50
+
+
+def test_direct_grant_by_api(api_as: Any, ident: Any) -> None:
+    from itfabrik.identity.models import Entitlement
+
+    employment = ident.hire("Api", "Grant")
+    account = Account.objects.get(person=employment.person)
+    ent = Entitlement.objects.get(name="Visma – personalhandläggare")
+    client = api_as("admin")
+    r = client.post(
+        "/api/v1/identity/grants/",
+        {"account": account.pk, "entitlement": ent.pk, "valid_until": "2099-01-01", "reason": "x"},
+    )
+    assert r.status_code == 201, r.content
+    grant = r.json()
+    assert grant["status"] == "pending"
+    # The agent sees it but may not decide it.
+    r = api_as("agent").post(
+        f"/api/v1/identity/grants/{grant['id']}/approve/", {"version": grant["version"]}
+    )
+    assert_error(r, 403, "forbidden")
+    r = client.post(
+        f"/api/v1/identity/grants/{grant['id']}/approve/", {"version": grant["version"]}
+    )
+    assert r.status_code == 200
+    assert r.json()["status"] == "active"
