@@ -249,7 +249,9 @@ def grant_request(request: HttpRequest, pk: int) -> HttpResponse:
             _flash_error(request, exc)
     else:
         parts = [
-            f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+            f"{form.fields[k].label}: {' '.join(str(m) for m in v)}"
+            if k in form.fields
+            else " ".join(str(m) for m in v)
             for k, v in form.errors.items()
         ]
         messages.error(request, " ".join(str(p) for p in parts))
