@@ -254,3 +254,37 @@ def test_licence_pool_used_counts_active_licences(demo: Any) -> None:
 def test_addresses_are_unique(demo: Any) -> None:
     addresses = list(MailAddress.objects.values_list("address", flat=True))
     assert len(addresses) == len(set(addresses)) > 100
+
+
+def test_naming_pattern_is_configurable_per_cooperation(ident: Any, demo: Any) -> None:
+    coop = demo.cooperation
+    with pytest.raises(ValidationFailed) as exc:
+        services.naming_policy_set(
+            actor=ident.admin, cooperation=coop, email_pattern="{first}@{x}", privileged_prefix="a-"
+        )
+    assert "email_pattern" in exc.value.fields
+    services.naming_policy_set(
+        actor=ident.admin, cooperation=coop, email_pattern="{f}{last}", privileged_prefix="priv-"
+    )
+    employment = ident.hire("Östen", "Ärlig")
+    account = Account.objects.get(person=employment.person, kind=AccountKind.STANDARD)
+    assert account.addresses.get().address == "oarlig@mellerud.se"
+    privileged = services.privileged_account_create(actor=ident.admin, person=employment.person)
+    assert privileged.username == "priv-oarlig"
+    assert privileged.mfa_required
+
+
+def test_periodic_leaver_task_is_registered_and_runs(ident: Any) -> None:
+    from itfabrik.core.registry import registry
+    from itfabrik.identity import tasks
+
+    assert "identity.leavers" in registry.periodic
+    employment = ident.hire("Per", "Periodisk", start=ident.today - dt.timedelta(days=30))
+    services.employment_update(
+        actor=ident.admin,
+        employment=employment,
+        expected_version=employment.version,
+        end=ident.today - dt.timedelta(days=2),
+    )
+    tasks.leavers.call()
+    assert not Account.objects.filter(person=employment.person, status="active").exists()
