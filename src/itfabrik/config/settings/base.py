@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "itfabrik.network",
     "itfabrik.economy",
     "itfabrik.governance",
+    "itfabrik.identity",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +322,8 @@ SPECTACULAR_SETTINGS = {
         "NetworkVlanStatusEnum": "itfabrik.network.choices.VlanStatus",
         "NetworkImportKindEnum": "itfabrik.network.choices.ImportKind",
         "KindEnum": "itfabrik.tenancy.choices.NodeKind",
+        "IdentityAccountKindEnum": "itfabrik.identity.choices.AccountKind",
+        "IdentityViolationKindEnum": "itfabrik.identity.choices.ViolationKind",
     },
 }
 
