@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "itfabrik.bookings",
     "itfabrik.deskreports",
     "itfabrik.chat",
+    "itfabrik.systems",
+    "itfabrik.risks",
 ]
 
 MIDDLEWARE = [
