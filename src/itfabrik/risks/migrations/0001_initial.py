@@ -12,77 +12,12 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
+        ('systems', '0001_initial'),
         ('tenancy', '0006_plain_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='RiskAction',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('description', models.CharField(max_length=500, verbose_name='åtgärd')),
-                ('due', models.DateField(verbose_name='klart senast')),
-                ('done', models.BooleanField(default=False, verbose_name='klar')),
-            ],
-            options={
-                'verbose_name': 'riskåtgärd',
-                'verbose_name_plural': 'riskåtgärder',
-                'ordering': ['done', 'due', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ScoreRecord',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('inherent', 'Inneboende'), ('residual', 'Kvarvarande')], max_length=10, verbose_name='slag')),
-                ('probability', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='sannolikhet')),
-                ('consequence', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='konsekvens')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='riskvärde')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='tidpunkt')),
-            ],
-            options={
-                'verbose_name': 'riskvärde över tid',
-                'verbose_name_plural': 'riskvärden över tid',
-                'ordering': ['recorded_at', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Workshop',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='rubrik')),
-                ('held_on', models.DateField(verbose_name='datum')),
-                ('is_open', models.BooleanField(default=True, verbose_name='öppen för poäng')),
-            ],
-            options={
-                'verbose_name': 'riskworkshop',
-                'verbose_name_plural': 'riskworkshoppar',
-                'ordering': ['-held_on', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='WorkshopScore',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
-                ('probability', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='sannolikhet')),
-                ('consequence', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='konsekvens')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='riskvärde')),
-            ],
-            options={
-                'verbose_name': 'workshoppoäng',
-                'verbose_name_plural': 'workshoppoäng',
-                'ordering': ['pk'],
-            },
-        ),
         migrations.CreateModel(
             name='Risk',
             fields=[
@@ -110,11 +45,114 @@ class Migration(migrations.Migration):
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='riskägare')),
                 ('scope', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.orgnode', verbose_name='omfattning')),
                 ('services', models.ManyToManyField(blank=True, related_name='+', to='catalog.service', verbose_name='tjänster')),
+                ('systems', models.ManyToManyField(blank=True, related_name='+', to='systems.system', verbose_name='system')),
             ],
             options={
                 'verbose_name': 'risk',
                 'verbose_name_plural': 'risker',
                 'ordering': ['-score', 'title', 'pk'],
             },
+        ),
+        migrations.CreateModel(
+            name='RiskAction',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('description', models.CharField(max_length=500, verbose_name='åtgärd')),
+                ('due', models.DateField(verbose_name='klart senast')),
+                ('done', models.BooleanField(default=False, verbose_name='klar')),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ansvarig')),
+                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='risks.risk', verbose_name='risk')),
+            ],
+            options={
+                'verbose_name': 'riskåtgärd',
+                'verbose_name_plural': 'riskåtgärder',
+                'ordering': ['done', 'due', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='ScoreRecord',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('inherent', 'Inneboende'), ('residual', 'Kvarvarande')], max_length=10, verbose_name='slag')),
+                ('probability', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='sannolikhet')),
+                ('consequence', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='konsekvens')),
+                ('score', models.PositiveSmallIntegerField(verbose_name='riskvärde')),
+                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='tidpunkt')),
+                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='risks.risk', verbose_name='risk')),
+            ],
+            options={
+                'verbose_name': 'riskvärde över tid',
+                'verbose_name_plural': 'riskvärden över tid',
+                'ordering': ['recorded_at', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='Workshop',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('title', models.CharField(max_length=200, verbose_name='rubrik')),
+                ('held_on', models.DateField(verbose_name='datum')),
+                ('is_open', models.BooleanField(default=True, verbose_name='öppen för poäng')),
+                ('cooperation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.cooperation', verbose_name='samverkan')),
+                ('risks', models.ManyToManyField(related_name='workshops', to='risks.risk', verbose_name='risker')),
+            ],
+            options={
+                'verbose_name': 'riskworkshop',
+                'verbose_name_plural': 'riskworkshoppar',
+                'ordering': ['-held_on', '-pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='WorkshopScore',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='skapad')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
+                ('probability', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='sannolikhet')),
+                ('consequence', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='konsekvens')),
+                ('score', models.PositiveSmallIntegerField(verbose_name='riskvärde')),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.orgnode', verbose_name='kommun')),
+                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='risks.risk', verbose_name='risk')),
+                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='risks.workshop', verbose_name='workshop')),
+            ],
+            options={
+                'verbose_name': 'workshoppoäng',
+                'verbose_name_plural': 'workshoppoäng',
+                'ordering': ['pk'],
+            },
+        ),
+        migrations.AddIndex(
+            model_name='risk',
+            index=models.Index(fields=['cooperation', 'is_open', '-score'], name='risks_list_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='risk',
+            index=models.Index(fields=['scope', 'is_open'], name='risks_scope_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='risk',
+            index=models.Index(fields=['is_open', 'next_review'], name='risks_review_idx'),
+        ),
+        migrations.AddConstraint(
+            model_name='risk',
+            constraint=models.CheckConstraint(condition=models.Q(('consequence__gte', 1), ('consequence__lte', 5), ('probability__gte', 1), ('probability__lte', 5)), name='risks_scale'),
+        ),
+        migrations.AddIndex(
+            model_name='riskaction',
+            index=models.Index(fields=['risk', 'done', 'due'], name='risks_action_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='scorerecord',
+            index=models.Index(fields=['risk', 'recorded_at'], name='risks_history_idx'),
+        ),
+        migrations.AddConstraint(
+            model_name='workshopscore',
+            constraint=models.UniqueConstraint(fields=('workshop', 'risk', 'municipality'), name='risks_one_score'),
         ),
     ]
