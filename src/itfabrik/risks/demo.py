@@ -108,7 +108,7 @@ def load(ctx: dict[str, Any]) -> None:
         for r in risks
     ] + [
         ScoreRecord(risk=r, kind=ScoreKind.RESIDUAL, probability=r.residual_probability,
-                    consequence=r.residual_consequence, score=r.residual_score)
+                    consequence=r.residual_consequence, score=r.residual_score or 0)
         for r in risks
         if r.residual_probability is not None
     ]  # fmt: skip

@@ -10,6 +10,8 @@ register shows their average and spread. Nothing is deleted: a risk is closed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,7 +29,7 @@ from .choices import Category, ScoreKind, Treatment
 SCALE = [MinValueValidator(rules.MIN), MaxValueValidator(rules.MAX)]
 
 
-def _scale(label: str, null: bool = False) -> models.PositiveSmallIntegerField:  # type: ignore[type-arg]
+def _scale(label: Any, null: bool = False) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(label, validators=SCALE, null=null, blank=null)
 
 
@@ -54,7 +56,9 @@ class Risk(VersionedModel):
     score = models.PositiveSmallIntegerField(_("riskvärde"))
     residual_probability = _scale(_("kvarvarande sannolikhet"), null=True)
     residual_consequence = _scale(_("kvarvarande konsekvens"), null=True)
-    residual_score = models.PositiveSmallIntegerField(_("kvarvarande riskvärde"), null=True, blank=True)
+    residual_score = models.PositiveSmallIntegerField(
+        _("kvarvarande riskvärde"), null=True, blank=True
+    )
     treatment = models.CharField(
         _("hantering"), max_length=10, choices=Treatment.choices, default=Treatment.UNDECIDED
     )
@@ -66,13 +70,13 @@ class Risk(VersionedModel):
     )
     treatment_note = models.TextField(_("om hanteringen"), blank=True)
     review_months = models.PositiveSmallIntegerField(
-        _("följs upp var (månader)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(36)]
+        _("följs upp var (månader)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
     next_review = models.DateField(_("nästa uppföljning"), null=True, blank=True)
     reminded_for = models.DateField(_("påmind inför"), null=True, blank=True)
-    systems = models.ManyToManyField(
-        System, verbose_name=_("system"), related_name="+", blank=True
-    )
+    systems = models.ManyToManyField(System, verbose_name=_("system"), related_name="+", blank=True)
     services = models.ManyToManyField(
         Service, verbose_name=_("tjänster"), related_name="+", blank=True
     )
@@ -84,7 +88,9 @@ class Risk(VersionedModel):
         ordering = ["-score", "title", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(probability__gte=1, probability__lte=5, consequence__gte=1, consequence__lte=5),
+                condition=Q(
+                    probability__gte=1, probability__lte=5, consequence__gte=1, consequence__lte=5
+                ),
                 name="risks_scale",
             ),
         ]
@@ -174,7 +180,9 @@ class WorkshopScore(TimestampedModel):
     workshop = models.ForeignKey(
         Workshop, verbose_name=_("workshop"), on_delete=models.PROTECT, related_name="scores"
     )
-    risk = models.ForeignKey(Risk, verbose_name=_("risk"), on_delete=models.PROTECT, related_name="+")
+    risk = models.ForeignKey(
+        Risk, verbose_name=_("risk"), on_delete=models.PROTECT, related_name="+"
+    )
     municipality = models.ForeignKey(
         OrgNode, verbose_name=_("kommun"), on_delete=models.PROTECT, related_name="+"
     )

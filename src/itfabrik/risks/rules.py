@@ -23,7 +23,9 @@ def score(probability: int, consequence: int) -> int:
     """Probability × consequence, each 1-5; anything else is a ValueError (never a silent
     score)."""
     if not (is_scale(probability) and is_scale(consequence)):
-        raise ValueError(f"probability and consequence must be 1-5: {probability!r}, {consequence!r}")
+        raise ValueError(
+            f"probability and consequence must be 1-5: {probability!r}, {consequence!r}"
+        )
     return probability * consequence
 
 

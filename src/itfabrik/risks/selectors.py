@@ -59,7 +59,9 @@ def risk_get(*, actor: Actor, pk: Any) -> Risk:
     return get_or_not_found(qs, pk)
 
 
-def scope_choice_list(*, actor: Actor, cooperation: Cooperation, action: str = actions.VIEW_RISKS) -> list[OrgNode]:
+def scope_choice_list(
+    *, actor: Actor, cooperation: Cooperation, action: str = actions.VIEW_RISKS
+) -> list[OrgNode]:
     """The scopes the actor may use: the cooperation (its root) and its municipalities."""
     nodes = OrgNode.objects.filter(
         Q(pk=cooperation.root_id) | Q(kind="municipality", cooperation=cooperation, is_active=True)
@@ -72,7 +74,9 @@ def history_list(*, risk: Risk) -> QuerySet[ScoreRecord]:
 
 
 def action_list(*, risk: Risk) -> QuerySet[RiskAction]:
-    return RiskAction.objects.filter(risk=risk).select_related("owner").order_by("done", "due", "pk")
+    return (
+        RiskAction.objects.filter(risk=risk).select_related("owner").order_by("done", "due", "pk")
+    )
 
 
 def action_get(*, actor: Actor, pk: Any) -> RiskAction:
@@ -105,13 +109,20 @@ def heat_map(
 ) -> list[list[HeatCell]]:
     """The 5×5 matrix of open risks the actor sees (one scope, or all): rows by consequence
     5 → 1, columns by probability 1 → 5. One grouped query."""
-    p, c = ("residual_probability", "residual_consequence") if residual else ("probability", "consequence")
+    p, c = (
+        ("residual_probability", "residual_consequence")
+        if residual
+        else ("probability", "consequence")
+    )
     qs = Risk.objects.filter(risk_visible_q(actor), is_open=True)
     if scope is not None:
         qs = qs.filter(scope=scope)
     counts = {
         (row[p], row[c]): row["n"]
-        for row in qs.exclude(**{f"{p}__isnull": True}).values(p, c).annotate(n=Count("pk")).order_by()
+        for row in qs.exclude(**{f"{p}__isnull": True})
+        .values(p, c)
+        .annotate(n=Count("pk"))
+        .order_by()
     }
     return [
         [HeatCell(prob, cons, counts.get((prob, cons), 0)) for prob in range(1, 6)]
@@ -123,7 +134,9 @@ def heat_map(
 
 
 def workshop_list(*, actor: Actor, cooperation: Cooperation) -> QuerySet[Workshop]:
-    if not permissions.can(actor, actions.VIEW_RISKS, cooperation.root) and not permissions.can_anywhere(actor, actions.SCORE_WORKSHOP):
+    if not permissions.can(
+        actor, actions.VIEW_RISKS, cooperation.root
+    ) and not permissions.can_anywhere(actor, actions.SCORE_WORKSHOP):
         return Workshop.objects.none()
     return (
         Workshop.objects.filter(cooperation=cooperation)

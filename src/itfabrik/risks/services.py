@@ -8,6 +8,7 @@ each new inherent or residual score is written to the score history.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,11 @@ from .models import Risk, RiskAction, ScoreRecord, Workshop, WorkshopScore
 
 SCALE_MESSAGE = _("Ange ett heltal från 1 till 5.")
 _KEYS = ["cooperation", "scope", "owner"]
+
+
+def _root(cooperation: Cooperation) -> OrgNode:
+    assert cooperation.root is not None
+    return cooperation.root
 
 
 def _require(actor: Actor, action: str, node: OrgNode) -> None:
@@ -155,8 +161,7 @@ def risk_create(
                 decision=decision.strip(),
                 treatment_note=treatment_note.strip(),
                 review_months=review_months,
-                next_review=next_review
-                or rules.next_review(timezone.localdate(), review_months),
+                next_review=next_review or rules.next_review(timezone.localdate(), review_months),
             ),
             scope_path=scope.path,
             exclude=_KEYS,
@@ -274,6 +279,7 @@ def action_add(
         errors["description"] = [_("Beskriv åtgärden.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    assert due is not None
     with transaction.atomic():
         return create_audited(
             actor=actor,
@@ -301,7 +307,8 @@ def action_done(*, actor: Actor, action: RiskAction) -> RiskAction:
 def workshop_create(
     *, actor: Actor, cooperation: Cooperation, title: str, held_on: dt.date, risks: list[Risk]
 ) -> Workshop:
-    _require(actor, actions.MANAGE_RISKS, cooperation.root)
+    root = _root(cooperation)
+    _require(actor, actions.MANAGE_RISKS, root)
     errors: dict[str, list[Any]] = {}
     if not risks:
         errors["risks"] = [_("Välj minst en risk.")]
@@ -311,7 +318,7 @@ def workshop_create(
         workshop = create_audited(
             actor=actor,
             instance=Workshop(cooperation=cooperation, title=title.strip(), held_on=held_on),
-            scope_path=cooperation.root.path,
+            scope_path=root.path,
             exclude=["cooperation"],
             errors=errors,
         )
@@ -333,7 +340,10 @@ def workshop_score(
     errors = _scale_errors(probability=probability, consequence=consequence)
     if not workshop.is_open:
         errors["workshop"] = [_("Workshoppen är stängd.")]
-    if municipality.kind != NodeKind.MUNICIPALITY or municipality.cooperation_id != workshop.cooperation_id:
+    if (
+        municipality.kind != NodeKind.MUNICIPALITY
+        or municipality.cooperation_id != workshop.cooperation_id
+    ):
         errors["municipality"] = [_("Välj en kommun i samverkan.")]
     if not workshop.risks.filter(pk=risk.pk).exists():
         errors["risk"] = [_("Risken ingår inte i workshoppen.")]
@@ -375,14 +385,14 @@ def workshop_score(
 
 
 def workshop_close(*, actor: Actor, workshop: Workshop) -> Workshop:
-    coop = Cooperation.objects.select_related("root").get(pk=workshop.cooperation_id)
-    _require(actor, actions.MANAGE_RISKS, coop.root)
+    root = _root(Cooperation.objects.select_related("root").get(pk=workshop.cooperation_id))
+    _require(actor, actions.MANAGE_RISKS, root)
     return update_versioned(
         actor=actor,
         instance=workshop,
         expected_version=None,
         changes={"is_open": False},
-        scope_path=coop.root.path,
+        scope_path=root.path,
         exclude=["cooperation"],
     )
 
@@ -423,7 +433,7 @@ def review_reminders_send(*, today: dt.date | None = None) -> int:
                 scope_path=risk.scope.path,
             )
             if risk.owner and risk.owner.email:
-                transaction.on_commit(lambda r=risk: _mail_reminder(r))
+                transaction.on_commit(partial(_mail_reminder, risk))
             sent += 1
     return sent
 
@@ -448,3 +458,40 @@ def _mail_reminder(risk: Risk) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[risk.owner.email],
     )
+
+
+def workshop_scores_set(
+    *,
+    actor: Actor,
+    workshop: Workshop,
+    municipality: OrgNode,
+    scores: dict[int, tuple[Any, Any]],
+) -> list[WorkshopScore]:
+    """A municipality's scores of the workshop's risks in one go ({risk id: (probability,
+    consequence)}): every score is checked first, and a bad one (outside 1-5) refuses them all
+    by field (`probability-<risk id>`), so nothing is half saved."""
+    _require(actor, actions.SCORE_WORKSHOP, municipality)
+    risks = {r.pk: r for r in workshop.risks.all()}
+    errors: dict[str, list[Any]] = {}
+    for risk_id, (p, c) in scores.items():
+        if risk_id not in risks:
+            errors[f"risk-{risk_id}"] = [_("Risken ingår inte i workshoppen.")]
+            continue
+        if not rules.is_scale(p):
+            errors[f"probability-{risk_id}"] = [SCALE_MESSAGE]
+        if not rules.is_scale(c):
+            errors[f"consequence-{risk_id}"] = [SCALE_MESSAGE]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        return [
+            workshop_score(
+                actor=actor,
+                workshop=workshop,
+                risk=risks[risk_id],
+                municipality=municipality,
+                probability=p,
+                consequence=c,
+            )
+            for risk_id, (p, c) in scores.items()
+        ]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """The system-register part of the Dalsland demo: a controlled vocabulary of capabilities, some
 thirty business systems of the four municipalities (several deliberately duplicated: two school
 platforms, two finance systems, two social-care systems, two intranets), their uses with system
@@ -128,8 +129,18 @@ REQUIREMENTS = [
     ("K1", "confidentiality", 1, "Behörigheter ges per roll och ses över minst en gång om året."),
     ("K2", "confidentiality", 2, "Inloggning kräver flerfaktorsautentisering."),
     ("K3", "confidentiality", 2, "Data krypteras vid överföring och lagring."),
-    ("K4", "confidentiality", 3, "Åtkomst till känsliga uppgifter loggas och följs upp varje månad."),
-    ("K5", "confidentiality", 3, "Leverantörens personal når data endast efter begäran som godkänns."),
+    (
+        "K4",
+        "confidentiality",
+        3,
+        "Åtkomst till känsliga uppgifter loggas och följs upp varje månad.",
+    ),
+    (
+        "K5",
+        "confidentiality",
+        3,
+        "Leverantörens personal når data endast efter begäran som godkänns.",
+    ),
     ("R1", "integrity", 1, "Ändringar av uppgifter går att spåra till person och tidpunkt."),
     ("R2", "integrity", 2, "Säkerhetskopior tas dagligen och återläsning provas varje halvår."),
     ("R3", "integrity", 3, "Integrationer kontrollerar att överförda uppgifter är kompletta."),
@@ -225,7 +236,10 @@ def load(ctx: dict[str, Any]) -> None:
             )
     SystemUse.objects.bulk_create(uses)
     Integration.objects.bulk_create(
-        [Integration(source=by_name[s], target=by_name[t], description=d) for s, t, d in INTEGRATIONS]
+        [
+            Integration(source=by_name[s], target=by_name[t], description=d)
+            for s, t, d in INTEGRATIONS
+        ]
     )
     reqs = Requirement.objects.bulk_create(
         [
@@ -242,7 +256,11 @@ def load(ctx: dict[str, Any]) -> None:
                 requirement=req_by_code[code],
                 compliance=Compliance(compliance),
                 comment=comment,
-                action=(f"Uppfyll kravet {code}: {req_by_code[code].text}" if compliance != "met" else ""),
+                action=(
+                    f"Uppfyll kravet {code}: {req_by_code[code].text}"
+                    if compliance != "met"
+                    else ""
+                ),
                 action_owner=owner if compliance != "met" else None,
                 action_due=today + dt.timedelta(days=60 + 30 * i) if compliance != "met" else None,
             )

@@ -20,7 +20,9 @@ def bad_levels(levels: Mapping[str, object]) -> list[str]:
     return [a for a, v in levels.items() if v is not None and not klassa.is_level(v)]
 
 
-def effective_levels(levels: Mapping[str, int | None], personal_data: bool) -> dict[str, int | None]:
+def effective_levels(
+    levels: Mapping[str, int | None], personal_data: bool
+) -> dict[str, int | None]:
     """Spårbarhet counts only where personal data are involved (DOMAIN.md)."""
     out = dict(levels)
     if not personal_data:

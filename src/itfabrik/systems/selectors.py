@@ -164,8 +164,11 @@ def duplicate_report(*, actor: Actor, cooperation: Cooperation) -> list[Duplicat
         return []
     systems = list(
         System.objects.filter(_in_use(), cooperation=cooperation)
+        .annotate(total_users=Sum("uses__users", filter=Q(uses__is_active=True)))
         .prefetch_related(_uses_prefetch())
-        .prefetch_related(Prefetch("capabilities", queryset=Capability.objects.filter(is_active=True)))
+        .prefetch_related(
+            Prefetch("capabilities", queryset=Capability.objects.filter(is_active=True))
+        )
         .order_by("name", "pk")
     )
     by_cap: dict[int, DuplicateRow] = {}
@@ -203,12 +206,14 @@ def coverage_report(
     rows = []
     for s in systems:
         caps = [c for c in s.capabilities.all() if c.pk in wanted]
-        _hit, share = rules.overlap(wanted, [c.pk for c in caps])
+        _hit, share = rules.overlap({str(w) for w in wanted}, [str(c.pk) for c in caps])
         rows.append(CoverageRow(s, sorted(caps, key=lambda c: c.name), share))
     return sorted(rows, key=lambda r: (-r.share, r.system.name))
 
 
-def data_centre_report(*, actor: Actor, cooperation: Cooperation) -> list[tuple[OrgNode, list[SystemUse]]]:
+def data_centre_report(
+    *, actor: Actor, cooperation: Cooperation
+) -> list[tuple[OrgNode, list[SystemUse]]]:
     """What still runs in local data centres, per municipality (R30): active uses of systems
     hosted in an own data centre that are not phased out."""
     if not permissions.can(actor, actions.VIEW_SYSTEMS, cooperation.root):
@@ -259,8 +264,9 @@ def applicable_requirements(*, system: System) -> list[tuple[Requirement, Assess
     levels = rules.effective_levels(system.levels(), system.personal_data)
     reqs = [
         r
-        for r in Requirement.objects.filter(cooperation_id=system.cooperation_id, is_active=True)
-        .order_by("aspect", "level", "code", "pk")
+        for r in Requirement.objects.filter(
+            cooperation_id=system.cooperation_id, is_active=True
+        ).order_by("aspect", "level", "code", "pk")
         if rules.applies(levels, r.aspect, r.level)
     ]
     done = {
@@ -300,7 +306,9 @@ def asset_get(*, actor: Actor, pk: Any) -> InformationAsset:
     return get_or_not_found(qs, pk)
 
 
-def contracts_ending(*, actor: Actor, cooperation: Cooperation, before: dt.date) -> QuerySet[System]:
-    return system_list(actor=actor, filters={"contract_end_before": before}, ordering="contract_end").filter(
-        cooperation=cooperation, is_active=True
-    )
+def contracts_ending(
+    *, actor: Actor, cooperation: Cooperation, before: dt.date
+) -> QuerySet[System]:
+    return system_list(
+        actor=actor, filters={"contract_end_before": before}, ordering="contract_end"
+    ).filter(cooperation=cooperation, is_active=True)

@@ -53,14 +53,13 @@ def _coop(cooperation_id: int) -> Cooperation:
 
 
 def _root_path(cooperation: Cooperation) -> str:
+    assert cooperation.root is not None
     return cooperation.root.path
 
 
 def _level_errors(values: dict[str, Any]) -> dict[str, list[Any]]:
     bad = rules.bad_levels({k: v for k, v in values.items() if k in LEVEL_FIELDS})
-    return {
-        name: [_("Ange en KLASSA-nivå mellan 0 och 4 (eller lämna tom).")] for name in bad
-    }
+    return {name: [_("Ange en KLASSA-nivå mellan 0 och 4 (eller lämna tom).")] for name in bad}
 
 
 def _audit_capabilities(actor: Actor, system: System, before: list[int], after: list[int]) -> None:
@@ -76,7 +75,9 @@ def _audit_capabilities(actor: Actor, system: System, before: list[int], after: 
     )
 
 
-def _check_capabilities(cooperation: Cooperation, capabilities: list[Capability]) -> dict[str, list[Any]]:
+def _check_capabilities(
+    cooperation: Cooperation, capabilities: list[Capability]
+) -> dict[str, list[Any]]:
     if any(c.cooperation_id != cooperation.pk for c in capabilities):
         return {"capabilities": [_("Okänd förmåga.")]}
     return {}
@@ -156,7 +157,15 @@ def system_create(
         return system
 
 
-SYSTEM_FIELDS = ("name", "hosting", "supplier", "contract_end", "status", "description", "is_active")
+SYSTEM_FIELDS = (
+    "name",
+    "hosting",
+    "supplier",
+    "contract_end",
+    "status",
+    "description",
+    "is_active",
+)
 
 
 def system_update(
@@ -368,7 +377,7 @@ def asset_classify(
     _require(actor, actions.CLASSIFY, cooperation)
     full = {k: values.get(k) for k in LEVEL_FIELDS}
     full["personal_data"] = bool(values.get("personal_data", False))
-    return _classify(actor, asset, expected_version, cooperation, **full)  # type: ignore[no-any-return]
+    return _classify(actor, asset, expected_version, cooperation, **full)
 
 
 # --- requirements and self-assessment -------------------------------------------------------
@@ -407,7 +416,9 @@ def requirement_update(
     _require(actor, actions.CLASSIFY, cooperation)
     if "level" in changes and not klassa.is_level(changes["level"]):
         raise ValidationFailed(fields={"level": [_("Ange en KLASSA-nivå mellan 0 och 4.")]})
-    allowed = {k: v for k, v in changes.items() if k in ("code", "aspect", "level", "text", "is_active")}
+    allowed = {
+        k: v for k, v in changes.items() if k in ("code", "aspect", "level", "text", "is_active")
+    }
     return update_versioned(
         actor=actor,
         instance=requirement,
@@ -442,7 +453,8 @@ def assessment_record(
         raise ValidationFailed(fields=errors)
     if compliance in GAPS:
         action = action.strip() or str(
-            _("Uppfyll kravet %(code)s: %(text)s") % {"code": requirement.code, "text": requirement.text}
+            _("Uppfyll kravet %(code)s: %(text)s")
+            % {"code": requirement.code, "text": requirement.text}
         )
     else:
         action, action_owner, action_due = "", None, None
@@ -488,6 +500,3 @@ def assessment_action_done(*, actor: Actor, assessment: Assessment) -> Assessmen
         scope_path=_root_path(cooperation),
         exclude=["system", "requirement", "action_owner"],
     )
-
-
-

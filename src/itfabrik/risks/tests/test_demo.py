@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_workshop_averages(demo: Any) -> None:
     workshop = Workshop.objects.get()
-    municipalities = list(demo.cooperation.root.get_children()) if hasattr(demo.cooperation.root, "get_children") else []
+    municipalities = (
+        list(demo.cooperation.root.get_children())
+        if hasattr(demo.cooperation.root, "get_children")
+        else []
+    )
     rows = selectors.workshop_result(workshop=workshop, municipalities=municipalities)
-    assert [r.average for r in rows] == [Decimal(x) for x in ("15.0", "13.0", "11.0", "11.0", "10.0", "10.0")]
+    assert [r.average for r in rows] == [
+        Decimal(x) for x in ("15.0", "13.0", "11.0", "11.0", "10.0", "10.0")
+    ]
