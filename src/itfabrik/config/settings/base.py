@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "itfabrik.knowledge.choices.ArticleStatus",
         "ArticleAudienceEnum": "itfabrik.knowledge.choices.Audience",
+        "KlassaLevelEnum": "itfabrik.core.klassa.Level",
+        "ProgrammeStatusEnum": "itfabrik.systems.choices.ProgrammeStatus",
     },
 }
 
