@@ -391,7 +391,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 def before_buying(request: HttpRequest) -> HttpResponse:
     coop = _whole(request)
     caps = selectors.capability_list(actor=request.user, cooperation=coop)
-    form = PlannedForm(request.GET if "capabilities" in request.GET else None, capabilities=caps)
+    searched = "capabilities" in request.GET or "sok" in request.GET
+    form = PlannedForm(request.GET if searched else None, capabilities=caps)
     rows = None
     if form.is_bound and form.is_valid():
         rows = selectors.coverage_report(
