@@ -128,7 +128,7 @@ def test_workshop_scores_average_and_spread(riskreg: Any, demo: Any) -> None:
         )  # fmt: skip
     rows = selectors.workshop_result(workshop=ws, municipalities=[demo.node(n) for n in names])
     assert rows[0].risk == risks[0]
-    assert rows[0].average == Decimal("11.5")  # (4 + 12 + 25 + 3) / 4
+    assert rows[0].average == Decimal("11.0")  # (4 + 12 + 25 + 3) / 4
     assert rows[0].spread == 22
     assert rows[1].average == Decimal("1.0")
     # A bad score refuses the whole municipality's form; nothing half saved.
