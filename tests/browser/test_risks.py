@@ -64,7 +64,9 @@ def test_security_officer_runs_a_workshop_and_classifies_a_system(page: Page) ->
     check_a11y(page)
 
     page.get_by_role("link", name="Värmekarta").click()
-    expect(page.get_by_role("table", name="öppna risker per sannolikhet och konsekvens")).to_be_visible()
+    expect(
+        page.get_by_role("table", name="öppna risker per sannolikhet och konsekvens")
+    ).to_be_visible()
     check_a11y(page)
 
     # Classify a system.
