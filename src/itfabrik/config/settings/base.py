@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "itfabrik.economy",
     "itfabrik.governance",
     "itfabrik.identity",
+    "itfabrik.systems",
+    "itfabrik.risks",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "itfabrik.tenancy.choices.NodeKind",
         "IdentityAccountKindEnum": "itfabrik.identity.choices.AccountKind",
         "IdentityViolationKindEnum": "itfabrik.identity.choices.ViolationKind",
+        "KlassaLevelEnum": "itfabrik.core.klassa.Level",
+        "ProgrammeStatusEnum": "itfabrik.systems.choices.ProgrammeStatus",
     },
 }
 
