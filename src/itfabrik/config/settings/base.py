@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "itfabrik.satisfaction",
     "itfabrik.bookings",
     "itfabrik.deskreports",
+    "itfabrik.assets",
     "itfabrik.chat",
 ]
 
