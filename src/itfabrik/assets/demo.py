@@ -20,7 +20,7 @@ from itfabrik.tenancy.models import OrgNode
 
 from . import rules, services
 from .choices import DeviceKind, DeviceState, Ownership
-from .models import Device, DeviceEvent, DeviceModel, Lease
+from .models import Device, DeviceEvent, DeviceModel
 
 DEVICES_PER_MUNICIPALITY = 900
 # By municipal code: Bengtsfors, Färgelanda, Mellerud, Åmål.
@@ -132,7 +132,9 @@ def load(ctx: dict[str, Any]) -> None:
                     ownership=Ownership.LEASED if leased else Ownership.PURCHASED,
                     lease=lease,
                     lease_end=lease.ends_on if lease else None,
-                    purchased_on=None if leased else today - dt.timedelta(days=rnd.randrange(30, 1500)),
+                    purchased_on=None
+                    if leased
+                    else today - dt.timedelta(days=rnd.randrange(30, 1500)),
                     purchase_price=None if leased else model.price,
                     os={"computer": "Windows", "tablet": "iPadOS", "phone": "iOS"}.get(
                         model.kind, ""

@@ -48,6 +48,7 @@ from . import permissions as actions
 from . import rules
 from .choices import ImportStatus, Ownership, RowAction
 from .models import Device, DeviceEvent, DeviceImport, DeviceModel
+from .services import _root
 
 # The export's columns, by the names Intune gives them (compared without case).
 DEVICE_NAME = "device name"
@@ -156,10 +157,7 @@ def read_file(data: bytes, file_name: str = "") -> list[list[str]]:
     """The file's rows (header first) as text. XLSX is recognised by its content (a zip)."""
     if not data.strip():
         raise ValidationFailed(fields={"file": [_("Filen är tom.")]})
-    if data[:2] == b"PK":
-        rows = _read_xlsx(data)
-    else:
-        rows = _read_csv(data)
+    rows = _read_xlsx(data) if data[:2] == b"PK" else _read_csv(data)
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise ValidationFailed(fields={"file": [_("Filen är tom.")]})
@@ -379,11 +377,7 @@ def check_rows(
             errors.append(str(_("Privatägda enheter registreras inte.")))
         elif owner_text not in OWNERSHIP_KEEP | OWNERSHIP_PURCHASED:
             errors.append(
-                str(
-                    lazy_format(
-                        _("Okänd ägandeform ”%(value)s”."), value=get(row, OWNERSHIP)
-                    )
-                )
+                str(lazy_format(_("Okänd ägandeform ”%(value)s”."), value=get(row, OWNERSHIP)))
             )
         upn = get(row, UPN).lower()
         user = None
@@ -422,7 +416,8 @@ def check_rows(
             )
         if errors:
             continue
-        assert model is not None and target is not None
+        assert model is not None
+        assert target is not None
         values: dict[str, Any] = {
             "name": get(row, DEVICE_NAME)[:100],
             "model_id": model.pk,
@@ -475,8 +470,10 @@ def check_rows(
 
 def _audit_row(actor: Actor, action: str, device: Device, before: Any, after: Any) -> AuditEntry:
     user = actor if isinstance(actor, User) else None
-    changed = sorted(after) if before is None else sorted(
-        k for k in after if before.get(k) != after.get(k)
+    changed = (
+        sorted(after)
+        if before is None
+        else sorted(k for k in after if before.get(k) != after.get(k))
     )
     return AuditEntry(
         actor=user,
@@ -526,8 +523,7 @@ def write(*, actor: Actor, checked: Checked, note: str) -> int:
                     for d in chunk
                 )
                 AuditEntry.objects.bulk_create(
-                    _audit_row(actor, AuditAction.CREATE, d, None, audit.snapshot(d))
-                    for d in chunk
+                    _audit_row(actor, AuditAction.CREATE, d, None, audit.snapshot(d)) for d in chunk
                 )
                 done += len(chunk)
             for start in range(0, len(checked.updates), CHUNK):
@@ -538,7 +534,10 @@ def write(*, actor: Actor, checked: Checked, note: str) -> int:
                     locked = Device.objects.filter(pk=device.pk, version=device.version)
                     if not locked.exists():
                         raise Conflict(
-                            _("En enhet i filen har ändrats sedan filen kontrollerades. Kontrollera filen igen.")
+                            _(
+                                "En enhet i filen har ändrats sedan filen kontrollerades. "
+                                "Kontrollera filen igen."
+                            )
                         )
                     before = audit.snapshot(device)
                     for k, v in changed.items():
@@ -547,7 +546,9 @@ def write(*, actor: Actor, checked: Checked, note: str) -> int:
                     device.updated_at = timezone.now()
                     fields |= set(changed)
                     entries.append(
-                        _audit_row(actor, AuditAction.UPDATE, device, before, audit.snapshot(device))
+                        _audit_row(
+                            actor, AuditAction.UPDATE, device, before, audit.snapshot(device)
+                        )
                     )
                 Device.objects.bulk_update([d for d, _c in chunk_u], sorted(fields))
                 AuditEntry.objects.bulk_create(entries)
@@ -565,9 +566,7 @@ def _refuse_if_bad(checked: Checked) -> None:
             lazy_format(
                 _("%(count)s rader har fel; inget har importerats."), count=len(checked.errors)
             ),
-            fields={
-                f"line_{r.line}": list(r.errors) for r in checked.errors[:100]
-            },
+            fields={f"line_{r.line}": list(r.errors) for r in checked.errors[:100]},
         )
 
 
@@ -640,7 +639,7 @@ def import_check(
                 report=[r.as_dict() for r in checked.results],
                 started_by=actor if isinstance(actor, User) else None,
             ),
-            scope_path=cooperation.root.path,
+            scope_path=_root(cooperation).path,
             exclude=["cooperation", "municipality", "started_by"],
         )
 
@@ -674,7 +673,7 @@ def import_commit(
             instance=device_import,
             before=before,
             after=audit.snapshot(device_import),
-            scope_path=device_import.cooperation.root.path,
+            scope_path=_root(device_import.cooperation).path,
         )
         import_devices.enqueue(import_id=device_import.pk)
     device_import.refresh_from_db()
@@ -700,7 +699,10 @@ def import_execute(*, import_id: int) -> DeviceImport:
         if actor is None:
             raise Forbidden()
         checked = check_rows(
-            actor=actor, cooperation=imp.cooperation, rows=imp.content, municipality=imp.municipality
+            actor=actor,
+            cooperation=imp.cooperation,
+            rows=imp.content,
+            municipality=imp.municipality,
         )
         _refuse_if_bad(checked)
         written = write(actor=actor, checked=checked, note=f"Import {imp.file_name}"[:500])
@@ -727,4 +729,3 @@ def recent_imports(*, actor: Actor, cooperation: Cooperation) -> Any:
     if not permissions.can_anywhere(actor, actions.MANAGE_DEVICES):
         return DeviceImport.objects.none()
     return DeviceImport.objects.filter(cooperation=cooperation).order_by("-created_at", "-id")[:10]
-

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.klassa import Level
-from itfabrik.core.models import TimestampedModel, VersionedModel
+from itfabrik.core.models import VersionedModel
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from .choices import DeviceKind, DeviceState, ImportStatus, Ownership, ReturnStatus, Rule
@@ -173,9 +173,7 @@ class Device(VersionedModel):
     security_level = models.PositiveSmallIntegerField(
         _("säkerhetsnivå (KLASSA)"), null=True, blank=True, choices=Level.choices
     )
-    erasure_certificate = models.CharField(
-        _("intyg om dataradering"), max_length=200, blank=True
-    )
+    erasure_certificate = models.CharField(_("intyg om dataradering"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("enhet")
@@ -212,9 +210,7 @@ class DeviceEvent(models.Model):
     device = models.ForeignKey(
         Device, verbose_name=_("enhet"), on_delete=models.PROTECT, related_name="events"
     )
-    from_state = models.CharField(
-        _("från"), max_length=20, choices=DeviceState.choices, blank=True
-    )
+    from_state = models.CharField(_("från"), max_length=20, choices=DeviceState.choices, blank=True)
     to_state = models.CharField(_("till"), max_length=20, choices=DeviceState.choices)
     occurred_on = models.DateField(_("datum"))
     recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)

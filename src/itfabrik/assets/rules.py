@@ -143,7 +143,9 @@ class Quarter:
         return cls(day.year, (day.month - 1) // 3 + 1)
 
     def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        return (
+            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        )
 
     @property
     def first_day(self) -> dt.date:

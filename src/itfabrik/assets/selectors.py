@@ -78,9 +78,7 @@ def _ordered(qs: QuerySet[Device], ordering: str | None) -> QuerySet[Device]:
     first, *rest = fields
     desc = first.startswith("-")
     expr = F(first.lstrip("-"))
-    return qs.order_by(
-        expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True), *rest
-    )
+    return qs.order_by(expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True), *rest)
 
 
 def device_list(

@@ -64,6 +64,11 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
+def _root(cooperation: Cooperation) -> OrgNode:
+    assert cooperation.root is not None
+    return cooperation.root
+
+
 def municipality_of(node: OrgNode) -> OrgNode | None:
     if node.kind == "municipality":
         return node
@@ -94,7 +99,7 @@ def model_create(
     lease_months: int = 36,
     price: Decimal = Decimal(0),
 ) -> DeviceModel:
-    _require(actor, actions.MANAGE_DEVICES, cooperation.root)
+    _require(actor, actions.MANAGE_DEVICES, _root(cooperation))
     with transaction.atomic():
         return create_audited(
             actor=actor,
@@ -107,7 +112,7 @@ def model_create(
                 lease_months=lease_months,
                 price=price,
             ),
-            scope_path=cooperation.root.path,
+            scope_path=_root(cooperation).path,
             exclude=_MODEL_KEYS,
         )
 
@@ -117,7 +122,7 @@ def model_update(
 ) -> DeviceModel:
     """Correct a model of the catalogue (or close it: `is_active=False`). A changed kind is
     copied to the model's devices, which keep theirs for the list's index."""
-    root = model.cooperation.root
+    root = _root(model.cooperation)
     _require(actor, actions.MANAGE_DEVICES, root)
     allowed_keys = {"manufacturer", "name", "kind", "end_of_support", "lease_months", "price"}
     allowed_keys.add("is_active")
@@ -285,7 +290,9 @@ def device_create(
         security_level=security_level,
     )
     if state not in (rules.NEEDS_ANALYSIS, *rules.PLANNED_STATES):
-        errors["state"] = [_("En ny enhet registreras i behovsanalys, mottagen, i bruk eller på reparation.")]
+        errors["state"] = [
+            _("En ny enhet registreras i behovsanalys, mottagen, i bruk eller på reparation.")
+        ]
     if not serial_number.strip():
         errors["serial_number"] = [_("Ange serienumret.")]
     if errors:
@@ -365,7 +372,8 @@ def device_update(
         errors["owner_unit"] = [_("Du får inte flytta enheter dit.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    assert model is not None and municipality is not None
+    assert model is not None
+    assert municipality is not None
     derived = {
         "municipality": municipality,
         "kind": model.kind,

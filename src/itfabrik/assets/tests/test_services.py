@@ -33,9 +33,12 @@ def test_register_and_walk_the_lifecycle(fleet: Any) -> None:
         "decommissioning", "returned",
     ]  # fmt: skip
     assert [e.from_state for e in reversed(history)][1:3] == ["needs_analysis", "ordered"]
-    assert AuditEntry.objects.filter(
-        object_type="assets.device", object_id=str(device.pk), action="update"
-    ).count() == 7
+    assert (
+        AuditEntry.objects.filter(
+            object_type="assets.device", object_id=str(device.pk), action="update"
+        ).count()
+        == 7
+    )
 
 
 def test_refused_transition_names_the_allowed_ones(fleet: Any) -> None:
@@ -45,7 +48,8 @@ def test_refused_transition_names_the_allowed_ones(fleet: Any) -> None:
             actor=fleet.tekniker, device=device, expected_version=None, target="ordered"
         )
     message = str(exc.value.fields["target"][0])
-    assert "på reparation" in message and "avvecklas" in message
+    assert "på reparation" in message
+    assert "avvecklas" in message
     device.refresh_from_db()
     assert device.state == "deployed"
     assert DeviceEvent.objects.filter(device=device).count() == 1
@@ -189,7 +193,7 @@ def test_forecast_counts_and_costs_by_quarter(fleet: Any) -> None:
     base = rows[-1]["count"]
     lease = services.lease_update(
         actor=fleet.admin,
-        lease=lease,
+        lease=fleet.lease,
         expected_version=None,
         ends_on=rules.quarters(rules.Quarter.of(timezone.localdate()), 12)[-1].first_day,
     )
@@ -199,5 +203,7 @@ def test_forecast_counts_and_costs_by_quarter(fleet: Any) -> None:
     assert sum(r["count"] for r in rows) == sum(r["planned_count"] for r in rows)
     assert sum(r["cost"] for r in rows) == sum(r["planned_cost"] for r in rows)
     with pytest.raises(NotFound):
-        selectors.forecast_report(actor=fleet.tekniker.__class__.objects.get(
-            username="anvandare-bengtsfors"), municipality=fleet.mellerud)
+        selectors.forecast_report(
+            actor=fleet.tekniker.__class__.objects.get(username="anvandare-bengtsfors"),
+            municipality=fleet.mellerud,
+        )
