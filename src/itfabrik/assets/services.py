@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.accounts.models import User
@@ -390,6 +391,11 @@ def device_update(
     )
 
 
+def _lower(label: Any) -> Any:
+    # Lazy, so that the message is rendered in each language (errors carry both).
+    return lazy(lambda: str(label).lower(), str)()
+
+
 def _transition_message(problem: str, current: str, target: str) -> Any:
     labels = dict(DeviceState.choices)
     if problem == "certificate":
@@ -400,12 +406,13 @@ def _transition_message(problem: str, current: str, target: str) -> Any:
     if not allowed:
         return lazy_format(
             _("En enhet som är %(current)s kan inte flyttas vidare."),
-            current=str(labels.get(current, current)).lower(),
+            current=_lower(labels.get(current, current)),
         )
+    names = [labels[s] for s in allowed]
     return lazy_format(
         _("Från %(current)s kan enheten bara gå till: %(allowed)s."),
-        current=str(labels.get(current, current)).lower(),
-        allowed=", ".join(str(labels[s]).lower() for s in allowed),
+        current=_lower(labels.get(current, current)),
+        allowed=lazy(lambda: ", ".join(str(n).lower() for n in names), str)(),
     )
 
 
