@@ -104,9 +104,11 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: Any = (), **kw: Any) -> None:
         super().__init__(*args, **kw)
+        # Every state is accepted, so that a step the table does not allow gets the service's
+        # message naming the allowed ones; the list offers only those.
         labels = dict(DeviceState.choices)
-        choices = [(s, labels[s]) for s in allowed]
-        self.fields["target"].choices = choices  # type: ignore[attr-defined]
+        self.fields["target"].choices = DeviceState.choices  # type: ignore[attr-defined]
+        self.fields["target"].widget.choices = [(s, labels[s]) for s in allowed]  # type: ignore[attr-defined]
 
 
 class ExceptionForm(forms.Form):
