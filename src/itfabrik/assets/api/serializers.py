@@ -118,18 +118,18 @@ class ImportSerializer(serializers.Serializer[Any]):
     municipality = _id(required=False, allow_null=True, default=None)
 
 
-class ImportRowSerializer(serializers.Serializer[Any]):
+class DeviceImportRowSerializer(serializers.Serializer[Any]):
     line = serializers.IntegerField()
     action = serializers.ChoiceField(choices=RowAction.choices)
     serial_number = serializers.CharField()
     errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
 
 
-class ImportResultSerializer(serializers.Serializer[Any]):
+class DeviceImportResultSerializer(serializers.Serializer[Any]):
     dry_run = serializers.BooleanField()
     written = serializers.IntegerField()
     counts = serializers.DictField(child=serializers.IntegerField())
-    rows = ImportRowSerializer(many=True)
+    rows = DeviceImportRowSerializer(many=True)
 
 
 class ForecastQuerySerializer(serializers.Serializer[Any]):

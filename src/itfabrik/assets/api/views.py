@@ -33,7 +33,7 @@ from .serializers import (
     DeviceSerializer,
     DeviceUpdateSerializer,
     ForecastQuerySerializer,
-    ImportResultSerializer,
+    DeviceImportResultSerializer,
     ImportSerializer,
     LeaseSerializer,
     QuarterSerializer,
@@ -149,7 +149,7 @@ class DeviceViewSet(
         return Response(DeviceEventSerializer(events, many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": ImportSerializer}, responses={200: ImportResultSerializer}
+        request={"multipart/form-data": ImportSerializer}, responses={200: DeviceImportResultSerializer}
     )
     @action(
         detail=False,
@@ -179,7 +179,7 @@ class DeviceViewSet(
             municipality=municipality,
         )
         return Response(
-            ImportResultSerializer(
+            DeviceImportResultSerializer(
                 {
                     "dry_run": result.dry_run,
                     "written": result.written,

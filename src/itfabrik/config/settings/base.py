@@ -315,6 +315,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "itfabrik.knowledge.choices.ArticleStatus",
         "ArticleAudienceEnum": "itfabrik.knowledge.choices.Audience",
+        "DeviceKindEnum": "itfabrik.assets.choices.DeviceKind",
+        "KindEnum": "itfabrik.tenancy.choices.NodeKind",
+        "ImportRowActionEnum": "itfabrik.assets.choices.RowAction",
+        "ActionEnum": "itfabrik.core.models.AuditAction",
+        "DeviceStateEnum": "itfabrik.assets.choices.DeviceState",
     },
 }
 
