@@ -22,7 +22,7 @@ from . import rules, services
 from .choices import DeviceKind, DeviceState, Ownership
 from .models import Device, DeviceEvent, DeviceModel
 
-DEVICES_PER_MUNICIPALITY = 900
+DEVICES_PER_MUNICIPALITY = 600
 # By municipal code: Bengtsfors, Färgelanda, Mellerud, Åmål.
 PREFIX = {"1460": "BEN", "1439": "FAR", "1461": "MEL", "1492": "AML"}
 # (manufacturer, model, kind, end of support in days from today (None: none known), months, price)
