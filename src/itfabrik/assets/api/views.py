@@ -30,10 +30,10 @@ from .serializers import (
     ComplianceSerializer,
     DeviceCreateSerializer,
     DeviceEventSerializer,
+    DeviceImportResultSerializer,
     DeviceSerializer,
     DeviceUpdateSerializer,
     ForecastQuerySerializer,
-    DeviceImportResultSerializer,
     ImportSerializer,
     LeaseSerializer,
     QuarterSerializer,
@@ -149,7 +149,8 @@ class DeviceViewSet(
         return Response(DeviceEventSerializer(events, many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": ImportSerializer}, responses={200: DeviceImportResultSerializer}
+        request={"multipart/form-data": ImportSerializer},
+        responses={200: DeviceImportResultSerializer},
     )
     @action(
         detail=False,

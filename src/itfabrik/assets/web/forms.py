@@ -108,7 +108,7 @@ class TransitionForm(forms.Form):
         # message naming the allowed ones; the list offers only those.
         labels = dict(DeviceState.choices)
         self.fields["target"].choices = DeviceState.choices  # type: ignore[attr-defined]
-        self.fields["target"].widget.choices = [(s, labels[s]) for s in allowed]  # type: ignore[attr-defined]
+        self.fields["target"].widget.choices = [(s, labels[s]) for s in allowed]
 
 
 class ExceptionForm(forms.Form):
