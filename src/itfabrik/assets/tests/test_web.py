@@ -99,3 +99,25 @@ def test_nobody_else_sees_my_devices(web_as: Any) -> None:
     r = web_as("agent").get("/enheter/mina/")
     assert r.status_code == 200
     assert r.context["devices"] == []
+
+
+def test_a_model_is_corrected_and_closed(web_as: Any, fleet: Any) -> None:
+    model = fleet.model
+    client = web_as("admin")
+    url = f"/enheter/modeller/{model.pk}/"
+    assert client.get(url).status_code == 200
+    data = {
+        "manufacturer": model.manufacturer,
+        "name": model.name,
+        "kind": model.kind,
+        "end_of_support": "2031-12-31",
+        "lease_months": 48,
+        "price": "15000.00",
+        "version": model.version,
+    }
+    assert client.post(url, data).status_code == 302
+    model.refresh_from_db()
+    assert model.is_active is False
+    assert model.lease_months == 48
+    assert client.post(url, data).status_code == 400  # the version moved on
+    assert web_as("agent").get(url).status_code == 404

@@ -176,3 +176,8 @@ class ModelForm(forms.Form):
     price = forms.DecimalField(
         label=_("Pris vid utbyte (kr)"), min_value=0, max_digits=12, decimal_places=2
     )
+
+
+class ModelEditForm(ModelForm):
+    is_active = forms.BooleanField(label=_("Aktiv (kan väljas för nya enheter)"), required=False)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("leasing/", views.lease_list, name="leases"),
     path("leasing/<int:pk>/", views.lease_detail, name="lease"),
     path("modeller/", views.model_list, name="models"),
+    path("modeller/<int:pk>/", views.model_edit, name="model_edit"),
     path("planering/", views.planning, name="planning"),
     path("mina/", views.my_devices, name="mine"),
 ]

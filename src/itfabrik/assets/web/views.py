@@ -36,6 +36,7 @@ from .forms import (
     ExceptionForm,
     ImportForm,
     LeaseForm,
+    ModelEditForm,
     ModelForm,
     TransitionForm,
 )
@@ -551,6 +552,38 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "form": form,
         },
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a model of the catalogue, or close it for new devices."""
+    _manager(request)
+    actor = request.user
+    model = selectors.model_get(actor=actor, pk=pk)
+    root = model.cooperation.root
+    if not permissions.can(actor, actions.MANAGE_DEVICES, root):
+        raise NotFound()
+    fields = ("manufacturer", "name", "kind", "end_of_support", "lease_months", "price")
+    initial = {f: getattr(model, f) for f in (*fields, "is_active")}
+    initial["version"] = model.version
+    form = ModelEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        version = d.pop("version")
+        try:
+            services.model_update(actor=actor, model=model, expected_version=version, **d)
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect("assets:models")
+    return render(
+        request,
+        "assets/model_edit.html",
+        {"form": form, "model": model},
+        status=400 if form.errors else 200,
     )
 
 
