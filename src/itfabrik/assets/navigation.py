@@ -6,15 +6,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from itfabrik.core.registry import MenuItem, memo, register_menu, register_panel
+from itfabrik.core.registry import MenuItem, register_menu, register_panel
 
 from . import permissions as actions
 from . import selectors
-
-
-def _is_device_user(request: Any) -> bool:
-    return bool(memo(request, "assets_device_user", lambda: selectors.is_device_user(request.user)))
-
 
 register_menu(
     "assets",
@@ -36,9 +31,8 @@ register_menu(
     MenuItem(
         "assets:planning", _("Utbytesplan"), actions.VIEW_PLANNING, order=65, area="operations"
     ),
-    MenuItem(
-        "assets:mine", _("Mina enheter"), None, order=36, visible=_is_device_user, area="self"
-    ),
+    # Offered to everyone signed in (no query per page); the page says when none are registered.
+    MenuItem("assets:mine", _("Mina enheter"), None, order=36, area="self"),
 )  # fmt: skip
 
 
