@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "itfabrik.satisfaction",
     "itfabrik.bookings",
     "itfabrik.deskreports",
+    "itfabrik.assets",
     "itfabrik.chat",
     "itfabrik.network",
     "itfabrik.economy",
@@ -328,6 +329,10 @@ SPECTACULAR_SETTINGS = {
         "IdentityViolationKindEnum": "itfabrik.identity.choices.ViolationKind",
         "KlassaLevelEnum": "itfabrik.core.klassa.Level",
         "ProgrammeStatusEnum": "itfabrik.systems.choices.ProgrammeStatus",
+        "DeviceKindEnum": "itfabrik.assets.choices.DeviceKind",
+        "ImportRowActionEnum": "itfabrik.assets.choices.RowAction",
+        "ActionEnum": "itfabrik.core.models.AuditAction",
+        "DeviceStateEnum": "itfabrik.assets.choices.DeviceState",
     },
 }
 

@@ -71,8 +71,9 @@ def test_home_query_count_is_fixed(admin: Any, demo: Any) -> None:
     # calendar is open now, and the chats waiting for an agent), + one for the service desk
     # reports' SLA panel (the cooperation admin holds every action, ADR 0017), + one for
     # governance's (the cooperation agreement's evaluations due soon), + two for identity's
-    # (direct grants and role changes waiting for the admin's approval).
-    assert queries == 30
+    # (direct grants and role changes waiting for the admin's approval), + one for the assets'
+    # (the devices the person uses).
+    assert queries == 31
 
 
 # --- audit trail --------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ class SsidUpdateSerializer(serializers.Serializer[Any]):
     is_active = serializers.BooleanField(required=False)
 
 
-class DeviceSerializer(serializers.ModelSerializer[Device]):
+class NetworkDeviceSerializer(serializers.ModelSerializer[Device]):
     site_name = serializers.CharField(source="site.name", read_only=True)
     device_type_code = serializers.CharField(source="device_type.code", read_only=True)
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
@@ -185,7 +185,7 @@ class DeviceSerializer(serializers.ModelSerializer[Device]):
         read_only_fields = fields
 
 
-class DeviceCreateSerializer(serializers.Serializer[Any]):
+class NetworkDeviceCreateSerializer(serializers.Serializer[Any]):
     site = _id()
     device_type = _id()
     name = serializers.CharField(
@@ -208,7 +208,7 @@ class DeviceCreateSerializer(serializers.Serializer[Any]):
     comments = serializers.CharField(required=False, allow_blank=True)
 
 
-class DeviceUpdateSerializer(serializers.Serializer[Any]):
+class NetworkDeviceUpdateSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
     name = serializers.CharField(max_length=64, required=False)
     site = _id(required=False)
@@ -266,7 +266,7 @@ class VlanUpdateSerializer(serializers.Serializer[Any]):
     comments = serializers.CharField(required=False, allow_blank=True)
 
 
-class ImportSerializer(serializers.Serializer[Any]):
+class NetworkImportSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=ImportKind.choices)
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=True)

@@ -398,9 +398,9 @@ def _csv(name: str, body: bytes) -> HttpResponse:
 
 @extend_schema(tags=["network"])
 @extend_schema_view(
-    create=extend_schema(request=s.DeviceCreateSerializer, responses={201: s.DeviceSerializer}),
+    create=extend_schema(request=s.NetworkDeviceCreateSerializer, responses={201: s.NetworkDeviceSerializer}),
     partial_update=extend_schema(
-        request=s.DeviceUpdateSerializer, responses={200: s.DeviceSerializer}
+        request=s.NetworkDeviceUpdateSerializer, responses={200: s.NetworkDeviceSerializer}
     ),
 )
 class DeviceViewSet(_Versioned):
@@ -408,7 +408,7 @@ class DeviceViewSet(_Versioned):
     (safe when several people name devices at once); with a `name`, it must follow the standard
     unless `existing` is true. End one with status `offline` or `decommissioning`."""
 
-    serializer_class = s.DeviceSerializer
+    serializer_class = s.NetworkDeviceSerializer
     filterset_class = DeviceFilter
     ordering_fields = ["name", "id"]
 
@@ -420,7 +420,7 @@ class DeviceViewSet(_Versioned):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         coop = _cooperation(request)
-        v = parse_input(s.DeviceCreateSerializer, request.data)
+        v = parse_input(s.NetworkDeviceCreateSerializer, request.data)
         errors: dict[str, list[Any]] = {}
         site = _site(request.user, v.pop("site"), errors)
         kind = _type(request.user, coop, v.pop("device_type"), errors)
@@ -433,13 +433,13 @@ class DeviceViewSet(_Versioned):
             actor=request.user, site=site, device_type=kind, allow_nonconforming=existing, **v
         )
         return Response(
-            s.DeviceSerializer(selectors.device_get(actor=request.user, pk=obj.pk)).data,
+            s.NetworkDeviceSerializer(selectors.device_get(actor=request.user, pk=obj.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
-        v = parse_input(s.DeviceUpdateSerializer, request.data)
+        v = parse_input(s.NetworkDeviceUpdateSerializer, request.data)
         version = v.pop("version")
         errors: dict[str, list[Any]] = {}
         if "site" in v:
@@ -450,7 +450,7 @@ class DeviceViewSet(_Versioned):
             raise ValidationFailed(fields=errors)
         services.device_update(actor=request.user, device=obj, expected_version=version, **v)
         return Response(
-            s.DeviceSerializer(selectors.device_get(actor=request.user, pk=obj.pk)).data
+            s.NetworkDeviceSerializer(selectors.device_get(actor=request.user, pk=obj.pk)).data
         )
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
@@ -509,7 +509,7 @@ class VlanViewSet(_Versioned):
 
 @extend_schema(
     tags=["network"],
-    request={"multipart/form-data": s.ImportSerializer},
+    request={"multipart/form-data": s.NetworkImportSerializer},
     responses={200: s.NetworkImportResultSerializer, 404: NOT_FOUND},
 )
 class ImportView(APIView):
@@ -518,7 +518,7 @@ class ImportView(APIView):
     nothing."""
 
     def post(self, request: Request) -> Response:
-        v = parse_input(s.ImportSerializer, request.data)
+        v = parse_input(s.NetworkImportSerializer, request.data)
         result = services.network_import_csv(
             actor=request.user,
             cooperation=_cooperation(request),
