@@ -398,7 +398,9 @@ def _csv(name: str, body: bytes) -> HttpResponse:
 
 @extend_schema(tags=["network"])
 @extend_schema_view(
-    create=extend_schema(request=s.NetworkDeviceCreateSerializer, responses={201: s.NetworkDeviceSerializer}),
+    create=extend_schema(
+        request=s.NetworkDeviceCreateSerializer, responses={201: s.NetworkDeviceSerializer}
+    ),
     partial_update=extend_schema(
         request=s.NetworkDeviceUpdateSerializer, responses={200: s.NetworkDeviceSerializer}
     ),
