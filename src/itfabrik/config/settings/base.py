@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "itfabrik.bookings",
     "itfabrik.deskreports",
     "itfabrik.chat",
+    "itfabrik.portfolio",
 ]
 
 MIDDLEWARE = [
