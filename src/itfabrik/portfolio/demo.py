@@ -21,7 +21,7 @@ from .models import Benefit, Funding, Initiative
 
 MUNICIPALITIES = ("Bengtsfors", "Färgelanda", "Mellerud", "Åmål")
 # Benefits are realised up to and including this month (the demo's "last report").
-LAST_REPORTED = dt.date(2026, 10, 1)
+LAST_REPORTED = dt.date(2026, 9, 1)
 D = dt.date
 
 # (title, start, end, state, decision, (value, urgency, effort, risk), sponsors or None for all,

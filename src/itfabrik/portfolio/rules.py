@@ -79,7 +79,9 @@ DECISION_RE = re.compile(r"^[A-ZÅÄÖ]{2,8}-(\d{4})-(\d{3,4})$")
 
 def is_decision_number(text: str) -> bool:
     m = DECISION_RE.match(text)
-    return bool(m) and 2000 <= int(m.group(1)) <= 2100 and int(m.group(2)) > 0
+    if m is None:
+        return False
+    return 2000 <= int(m.group(1)) <= 2100 and int(m.group(2)) > 0
 
 
 # --- periods ------------------------------------------------------------------------------------

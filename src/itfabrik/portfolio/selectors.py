@@ -389,3 +389,17 @@ def municipalities(*, cooperation: Cooperation) -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(
         cooperation=cooperation, kind="municipality", is_active=True
     ).order_by("name")
+
+
+def benefits_to_report_count(*, actor: Actor) -> int:
+    """The actor's own benefits of past months still without a realised value."""
+    from django.utils import timezone
+
+    if getattr(actor, "pk", None) is None:
+        return 0
+    return Benefit.objects.filter(
+        owner_id=actor.pk,
+        realised__isnull=True,
+        period__lt=timezone.localdate().replace(day=1),
+        initiative__state__in=[InitiativeState.IN_PROGRESS, InitiativeState.DELIVERED],
+    ).count()

@@ -19,7 +19,7 @@ def test_the_transition_table_is_the_documented_lifecycle() -> None:
     assert rules.allowed_next("assessment") == ("approved", "idea", "stopped")
     assert rules.allowed_next("approved") == ("in_progress", "stopped")
     assert rules.allowed_next("in_progress") == ("delivered", "stopped")
-    assert rules.FINAL_STATES == {"delivered", "stopped"}
+    assert {"delivered", "stopped"} == rules.FINAL_STATES
 
 
 @given(st.sampled_from(rules.STATES), st.sampled_from(rules.STATES))
