@@ -557,7 +557,7 @@ def benefit_create(
     if not measure.strip():
         errors["measure"] = [_("Beskriv måttet, till exempel Minskad handläggningstid.")]
     if kind == BenefitKind.QUALITY and not unit.strip():
-        errors["unit"] = [_("Ange enheten för kvalitetsmåttet, till exempel % eller dagar.")]
+        errors["unit"] = [_("Ange enheten för kvalitetsmåttet, till exempel procent eller dagar.")]
     return create_audited(
         actor=actor,
         instance=Benefit(

@@ -171,7 +171,7 @@ class BenefitForm(forms.Form):
         label=_("Enhet"),
         required=False,
         max_length=20,
-        help_text=_("För kvalitetsmått, till exempel % eller dagar. Pengar i kr, tid i timmar."),
+        help_text=_("För kvalitetsmått, till exempel procent eller dagar. Pengar i kr, tid i timmar."),
     )
     planned = DecimalField(label=_("Planerat"), **MONEY)
     realised = DecimalField(label=_("Realiserat"), required=False, **MONEY)
