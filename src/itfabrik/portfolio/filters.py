@@ -46,6 +46,11 @@ class BenefitFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=BenefitKind.choices)
     period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte")
     period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte")
+    missing = django_filters.BooleanFilter(
+        field_name="realised",
+        lookup_expr="isnull",
+        help_text="Only benefits without a realised value (true) or only reported ones (false).",
+    )
 
     class Meta:
         model = Benefit

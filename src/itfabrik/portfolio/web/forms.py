@@ -31,7 +31,10 @@ class MonthField(forms.DateField):
 
 
 class DecimalField(forms.DecimalField):
-    """A number with a Swedish decimal comma or a point."""
+    """A number with a Swedish decimal comma or a point (a text field: a number field refuses
+    the comma in many browsers)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -171,7 +174,9 @@ class BenefitForm(forms.Form):
         label=_("Enhet"),
         required=False,
         max_length=20,
-        help_text=_("För kvalitetsmått, till exempel procent eller dagar. Pengar i kr, tid i timmar."),
+        help_text=_(
+            "För kvalitetsmått, till exempel procent eller dagar. Pengar i kr, tid i timmar."
+        ),
     )
     planned = DecimalField(label=_("Planerat"), **MONEY)
     realised = DecimalField(label=_("Realiserat"), required=False, **MONEY)
@@ -199,6 +204,7 @@ class BenefitFilterForm(forms.Form):
     period_from = MonthField(label=_("Från månad"), required=False)
     period_to = MonthField(label=_("Till månad"), required=False)
     mine = forms.BooleanField(label=_("Bara nyttor jag ansvarar för"), required=False)
+    missing = forms.BooleanField(label=_("Bara nyttor utan realiserat värde"), required=False)
 
     def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -495,6 +495,8 @@ def _benefit_filters(request: HttpRequest, coop: Cooperation) -> tuple[BenefitFi
             filters["period_to"] = data["period_to"]
         if data.get("mine"):
             filters["owner"] = request.user.pk
+        if data.get("missing"):
+            filters["missing"] = True
     return form, filters
 
 
