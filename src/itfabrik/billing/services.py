@@ -693,12 +693,12 @@ def fund_spend(
                     ]
                 }
             )
+        parts = (reference.strip(), overdraft_decision.strip())
+        reference_text = " ".join(p for p in parts if p)[:100]
         spending = FundSpending(
             pool=pool,
             initiative=initiative.strip(),
-            reference=" ".join(
-                p for p in (reference.strip(), overdraft_decision.strip()) if p
-            )[:100],
+            reference=reference_text,
             amount=value,
             spent_on=spent_on,
             created_by=_user(actor),

@@ -1,9 +1,9 @@
 """The portfolio's part of the Dalsland demo: the programme of R33 (the decisions, recruiting
 the head, phase 1 mapping, phase 2 migration, go-live) as five initiatives with milestones, and a
-dozen digitalisation initiatives in every state, with monthly status, allocations and spending
-from the digitalisation fund, and benefits planned and (for past months) realised per
-municipality. Initiatives, milestones, statuses and funding go through the services; the
-benefits (a few hundred rows) are bulk-created. Every figure is an example."""
+dozen digitalisation initiatives in every state, with monthly status, allocations from the
+digitalisation fund, and benefits planned and (for past months) realised per municipality.
+Initiatives, milestones, statuses and allocations go through the services; the benefits (a few
+hundred rows) are bulk-created. Every figure is an example."""
 
 from __future__ import annotations
 
@@ -276,13 +276,14 @@ PATH = {
     "idea": (),
     "stopped": ("assessment", "stopped"),
 }
-# (initiative title, allocated, spent) from the fund.
+# (initiative title, allocated) from the fund. The demo spends nothing more than billing's own
+# demo did (450 000 kr on PORT-2026-001), so the fund's balance is billing's.
 FUNDING = [
-    ("Gemensam e-tjänsteplattform", "600000", None),
-    ("Robotiserad ekonomihantering (RPA)", "250000", "120000"),
-    ("Trygghetslarm digitala", "300000", "180000"),
-    ("Mobil hemtjänstplanering", "200000", "90000"),
-    ("Programmet: fas 2 migrering", "250000", "150000"),
+    ("Gemensam e-tjänsteplattform", "600000"),
+    ("Robotiserad ekonomihantering (RPA)", "250000"),
+    ("Trygghetslarm digitala", "300000"),
+    ("Mobil hemtjänstplanering", "200000"),
+    ("Programmet: fas 2 migrering", "250000"),
 ]
 
 
@@ -356,7 +357,6 @@ def _status(initiative: Initiative, colour: str | None, comment: str) -> None:
 
 @demo_step("portfolio", after=["accounts", "billing"], loaded=is_loaded)
 def load(ctx: dict[str, Any]) -> None:
-    coop = ctx["cooperation"]
     nodes = ctx["nodes"]
     users = ctx["users"]
     strateg = users["strateg"]
@@ -453,7 +453,7 @@ def load(ctx: dict[str, Any]) -> None:
             note="Bokad i faktureringens demodata",
             spending=spending,
         )
-    for title, allocated, spent in FUNDING:
+    for title, allocated in FUNDING:
         initiative = by_title[title]
         services.funding_allocate(
             actor=SYSTEM,
@@ -463,12 +463,3 @@ def load(ctx: dict[str, Any]) -> None:
             decision_reference=initiative.decision_reference,
             note="Tilldelning ur digitaliseringsfonden",
         )
-        if spent:
-            services.funding_spend(
-                actor=SYSTEM,
-                initiative=initiative,
-                amount=spent,
-                date=D(2026, 10, 31),
-                note="Utbetalt enligt faktura",
-            )
-    _ = coop

@@ -12,6 +12,8 @@ class BenefitSerializer(serializers.ModelSerializer[Benefit]):
     owner_name = serializers.SerializerMethodField()
     # "YYYY-MM": a benefit belongs to a month.
     period = serializers.DateField(format="%Y-%m", read_only=True)
+    # Plain text, not an enum: several apps have a "kind" (one enum per choice set in the schema).
+    kind = serializers.CharField(read_only=True, help_text="money, hours or quality.")
 
     class Meta:
         model = Benefit

@@ -32,7 +32,8 @@ def test_initiatives_come_with_their_benefits(demo: Any, django_assert_num_queri
     assert platform["decision_reference"] == "ITR-2025-014"
     assert len(platform["benefits"]) == 12 * 4 * 2
     first = platform["benefits"][0]
-    assert first["period"] == "2026-01" and first["municipality_name"]
+    assert first["period"] == "2026-01"
+    assert first["municipality_name"]
     assert Decimal(first["planned"]) > 0
     migration = next(r for r in rows if r["code"] == "PROG-04")
     assert len(migration["milestones"]) == 4
@@ -43,7 +44,8 @@ def test_initiatives_come_with_their_benefits(demo: Any, django_assert_num_queri
 
 def test_filter_by_state(demo: Any) -> None:
     rows = _client(demo.user("strateg")).get(URL, {"state": "idea"}).json()["results"]
-    assert rows and all(r["state"] == "idea" for r in rows)
+    assert rows
+    assert all(r["state"] == "idea" for r in rows)
     response = _client(demo.user("strateg")).get(URL, {"state": "nonsense"})
     assert response.status_code == 400
 
@@ -52,7 +54,8 @@ def test_scope_per_endpoint(portfolio: Any) -> None:
     amal_only = Initiative.objects.get(title="Chattbot för invånarfrågor")
     rows = _client(portfolio.contact).get(URL, {"page_size": 100}).json()["results"]
     codes = {r["code"] for r in rows}
-    assert amal_only.code not in codes and "PORT-2026-003" in codes
+    assert amal_only.code not in codes
+    assert "PORT-2026-003" in codes
     # A municipality's contact sees only its own municipality's benefits.
     names = {b["municipality_name"] for r in rows for b in r["benefits"]}
     assert names == {"Melleruds kommun"}
