@@ -2,8 +2,8 @@
 the head, phase 1 mapping, phase 2 migration, go-live) as five initiatives with milestones, and a
 dozen digitalisation initiatives in every state, with monthly status, allocations from the
 digitalisation fund, and benefits planned and (for past months) realised per municipality.
-Initiatives, milestones, statuses and allocations go through the services; the benefits (a few
-hundred rows) are bulk-created. Every figure is an example."""
+Allocations go through the services; initiatives (in their final state, the score computed by
+the rule), milestones, statuses and benefits are bulk-created. Every figure is an example."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from itfabrik.core.registry import demo_step
 
 from . import rules, services
 from .choices import FundingKind, InitiativeState, StatusColour
-from .models import Benefit, Funding, Initiative
+from .models import Benefit, Funding, Initiative, Milestone, StatusReport
 
 MUNICIPALITIES = ("Bengtsfors", "Färgelanda", "Mellerud", "Åmål")
 # Benefits are realised up to and including this month (the demo's "last report").
@@ -268,14 +268,6 @@ INITIATIVES: list[tuple[Any, ...]] = [
     ),
 ]
 
-PATH = {
-    "delivered": ("assessment", "approved", "in_progress", "delivered"),
-    "in_progress": ("assessment", "approved", "in_progress"),
-    "approved": ("assessment", "approved"),
-    "assessment": ("assessment",),
-    "idea": (),
-    "stopped": ("assessment", "stopped"),
-}
 # (initiative title, allocated) from the fund. The demo spends nothing more than billing's own
 # demo did (450 000 kr on PORT-2026-001), so the fund's balance is billing's.
 FUNDING = [
@@ -305,18 +297,20 @@ def _initiative(
     owner: Any,
     business_case: str,
 ) -> Initiative:
+    """Written directly in its final state (the lifecycle's moves through the services cost a
+    locked, audited update each: too slow for the demo); the score by the same rule."""
     nodes = ctx["nodes"]
     value, urgency, effort, risk = ratings
-    initiative = services.initiative_create(
-        actor=SYSTEM,
+    initiative = Initiative(
         cooperation=ctx["cooperation"],
         code=code,
         title=title,
         owner=owner,
         start=start,
         end=end,
+        state=state,
+        decision_reference=decision,
         all_municipalities=sponsors is None,
-        sponsors=[nodes[n] for n in sponsors or ()],
         value=value,
         urgency=urgency,
         effort=effort,
@@ -324,18 +318,16 @@ def _initiative(
         business_case=business_case,
         description="Exempel i demodata.",
     )
-    for step in PATH[state]:
-        initiative = services.initiative_transition(
-            actor=SYSTEM,
-            initiative=initiative,
-            expected_version=None,
-            state=step,
-            decision_reference=decision if step == "approved" else "",
-        )
+    initiative.priority_score = rules.priority_score(rules.DEFAULT_WEIGHTS, initiative.ratings())
+    Initiative.objects.bulk_create([initiative])
+    if sponsors:
+        initiative.sponsors.set([nodes[n] for n in sponsors])
     return initiative
 
 
-def _status(initiative: Initiative, colour: str | None, comment: str) -> None:
+def _status(
+    initiative: Initiative, colour: str | None, comment: str, out: list[StatusReport]
+) -> None:
     if colour is None:
         return
     last = min(LAST_REPORTED, rules.month_start(initiative.end or LAST_REPORTED))
@@ -343,16 +335,15 @@ def _status(initiative: Initiative, colour: str | None, comment: str) -> None:
         last = rules.month_start(initiative.start)
     # Earlier months were on track; the latest carries the story.
     for month in rules.months(max(initiative.start, last - dt.timedelta(days=62)), last)[:-1]:
-        services.status_set(
-            actor=SYSTEM,
-            initiative=initiative,
-            period=month,
-            colour=StatusColour.GREEN,
-            comment="Enligt plan.",
+        out.append(
+            StatusReport(
+                initiative=initiative,
+                period=month,
+                colour=StatusColour.GREEN,
+                comment="Enligt plan.",
+            )
         )
-    services.status_set(
-        actor=SYSTEM, initiative=initiative, period=last, colour=colour, comment=comment
-    )
+    out.append(StatusReport(initiative=initiative, period=last, colour=colour, comment=comment))
 
 
 @demo_step("portfolio", after=["accounts", "billing"], loaded=is_loaded)
@@ -362,6 +353,8 @@ def load(ctx: dict[str, Any]) -> None:
     strateg = users["strateg"]
     admin = users["admin"]
     by_title: dict[str, Initiative] = {}
+    milestone_rows: list[Milestone] = []
+    statuses: list[StatusReport] = []
     for n, row in enumerate(PROGRAMME, start=1):
         title, start, end, state, decision, ratings, sponsors, milestones, colour, comment = row
         initiative = _initiative(
@@ -378,10 +371,10 @@ def load(ctx: dict[str, Any]) -> None:
             business_case="Förstudiens program (R33): gemensam IT-organisation i Dalsland.",
         )
         for m_title, due, done in milestones:
-            services.milestone_add(
-                actor=SYSTEM, initiative=initiative, title=m_title, due=due, done=done
+            milestone_rows.append(
+                Milestone(initiative=initiative, title=m_title, due=due, done=done)
             )
-        _status(initiative, colour, comment)
+        _status(initiative, colour, comment, statuses)
         by_title[title] = initiative
     benefits: list[Benefit] = []
     for n, row in enumerate(INITIATIVES, start=1):
@@ -399,21 +392,18 @@ def load(ctx: dict[str, Any]) -> None:
             owner=strateg,
             business_case="Nyttan följs upp månadsvis per kommun (exempel).",
         )
-        services.milestone_add(
-            actor=SYSTEM,
-            initiative=initiative,
-            title="Start",
-            due=start,
-            done=start < LAST_REPORTED,
+        milestone_rows.append(
+            Milestone(initiative=initiative, title="Start", due=start, done=start < LAST_REPORTED)
         )
-        services.milestone_add(
-            actor=SYSTEM,
-            initiative=initiative,
-            title="Leverans",
-            due=end,
-            done=state == InitiativeState.DELIVERED,
+        milestone_rows.append(
+            Milestone(
+                initiative=initiative,
+                title="Leverans",
+                due=end,
+                done=state == InitiativeState.DELIVERED,
+            )
         )
-        _status(initiative, colour, comment)
+        _status(initiative, colour, comment, statuses)
         by_title[title] = initiative
         if state in (InitiativeState.STOPPED,):
             continue
@@ -441,6 +431,8 @@ def load(ctx: dict[str, Any]) -> None:
                         )
                     )
     Benefit.objects.bulk_create(benefits, batch_size=500)
+    Milestone.objects.bulk_create(milestone_rows)
+    StatusReport.objects.bulk_create(statuses)
     # The fund spending billing's demo booked on PORT-2026-001 belongs to the platform.
     platform = by_title["Gemensam e-tjänsteplattform"]
     for spending in FundSpending.objects.filter(reference="PORT-2026-001"):
