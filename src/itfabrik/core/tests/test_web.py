@@ -68,8 +68,9 @@ def test_home_query_count_is_fixed(admin: Any, demo: Any) -> None:
     # count of their queue; their own open tickets), + two for satisfaction's (resolved tickets
     # to rate, low-score alerts to follow up), + one for the bookings' (coming visits and
     # tickets marked for a visit), + four for the chat's panel (whether the service desk's
-    # calendar is open now, and the chats waiting for an agent).
-    assert queries == 26
+    # calendar is open now, and the chats waiting for an agent), + one for the portfolio's
+    # (the benefits the actor owns that still lack a realised value).
+    assert queries == 27
 
 
 # --- audit trail --------------------------------------------------------------------------------
