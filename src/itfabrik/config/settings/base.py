@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "itfabrik.identity",
     "itfabrik.systems",
     "itfabrik.risks",
+    "itfabrik.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -72,8 +72,9 @@ def test_home_query_count_is_fixed(admin: Any, demo: Any) -> None:
     # reports' SLA panel (the cooperation admin holds every action, ADR 0017), + one for
     # governance's (the cooperation agreement's evaluations due soon), + two for identity's
     # (direct grants and role changes waiting for the admin's approval), + one for the assets'
-    # (the devices the person uses).
-    assert queries == 31
+    # (the devices the person uses), + one for the portfolio's (the benefits the actor owns
+    # that still lack a realised value).
+    assert queries == 32
 
 
 # --- audit trail --------------------------------------------------------------------------------
