@@ -48,7 +48,7 @@ def my_devices_panel(request: Any) -> dict[str, Any] | None:
     """The devices the person uses, with a way to report a problem with one."""
     from .links import report_url
 
-    devices = list(selectors.my_devices(actor=request.user)[:5])
+    devices = list(selectors.my_device_list(actor=request.user)[:5])
     if not devices:
         return None
     return {"devices": [(d, report_url(d)) for d in devices]}

@@ -103,7 +103,7 @@ def device_event_list(*, actor: Actor, device: Device) -> QuerySet[DeviceEvent]:
     return DeviceEvent.objects.filter(device=device).select_related("actor")
 
 
-def my_devices(*, actor: Actor) -> QuerySet[Device]:
+def my_device_list(*, actor: Actor) -> QuerySet[Device]:
     """The devices the actor uses, in use or being repaired first."""
     if not getattr(actor, "is_authenticated", False):
         return Device.objects.none()
@@ -116,7 +116,7 @@ def my_devices(*, actor: Actor) -> QuerySet[Device]:
 
 
 def my_device_get(*, actor: Actor, pk: Any) -> Device:
-    return get_or_not_found(my_devices(actor=actor), pk)
+    return get_or_not_found(my_device_list(actor=actor), pk)
 
 
 def model_list(*, actor: Actor, include_inactive: bool = True) -> QuerySet[DeviceModel]:
@@ -224,7 +224,7 @@ def compliance_device_list(
     )
 
 
-def facts(device: Device) -> rules.DeviceFacts:
+def device_facts_get(device: Device) -> rules.DeviceFacts:
     return rules.DeviceFacts(
         kind=device.kind,
         state=device.state,
@@ -238,12 +238,12 @@ def facts(device: Device) -> rules.DeviceFacts:
     )
 
 
-def device_findings(
+def device_finding_list(
     *, device: Device, today: dt.date | None = None
 ) -> list[tuple[str, ComplianceException | None]]:
     """The device's findings, each with the exception in force that covers it (or None)."""
     today = today or timezone.localdate()
-    found = rules.findings(facts(device), today)
+    found = rules.findings(device_facts_get(device), today)
     exceptions = {
         e.rule: e
         for e in ComplianceException.objects.filter(

@@ -113,7 +113,7 @@ def scenario_get(*, actor: Actor, cooperation: Cooperation, pk: Any) -> Scenario
     return get_or_not_found(scenario_list(actor=actor, cooperation=cooperation), pk)
 
 
-def scenario_default(*, actor: Actor, cooperation: Cooperation) -> Scenario | None:
+def default_scenario_get(*, actor: Actor, cooperation: Cooperation) -> Scenario | None:
     return (
         scenario_list(actor=actor, cooperation=cooperation)
         .filter(is_default=True, is_active=True)
@@ -133,7 +133,7 @@ class Settings:
         return {c.name: self.rates.get(c.pk, rules.ZERO) for c in categories}
 
 
-def settings_for(scenario: Scenario | None, categories: list[CostCategory]) -> Settings:
+def scenario_settings_get(scenario: Scenario | None, categories: list[CostCategory]) -> Settings:
     if scenario is None:
         return Settings(
             None,
@@ -188,7 +188,7 @@ def figures_manage_get(*, actor: Actor, cooperation: Cooperation, pk: Any) -> Ba
     return get_or_not_found(qs, pk)
 
 
-def figures_history(*, actor: Actor, figures: BaselineFigures) -> QuerySet[Any]:
+def figures_history_list(*, actor: Actor, figures: BaselineFigures) -> QuerySet[Any]:
     """The audit trail of a municipality's figures for a year: the figures and each category
     cost, newest first (scoped like every audit read)."""
     from itfabrik.core.selectors import audit_list
@@ -226,8 +226,8 @@ def baseline_report(
     Four queries whatever the number of municipalities."""
     categories = list(category_list(actor=actor, cooperation=cooperation))
     if scenario is None and use_default:
-        scenario = scenario_default(actor=actor, cooperation=cooperation)
-    settings = settings_for(scenario, categories)
+        scenario = default_scenario_get(actor=actor, cooperation=cooperation)
+    settings = scenario_settings_get(scenario, categories)
     figures = list(figures_list(actor=actor, cooperation=cooperation, year=year))
     active = {c.pk for c in categories}
     items = [
@@ -342,7 +342,7 @@ def timeline_report(
 # --- follow-up against billing ------------------------------------------------------------------
 
 
-def actual_costs(*, actor: Actor, cooperation: Cooperation, year: int) -> dict[int, Decimal]:
+def actual_cost_summary(*, actor: Actor, cooperation: Cooperation, year: int) -> dict[int, Decimal]:
     """What billing invoiced each visible municipality in the year (approved and exported
     invoices; drafts may still change), by municipality id. One query."""
     rows = (
@@ -386,7 +386,7 @@ def followup_report(
     report = baseline_report(
         actor=actor, cooperation=cooperation, year=baseline_year, scenario=scenario
     )
-    actual = actual_costs(actor=actor, cooperation=cooperation, year=year)
+    actual = actual_cost_summary(actor=actor, cooperation=cooperation, year=year)
     rows = [
         (
             f.municipality,

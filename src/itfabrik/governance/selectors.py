@@ -252,7 +252,7 @@ def decision_get(*, actor: Actor, pk: Any) -> Decision:
     return get_or_not_found(qs, pk)
 
 
-def decision_get_by_number(*, actor: Actor, number: str) -> Decision:
+def decision_by_number_get(*, actor: Actor, number: str) -> Decision:
     qs = Decision.objects.filter(forum_visible_q(actor, prefix="forum__"), number=number)
     found = qs.order_by("pk").first()
     if found is None:
@@ -268,7 +268,7 @@ def link_candidate_list(*, kind: GovernedKind, cooperation: Cooperation) -> Quer
     return kind.candidates(cooperation)
 
 
-def decisions_governing(*, actor: Actor, instance: Any) -> QuerySet[Decision]:
+def governing_decision_list(*, actor: Actor, instance: Any) -> QuerySet[Decision]:
     """The decisions that link to an object (for the object's own page)."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -297,7 +297,7 @@ def agreement_get(*, actor: Actor, cooperation: Cooperation | None = None) -> Ag
     return found
 
 
-def agreement_detail(agreement: Agreement) -> dict[str, Any]:
+def agreement_detail_get(agreement: Agreement) -> dict[str, Any]:
     """The parties, amendments, evaluations and allocation keys of an agreement (one query each)."""
     return {
         "parties": list(

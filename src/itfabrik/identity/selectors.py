@@ -79,7 +79,7 @@ def may_review(actor: Actor) -> bool:
     return permissions.can_anywhere(actor, actions.REVIEW_ACCESS)
 
 
-def personal_number_shown(actor: Actor, person: Person) -> str:
+def shown_personal_number_get(actor: Actor, person: Person) -> str:
     """The number in clear for those who need it, masked for everyone else."""
     if may_see_personal_number(actor, person):
         return rules.format_personal_number(person.personal_number)

@@ -108,7 +108,7 @@ def initiative_get(*, actor: Actor, pk: Any) -> Initiative:
     return get_or_not_found(qs, pk)
 
 
-def initiatives_with_benefits(
+def initiative_with_benefits_list(
     *, actor: Actor, filters: dict[str, Any] | None = None
 ) -> QuerySet[Initiative]:
     """The API's list: initiatives with their milestones and the benefits the actor may see."""
@@ -166,13 +166,13 @@ def funding_list(*, initiative: Initiative) -> QuerySet[Funding]:
     )
 
 
-def criteria_of(cooperation: Cooperation) -> PriorityCriteria:
+def criteria_get(cooperation: Cooperation) -> PriorityCriteria:
     """The cooperation's weights, or the defaults (unsaved) when none are stored."""
     found = PriorityCriteria.objects.filter(cooperation=cooperation).first()
     return found or PriorityCriteria(cooperation=cooperation)
 
 
-def fund_of(cooperation: Cooperation) -> CostPool | None:
+def fund_get(cooperation: Cooperation) -> CostPool | None:
     """The cooperation's digitalisation fund (billing's fund pool)."""
     return (
         CostPool.objects.filter(cooperation=cooperation, kind=PoolKind.FUND, closed_after=None)
@@ -217,8 +217,8 @@ class FundPosition:
         return self.balance - self.committed
 
 
-def fund_position(*, cooperation: Cooperation) -> FundPosition | None:
-    pool = fund_of(cooperation)
+def fund_position_get(*, cooperation: Cooperation) -> FundPosition | None:
+    pool = fund_get(cooperation)
     if pool is None:
         return None
     sums = {
@@ -373,7 +373,7 @@ def benefit_by_municipality_report(
     return list(by.values())
 
 
-def owner_choices(*, cooperation: Cooperation) -> QuerySet[Any]:
+def owner_choice_list(*, cooperation: Cooperation) -> QuerySet[Any]:
     """People who may own initiatives and benefits: active users with a role in the
     cooperation."""
     from itfabrik.accounts.models import User
@@ -385,7 +385,7 @@ def owner_choices(*, cooperation: Cooperation) -> QuerySet[Any]:
     )
 
 
-def municipalities(*, cooperation: Cooperation) -> QuerySet[OrgNode]:
+def municipality_list(*, cooperation: Cooperation) -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(
         cooperation=cooperation, kind="municipality", is_active=True
     ).order_by("name")

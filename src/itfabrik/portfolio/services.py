@@ -118,7 +118,7 @@ def _check_sponsors(
 
 
 def _score(initiative: Initiative) -> Decimal:
-    criteria = selectors.criteria_of(initiative.cooperation)
+    criteria = selectors.criteria_get(initiative.cooperation)
     ratings = initiative.ratings()
     if any(not rules.RATING_MIN <= r <= rules.RATING_MAX for r in ratings.values()):
         return Decimal(0)  # the model's validators name the bad rating
@@ -655,7 +655,7 @@ def benefit_report(
 
 
 def _fund(initiative: Initiative) -> Any:
-    pool = selectors.fund_of(initiative.cooperation)
+    pool = selectors.fund_get(initiative.cooperation)
     if pool is None:
         raise ValidationFailed(fields={"amount": [_("Samverkan har ingen digitaliseringsfond.")]})
     return pool
@@ -686,7 +686,7 @@ def funding_allocate(
     pool = _fund(initiative)
     with transaction.atomic():
         type(pool).objects.select_for_update().get(pk=pool.pk)
-        position = selectors.fund_position(cooperation=initiative.cooperation)
+        position = selectors.fund_position_get(cooperation=initiative.cooperation)
         assert position is not None
         if rules.overdraws(position.available, value) and not decision:
             raise ValidationFailed(

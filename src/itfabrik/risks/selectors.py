@@ -104,7 +104,7 @@ class HeatCell:
         return rules.band(self.score)
 
 
-def heat_map(
+def heat_map_report(
     *, actor: Actor, scope: OrgNode | None = None, residual: bool = False
 ) -> list[list[HeatCell]]:
     """The 5×5 matrix of open risks the actor sees (one scope, or all): rows by consequence
@@ -163,7 +163,9 @@ class WorkshopRow:
     spread: int | None
 
 
-def workshop_result(*, workshop: Workshop, municipalities: list[OrgNode]) -> list[WorkshopRow]:
+def workshop_result_report(
+    *, workshop: Workshop, municipalities: list[OrgNode]
+) -> list[WorkshopRow]:
     """Each risk of the workshop with every municipality's score, the average and the spread,
     ranked by average (highest first; unscored last), as the pre-study shows them. Two
     queries."""
@@ -179,7 +181,9 @@ def workshop_result(*, workshop: Workshop, municipalities: list[OrgNode]) -> lis
     return sorted(rows, key=lambda r: (r.average is None, -(r.average or 0), r.risk.title))
 
 
-def workshop_averages(*, risk_ids: list[int]) -> dict[int, tuple[Decimal | None, int | None]]:
+def workshop_average_summary(
+    *, risk_ids: list[int]
+) -> dict[int, tuple[Decimal | None, int | None]]:
     """The average and spread of each risk in its latest workshop (for lists and the API)."""
     latest: dict[int, int] = {}
     for risk_id, workshop_id in (

@@ -258,7 +258,7 @@ def requirement_get(*, actor: Actor, pk: Any) -> Requirement:
     return get_or_not_found(qs, pk)
 
 
-def applicable_requirements(*, system: System) -> list[tuple[Requirement, Assessment | None]]:
+def applicable_requirement_list(*, system: System) -> list[tuple[Requirement, Assessment | None]]:
     """The active requirements that apply at the system's levels, each with its
     self-assessment (None: not assessed yet). Two queries."""
     levels = rules.effective_levels(system.levels(), system.personal_data)
@@ -306,7 +306,7 @@ def asset_get(*, actor: Actor, pk: Any) -> InformationAsset:
     return get_or_not_found(qs, pk)
 
 
-def contracts_ending(
+def contract_ending_list(
     *, actor: Actor, cooperation: Cooperation, before: dt.date
 ) -> QuerySet[System]:
     return system_list(

@@ -109,7 +109,7 @@ def _card_context(request: HttpRequest, device: Device) -> dict[str, Any]:
         "events": list(selectors.device_event_list(actor=actor, device=device)[:50]),
         "findings": [
             (dict(Rule.choices)[rule], exception)
-            for rule, exception in selectors.device_findings(device=device)
+            for rule, exception in selectors.device_finding_list(device=device)
         ],
         "exceptions": list(selectors.exception_list(actor=actor, device=device)),
         "tickets": selectors.device_ticket_list(actor=actor, device=device),
@@ -645,7 +645,7 @@ def planning(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_devices(request: HttpRequest) -> HttpResponse:
-    devices = list(selectors.my_devices(actor=request.user))
+    devices = list(selectors.my_device_list(actor=request.user))
     return render(
         request,
         "assets/my_devices.html",

@@ -187,7 +187,9 @@ def figures_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{_url('economy:baseline')}?year={figures.year}")
         except ApplicationError as exc:
             add_application_error(form, exc)
-    page = paginate(request, selectors.figures_history(actor=request.user, figures=figures), 20)
+    page = paginate(
+        request, selectors.figures_history_list(actor=request.user, figures=figures), 20
+    )
     page.object_list = audit_display.attach(page.object_list)
     return render(
         request,

@@ -123,7 +123,9 @@ def test_a_proposal_from_mellerud_is_decided_by_it_rad_and_links_the_new_price_l
     assert Matter.objects.get(pk=matter.pk).status == MatterStatus.DECIDED
     link = GovernedLink.objects.get(decision=decision)
     assert (link.kind, link.object_id) == ("price_list", price_list.pk)
-    assert list(selectors.decisions_governing(actor=gov.rolf, instance=price_list)) == [decision]
+    assert list(selectors.governing_decision_list(actor=gov.rolf, instance=price_list)) == [
+        decision
+    ]
     # The decided matter cannot be decided again.
     with pytest.raises(ValidationFailed):
         _decide(gov, "Igen", matter=Matter.objects.get(pk=matter.pk))
@@ -241,7 +243,7 @@ def test_the_minutes_pdf_embeds_a_font_with_swedish_letters(gov: Any) -> None:
 
 def test_the_agreement_has_every_section_of_the_pre_study(gov: Any) -> None:
     agreement = Agreement.objects.get()
-    sections = pdf.agreement_sections(agreement, selectors.agreement_detail(agreement))
+    sections = pdf.agreement_sections(agreement, selectors.agreement_detail_get(agreement))
     assert [s for s, _ in sections] == [
         "Avtalsparter", "Bakgrund", "Syfte och gemensam målbild", "Avtalstid", "Åtaganden",
         "Omfattning och handlingar", "Ersättning", "Betalning och fakturering", "Tvistlösning",
@@ -254,7 +256,7 @@ def test_the_agreement_has_every_section_of_the_pre_study(gov: Any) -> None:
     assert "212000-1421" in body["Avtalsparter"]  # Färgelanda's organisation number
     assert "Bas-IT" in body["Fördelning av kostnader"]  # the linked allocation keys
     assert "24" in body["Uppsägning och avveckling"]
-    assert pdf.agreement_pdf(agreement, selectors.agreement_detail(agreement)).data.startswith(
+    assert pdf.agreement_pdf(agreement, selectors.agreement_detail_get(agreement)).data.startswith(
         b"%PDF"
     )
 

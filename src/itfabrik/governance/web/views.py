@@ -653,7 +653,7 @@ def _agreement(request: HttpRequest) -> Any:
 def agreement(request: HttpRequest) -> HttpResponse:
     actor = request.user
     agr = _agreement(request)
-    detail = selectors.agreement_detail(agr)
+    detail = selectors.agreement_detail_get(agr)
     may_manage = selectors.may_manage_agreement(actor, agr)
     municipalities = tenancy_selectors.municipality_list(actor=actor, cooperation=agr.cooperation)
     return render(
@@ -690,7 +690,7 @@ def agreement(request: HttpRequest) -> HttpResponse:
 @require_GET
 def agreement_pdf(request: HttpRequest) -> HttpResponse:
     agr = _agreement(request)
-    return _file(pdf.agreement_pdf(agr, selectors.agreement_detail(agr)))
+    return _file(pdf.agreement_pdf(agr, selectors.agreement_detail_get(agr)))
 
 
 @login_required
@@ -748,7 +748,7 @@ def amendment_create(request: HttpRequest) -> HttpResponse:
             decision = None
             if data["decision_number"]:
                 try:
-                    decision = selectors.decision_get_by_number(
+                    decision = selectors.decision_by_number_get(
                         actor=actor, number=data["decision_number"].strip()
                     )
                 except NotFound:

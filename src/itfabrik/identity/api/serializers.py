@@ -58,7 +58,7 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
         read_only_fields = fields
 
     def get_personal_number(self, person: Person) -> str:
-        return selectors.personal_number_shown(self.context["request"].user, person)
+        return selectors.shown_personal_number_get(self.context["request"].user, person)
 
 
 class HireSerializer(serializers.Serializer[Any]):

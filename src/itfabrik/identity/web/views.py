@@ -199,7 +199,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "identity/person.html",
         {
             "person": found,
-            "personal_number": selectors.personal_number_shown(actor, found),
+            "personal_number": selectors.shown_personal_number_get(actor, found),
             "accounts": accounts,
             "grants": grants,
             "employments": [

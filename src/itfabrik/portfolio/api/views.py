@@ -39,7 +39,7 @@ class InitiativeViewSet(
             return Initiative.objects.none()
         if not selectors.may_view(self.request.user):
             raise NotFound()
-        return selectors.initiatives_with_benefits(actor=self.request.user)
+        return selectors.initiative_with_benefits_list(actor=self.request.user)
 
     def get_object(self) -> Initiative:
         initiative = selectors.initiative_get(actor=self.request.user, pk=self.kwargs["pk"])

@@ -88,7 +88,7 @@ def test_the_score_is_computed_and_follows_the_weights(portfolio: Any) -> None:
     assert initiative.priority_score == Decimal(100)
     other = portfolio.new(title="Annat", value=5, urgency=1, effort=5, risk=1)
     before = other.priority_score
-    criteria = selectors.criteria_of(portfolio.cooperation)
+    criteria = selectors.criteria_get(portfolio.cooperation)
     services.criteria_set(
         actor=portfolio.strateg,
         cooperation=portfolio.cooperation,
@@ -215,7 +215,7 @@ def test_spending_goes_through_billing_and_never_below_zero_without_a_decision(
     portfolio: Any,
 ) -> None:
     initiative = portfolio.new(state="in_progress")
-    pool = selectors.fund_of(portfolio.cooperation)
+    pool = selectors.fund_get(portfolio.cooperation)
     assert pool is not None
     balance = fund_balance_get(pool)
     spent = services.funding_spend(
@@ -252,7 +252,7 @@ def test_the_portfolio_manager_allocates_but_does_not_spend(portfolio: Any) -> N
         services.funding_spend(
             actor=portfolio.strateg, initiative=initiative, amount="10", date=dt.date(2026, 5, 1)
         )
-    position = selectors.fund_position(cooperation=portfolio.cooperation)
+    position = selectors.fund_position_get(cooperation=portfolio.cooperation)
     assert position is not None
     count = Funding.objects.count()
     with pytest.raises(ValidationFailed) as exc:

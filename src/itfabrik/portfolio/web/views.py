@@ -70,7 +70,7 @@ def _first_error(exc: ApplicationError) -> str:
 
 def _list_filters(request: HttpRequest, coop: Cooperation) -> tuple[InitiativeFilterForm, dict]:
     form = InitiativeFilterForm(
-        request.GET or None, municipalities=selectors.municipalities(cooperation=coop)
+        request.GET or None, municipalities=selectors.municipality_list(cooperation=coop)
     )
     return form, form.filters()
 
@@ -90,7 +90,7 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, qs),
             "qs": querystring_without_page(request),
             "may_manage": selectors.may_manage(request.user, coop),
-            "fund": selectors.fund_position(cooperation=coop),
+            "fund": selectors.fund_position_get(cooperation=coop),
         },
     )
 
@@ -109,8 +109,8 @@ def initiative_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def _initiative_form(request: HttpRequest, coop: Cooperation, **kwargs: Any) -> InitiativeForm:
     return InitiativeForm(
         request.POST if request.method == "POST" else None,
-        owners=selectors.owner_choices(cooperation=coop),
-        municipalities=selectors.municipalities(cooperation=coop),
+        owners=selectors.owner_choice_list(cooperation=coop),
+        municipalities=selectors.municipality_list(cooperation=coop),
         **kwargs,
     )
 
@@ -193,7 +193,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "benefits": [(b, selectors.may_report(request.user, b) or manager) for b in benefits],
             "funding": selectors.funding_summary(initiative=initiative),
             "fundings": list(selectors.funding_list(initiative=initiative)),
-            "fund": selectors.fund_position(cooperation=coop),
+            "fund": selectors.fund_position_get(cooperation=coop),
             "may_manage": manager,
             "may_spend": may_spend and initiative.state in rules.SPENDING_STATES,
             "transitions": [(s, InitiativeState(s).label) for s in allowed],
@@ -201,7 +201,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "milestone_form": MilestoneForm(prefix="m"),
             "status_form": StatusForm(prefix="s"),
             "funding_form": FundingForm(prefix="f"),
-            "criteria": selectors.criteria_of(coop),
+            "criteria": selectors.criteria_get(coop),
         },
     )
 
@@ -379,7 +379,7 @@ def funding(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "initiative": initiative,
             "heading": heading,
             "submit": _("Spara"),
-            "fund": selectors.fund_position(cooperation=coop),
+            "fund": selectors.fund_position_get(cooperation=coop),
         },
         status=400 if form.errors else 200,
     )
@@ -389,12 +389,12 @@ def funding(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 def _benefit_form(request: HttpRequest, initiative: Initiative, **kwargs: Any) -> BenefitForm:
-    munis = selectors.municipalities(cooperation=initiative.cooperation)
+    munis = selectors.municipality_list(cooperation=initiative.cooperation)
     if not initiative.all_municipalities:
         munis = munis.filter(pk__in=initiative.sponsors.values("pk"))
     return BenefitForm(
         request.POST if request.method == "POST" else None,
-        owners=selectors.owner_choices(cooperation=initiative.cooperation),
+        owners=selectors.owner_choice_list(cooperation=initiative.cooperation),
         municipalities=munis,
         **kwargs,
     )
@@ -485,7 +485,7 @@ def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _benefit_filters(request: HttpRequest, coop: Cooperation) -> tuple[BenefitFilterForm, dict]:
     form = BenefitFilterForm(
-        request.GET or None, municipalities=selectors.municipalities(cooperation=coop)
+        request.GET or None, municipalities=selectors.municipality_list(cooperation=coop)
     )
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -534,7 +534,7 @@ def criteria(request: HttpRequest) -> HttpResponse:
     coop = _cooperation(request)
     if not permissions.can(request.user, actions.SET_CRITERIA, coop.root):
         raise NotFound()
-    current = selectors.criteria_of(coop)
+    current = selectors.criteria_get(coop)
     initial: dict[str, Any] = {f"weight_{c}": w for c, w in current.weights().items()}
     initial["version"] = current.version if current.pk else None
     form = CriteriaForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -676,7 +676,7 @@ def _report_data(request: HttpRequest) -> dict[str, Any]:
                 "spent",
             )
         },
-        "fund": selectors.fund_position(cooperation=coop),
+        "fund": selectors.fund_position_get(cooperation=coop),
         "colours": dict(StatusColour.choices),
         "period_qs": f"first={first:%Y-%m}&last={last:%Y-%m}",
     }

@@ -56,14 +56,14 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         rows = list(page) if page is not None else list(qs)
         context = {
             **self.get_serializer_context(),
-            "averages": selectors.workshop_averages(risk_ids=[r.pk for r in rows]),
+            "averages": selectors.workshop_average_summary(risk_ids=[r.pk for r in rows]),
         }
         data = RiskSerializer(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def _out(self, risk: Risk, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.risk_get(actor=self.request.user, pk=risk.pk)
-        context = {"averages": selectors.workshop_averages(risk_ids=[fresh.pk])}
+        context = {"averages": selectors.workshop_average_summary(risk_ids=[fresh.pk])}
         return Response(RiskSerializer(fresh, context=context).data, status=code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

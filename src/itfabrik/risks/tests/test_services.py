@@ -25,7 +25,7 @@ def test_the_seed_risks_and_their_workshop(riskreg: Any, demo: Any) -> None:
         demo.node(n)
         for n in ("Bengtsfors kommun", "Färgelanda kommun", "Melleruds kommun", "Åmåls kommun")
     ]
-    rows = selectors.workshop_result(workshop=ws, municipalities=municipalities)
+    rows = selectors.workshop_result_report(workshop=ws, municipalities=municipalities)
     assert [r.average for r in rows] == [
         Decimal(v) for v in ("15.0", "13.0", "11.0", "11.0", "10.0", "10.0")
     ]
@@ -126,7 +126,9 @@ def test_workshop_scores_average_and_spread(riskreg: Any, demo: Any) -> None:
             actor=riskreg.sakerhet, workshop=ws, municipality=demo.node(name),
             scores={risks[0].pk: (p, c), risks[1].pk: (1, 1)},
         )  # fmt: skip
-    rows = selectors.workshop_result(workshop=ws, municipalities=[demo.node(n) for n in names])
+    rows = selectors.workshop_result_report(
+        workshop=ws, municipalities=[demo.node(n) for n in names]
+    )
     assert rows[0].risk == risks[0]
     assert rows[0].average == Decimal("11.0")  # (4 + 12 + 25 + 3) / 4
     assert rows[0].spread == 22

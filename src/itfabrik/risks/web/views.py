@@ -68,7 +68,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         rows = list(qs)
-        averages = selectors.workshop_averages(risk_ids=[r.pk for r in rows])
+        averages = selectors.workshop_average_summary(risk_ids=[r.pk for r in rows])
         file = (
             exports.risks_csv(rows, averages)
             if fmt == "csv"
@@ -78,7 +78,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
         return response
     page = paginate(request, qs)
-    averages = selectors.workshop_averages(risk_ids=[r.pk for r in page])
+    averages = selectors.workshop_average_summary(risk_ids=[r.pk for r in page])
     for r in page:
         r.workshop = averages.get(r.pk)
     params = request.GET.copy()
@@ -200,7 +200,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         top=25,
     )
-    averages = selectors.workshop_averages(risk_ids=[risk.pk]).get(risk.pk)
+    averages = selectors.workshop_average_summary(risk_ids=[risk.pk]).get(risk.pk)
     return render(
         request,
         "risks/detail.html",
@@ -277,7 +277,7 @@ def heat_map(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("omfattning", "")
     scope = next((s for s in scopes if str(s.pk) == wanted), None)
     residual = request.GET.get("kvarvarande") == "1"
-    grid = selectors.heat_map(actor=request.user, scope=scope, residual=residual)
+    grid = selectors.heat_map_report(actor=request.user, scope=scope, residual=residual)
     return render(
         request,
         "risks/heat_map.html",
@@ -385,7 +385,7 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{request.path}?kommun={chosen.pk}")
         except ApplicationError as exc:
             errors = exc.fields
-    rows = selectors.workshop_result(workshop=ws, municipalities=municipalities)
+    rows = selectors.workshop_result_report(workshop=ws, municipalities=municipalities)
     form_rows = []
     if chosen is not None:
         for row in sorted(rows, key=lambda r: r.risk.title):

@@ -84,7 +84,7 @@ def test_the_strategist_may_not_classify(register: Any) -> None:
 def test_a_gap_becomes_an_action_and_met_clears_it(register: Any) -> None:
     system = register.system("Larm Trygg")
     req = register.requirement("T4")  # availability 4: Larm Trygg has availability 4
-    applicable = [r.code for r, _a in selectors.applicable_requirements(system=system)]
+    applicable = [r.code for r, _a in selectors.applicable_requirement_list(system=system)]
     assert "T4" in applicable
     assert "K4" not in applicable  # confidentiality 2 < 3
     a = services.assessment_record(

@@ -214,7 +214,7 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(actor=request.user, pk=pk)
     may_manage = selectors.may_manage(request.user, coop)
     may_classify = selectors.may_classify(request.user, coop)
-    requirements = selectors.applicable_requirements(system=system)
+    requirements = selectors.applicable_requirement_list(system=system)
     summary = system.klassa_summary
     return render(
         request,
