@@ -31,6 +31,7 @@ from itfabrik.tenancy.models import Cooperation, OrgNode
 from .choices import (
     Channel,
     EntryKind,
+    EscalationTrigger,
     GroupKind,
     JobStatus,
     Level,
@@ -592,6 +593,72 @@ class SlaWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.clock} {self.threshold}%"
+
+
+class EscalationRule(VersionedModel):
+    """When an SLA warning or breach happens (`trigger`) on a ticket of the given priorities and
+    groups (empty: all), do what: notify the assignee and the group's team lead, raise the
+    priority one step, reassign to a group. Applied by the SLA sweep, once per ticket and
+    trigger (`Escalation`)."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    trigger = models.CharField(_("när"), max_length=20, choices=EscalationTrigger.choices)
+    # Plain lists (not many-to-many): the audit trail stores them as they are.
+    priorities = models.JSONField(_("prioriteter"), default=list, blank=True)
+    group_ids = models.JSONField(_("grupper"), default=list, blank=True)
+    notify = models.BooleanField(_("meddela handläggare och teamledare"), default=True)
+    raise_priority = models.BooleanField(_("höj prioriteten ett steg"), default=False)
+    reassign_to = models.ForeignKey(
+        AssignmentGroup,
+        verbose_name=_("flytta till gruppen"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("eskaleringsregel")
+        verbose_name_plural = _("eskaleringsregler")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "name"], name="servicedesk_unique_escalation_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Escalation(models.Model):
+    """An escalation done: at most one per ticket and trigger (the constraint makes a rerun of
+    the sweep, or two sweeps at once, escalate once)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="escalations"
+    )
+    trigger = models.CharField(_("när"), max_length=20, choices=EscalationTrigger.choices)
+    rule_ids = models.JSONField(_("regler"), default=list)
+    actions = models.JSONField(_("åtgärder"), default=dict)
+    created_at = models.DateTimeField(_("eskalerad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eskalering")
+        verbose_name_plural = _("eskaleringar")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "trigger"], name="servicedesk_unique_escalation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.trigger}"
 
 
 def municipality_of(node: Any) -> Any:

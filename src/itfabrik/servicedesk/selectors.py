@@ -17,6 +17,7 @@ from itfabrik.core.selectors import get_or_not_found
 from itfabrik.tenancy.models import Cooperation
 
 from . import permissions as actions
+from . import rules
 from .choices import OPEN_STATUSES, EntryKind, GroupKind
 from .filters import TicketFilter
 from .models import (
@@ -382,6 +383,39 @@ def manage_vips(*, actor: Actor) -> QuerySet[VipPerson]:
 
 def manage_vip_get(*, actor: Actor, pk: Any) -> VipPerson:
     return get_or_not_found(manage_vips(actor=actor), pk)
+
+
+def manage_escalation_rules(*, actor: Actor) -> QuerySet[Any]:
+    from .models import EscalationRule
+
+    return EscalationRule.objects.filter(cooperation_id__in=_manage_ids(actor)).select_related(
+        "reassign_to", "cooperation"
+    )
+
+
+def manage_escalation_rule_get(*, actor: Actor, pk: Any) -> Any:
+    return get_or_not_found(manage_escalation_rules(actor=actor), pk)
+
+
+def escalation_specs(*, cooperation_id: int) -> list[rules.EscalationSpec]:
+    """The cooperation's active escalation rules as plain values, in name order (the first
+    matching rule with a group decides a reassignment)."""
+    from .models import EscalationRule
+
+    return [
+        rules.EscalationSpec(
+            rule_id=r.pk,
+            trigger=r.trigger,
+            priorities=frozenset(r.priorities or ()),
+            group_ids=frozenset(int(g) for g in (r.group_ids or ())),
+            notify=r.notify,
+            raise_priority=r.raise_priority,
+            reassign_to=r.reassign_to_id,
+        )
+        for r in EscalationRule.objects.filter(
+            cooperation_id=cooperation_id, is_active=True
+        ).order_by("name", "pk")
+    ]
 
 
 def recompute_jobs(*, policy: SlaPolicy) -> QuerySet[Any]:

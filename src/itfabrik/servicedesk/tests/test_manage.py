@@ -35,6 +35,8 @@ PAGES = [
     "/servicedesk/installningar/kalendrar/",
     "/servicedesk/installningar/sla/",
     "/servicedesk/installningar/vip/",
+    "/servicedesk/installningar/eskalering/",
+    "/servicedesk/installningar/eskalering/ny/",
 ]
 
 

@@ -29,6 +29,7 @@ from itfabrik.servicedesk.tasks import recompute_policy_tickets
 from .manage_forms import (
     CalendarDayForm,
     CalendarForm,
+    EscalationRuleForm,
     GroupForm,
     ListFilterForm,
     MatrixForm,
@@ -598,3 +599,89 @@ def vip_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.vip_remove(actor=request.user, vip=vip)
     messages.success(request, _("Personen är borttagen från listan."))
     return redirect("servicedesk:manage_vips")
+
+
+# --- escalation rules ---------------------------------------------------------------------------
+
+
+@login_required
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    _cooperation(request)
+    page, form, sort = _listing(
+        request,
+        selectors.manage_escalation_rules(actor=request.user),
+        sorts={"name": "name", "trigger": "trigger"},
+        default="name",
+        search=("name",),
+    )
+    groups = {g.pk: g.name for g in selectors.manage_groups(actor=request.user)}
+    return render(
+        request,
+        "servicedesk/manage/escalations.html",
+        {
+            "page": page,
+            "rows": [(r, [groups.get(int(g), "?") for g in r.group_ids]) for r in page],
+            "form": form,
+            "qs": querystring_without_page(request),
+            "columns": _sort_links(request, sort, {"name": _("Namn"), "trigger": _("När")}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    actor = request.user
+    coop = _cooperation(request)
+    rule = selectors.manage_escalation_rule_get(actor=actor, pk=pk) if pk is not None else None
+    groups = (
+        selectors.manage_groups(actor=actor)
+        .filter(cooperation=rule.cooperation if rule else coop, is_active=True)
+        .order_by("name")
+    )
+    initial = (
+        {
+            "version": rule.version,
+            "name": rule.name,
+            "trigger": rule.trigger,
+            "priorities": rule.priorities,
+            "groups": rule.group_ids,
+            "notify": rule.notify,
+            "raise_priority": rule.raise_priority,
+            "reassign_to": rule.reassign_to_id,
+            "is_active": rule.is_active,
+        }
+        if rule
+        else {"is_active": True, "notify": True}
+    )
+    form = EscalationRuleForm(request.POST or None, initial=initial, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "name": data["name"],
+            "trigger": data["trigger"],
+            "priorities": list(data["priorities"]),
+            "group_ids": sorted(g.pk for g in data["groups"]),
+            "notify": data["notify"],
+            "raise_priority": data["raise_priority"],
+            "reassign_to": data["reassign_to"],
+        }
+        try:
+            if rule is None:
+                rule = services.escalation_rule_create(actor=actor, cooperation=coop, **values)
+            else:
+                values["is_active"] = data["is_active"]
+                changes = {
+                    k: v
+                    for k, v in values.items()
+                    if getattr(rule, "reassign_to" if k == "reassign_to" else k) != v
+                }
+                services.escalation_rule_update(
+                    actor=actor, rule=rule, expected_version=data["version"], **changes
+                )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Eskaleringsregeln är sparad."))
+            return redirect("servicedesk:manage_escalation", pk=rule.pk)
+    return render(request, "servicedesk/manage/escalation_edit.html", {"rule": rule, "form": form})
