@@ -1085,7 +1085,7 @@ def _check_escalation(cooperation: Cooperation, values: dict[str, Any]) -> dict[
         errors["trigger"] = [_("Okänd tidpunkt för eskalering.")]
     if "priorities" in values and not set(values["priorities"]) <= set(rules.PRIORITIES):
         errors["priorities"] = [_("Ogiltig prioritet.")]
-    if "group_ids" in values and values["group_ids"]:
+    if values.get("group_ids"):
         known = set(
             AssignmentGroup.objects.filter(
                 cooperation=cooperation, pk__in=values["group_ids"]

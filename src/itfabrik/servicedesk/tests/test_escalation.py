@@ -55,7 +55,8 @@ def test_plan_applies_only_matching_rules_and_raises_at_most_one_step(
     step = rules.PRIORITIES.index(priority) - rules.PRIORITIES.index(plan.priority)
     assert step == (1 if any(s.raise_priority for s in matching) and priority != "P1" else 0)
     if not matching:
-        assert plan.group_id == group and plan.priority == priority
+        assert plan.group_id == group
+        assert plan.priority == priority
     targets = [s.reassign_to for s in matching if s.reassign_to is not None]
     assert plan.group_id == (targets[0] if targets else group)
 
@@ -94,7 +95,8 @@ def test_breach_escalates_once_raises_reassigns_notes_audits_and_mails(
     assert ticket.priority == "P2"
     assert ticket.group == target
     assert ticket.assignee is None
-    assert ticket.policy is not None and ticket.policy.priority == "P2"
+    assert ticket.policy is not None
+    assert ticket.policy.priority == "P2"
     esc = Escalation.objects.get(ticket=ticket)
     assert esc.trigger == "resolution_breach"
     assert esc.rule_ids == [rule.pk]
@@ -104,7 +106,8 @@ def test_breach_escalates_once_raises_reassigns_notes_audits_and_mails(
         desk.tekniker.email,
     }
     note = TicketEntry.objects.filter(ticket=ticket, kind=EntryKind.INTERNAL).last()
-    assert note is not None and note.author is None
+    assert note is not None
+    assert note.author is None
     assert "Prioriteten höjdes från P3 till P2" in note.body
     assert target.name in note.body
     assert AuditEntry.objects.filter(
@@ -113,7 +116,8 @@ def test_breach_escalates_once_raises_reassigns_notes_audits_and_mails(
     change = AuditEntry.objects.filter(
         object_type="servicedesk.ticket", object_id=str(ticket.pk)
     ).latest("pk")
-    assert change.before["priority"] == "P3" and change.after["priority"] == "P2"
+    assert change.before["priority"] == "P3"
+    assert change.after["priority"] == "P2"
     assert [m for m in mail.outbox if "Eskalerat" in m.subject]
     # A rerun (the P2 policy's targets are breached too) changes nothing more.
     version = ticket.version
@@ -121,7 +125,8 @@ def test_breach_escalates_once_raises_reassigns_notes_audits_and_mails(
     with django_capture_on_commit_callbacks(execute=True):
         services.sla_sweep()
     ticket.refresh_from_db()
-    assert ticket.version == version and ticket.priority == "P2"
+    assert ticket.version == version
+    assert ticket.priority == "P2"
     assert Escalation.objects.filter(ticket=ticket).count() == 1
     assert not [m for m in mail.outbox if "Eskalerat" in m.subject]
 
@@ -137,7 +142,8 @@ def test_a_second_escalation_for_the_same_trigger_is_refused(desk: Any) -> None:
     again = services.escalate(
         ticket_id=ticket.pk, trigger="resolution_breach", specs=specs, now=now
     )
-    assert first is not None and again is None
+    assert first is not None
+    assert again is None
     assert Ticket.objects.get(pk=ticket.pk).priority == "P2"
 
 
@@ -212,7 +218,8 @@ def test_settings_pages_create_edit_end_and_scope(web_as: Any, desk: Any) -> Non
     )
     assert r.status_code == 302, r.context["form"].errors
     rule = EscalationRule.objects.get(name="P1 till nätverk")
-    assert rule.priorities == ["P1", "P2"] and rule.reassign_to == group
+    assert rule.priorities == ["P1", "P2"]
+    assert rule.reassign_to == group
     # A stale edit is refused and changes nothing.
     r = client.post(
         f"/servicedesk/installningar/eskalering/{rule.pk}/",
@@ -227,7 +234,9 @@ def test_settings_pages_create_edit_end_and_scope(web_as: Any, desk: Any) -> Non
     )
     assert r.status_code == 302
     rule.refresh_from_db()
-    assert rule.trigger == "warning" and rule.is_active is False and rule.reassign_to is None
+    assert rule.trigger == "warning"
+    assert rule.is_active is False
+    assert rule.reassign_to is None
     assert (
         AuditEntry.objects.filter(
             object_type="servicedesk.escalationrule", object_id=str(rule.pk)

@@ -176,7 +176,7 @@ class EscalationRuleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Ingen vald: alla prioriteter."),
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Grupper"),
         queryset=None,
         required=False,
