@@ -256,3 +256,36 @@ def escalation_plan(
         priority=raise_one_step(priority) if any(s.raise_priority for s in matching) else priority,
         group_id=target if target is not None else group_id,
     )
+
+
+# --- routing rules ------------------------------------------------------------------------------
+
+
+def normalise_keywords(text: str) -> list[str]:
+    """Keywords as typed (comma or line separated) → distinct, lower-case, in order."""
+    out: list[str] = []
+    for part in text.replace("\n", ",").split(","):
+        word = " ".join(part.split()).casefold()
+        if word and word not in out:
+            out.append(word)
+    return out
+
+
+def is_training_question(
+    title: str,
+    service_id: int | None,
+    *,
+    keywords: list[str],
+    service_ids: list[int],
+) -> bool:
+    """A training or competence question: on one of the training services, or a title that
+    holds one of the keywords (case and spacing ignored)."""
+    if service_id is not None and service_id in service_ids:
+        return True
+    folded = " ".join(title.split()).casefold()
+    return any(k and k in folded for k in keywords)
+
+
+def suggests_replacement(incidents: int, threshold: int | None) -> bool:
+    """Replace, don't repair: `threshold` incidents (this one included) within the window."""
+    return threshold is not None and threshold > 0 and incidents >= threshold

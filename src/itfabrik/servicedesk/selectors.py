@@ -418,6 +418,46 @@ def escalation_specs(*, cooperation_id: int) -> list[rules.EscalationSpec]:
     ]
 
 
+def routing_settings_get(*, cooperation_id: int) -> Any:
+    """The cooperation's routing rules, or None when none are set."""
+    from .models import RoutingSettings
+
+    return RoutingSettings.objects.filter(cooperation_id=cooperation_id).first()
+
+
+def device_incident_count(*, ticket: Ticket, days: int) -> int:
+    """Incidents registered on the ticket's device within `days` days before now (the
+    ticket itself included when it is one)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .choices import TicketType
+
+    if not ticket.device_reference:
+        return 0
+    return Ticket.objects.filter(
+        cooperation_id=ticket.cooperation_id,
+        device_reference=ticket.device_reference,
+        type=TicketType.INCIDENT,
+        reported_at__gte=timezone.now() - dt.timedelta(days=days),
+    ).count()
+
+
+def replacement_suggestion(*, ticket: Ticket) -> dict[str, int] | None:
+    """Replace, don't repair (R23): {"incidents": n, "days": m} when the ticket's device has
+    reached the cooperation's threshold; None otherwise. No query without a device."""
+    if not ticket.device_reference:
+        return None
+    routing = routing_settings_get(cooperation_id=ticket.cooperation_id)
+    if routing is None or routing.replace_incidents is None:
+        return None
+    n = device_incident_count(ticket=ticket, days=routing.replace_days)
+    if not rules.suggests_replacement(n, routing.replace_incidents):
+        return None
+    return {"incidents": n, "days": routing.replace_days}
+
+
 def recompute_jobs(*, policy: SlaPolicy) -> QuerySet[Any]:
     from .models import RecomputeJob
 

@@ -57,6 +57,7 @@ from .models import (
     EscalationRule,
     GroupMember,
     PriorityRule,
+    RoutingSettings,
     SlaPolicy,
     Ticket,
     TicketCounter,
@@ -262,6 +263,7 @@ def ticket_create(
     reported_at: dt.datetime | None = None,
     group: AssignmentGroup | None = None,
     assignee: User | None = None,
+    device_reference: str = "",
 ) -> Ticket:
     """Register a ticket. Staff (`work_ticket` on the unit) register for anyone they serve, by
     any channel, with `reported_at` in the past; everyone else reports for themselves, on their
@@ -292,6 +294,9 @@ def ticket_create(
         errors["reported_at"] = [_("Tidpunkten kan inte ligga i framtiden.")]
     if not title.strip():
         errors["title"] = [_("Ange en rubrik.")]
+    device_reference = " ".join(device_reference.split())
+    if len(device_reference) > 100:
+        errors["device_reference"] = [_("Inventarie- eller serienumret får vara högst 100 tecken.")]
     if group is not None and group.cooperation_id != cooperation_id:
         errors["group"] = [_("Gruppen hör till en annan samverkan.")]
     if errors:
@@ -305,6 +310,18 @@ def ticket_create(
         cooperation_id=cooperation_id,
         priority=priority,
         tier=service.tier if service is not None else None,
+    )
+    routing = selectors.routing_settings_get(cooperation_id=cooperation_id)
+    training = (
+        routing is not None
+        and bool(routing.learning_url)
+        and type != TicketType.PROBLEM
+        and rules.is_training_question(
+            title,
+            service.pk if service is not None else None,
+            keywords=list(routing.training_keywords or ()),
+            service_ids=[int(i) for i in routing.training_service_ids or ()],
+        )
     )
     with transaction.atomic():
         ticket = Ticket(
@@ -329,14 +346,43 @@ def ticket_create(
             created_by=_user(actor),
             policy=policy,
             clock_started_at=reported_at,
+            is_training=training,
+            device_reference=device_reference,
         )
         if policy is not None:
             cal = to_calendar(policy.calendar, reported_at, now)
             ticket.response_due = clock.response_due(cal, reported_at, policy.response_target)
             ticket.resolution_due = clock.due(cal, _state(ticket), policy.resolution_target)
-        return create_audited(
+        ticket = create_audited(
             actor=actor, instance=ticket, scope_path=unit.path, exclude=_FOREIGN_KEYS
         )
+        if training and routing is not None:
+            _answer_training_question(ticket, routing)
+        return ticket
+
+
+def _answer_training_question(ticket: Ticket, routing: RoutingSettings) -> None:
+    """The routing rule's public reply (R24): where to learn it. Written by the system (no
+    author), mailed like any public reply; the agent still sees and closes the ticket."""
+    from django.utils import translation
+
+    from itfabrik.core.actors import SYSTEM
+
+    with translation.override(settings.LANGUAGE_CODE):
+        text = routing.training_reply.strip() or str(
+            _(
+                "Det här ser ut som en fråga om hur ett system eller program används. "
+                "På lärplattformen finns utbildningar och guider:"
+            )
+        )
+    body = f"{text}\n\n{routing.learning_url}"
+    entry = create_audited(
+        actor=SYSTEM,
+        instance=TicketEntry(ticket=ticket, kind=EntryKind.PUBLIC, body=body),
+        scope_path=ticket.unit.path,
+        exclude=["ticket", "author"],
+    )
+    hooks.emit(hooks.PUBLIC_REPLY, ticket_id=ticket.pk, entry_id=entry.pk)
 
 
 def _locked_for_work(actor: Actor, ticket: Ticket, expected_version: int | None) -> Ticket:
@@ -397,6 +443,7 @@ TICKET_FIELDS = {
     "unit",
     "group",
     "assignee",
+    "device_reference",
 }
 
 
@@ -430,6 +477,12 @@ def ticket_update(
             errors["group"] = [_("Gruppen hör till en annan samverkan.")]
         if "title" in changes and not str(changes["title"]).strip():
             errors["title"] = [_("Ange en rubrik.")]
+        if "device_reference" in changes:
+            changes["device_reference"] = " ".join(str(changes["device_reference"]).split())
+            if len(changes["device_reference"]) > 100:
+                errors["device_reference"] = [
+                    _("Inventarie- eller serienumret får vara högst 100 tecken.")
+                ]
         if errors:
             raise ValidationFailed(fields=errors)
         if changes.get("assignee") is not None and current.status == TicketStatus.NEW:
@@ -1828,3 +1881,74 @@ def _recompute_one(pk: int, job: Any, actor: Actor) -> bool:
             return False
         _save(actor, current, changes)
         return True
+
+
+# --- routing rules (training questions, replace-don't-repair) ------------------------------------
+
+
+def routing_settings_save(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    expected_version: int | None,
+    learning_url: str = "",
+    training_keywords: Iterable[str] = (),
+    training_service_ids: Iterable[int] = (),
+    training_reply: str = "",
+    replace_incidents: int | None = None,
+    replace_days: int = 90,
+) -> RoutingSettings:
+    """Set the cooperation's routing rules (created on the first save). Applies to tickets
+    registered from now on."""
+    scope = _require_manage(actor, cooperation)
+    values: dict[str, Any] = {
+        "learning_url": learning_url.strip(),
+        "training_keywords": rules.normalise_keywords(",".join(training_keywords)),
+        "training_service_ids": sorted({int(i) for i in training_service_ids}),
+        "training_reply": training_reply.strip(),
+        "replace_incidents": replace_incidents,
+        "replace_days": replace_days,
+    }
+    errors: dict[str, list[Any]] = {}
+    if (values["training_keywords"] or values["training_service_ids"]) and not values[
+        "learning_url"
+    ]:
+        errors["learning_url"] = [
+            _("Ange lärplattformens adress för att svara på utbildningsfrågor.")
+        ]
+    if values["training_service_ids"]:
+        known = set(
+            Service.objects.filter(
+                pk__in=values["training_service_ids"], cooperation_id=cooperation.pk
+            ).values_list("pk", flat=True)
+        )
+        if known != set(values["training_service_ids"]):
+            errors["training_service_ids"] = [
+                _("Tjänsten finns inte i den här samverkans katalog.")
+            ]
+    if replace_incidents is not None and replace_incidents < 2:
+        errors["replace_incidents"] = [_("Ange minst 2 incidenter.")]
+    if replace_days < 1:
+        errors["replace_days"] = [_("Ange minst 1 dag.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        current = (
+            RoutingSettings.objects.select_for_update().filter(cooperation=cooperation).first()
+        )
+        if current is None:
+            if expected_version not in (None, 0):
+                raise Conflict()
+            return create_audited(
+                actor=actor,
+                instance=RoutingSettings(cooperation=cooperation, **values),
+                scope_path=scope,
+            )
+        changes = {k: v for k, v in values.items() if getattr(current, k) != v}
+        return update_versioned(
+            actor=actor,
+            instance=current,
+            expected_version=expected_version,
+            changes=changes,
+            scope_path=scope,
+        )

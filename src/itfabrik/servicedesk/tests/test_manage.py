@@ -37,6 +37,7 @@ PAGES = [
     "/servicedesk/installningar/vip/",
     "/servicedesk/installningar/eskalering/",
     "/servicedesk/installningar/eskalering/ny/",
+    "/servicedesk/installningar/routning/",
 ]
 
 

@@ -35,6 +35,7 @@ from .manage_forms import (
     MatrixForm,
     MemberForm,
     PolicyForm,
+    RoutingForm,
     VipForm,
 )
 
@@ -685,3 +686,54 @@ def escalation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
             messages.success(request, _("Eskaleringsregeln är sparad."))
             return redirect("servicedesk:manage_escalation", pk=rule.pk)
     return render(request, "servicedesk/manage/escalation_edit.html", {"rule": rule, "form": form})
+
+
+# --- routing rules ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def routing(request: HttpRequest) -> HttpResponse:
+    """Training questions (R24) and replace-don't-repair (R23), one form per cooperation."""
+    from itfabrik.catalog.models import Service
+
+    actor = request.user
+    coop = _cooperation(request)
+    current = selectors.routing_settings_get(cooperation_id=coop.pk)
+    service_list = list(
+        Service.objects.filter(cooperation=coop, is_active=True).only("pk", "name").order_by("name")
+    )
+    initial = (
+        {
+            "version": current.version,
+            "learning_url": current.learning_url,
+            "training_keywords": ", ".join(current.training_keywords),
+            "training_services": current.training_service_ids,
+            "training_reply": current.training_reply,
+            "replace_incidents": current.replace_incidents,
+            "replace_days": current.replace_days,
+        }
+        if current
+        else {"version": 0, "replace_days": 90}
+    )
+    form = RoutingForm(request.POST or None, initial=initial, services=service_list)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.routing_settings_save(
+                actor=actor,
+                cooperation=coop,
+                expected_version=data["version"],
+                learning_url=data["learning_url"],
+                training_keywords=rules.normalise_keywords(data["training_keywords"]),
+                training_service_ids=data["training_services"],
+                training_reply=data["training_reply"],
+                replace_incidents=data["replace_incidents"],
+                replace_days=data["replace_days"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Routningsreglerna är sparade."))
+            return redirect("servicedesk:manage_routing")
+    return render(request, "servicedesk/manage/routing.html", {"form": form})

@@ -196,3 +196,49 @@ class EscalationRuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = groups  # type: ignore[attr-defined]
         self.fields["reassign_to"].queryset = groups  # type: ignore[attr-defined]
+
+
+class RoutingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    learning_url = forms.URLField(
+        label=_("Lärplattformens adress"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Utbildningsfrågor besvaras med en länk hit."),
+    )
+    training_keywords = forms.CharField(
+        label=_("Nyckelord i rubriken"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ett eller flera ord, åtskilda med komma, t.ex. hur gör jag, utbildning."),
+    )
+    training_services = forms.TypedMultipleChoiceField(
+        label=_("Tjänster som gäller utbildning"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    training_reply = forms.CharField(
+        label=_("Svarstext"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Tomt: ett standardsvar. Adressen läggs alltid till sist."),
+    )
+    replace_incidents = forms.IntegerField(
+        label=_("Föreslå utbyte efter antal incidenter"),
+        required=False,
+        min_value=2,
+        max_value=100,
+        help_text=_("Tomt: inget förslag om utbyte."),
+    )
+    replace_days = forms.IntegerField(
+        label=_("inom antal dagar"), min_value=1, max_value=3650, initial=90
+    )
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["training_services"].choices = [  # type: ignore[attr-defined]
+            (s.pk, s.name) for s in services
+        ]
