@@ -133,7 +133,7 @@ def test_device_with_n_incidents_in_m_days_gets_a_replacement_suggestion(
     client = web_as("agent")
     html = client.get(f"/servicedesk/arenden/{second.pk}/").content.decode()
     assert 'id="replace-device"' not in html  # two in 30 days (the third is older)
-    third = desk.ticket(device_reference="AML-1001")
+    third = desk.ticket(device_reference="AML-1001", reported_at=now)
     r = client.get(f"/servicedesk/arenden/{third.pk}/")
     html = r.content.decode()
     assert 'id="replace-device"' in html
