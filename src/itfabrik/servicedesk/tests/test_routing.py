@@ -100,7 +100,15 @@ def test_without_a_learning_platform_nothing_is_recognised(desk: Any) -> None:
         _settings(desk, learning_url="")
     assert "learning_url" in exc.value.fields
     assert_unchanged(before)
+    _settings(desk, learning_url="", training_keywords=[])
     assert not desk.ticket(title="Hur gör jag?").is_training
+
+
+def test_the_demo_has_routing_rules(desk: Any) -> None:
+    row = RoutingSettings.objects.get(cooperation=desk.cooperation)
+    assert row.learning_url
+    assert row.replace_incidents == 3
+    assert desk.ticket(title="Kurs i Excel för nyanställda?").is_training
 
 
 def test_bad_settings_and_a_stale_edit_change_nothing(desk: Any) -> None:
@@ -180,10 +188,11 @@ def test_device_query_parameter_fills_the_forms(web_as: Any, desk: Any) -> None:
 def test_settings_page(web_as: Any, desk: Any) -> None:
     assert web_as("agent").get("/servicedesk/installningar/routning/").status_code == 404
     client = web_as("admin")
+    version = RoutingSettings.objects.get(cooperation=desk.cooperation).version
     r = client.post(
         "/servicedesk/installningar/routning/",
         {
-            "version": "0",
+            "version": str(version),
             "learning_url": URL,
             "training_keywords": "Hur gör jag,\nutbildning, hur gör jag",
             "replace_incidents": "3",
@@ -197,9 +206,15 @@ def test_settings_page(web_as: Any, desk: Any) -> None:
     assert row.replace_days == 60
     r = client.post(
         "/servicedesk/installningar/routning/",
-        {"version": "0", "learning_url": "", "replace_days": "60"},
+        {"version": str(version), "learning_url": "", "replace_days": "60"},
     )
-    assert r.status_code == 200  # stale: the row is at version 1
+    assert r.status_code == 200  # stale: the row has moved on
     row.refresh_from_db()
     assert row.learning_url == URL
-    assert AuditEntry.objects.filter(object_type="servicedesk.routingsettings").count() == 1
+    assert row.version == version + 1
+    assert (
+        AuditEntry.objects.filter(
+            object_type="servicedesk.routingsettings", object_id=str(row.pk)
+        ).count()
+        == 2  # the demo's and this one
+    )
