@@ -218,3 +218,29 @@ def test_settings_page(web_as: Any, desk: Any) -> None:
         ).count()
         == 2  # the demo's and this one
     )
+
+
+def test_the_api_takes_and_shows_the_device(api_as: Any, desk: Any) -> None:
+    client = api_as("agent")
+    r = client.post(
+        "/api/v1/tickets/",
+        {
+            "title": "Dockan laddar inte",
+            "requester": desk.fia.username,
+            "impact": "low",
+            "urgency": "medium",
+            "device_reference": "AML-42",
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    assert body["device_reference"] == "AML-42"
+    assert body["is_training"] is False
+    r = client.patch(
+        f"/api/v1/tickets/{body['id']}/",
+        {"version": body["version"], "device_reference": "AML-43"},
+        format="json",
+    )
+    assert r.status_code == 200
+    assert r.json()["device_reference"] == "AML-43"
