@@ -212,6 +212,8 @@ if env.str("EMAIL_URL", default=""):
     # e.g. smtp+tls://user:password@smtp.kommun.se:587
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itfabrik@localhost")
+# The site's public address, for absolute links in outgoing mail (no request to ask there).
+ITFABRIK_SITE_URL = env.str("ITFABRIK_SITE_URL", default="http://127.0.0.1:8000")
 # Where reports from the accessibility statement (itfabrik.accessibility) are mailed. Unset:
 # nothing is mailed (no made-up address); the reports are kept in the database and listed to
 # superusers in the admin (django-admin/ → Tillgänglighetsrapporter). See docs/operations.md.
