@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot
+from .helpers import check_a11y, login, menu_link, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +18,7 @@ def test_radsmedlem_prepares_in_mellerud_and_it_rad_decides_with_the_price_list(
     page: Page,
 ) -> None:
     login(page, "radsmedlem")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Råd och möten", exact=True).click()
+    menu_link(page, "Råd och möten").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Råd och möten")
     check_a11y(page)
     page.get_by_role("link", name="Lokalt IT-råd Mellerud").click()

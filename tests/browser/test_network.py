@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot
+from .helpers import check_a11y, login, menu_link, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,7 @@ def test_technician_names_a_switch_and_imports_a_sites_vlans(page: Page, tmp_pat
     from itfabrik.network.models import Vlan
 
     login(page, "tekniker")
-    menu = page.get_by_role("navigation", name="Huvudmeny")
-    menu.get_by_role("link", name="Nätverk", exact=True).click()
+    menu_link(page, "Nätverk").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nätverk")
     expect(page.locator("#conformance")).to_contain_text("Melleruds kommun")
     check_a11y(page)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, screenshot
+from .helpers import check_a11y, login, menu_link, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +17,7 @@ MUNICIPALITIES = ("Bengtsfors kommun", "Färgelanda kommun", "Melleruds kommun",
 
 def test_security_officer_runs_a_workshop_and_classifies_a_system(page: Page) -> None:
     login(page, "sakerhet")
-    nav = page.get_by_role("navigation", name="Huvudmeny")
-    nav.get_by_role("link", name="Riskworkshoppar").click()
+    menu_link(page, "Riskworkshoppar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Riskworkshoppar")
     check_a11y(page)
 
@@ -70,7 +69,7 @@ def test_security_officer_runs_a_workshop_and_classifies_a_system(page: Page) ->
     check_a11y(page)
 
     # Classify a system.
-    nav.get_by_role("link", name="Verksamhetssystem").click()
+    menu_link(page, "Verksamhetssystem").click()
     page.get_by_label("Sök namn eller leverantör").fill("Schema Takt")
     page.get_by_role("button", name="Filtrera").click()
     page.get_by_role("link", name="Schema Takt").click()
@@ -89,7 +88,7 @@ def test_security_officer_runs_a_workshop_and_classifies_a_system(page: Page) ->
 
 def test_strategist_checks_a_planned_purchase(page: Page) -> None:
     login(page, "strateg")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Före inköp").click()
+    menu_link(page, "Före inköp").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Före inköp")
     check_a11y(page)
     page.get_by_role("button", name="Sök befintliga system").click()
