@@ -18,7 +18,9 @@ class DeviceSerializer(serializers.ModelSerializer[Device]):
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
     model_name = serializers.CharField(source="model.__str__", read_only=True)
-    end_of_support = serializers.DateField(source="model.end_of_support", read_only=True)
+    end_of_support = serializers.DateField(
+        source="model.end_of_support", read_only=True, allow_null=True
+    )
     current_user_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -65,6 +67,11 @@ class DeviceSerializer(serializers.ModelSerializer[Device]):
 
 
 class DeviceEventSerializer(serializers.ModelSerializer[DeviceEvent]):
+    # The first event of a device has no state before it: "" (documented in the enum).
+    from_state = serializers.ChoiceField(
+        choices=DeviceState.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = DeviceEvent
         fields = ["id", "from_state", "to_state", "occurred_on", "note"]
