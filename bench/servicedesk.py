@@ -84,6 +84,13 @@ def setup(args: argparse.Namespace) -> dict[str, Any]:
     return run.setup(args, database_name(args))
 
 
+def _flush(model: Any, rows: list[Any], counts: dict[str, int], key: str) -> list[Any]:
+    """Insert a batch, count it, and return the empty list the next batch starts from."""
+    _insert(model, rows)
+    counts[key] += len(rows)
+    return []
+
+
 def desk_generated(namespace: str) -> bool:
     from itfabrik.servicedesk.models import Ticket
 
@@ -198,11 +205,8 @@ def generate_desk(*, namespace: str, seed: int, verbose: bool = True) -> dict[st
                     )
                 )
                 if len(tickets) >= BATCH:
-                    _insert(Ticket, tickets)
-                    counts["tickets"] += len(tickets)
-                    tickets = []
-            _insert(Ticket, tickets)
-            counts["tickets"] += len(tickets)
+                    tickets = _flush(Ticket, tickets, counts, "tickets")
+            _flush(Ticket, tickets, counts, "tickets")
             # Replies: one on every tenth ticket, LONG_THREAD on the cooperation's first one.
             ids = list(
                 Ticket.objects.filter(cooperation=coop)
@@ -222,11 +226,8 @@ def generate_desk(*, namespace: str, seed: int, verbose: bool = True) -> dict[st
                         )
                     )
                 if len(entries) >= BATCH:
-                    _insert(TicketEntry, entries)
-                    counts["entries"] += len(entries)
-                    entries = []
-            _insert(TicketEntry, entries)
-            counts["entries"] += len(entries)
+                    entries = _flush(TicketEntry, entries, counts, "entries")
+            _flush(TicketEntry, entries, counts, "entries")
         if verbose:
             print(
                 f"  {coop.slug}: {per_coop} tickets in {time.monotonic() - started:.1f} s",
