@@ -39,7 +39,7 @@ def test_agent_registers_a_phone_call_from_the_keyboard(page: Page) -> None:
     page.keyboard.press("Tab")  # urgency
     page.keyboard.type("H")  # "Hög": low × high is P3
     expect(page.get_by_label("Brådska")).to_have_value("high")
-    for _ in range(4):  # type, channel (phone), service, then "Anmäld"
+    for _ in range(5):  # type, channel (phone), service, device, then "Anmäld"
         page.keyboard.press("Tab")
     expect(page.get_by_label("Anmäld")).to_be_focused()
     page.keyboard.press("ControlOrMeta+a")

@@ -665,8 +665,11 @@ def fund_spend(
     amount: Decimal | str,
     spent_on: dt.date,
     reference: str = "",
+    overdraft_decision: str = "",
 ) -> FundSpending:
-    """Record spending on an initiative; spending beyond the fund's balance is refused."""
+    """Record spending on an initiative; spending beyond the fund's balance is refused unless
+    `overdraft_decision` names the decision that lets the fund go below zero (it is kept in the
+    spending's reference, and so in the audit trail)."""
     root = _root(pool.cooperation)
     _require(actor, actions.MANAGE_FUND, root)
     if pool.kind != PoolKind.FUND:
@@ -679,7 +682,7 @@ def fund_spend(
     with transaction.atomic():
         CostPool.objects.select_for_update().get(pk=pool.pk)
         balance = fund_balance_get(pool)
-        if value > balance:
+        if value > balance and not overdraft_decision.strip():
             raise ValidationFailed(
                 fields={
                     "amount": [
@@ -690,10 +693,12 @@ def fund_spend(
                     ]
                 }
             )
+        parts = (reference.strip(), overdraft_decision.strip())
+        reference_text = " ".join(p for p in parts if p)[:100]
         spending = FundSpending(
             pool=pool,
             initiative=initiative.strip(),
-            reference=reference.strip(),
+            reference=reference_text,
             amount=value,
             spent_on=spent_on,
             created_by=_user(actor),

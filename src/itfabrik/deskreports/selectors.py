@@ -536,12 +536,79 @@ def deflection_report(actor: Actor, f: ReportFilter) -> Report:
     )
 
 
+# --- training questions (R24) ----------------------------------------------------------------
+
+TRAINING_COLUMNS = [
+    Column("tickets", _("Ärenden")),
+    Column("training", _("Utbildningsfrågor")),
+    Column("share", _("Andel utbildningsfrågor (%)"), PERCENT),
+]
+
+
+def training_report(actor: Actor, f: ReportFilter) -> Report:
+    """Tickets that the routing rule recognised as training or competence questions (and
+    answered with the learning platform's address), apart from the rest."""
+    base = _tickets(actor, f).filter(reported_at__gte=f.start, reported_at__lt=f.end)
+    counts = {"tickets": Count("pk"), "training": Count("pk", filter=Q(is_training=True))}
+
+    def rows(qs: Any, label: Callable[[dict[str, Any]], str]) -> list[dict[str, Any]]:
+        out = []
+        for r in qs:
+            out.append(
+                {
+                    "label": label(r),
+                    "tickets": r["tickets"],
+                    "training": r["training"],
+                    "share": _share(r["training"], r["tickets"]),
+                }
+            )
+        return out
+
+    by_month = (
+        base.annotate(month=TruncMonth("reported_at"))
+        .values("month")
+        .annotate(**counts)
+        .order_by("month")
+    )
+    by_municipality = (
+        base.values("municipality_id", "municipality__name")
+        .annotate(**counts)
+        .order_by("municipality__name")
+    )
+    return Report(
+        "training",
+        _("Utbildningsfrågor"),
+        _(
+            "Ärenden anmälda under perioden som routningsregeln kände igen som utbildnings- "
+            "eller kompetensfrågor (en utbildningstjänst eller ett nyckelord i rubriken) och "
+            "besvarade med lärplattformens adress, mot alla ärenden, per månad och kommun."
+        ),
+        [
+            Table(
+                "month",
+                _("Utbildningsfrågor per månad"),
+                [*_label_col("month"), *TRAINING_COLUMNS],
+                rows(by_month, lambda r: _month_label(r["month"])),
+                ["training"],
+            ),
+            Table(
+                "municipality",
+                _("Utbildningsfrågor per kommun"),
+                [*_label_col("municipality"), *TRAINING_COLUMNS],
+                rows(by_municipality, _municipality_label),
+                ["training"],
+            ),
+        ],
+    )
+
+
 REPORTS: dict[str, Callable[..., Report]] = {
     "sla": sla_report,
     "backlog": backlog_report,
     "fcr": fcr_report,
     "volume": volume_report,
     "deflection": deflection_report,
+    "training": training_report,
 }
 REPORT_TITLES = {
     "sla": _("SLA-uppfyllelse"),
@@ -549,4 +616,5 @@ REPORT_TITLES = {
     "fcr": _("Lösta vid första kontakt"),
     "volume": _("Ärenden per kanal"),
     "deflection": _("Avledningsgrad"),
+    "training": _("Utbildningsfrågor"),
 }

@@ -596,12 +596,16 @@ def resolve_by_mail(
 
 
 def _resolved_text(ticket: Ticket, answer: str) -> str:
+    from itfabrik.servicedesk.hooks import resolution_mail_parts
+
     with translation.override(settings.LANGUAGE_CODE):
-        return _(
+        text = _(
             "Ärendet %(reference)s är löst.\n\n%(answer)s\n\n"
             "Svara på det här meddelandet inom %(days)s dagar om problemet finns kvar, så "
             "öppnar vi ärendet igen."
         ) % {"reference": ticket.reference, "answer": answer, "days": desk.reopen_days()}
+        # Other apps' paragraphs (satisfaction: the one-click rating link).
+        return "\n\n".join([text, *resolution_mail_parts(ticket)])
 
 
 def _came_by_mail(ticket_id: int) -> bool:

@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.registry import MenuItem, register_menu, register_panel
 from itfabrik.servicedesk.choices import TicketStatus
-from itfabrik.servicedesk.hooks import TicketLink, register_ticket_link
+from itfabrik.servicedesk.hooks import (
+    TicketLink,
+    register_resolution_mail_part,
+    register_ticket_link,
+)
 
 from . import permissions as actions
 from . import selectors
@@ -56,3 +60,22 @@ def _rate_link(request: Any, ticket: Any, staff: bool) -> TicketLink | None:
 
 
 register_ticket_link("satisfaction", _rate_link)
+
+
+def _rating_mail_part(ticket: Any) -> str | None:
+    """The one-click rating link of the resolution mail (ADR 0024): absolute, signed, for the
+    requester of this ticket only. None once the ticket has been rated."""
+    from itfabrik.core.site import site_url
+
+    from .models import Rating
+    from .tokens import rating_link_path
+
+    if Rating.objects.filter(ticket_id=ticket.pk).exists():
+        return None
+    return str(
+        _("Hur nöjd är du med hjälpen? Betygsätt med ett klick: %(url)s")
+        % {"url": site_url(rating_link_path(ticket))}
+    )
+
+
+register_resolution_mail_part("satisfaction", _rating_mail_part)

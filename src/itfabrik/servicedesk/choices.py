@@ -90,3 +90,12 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Pågår")
     DONE = "done", _("Klar")
     FAILED = "failed", _("Misslyckades")
+
+
+class EscalationTrigger(models.TextChoices):
+    """When an escalation rule applies: the first SLA warning (either clock), or a breach of the
+    first-response or the resolution target."""
+
+    WARNING = "warning", _("SLA-varning")
+    RESPONSE_BREACH = "response_breach", _("Första svar försenat")
+    RESOLUTION_BREACH = "resolution_breach", _("Lösning försenad")

@@ -225,6 +225,16 @@ def load(ctx: dict[str, Any]) -> None:
         actor=SYSTEM, cooperation=coop, user=users["radsmedlem"], reason="Ledamot i IT-rådet"
     )
     _tickets(coop, nodes, users, groups)
+    # After the year of tickets: the routing rules apply to tickets registered from now on.
+    services.routing_settings_save(
+        actor=SYSTEM,
+        cooperation=coop,
+        expected_version=None,
+        learning_url="https://larplattform.dalsland.example/",
+        training_keywords=["hur gör jag", "utbildning", "kurs i"],
+        replace_incidents=3,
+        replace_days=90,
+    )
     ctx["servicedesk_groups"] = groups
 
 

@@ -43,6 +43,52 @@ def ticket_links(request: Any, ticket: Any, *, staff: bool) -> list[TicketLink]:
     return out
 
 
+# --- replace, don't repair (R23) ---------------------------------------------------------------
+# The service desk decides when a device should be replaced (N incidents in M days); the assets
+# app places the order. It registers one handler: (request, ticket) -> a link to the order (or
+# None when it cannot order for this device). Without one, the suggestion links nowhere.
+
+DeviceReplacementFunction = Callable[[Any, Any], TicketLink | None]
+
+_device_replacement: list[DeviceReplacementFunction] = []
+
+
+def register_device_replacement(fn: DeviceReplacementFunction) -> DeviceReplacementFunction:
+    """Register (or replace) the handler that orders a replacement device."""
+    _device_replacement[:] = [fn]
+    return fn
+
+
+def device_replacement(request: Any, ticket: Any) -> TicketLink | None:
+    if not _device_replacement:
+        return None
+    return _device_replacement[0](request, ticket)
+
+
+# --- the resolution mail --------------------------------------------------------------------------
+# Apps above the service desk add a paragraph to the mail that tells the requester the ticket
+# is resolved (satisfaction: the one-click rating link), without the mail channel importing them.
+
+ResolutionMailPart = Callable[[Any], str | None]
+
+_resolution_parts: dict[str, ResolutionMailPart] = {}
+
+
+def register_resolution_mail_part(key: str, fn: ResolutionMailPart) -> ResolutionMailPart:
+    """Register (or replace, by key) fn(ticket) -> a paragraph of plain text, or None."""
+    _resolution_parts[key] = fn
+    return fn
+
+
+def resolution_mail_parts(ticket: Any) -> list[str]:
+    out = []
+    for key in sorted(_resolution_parts):
+        text = _resolution_parts[key](ticket)
+        if text:
+            out.append(text)
+    return out
+
+
 # --- events ------------------------------------------------------------------------------------
 # After a change has been committed, apps above the service desk learn of it (the e-mail channel
 # mails the requester). Called after the commit, never inside the transaction, so a listener

@@ -31,6 +31,7 @@ from itfabrik.tenancy.models import Cooperation, OrgNode
 from .choices import (
     Channel,
     EntryKind,
+    EscalationTrigger,
     GroupKind,
     JobStatus,
     Level,
@@ -382,6 +383,14 @@ class Ticket(VersionedModel):
     )
     # The earliest deadline not yet met (NULL: none open), for the queue filter and the sweep.
     nis2_next_due = models.DateTimeField(_("NIS2: nästa frist"), null=True, blank=True)
+    # --- routing rules (docs/adr/0037) ---
+    # A training or competence question, answered with the learning platform's address by the
+    # routing rule and counted apart in the reports.
+    is_training = models.BooleanField(_("utbildningsfråga"), default=False)
+    # The device concerned (its asset tag or serial), as written: the assets app links it.
+    device_reference = models.CharField(
+        _("enhet (inventarie- eller serienummer)"), max_length=100, blank=True
+    )
 
     class Meta:
         verbose_name = _("ärende")
@@ -401,6 +410,12 @@ class Ticket(VersionedModel):
             # or reported within a cooperation.
             models.Index(fields=["cooperation", "resolved_at"], name="servicedesk_resolved_idx"),
             models.Index(fields=["cooperation", "reported_at"], name="servicedesk_reported_idx"),
+            # "N incidents in M days for the same device" (the replace-device suggestion).
+            models.Index(
+                fields=["cooperation", "device_reference", "reported_at"],
+                name="servicedesk_device_idx",
+                condition=~Q(device_reference=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -592,6 +607,109 @@ class SlaWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.clock} {self.threshold}%"
+
+
+class RoutingSettings(VersionedModel):
+    """A cooperation's routing rules (issue 8 point 10), one row per cooperation.
+
+    Training questions (R24): a ticket on one of `training_service_ids`, or whose title holds
+    one of `training_keywords`, is marked and answered with a public reply pointing to
+    `learning_url`. Replace, don't repair (R23): a device with `replace_incidents` incidents
+    within `replace_days` days gets a "replace the whole device" suggestion."""
+
+    cooperation = models.OneToOneField(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    learning_url = models.URLField(_("lärplattformens adress"), blank=True)
+    training_keywords = models.JSONField(
+        _("nyckelord för utbildningsfrågor"), default=list, blank=True
+    )
+    training_service_ids = models.JSONField(
+        _("tjänster för utbildningsfrågor"), default=list, blank=True
+    )
+    training_reply = models.TextField(_("svar på utbildningsfrågor"), max_length=2000, blank=True)
+    replace_incidents = models.PositiveSmallIntegerField(
+        _("incidenter före förslag om utbyte"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2)],
+    )
+    replace_days = models.PositiveSmallIntegerField(
+        _("inom antal dagar"), default=90, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("routningsregler")
+        verbose_name_plural = _("routningsregler")
+
+    def __str__(self) -> str:
+        return str(self.cooperation_id)
+
+
+class EscalationRule(VersionedModel):
+    """When an SLA warning or breach happens (`trigger`) on a ticket of the given priorities and
+    groups (empty: all), do what: notify the assignee and the group's team lead, raise the
+    priority one step, reassign to a group. Applied by the SLA sweep, once per ticket and
+    trigger (`Escalation`)."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    trigger = models.CharField(_("när"), max_length=20, choices=EscalationTrigger.choices)
+    # Plain lists (not many-to-many): the audit trail stores them as they are.
+    priorities = models.JSONField(_("prioriteter"), default=list, blank=True)
+    group_ids = models.JSONField(_("grupper"), default=list, blank=True)
+    notify = models.BooleanField(_("meddela handläggare och teamledare"), default=True)
+    raise_priority = models.BooleanField(_("höj prioriteten ett steg"), default=False)
+    reassign_to = models.ForeignKey(
+        AssignmentGroup,
+        verbose_name=_("flytta till gruppen"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("eskaleringsregel")
+        verbose_name_plural = _("eskaleringsregler")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "name"], name="servicedesk_unique_escalation_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Escalation(models.Model):
+    """An escalation done: at most one per ticket and trigger (the constraint makes a rerun of
+    the sweep, or two sweeps at once, escalate once)."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ärende"), on_delete=models.PROTECT, related_name="escalations"
+    )
+    trigger = models.CharField(_("när"), max_length=20, choices=EscalationTrigger.choices)
+    rule_ids = models.JSONField(_("regler"), default=list, blank=True)
+    actions = models.JSONField(_("åtgärder"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("eskalerad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eskalering")
+        verbose_name_plural = _("eskaleringar")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "trigger"], name="servicedesk_unique_escalation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.trigger}"
 
 
 def municipality_of(node: Any) -> Any:

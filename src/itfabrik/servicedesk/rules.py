@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 NEW = "new"
 ASSIGNED = "assigned"
@@ -183,3 +184,108 @@ def nis2_warn_due(due: dt.datetime, now: dt.datetime, warn_before: dt.timedelta)
     if due - now <= warn_before:
         return 75
     return None
+
+
+# --- escalation ---------------------------------------------------------------------------------
+
+WARNING = "warning"
+RESPONSE_BREACH = "response_breach"
+RESOLUTION_BREACH = "resolution_breach"
+TRIGGERS = (WARNING, RESPONSE_BREACH, RESOLUTION_BREACH)
+
+
+@dataclass(frozen=True)
+class EscalationSpec:
+    """An escalation rule as plain values. Empty `priorities` / `group_ids`: every priority /
+    every group (and tickets without a group)."""
+
+    rule_id: int
+    trigger: str
+    priorities: frozenset[str] = frozenset()
+    group_ids: frozenset[int] = frozenset()
+    notify: bool = False
+    raise_priority: bool = False
+    reassign_to: int | None = None
+
+
+@dataclass(frozen=True)
+class EscalationPlan:
+    rule_ids: tuple[int, ...]
+    notify: bool
+    priority: str
+    group_id: int | None
+
+    @property
+    def changes_ticket(self) -> bool:
+        return bool(self.rule_ids)
+
+
+def sla_trigger(clock: str, threshold: int) -> str | None:
+    """The escalation trigger of an SLA warning: below 100 % a warning (either clock), at 100 %
+    a breach of that clock. NIS2 deadlines do not escalate by rule."""
+    if threshold < 100:
+        return WARNING if clock in ("response", "resolution") else None
+    return {"response": RESPONSE_BREACH, "resolution": RESOLUTION_BREACH}.get(clock)
+
+
+def escalation_matches(
+    spec: EscalationSpec, *, trigger: str, priority: str, group_id: int | None
+) -> bool:
+    if spec.trigger != trigger:
+        return False
+    if spec.priorities and priority not in spec.priorities:
+        return False
+    return not spec.group_ids or group_id in spec.group_ids
+
+
+def escalation_plan(
+    specs: list[EscalationSpec], *, trigger: str, priority: str, group_id: int | None
+) -> EscalationPlan:
+    """What one trigger does to one ticket: every matching rule applies together, once. The
+    priority is raised one step however many rules ask for it (the escalation happens once);
+    the first matching rule (in the given order) with a group decides the reassignment."""
+    matching = [
+        s
+        for s in specs
+        if escalation_matches(s, trigger=trigger, priority=priority, group_id=group_id)
+    ]
+    target = next((s.reassign_to for s in matching if s.reassign_to is not None), None)
+    return EscalationPlan(
+        rule_ids=tuple(s.rule_id for s in matching),
+        notify=any(s.notify for s in matching),
+        priority=raise_one_step(priority) if any(s.raise_priority for s in matching) else priority,
+        group_id=target if target is not None else group_id,
+    )
+
+
+# --- routing rules ------------------------------------------------------------------------------
+
+
+def normalise_keywords(text: str) -> list[str]:
+    """Keywords as typed (comma or line separated) → distinct, lower-case, in order."""
+    out: list[str] = []
+    for part in text.replace("\n", ",").split(","):
+        word = " ".join(part.split()).casefold()
+        if word and word not in out:
+            out.append(word)
+    return out
+
+
+def is_training_question(
+    title: str,
+    service_id: int | None,
+    *,
+    keywords: list[str],
+    service_ids: list[int],
+) -> bool:
+    """A training or competence question: on one of the training services, or a title that
+    holds one of the keywords (case and spacing ignored)."""
+    if service_id is not None and service_id in service_ids:
+        return True
+    folded = " ".join(title.split()).casefold()
+    return any(k and k in folded for k in keywords)
+
+
+def suggests_replacement(incidents: int, threshold: int | None) -> bool:
+    """Replace, don't repair: `threshold` incidents (this one included) within the window."""
+    return threshold is not None and threshold > 0 and incidents >= threshold

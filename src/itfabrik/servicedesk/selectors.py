@@ -17,6 +17,7 @@ from itfabrik.core.selectors import get_or_not_found
 from itfabrik.tenancy.models import Cooperation
 
 from . import permissions as actions
+from . import rules
 from .choices import OPEN_STATUSES, EntryKind, GroupKind
 from .filters import TicketFilter
 from .models import (
@@ -382,6 +383,79 @@ def managed_vip_list(*, actor: Actor) -> QuerySet[VipPerson]:
 
 def manage_vip_get(*, actor: Actor, pk: Any) -> VipPerson:
     return get_or_not_found(managed_vip_list(actor=actor), pk)
+
+
+def managed_escalation_rule_list(*, actor: Actor) -> QuerySet[Any]:
+    from .models import EscalationRule
+
+    return EscalationRule.objects.filter(cooperation_id__in=_manage_ids(actor)).select_related(
+        "reassign_to", "cooperation"
+    )
+
+
+def managed_escalation_rule_get(*, actor: Actor, pk: Any) -> Any:
+    return get_or_not_found(managed_escalation_rule_list(actor=actor), pk)
+
+
+def escalation_spec_list(*, cooperation_id: int) -> list[rules.EscalationSpec]:
+    """The cooperation's active escalation rules as plain values, in name order (the first
+    matching rule with a group decides a reassignment)."""
+    from .models import EscalationRule
+
+    return [
+        rules.EscalationSpec(
+            rule_id=r.pk,
+            trigger=r.trigger,
+            priorities=frozenset(r.priorities or ()),
+            group_ids=frozenset(int(g) for g in (r.group_ids or ())),
+            notify=r.notify,
+            raise_priority=r.raise_priority,
+            reassign_to=r.reassign_to_id,
+        )
+        for r in EscalationRule.objects.filter(
+            cooperation_id=cooperation_id, is_active=True
+        ).order_by("name", "pk")
+    ]
+
+
+def routing_settings_get(*, cooperation_id: int) -> Any:
+    """The cooperation's routing rules, or None when none are set."""
+    from .models import RoutingSettings
+
+    return RoutingSettings.objects.filter(cooperation_id=cooperation_id).first()
+
+
+def device_incident_count(*, ticket: Ticket, days: int) -> int:
+    """Incidents registered on the ticket's device within `days` days before now (the
+    ticket itself included when it is one)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .choices import TicketType
+
+    if not ticket.device_reference:
+        return 0
+    return Ticket.objects.filter(
+        cooperation_id=ticket.cooperation_id,
+        device_reference=ticket.device_reference,
+        type=TicketType.INCIDENT,
+        reported_at__gte=timezone.now() - dt.timedelta(days=days),
+    ).count()
+
+
+def replacement_suggestion_get(*, ticket: Ticket) -> dict[str, int] | None:
+    """Replace, don't repair (R23): {"incidents": n, "days": m} when the ticket's device has
+    reached the cooperation's threshold; None otherwise. No query without a device."""
+    if not ticket.device_reference:
+        return None
+    routing = routing_settings_get(cooperation_id=ticket.cooperation_id)
+    if routing is None or routing.replace_incidents is None:
+        return None
+    n = device_incident_count(ticket=ticket, days=routing.replace_days)
+    if not rules.suggests_replacement(n, routing.replace_incidents):
+        return None
+    return {"incidents": n, "days": routing.replace_days}
 
 
 def recompute_job_list(*, policy: SlaPolicy) -> QuerySet[Any]:

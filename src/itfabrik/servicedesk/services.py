@@ -43,6 +43,7 @@ from .choices import (
     PAUSED_STATUSES,
     Channel,
     EntryKind,
+    EscalationTrigger,
     GroupKind,
     Level,
     TicketStatus,
@@ -52,8 +53,11 @@ from .models import (
     AssignmentGroup,
     BusinessCalendar,
     CalendarDay,
+    Escalation,
+    EscalationRule,
     GroupMember,
     PriorityRule,
+    RoutingSettings,
     SlaPolicy,
     Ticket,
     TicketCounter,
@@ -259,6 +263,7 @@ def ticket_create(
     reported_at: dt.datetime | None = None,
     group: AssignmentGroup | None = None,
     assignee: User | None = None,
+    device_reference: str = "",
 ) -> Ticket:
     """Register a ticket. Staff (`work_ticket` on the unit) register for anyone they serve, by
     any channel, with `reported_at` in the past; everyone else reports for themselves, on their
@@ -289,6 +294,9 @@ def ticket_create(
         errors["reported_at"] = [_("Tidpunkten kan inte ligga i framtiden.")]
     if not title.strip():
         errors["title"] = [_("Ange en rubrik.")]
+    device_reference = " ".join(device_reference.split())
+    if len(device_reference) > 100:
+        errors["device_reference"] = [_("Inventarie- eller serienumret får vara högst 100 tecken.")]
     if group is not None and group.cooperation_id != cooperation_id:
         errors["group"] = [_("Gruppen hör till en annan samverkan.")]
     if errors:
@@ -302,6 +310,18 @@ def ticket_create(
         cooperation_id=cooperation_id,
         priority=priority,
         tier=service.tier if service is not None else None,
+    )
+    routing = selectors.routing_settings_get(cooperation_id=cooperation_id)
+    training = (
+        routing is not None
+        and bool(routing.learning_url)
+        and type != TicketType.PROBLEM
+        and rules.is_training_question(
+            title,
+            service.pk if service is not None else None,
+            keywords=list(routing.training_keywords or ()),
+            service_ids=[int(i) for i in routing.training_service_ids or ()],
+        )
     )
     with transaction.atomic():
         ticket = Ticket(
@@ -326,14 +346,43 @@ def ticket_create(
             created_by=_user(actor),
             policy=policy,
             clock_started_at=reported_at,
+            is_training=training,
+            device_reference=device_reference,
         )
         if policy is not None:
             cal = to_calendar(policy.calendar, reported_at, now)
             ticket.response_due = clock.response_due(cal, reported_at, policy.response_target)
             ticket.resolution_due = clock.due(cal, _state(ticket), policy.resolution_target)
-        return create_audited(
+        ticket = create_audited(
             actor=actor, instance=ticket, scope_path=unit.path, exclude=_FOREIGN_KEYS
         )
+        if training and routing is not None:
+            _answer_training_question(ticket, routing)
+        return ticket
+
+
+def _answer_training_question(ticket: Ticket, routing: RoutingSettings) -> None:
+    """The routing rule's public reply (R24): where to learn it. Written by the system (no
+    author), mailed like any public reply; the agent still sees and closes the ticket."""
+    from django.utils import translation
+
+    from itfabrik.core.actors import SYSTEM
+
+    with translation.override(settings.LANGUAGE_CODE):
+        text = routing.training_reply.strip() or str(
+            _(
+                "Det här ser ut som en fråga om hur ett system eller program används. "
+                "På lärplattformen finns utbildningar och guider:"
+            )
+        )
+    body = f"{text}\n\n{routing.learning_url}"
+    entry = create_audited(
+        actor=SYSTEM,
+        instance=TicketEntry(ticket=ticket, kind=EntryKind.PUBLIC, body=body),
+        scope_path=ticket.unit.path,
+        exclude=["ticket", "author"],
+    )
+    hooks.emit(hooks.PUBLIC_REPLY, ticket_id=ticket.pk, entry_id=entry.pk)
 
 
 def _locked_for_work(actor: Actor, ticket: Ticket, expected_version: int | None) -> Ticket:
@@ -394,6 +443,7 @@ TICKET_FIELDS = {
     "unit",
     "group",
     "assignee",
+    "device_reference",
 }
 
 
@@ -427,6 +477,12 @@ def ticket_update(
             errors["group"] = [_("Gruppen hör till en annan samverkan.")]
         if "title" in changes and not str(changes["title"]).strip():
             errors["title"] = [_("Ange en rubrik.")]
+        if "device_reference" in changes:
+            changes["device_reference"] = " ".join(str(changes["device_reference"]).split())
+            if len(changes["device_reference"]) > 100:
+                errors["device_reference"] = [
+                    _("Inventarie- eller serienumret får vara högst 100 tecken.")
+                ]
         if errors:
             raise ValidationFailed(fields=errors)
         if changes.get("assignee") is not None and current.status == TicketStatus.NEW:
@@ -876,11 +932,12 @@ def sla_sweep(*, now: dt.datetime | None = None) -> int:
     now = now or _now()
     thresholds = warn_thresholds()
     sent = 0
+    rule_specs: dict[int, list[rules.EscalationSpec]] = {}
     candidates = (
         Ticket.objects.filter(status__in=OPEN_STATUSES, policy__isnull=False)
         .exclude(clock_started_at__isnull=True, first_response_at__isnull=False)
         .select_related("policy", "policy__calendar", "assignee", "group__lead", "unit")
-        .prefetch_related("policy__calendar__days", "sla_warnings")
+        .prefetch_related("policy__calendar__days", "sla_warnings", "escalations")
         .order_by("pk")
     )
     for ticket in candidates.iterator(chunk_size=200):
@@ -906,14 +963,266 @@ def sla_sweep(*, now: dt.datetime | None = None) -> int:
                     ticket.resolution_due,
                 )
             )
+        triggers: list[str] = []
         for which, used, target, due in checks:
             share = rules.used_share(used, target)
             for threshold in rules.thresholds_reached(share, thresholds):
-                if (which, threshold) in done or due is None:
+                if due is None:
+                    continue
+                trigger = rules.sla_trigger(which, threshold)
+                if trigger is not None and trigger not in triggers:
+                    triggers.append(trigger)
+                if (which, threshold) in done:
                     continue
                 if _warn(ticket=ticket, clock_name=which, threshold=threshold, due=due):
                     sent += 1
+        escalated = {e.trigger for e in ticket.escalations.all()}
+        specs = rule_specs.get(ticket.cooperation_id)
+        if specs is None:
+            specs = rule_specs[ticket.cooperation_id] = selectors.escalation_spec_list(
+                cooperation_id=ticket.cooperation_id
+            )
+        for trigger in triggers:
+            if trigger in escalated:
+                continue
+            plan = rules.escalation_plan(
+                specs, trigger=trigger, priority=ticket.priority, group_id=ticket.group_id
+            )
+            if plan.changes_ticket:
+                escalate(ticket_id=ticket.pk, trigger=trigger, specs=specs, now=now)
     return sent + nis2_sweep(now=now)
+
+
+# --- escalation (the sweep, by the cooperation's rules) -----------------------------------------
+
+
+def escalate(
+    *, ticket_id: int, trigger: str, specs: list[rules.EscalationSpec], now: dt.datetime
+) -> Escalation | None:
+    """Apply the rules matching `trigger` to the ticket, once: the `Escalation` row's unique
+    constraint refuses a second one (a rerun, or two sweeps at once), and then nothing changes.
+    The change of priority or group goes through the ticket's versioned, audited update; an
+    internal note writes the escalation into the ticket's history."""
+    from django.utils import translation
+
+    # The note is written once, in the service desk's language, whatever the worker's locale.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _escalate(ticket_id=ticket_id, trigger=trigger, specs=specs, now=now)
+
+
+def _escalate(
+    *, ticket_id: int, trigger: str, specs: list[rules.EscalationSpec], now: dt.datetime
+) -> Escalation | None:
+    from itfabrik.core.actors import SYSTEM
+
+    from .choices import OPEN_STATUSES
+
+    with transaction.atomic():
+        current = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("policy__calendar", "unit", "service", "assignee", "group__lead")
+            .filter(pk=ticket_id, status__in=OPEN_STATUSES)
+            .first()
+        )
+        if current is None:
+            return None
+        plan = rules.escalation_plan(
+            specs, trigger=trigger, priority=current.priority, group_id=current.group_id
+        )
+        if not plan.changes_ticket:
+            return None
+        new_group = None
+        if plan.group_id != current.group_id and plan.group_id is not None:
+            new_group = (
+                AssignmentGroup.objects.select_related("lead")
+                .filter(pk=plan.group_id, cooperation_id=current.cooperation_id, is_active=True)
+                .first()
+            )
+        recipients = sorted(
+            {
+                u.email
+                for u in (
+                    current.assignee,
+                    current.group.lead if current.group else None,
+                    new_group.lead if new_group else None,
+                )
+                if plan.notify and u is not None and u.email
+            }
+        )
+        actions_done: dict[str, Any] = {"notified": recipients}
+        try:
+            with transaction.atomic():
+                row = Escalation.objects.create(
+                    ticket=current, trigger=trigger, rule_ids=list(plan.rule_ids), actions={}
+                )
+        except IntegrityError:
+            return None  # escalated already (another sweep got there first)
+        changes: dict[str, Any] = {}
+        lines = [
+            str(
+                lazy_format(
+                    _("Eskalerat automatiskt: %(trigger)s."),
+                    trigger=EscalationTrigger(trigger).label,
+                )
+            )
+        ]
+        if plan.priority != current.priority:
+            changes["priority"] = plan.priority
+            changes.update(
+                _sla_fields(
+                    ticket=current,
+                    now=now,
+                    priority=plan.priority,
+                    tier=current.service.tier if current.service is not None else None,
+                    recompute_policy=True,
+                )
+            )
+            actions_done["priority"] = [current.priority, plan.priority]
+            lines.append(
+                str(
+                    lazy_format(
+                        _("Prioriteten höjdes från %(old)s till %(new)s."),
+                        old=current.priority,
+                        new=plan.priority,
+                    )
+                )
+            )
+        if new_group is not None:
+            changes["group"] = new_group
+            changes["assignee"] = None
+            if current.status == TicketStatus.ASSIGNED:
+                changes["status"] = TicketStatus.NEW
+            actions_done["group"] = [current.group_id, new_group.pk]
+            lines.append(str(lazy_format(_("Flyttat till gruppen %(group)s."), group=new_group)))
+        if recipients:
+            lines.append(str(lazy_format(_("Meddelat: %(who)s."), who=", ".join(recipients))))
+        row.actions = actions_done
+        row.save(update_fields=["actions"])
+        audit.record_created(actor=SYSTEM, instance=row, scope_path=current.unit.path)
+        if changes:
+            _save(SYSTEM, current, changes)
+        create_audited(
+            actor=SYSTEM,
+            instance=TicketEntry(ticket=current, kind=EntryKind.INTERNAL, body="\n".join(lines)),
+            scope_path=current.unit.path,
+            exclude=["ticket", "author"],
+        )
+        if recipients:
+            transaction.on_commit(lambda: _mail_escalation(row.pk))
+        return row
+
+
+def _mail_escalation(escalation_id: int) -> None:
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    row = Escalation.objects.select_related("ticket").get(pk=escalation_id)
+    ticket = row.ticket
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(EscalationTrigger(row.trigger).label)
+        subject = f"[{ticket.reference}] Eskalerat: {label}"
+        body = f"{ticket.reference} {ticket.title}\nPrioritet {ticket.priority}\n"
+    send_mail(
+        subject=subject,
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=list(row.actions.get("notified", [])),
+    )
+
+
+def _check_escalation(cooperation: Cooperation, values: dict[str, Any]) -> dict[str, list[Any]]:
+    errors: dict[str, list[Any]] = {}
+    if "name" in values and not str(values["name"]).strip():
+        errors["name"] = [_("Ange ett namn.")]
+    if "trigger" in values and values["trigger"] not in EscalationTrigger.values:
+        errors["trigger"] = [_("Okänd tidpunkt för eskalering.")]
+    if "priorities" in values and not set(values["priorities"]) <= set(rules.PRIORITIES):
+        errors["priorities"] = [_("Ogiltig prioritet.")]
+    if values.get("group_ids"):
+        known = set(
+            AssignmentGroup.objects.filter(
+                cooperation=cooperation, pk__in=values["group_ids"]
+            ).values_list("pk", flat=True)
+        )
+        if known != set(values["group_ids"]):
+            errors["group_ids"] = [_("Gruppen hör till en annan samverkan.")]
+    target = values.get("reassign_to")
+    if target is not None and target.cooperation_id != cooperation.pk:
+        errors["reassign_to"] = [_("Gruppen hör till en annan samverkan.")]
+    return errors
+
+
+ESCALATION_FIELDS = {
+    "name",
+    "trigger",
+    "priorities",
+    "group_ids",
+    "notify",
+    "raise_priority",
+    "reassign_to",
+    "is_active",
+}
+
+
+def escalation_rule_create(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    name: str,
+    trigger: str,
+    priorities: Iterable[str] = (),
+    group_ids: Iterable[int] = (),
+    notify: bool = True,
+    raise_priority: bool = False,
+    reassign_to: AssignmentGroup | None = None,
+) -> EscalationRule:
+    scope = _require_manage(actor, cooperation)
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "trigger": trigger,
+        "priorities": sorted(set(priorities)),
+        "group_ids": sorted(set(group_ids)),
+        "notify": notify,
+        "raise_priority": raise_priority,
+        "reassign_to": reassign_to,
+    }
+    errors = _check_escalation(cooperation, values)
+    if not (notify or raise_priority or reassign_to is not None):
+        errors["notify"] = [_("Välj minst en åtgärd.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return create_audited(
+        actor=actor, instance=EscalationRule(cooperation=cooperation, **values), scope_path=scope
+    )
+
+
+def escalation_rule_update(
+    *, actor: Actor, rule: EscalationRule, expected_version: int | None, **changes: Any
+) -> EscalationRule:
+    """Correct a rule, or end it (`is_active=False`). Escalations already done stay."""
+    scope = _require_manage(actor, rule.cooperation)
+    unknown = set(changes) - ESCALATION_FIELDS
+    if unknown:
+        raise ValidationFailed(fields={k: [_("Fältet kan inte ändras här.")] for k in unknown})
+    for key in ("priorities", "group_ids"):
+        if key in changes:
+            changes[key] = sorted(set(changes[key]))
+    if "name" in changes:
+        changes["name"] = str(changes["name"]).strip()
+    errors = _check_escalation(rule.cooperation, changes)
+    merged = {k: changes.get(k, getattr(rule, k)) for k in ("notify", "raise_priority")}
+    target = changes.get("reassign_to", rule.reassign_to)
+    if not (merged["notify"] or merged["raise_priority"] or target is not None):
+        errors["notify"] = [_("Välj minst en åtgärd.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return update_versioned(
+        actor=actor,
+        instance=rule,
+        expected_version=expected_version,
+        changes=changes,
+        scope_path=scope,
+    )
 
 
 def _warn(*, ticket: Ticket, clock_name: str, threshold: int, due: dt.datetime) -> bool:
@@ -1572,3 +1881,74 @@ def _recompute_one(pk: int, job: Any, actor: Actor) -> bool:
             return False
         _save(actor, current, changes)
         return True
+
+
+# --- routing rules (training questions, replace-don't-repair) ------------------------------------
+
+
+def routing_settings_save(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    expected_version: int | None,
+    learning_url: str = "",
+    training_keywords: Iterable[str] = (),
+    training_service_ids: Iterable[int] = (),
+    training_reply: str = "",
+    replace_incidents: int | None = None,
+    replace_days: int = 90,
+) -> RoutingSettings:
+    """Set the cooperation's routing rules (created on the first save). Applies to tickets
+    registered from now on."""
+    scope = _require_manage(actor, cooperation)
+    values: dict[str, Any] = {
+        "learning_url": learning_url.strip(),
+        "training_keywords": rules.normalise_keywords(",".join(training_keywords)),
+        "training_service_ids": sorted({int(i) for i in training_service_ids}),
+        "training_reply": training_reply.strip(),
+        "replace_incidents": replace_incidents,
+        "replace_days": replace_days,
+    }
+    errors: dict[str, list[Any]] = {}
+    if (values["training_keywords"] or values["training_service_ids"]) and not values[
+        "learning_url"
+    ]:
+        errors["learning_url"] = [
+            _("Ange lärplattformens adress för att svara på utbildningsfrågor.")
+        ]
+    if values["training_service_ids"]:
+        known = set(
+            Service.objects.filter(
+                pk__in=values["training_service_ids"], cooperation_id=cooperation.pk
+            ).values_list("pk", flat=True)
+        )
+        if known != set(values["training_service_ids"]):
+            errors["training_service_ids"] = [
+                _("Tjänsten finns inte i den här samverkans katalog.")
+            ]
+    if replace_incidents is not None and replace_incidents < 2:
+        errors["replace_incidents"] = [_("Ange minst 2 incidenter.")]
+    if replace_days < 1:
+        errors["replace_days"] = [_("Ange minst 1 dag.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        current = (
+            RoutingSettings.objects.select_for_update().filter(cooperation=cooperation).first()
+        )
+        if current is None:
+            if expected_version not in (None, 0):
+                raise Conflict()
+            return create_audited(
+                actor=actor,
+                instance=RoutingSettings(cooperation=cooperation, **values),
+                scope_path=scope,
+            )
+        changes = {k: v for k, v in values.items() if getattr(current, k) != v}
+        return update_versioned(
+            actor=actor,
+            instance=current,
+            expected_version=expected_version,
+            changes=changes,
+            scope_path=scope,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -27,3 +28,15 @@ def catalogue(demo: Any) -> Any:
             return demo.user(username)
 
     return Catalogue()
+
+
+@pytest.fixture
+def next_years_draft_set_aside(demo: Any) -> None:
+    """The governance demo step proposes "Prislista 2027" as a copy waiting for IT-råd's decision.
+    Tests that write their own versions after the 2026 list would clash with it, so for them it is
+    made inactive (rolled back with the test), as an administrator sets a version aside."""
+    from itfabrik.catalog.models import PriceList
+
+    PriceList.objects.filter(
+        cooperation=demo.cooperation, valid_from__gt=dt.date(2026, 12, 31)
+    ).update(is_active=False)

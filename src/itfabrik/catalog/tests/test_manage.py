@@ -37,7 +37,7 @@ from itfabrik.core.tests import (
     page_without_noise,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("next_years_draft_set_aside")]
 ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
 MANAGE_API = {ANON: 401, OTHER: 403, SAME: 403, ORDERER: 403, AGENT: 403, FINANCE: 403}
 # The management pages do not exist for anyone but the catalogue manager.

@@ -207,6 +207,7 @@ def test_api_service_update(api_as: Any, target: Any, actor: str | None, expecte
     assert r.json()["is_active"] is False
 
 
+@pytest.mark.usefixtures("next_years_draft_set_aside")
 @pytest.mark.parametrize(("actor", "expected"), actor_params({**MANAGE, ADMIN: 201}))
 def test_api_price_list_create(api_as: Any, target: Any, actor: str | None, expected: int) -> None:
     client = api_as(actor)

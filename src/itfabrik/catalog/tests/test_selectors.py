@@ -14,7 +14,7 @@ from itfabrik.core.actors import SYSTEM
 from itfabrik.core.errors import NotFound
 from itfabrik.core.tests import MELLERUD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("next_years_draft_set_aside")]
 
 
 def test_everyone_in_the_cooperation_reads_the_catalogue(catalogue: Any) -> None:

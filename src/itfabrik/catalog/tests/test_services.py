@@ -18,7 +18,7 @@ from itfabrik.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from itfabrik.core.models import AuditEntry
 from itfabrik.core.tests import MELLERUD, assert_unchanged, db_state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("next_years_draft_set_aside")]
 JAN = dt.date(2026, 1, 1)
 
 

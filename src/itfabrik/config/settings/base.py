@@ -54,7 +54,15 @@ INSTALLED_APPS = [
     "itfabrik.satisfaction",
     "itfabrik.bookings",
     "itfabrik.deskreports",
+    "itfabrik.assets",
     "itfabrik.chat",
+    "itfabrik.network",
+    "itfabrik.economy",
+    "itfabrik.governance",
+    "itfabrik.identity",
+    "itfabrik.systems",
+    "itfabrik.risks",
+    "itfabrik.portfolio",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +212,8 @@ if env.str("EMAIL_URL", default=""):
     # e.g. smtp+tls://user:password@smtp.kommun.se:587
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="itfabrik@localhost")
+# The site's public address, for absolute links in outgoing mail (no request to ask there).
+ITFABRIK_SITE_URL = env.str("ITFABRIK_SITE_URL", default="http://127.0.0.1:8000")
 # Where reports from the accessibility statement (itfabrik.accessibility) are mailed. Unset:
 # nothing is mailed (no made-up address); the reports are kept in the database and listed to
 # superusers in the admin (django-admin/ → Tillgänglighetsrapporter). See docs/operations.md.
@@ -314,6 +324,18 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "itfabrik.knowledge.choices.ArticleStatus",
         "ArticleAudienceEnum": "itfabrik.knowledge.choices.Audience",
+        "NetworkDeviceStatusEnum": "itfabrik.network.choices.DeviceStatus",
+        "NetworkVlanStatusEnum": "itfabrik.network.choices.VlanStatus",
+        "NetworkImportKindEnum": "itfabrik.network.choices.ImportKind",
+        "KindEnum": "itfabrik.tenancy.choices.NodeKind",
+        "IdentityAccountKindEnum": "itfabrik.identity.choices.AccountKind",
+        "IdentityViolationKindEnum": "itfabrik.identity.choices.ViolationKind",
+        "KlassaLevelEnum": "itfabrik.core.klassa.Level",
+        "ProgrammeStatusEnum": "itfabrik.systems.choices.ProgrammeStatus",
+        "DeviceKindEnum": "itfabrik.assets.choices.DeviceKind",
+        "ImportRowActionEnum": "itfabrik.assets.choices.RowAction",
+        "ActionEnum": "itfabrik.core.models.AuditAction",
+        "DeviceStateEnum": "itfabrik.assets.choices.DeviceState",
     },
 }
 

@@ -69,8 +69,12 @@ def test_home_query_count_is_fixed(admin: Any, demo: Any) -> None:
     # to rate, low-score alerts to follow up), + one for the bookings' (coming visits and
     # tickets marked for a visit), + four for the chat's panel (whether the service desk's
     # calendar is open now, and the chats waiting for an agent), + one for the service desk
-    # reports' SLA panel (the cooperation admin holds every action, ADR 0017).
-    assert queries == 27
+    # reports' SLA panel (the cooperation admin holds every action, ADR 0017), + one for
+    # governance's (the cooperation agreement's evaluations due soon), + two for identity's
+    # (direct grants and role changes waiting for the admin's approval), + one for the assets'
+    # (the devices the person uses), + one for the portfolio's (the benefits the actor owns
+    # that still lack a realised value).
+    assert queries == 32
 
 
 # --- audit trail --------------------------------------------------------------------------------

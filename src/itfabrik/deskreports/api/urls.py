@@ -12,4 +12,9 @@ urlpatterns = [
         views.DeflectionReportView.as_view(),
         name="deskreports-deflection",
     ),
+    path(
+        "deskreports/training/",
+        views.TrainingReportView.as_view(),
+        name="deskreports-training",
+    ),
 ]

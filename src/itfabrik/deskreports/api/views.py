@@ -78,3 +78,4 @@ BacklogReportView = _view("backlog", "Öppna ärenden per grupp och prioritet i 
 FcrReportView = _view("fcr", "Lösta vid första kontakt per månad och kommun.")
 VolumeReportView = _view("volume", "Ärenden per månad och kanal.")
 DeflectionReportView = _view("deflection", "Avledningsgrad per månad och kommun.")
+TrainingReportView = _view("training", "Utbildningsfrågor per månad och kommun.")

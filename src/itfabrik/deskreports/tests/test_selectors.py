@@ -142,3 +142,35 @@ def test_bad_filters_name_the_field(demo: Any) -> None:
     with pytest.raises(ValidationFailed) as exc:
         params.parse(agent, {"from": "2024-05", "to": "2024-03"}, params.options(agent))
     assert set(exc.value.fields) == {"to"}
+
+
+def test_training_questions_are_counted_apart(spring: Any, demo: Any) -> None:
+    from itfabrik.core.actors import SYSTEM
+    from itfabrik.servicedesk import services
+
+    services.routing_settings_save(
+        actor=SYSTEM,
+        cooperation=demo.cooperation,
+        expected_version=None,
+        learning_url="https://lar.dalsland.example/",
+        training_keywords=["hur gör jag"],
+    )
+    services.ticket_create(
+        actor=SYSTEM,
+        requester=demo.user("anvandare-fargelanda"),
+        title="Hur gör jag en pivottabell?",
+        impact="low",
+        urgency="low",
+        reported_at=local(2024, 3, 12, 10, 0),
+    )
+    agent = demo.user("agent")
+    rep = selectors.training_report(agent, _filter(agent))
+    keys = ("tickets", "training", "share")
+    assert _rows(rep.table("month"), *keys) == {
+        "2024-03": (6, 1, Decimal("16.7")),
+        "2024-04": (3, 0, Decimal("0.0")),
+    }
+    assert _rows(rep.table("municipality"), *keys) == {
+        "Bengtsfors kommun": (3, 0, Decimal("0.0")),
+        "Färgelanda kommun": (6, 1, Decimal("16.7")),
+    }

@@ -15,7 +15,7 @@ from itfabrik.core.tests import home_panel, page_query_count
 
 from .fixtures import PERIOD
 
-REPORTS = ("sla", "backlog", "fcr", "volume", "deflection")
+REPORTS = ("sla", "backlog", "fcr", "volume", "deflection", "training")
 
 
 def _url(key: str, **extra: Any) -> str:
@@ -144,10 +144,17 @@ def test_empty_result_is_labelled(web_as: Any) -> None:
 
 # Nine for the page around the report (session, user, grants, menu, start of the filter form's
 # three option lists) and one aggregate per table (deflection: two per table, deflections and
-# portal tickets).
+# portal tickets; training: one per table, month and municipality).
 @pytest.mark.parametrize(
     ("key", "expected"),
-    [("sla", 13), ("backlog", 11), ("fcr", 11), ("volume", 10), ("deflection", 13)],
+    [
+        ("sla", 13),
+        ("backlog", 11),
+        ("fcr", 11),
+        ("volume", 10),
+        ("deflection", 13),
+        ("training", 11),
+    ],
 )
 def test_query_count_per_page_is_fixed(spring: Any, web_as: Any, key: str, expected: int) -> None:
     client = web_as("agent")

@@ -437,3 +437,36 @@ def test_portal_tickets_get_no_mail_from_the_hooks(
         sd_services.entry_add(actor=desk.agent, ticket=ticket, kind="public", body="Hej")
     assert outbox.outbox == []
     assert not OutboundMessage.objects.filter(ticket=ticket).exists()
+
+
+def test_the_resolution_mail_carries_the_one_click_rating_link(
+    ingest: Any,
+    desk: Any,
+    smtp_server: Any,
+    settings: Any,
+    client: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Sent through a real SMTP server: the link is absolute on ITFABRIK_SITE_URL, signed, and
+    rates the ticket without signing in (satisfaction's link page)."""
+    import re
+
+    settings.ITFABRIK_SITE_URL = "https://itfabrik.dalsland.example/"
+    ticket = ingest(make_mail(message_id="<rate@klient.example>")).ticket
+    smtp_server.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resolve_by_mail(
+            actor=desk.agent, ticket=ticket, expected_version=ticket.version, body="Klart."
+        )
+    [sent] = smtp_server.messages
+    body = str(sent.get_content())
+    found = re.search(r"https://itfabrik\.dalsland\.example(/\S+)", body)
+    assert found, body
+    path = found.group(1)
+    assert "//" not in path
+    page = client.get(path)
+    assert page.status_code == 200
+    assert client.post(path, {"score": "5"}).status_code == 200
+    assert client.get(path).context["rating"].score == 5
+    # A forged or altered token rates nothing.
+    assert client.get(path[:-3] + "xyz/").status_code == 404

@@ -62,6 +62,8 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
             "urgency",
             "priority",
             "is_vip",
+            "is_training",
+            "device_reference",
             "group",
             "group_name",
             "assignee",
@@ -160,6 +162,12 @@ class TicketCreateSerializer(serializers.Serializer[Any]):
     reported_at = serializers.DateTimeField(
         required=False, help_text="When the caller reported it (ISO 8601); not in the future."
     )
+    device_reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="The device concerned: its asset tag or serial number.",
+    )
 
 
 class TicketUpdateSerializer(serializers.Serializer[Any]):
@@ -171,6 +179,12 @@ class TicketUpdateSerializer(serializers.Serializer[Any]):
     impact = _text(LEVELS, required=False)
     urgency = _text(LEVELS, required=False)
     service = _id(required=False, allow_null=True)
+    device_reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="The device concerned: its asset tag or serial number.",
+    )
 
 
 class TicketTransitionSerializer(serializers.Serializer[Any]):

@@ -122,6 +122,7 @@ class TicketViewSet(
             service=service,
             unit=unit,
             reported_at=v.get("reported_at"),
+            device_reference=v.get("device_reference", ""),
         )
         return self._out(ticket, status.HTTP_201_CREATED)
 

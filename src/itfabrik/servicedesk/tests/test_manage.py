@@ -35,6 +35,9 @@ PAGES = [
     "/servicedesk/installningar/kalendrar/",
     "/servicedesk/installningar/sla/",
     "/servicedesk/installningar/vip/",
+    "/servicedesk/installningar/eskalering/",
+    "/servicedesk/installningar/eskalering/ny/",
+    "/servicedesk/installningar/routning/",
 ]
 
 

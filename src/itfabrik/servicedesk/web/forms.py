@@ -166,6 +166,9 @@ class PhoneTicketForm(forms.Form):
     service = forms.TypedChoiceField(
         label=_("Tjänst"), required=False, coerce=int, empty_value=None
     )
+    device_reference = forms.CharField(
+        label=_("Enhet (inventarie- eller serienummer)"), max_length=100, required=False
+    )
     reported_at = LocalDateTimeField(label=_("Anmäld"))
 
     def __init__(self, *args: Any, actor: Actor, services: list[Any], **kwargs: Any) -> None:
@@ -194,6 +197,9 @@ class TicketEditForm(forms.Form):
     group = forms.TypedChoiceField(label=_("Grupp"), required=False, coerce=int, empty_value=None)
     assignee = forms.TypedChoiceField(
         label=_("Handläggare"), required=False, coerce=int, empty_value=None
+    )
+    device_reference = forms.CharField(
+        label=_("Enhet (inventarie- eller serienummer)"), max_length=100, required=False
     )
 
     def __init__(
@@ -260,6 +266,12 @@ class PortalReportForm(forms.Form):
         ],
         initial=Level.MEDIUM,
         widget=forms.RadioSelect,
+    )
+    device_reference = forms.CharField(
+        label=_("Vilken dator eller enhet gäller det?"),
+        max_length=100,
+        required=False,
+        help_text=_("Inventarienumret på etiketten, om du har det."),
     )
 
 

@@ -29,11 +29,13 @@ from itfabrik.servicedesk.tasks import recompute_policy_tickets
 from .manage_forms import (
     CalendarDayForm,
     CalendarForm,
+    EscalationRuleForm,
     GroupForm,
     ListFilterForm,
     MatrixForm,
     MemberForm,
     PolicyForm,
+    RoutingForm,
     VipForm,
 )
 
@@ -598,3 +600,140 @@ def vip_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.vip_remove(actor=request.user, vip=vip)
     messages.success(request, _("Personen är borttagen från listan."))
     return redirect("servicedesk:manage_vips")
+
+
+# --- escalation rules ---------------------------------------------------------------------------
+
+
+@login_required
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    _cooperation(request)
+    page, form, sort = _listing(
+        request,
+        selectors.managed_escalation_rule_list(actor=request.user),
+        sorts={"name": "name", "trigger": "trigger"},
+        default="name",
+        search=("name",),
+    )
+    groups = {g.pk: g.name for g in selectors.managed_group_list(actor=request.user)}
+    return render(
+        request,
+        "servicedesk/manage/escalations.html",
+        {
+            "page": page,
+            "rows": [(r, [groups.get(int(g), "?") for g in r.group_ids]) for r in page],
+            "form": form,
+            "qs": querystring_without_page(request),
+            "columns": _sort_links(request, sort, {"name": _("Namn"), "trigger": _("När")}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    actor = request.user
+    coop = _cooperation(request)
+    rule = selectors.managed_escalation_rule_get(actor=actor, pk=pk) if pk is not None else None
+    groups = (
+        selectors.managed_group_list(actor=actor)
+        .filter(cooperation=rule.cooperation if rule else coop, is_active=True)
+        .order_by("name")
+    )
+    initial = (
+        {
+            "version": rule.version,
+            "name": rule.name,
+            "trigger": rule.trigger,
+            "priorities": rule.priorities,
+            "groups": rule.group_ids,
+            "notify": rule.notify,
+            "raise_priority": rule.raise_priority,
+            "reassign_to": rule.reassign_to_id,
+            "is_active": rule.is_active,
+        }
+        if rule
+        else {"is_active": True, "notify": True}
+    )
+    form = EscalationRuleForm(request.POST or None, initial=initial, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {
+            "name": data["name"],
+            "trigger": data["trigger"],
+            "priorities": list(data["priorities"]),
+            "group_ids": sorted(g.pk for g in data["groups"]),
+            "notify": data["notify"],
+            "raise_priority": data["raise_priority"],
+            "reassign_to": data["reassign_to"],
+        }
+        try:
+            if rule is None:
+                rule = services.escalation_rule_create(actor=actor, cooperation=coop, **values)
+            else:
+                values["is_active"] = data["is_active"]
+                changes = {
+                    k: v
+                    for k, v in values.items()
+                    if getattr(rule, "reassign_to" if k == "reassign_to" else k) != v
+                }
+                services.escalation_rule_update(
+                    actor=actor, rule=rule, expected_version=data["version"], **changes
+                )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Eskaleringsregeln är sparad."))
+            return redirect("servicedesk:manage_escalation", pk=rule.pk)
+    return render(request, "servicedesk/manage/escalation_edit.html", {"rule": rule, "form": form})
+
+
+# --- routing rules ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def routing(request: HttpRequest) -> HttpResponse:
+    """Training questions (R24) and replace-don't-repair (R23), one form per cooperation."""
+    from itfabrik.catalog.models import Service
+
+    actor = request.user
+    coop = _cooperation(request)
+    current = selectors.routing_settings_get(cooperation_id=coop.pk)
+    service_list = list(
+        Service.objects.filter(cooperation=coop, is_active=True).only("pk", "name").order_by("name")
+    )
+    initial = (
+        {
+            "version": current.version,
+            "learning_url": current.learning_url,
+            "training_keywords": ", ".join(current.training_keywords),
+            "training_services": current.training_service_ids,
+            "training_reply": current.training_reply,
+            "replace_incidents": current.replace_incidents,
+            "replace_days": current.replace_days,
+        }
+        if current
+        else {"version": 0, "replace_days": 90}
+    )
+    form = RoutingForm(request.POST or None, initial=initial, services=service_list)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.routing_settings_save(
+                actor=actor,
+                cooperation=coop,
+                expected_version=data["version"],
+                learning_url=data["learning_url"],
+                training_keywords=rules.normalise_keywords(data["training_keywords"]),
+                training_service_ids=data["training_services"],
+                training_reply=data["training_reply"],
+                replace_incidents=data["replace_incidents"],
+                replace_days=data["replace_days"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Routningsreglerna är sparade."))
+            return redirect("servicedesk:manage_routing")
+    return render(request, "servicedesk/manage/routing.html", {"form": form})

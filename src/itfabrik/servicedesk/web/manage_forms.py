@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.web.forms import DateField
 from itfabrik.servicedesk.calendars import DAY_NAMES, EVES, format_hours, parse_hours
-from itfabrik.servicedesk.choices import GroupKind, Level, Priority
+from itfabrik.servicedesk.choices import EscalationTrigger, GroupKind, Level, Priority
 
 
 class ListFilterForm(forms.Form):
@@ -163,3 +163,82 @@ class VipForm(forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+
+class EscalationRuleForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    trigger = forms.ChoiceField(label=_("När"), choices=EscalationTrigger.choices)
+    priorities = forms.MultipleChoiceField(
+        label=_("Prioriteter"),
+        choices=Priority.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ingen vald: alla prioriteter."),
+    )
+    groups: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Grupper"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ingen vald: alla grupper."),
+    )
+    notify = forms.BooleanField(
+        label=_("Meddela handläggaren och gruppens teamledare"), required=False, initial=True
+    )
+    raise_priority = forms.BooleanField(label=_("Höj prioriteten ett steg"), required=False)
+    reassign_to: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Flytta till gruppen"), queryset=None, required=False
+    )
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+
+    def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["reassign_to"].queryset = groups  # type: ignore[attr-defined]
+
+
+class RoutingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    learning_url = forms.URLField(
+        label=_("Lärplattformens adress"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Utbildningsfrågor besvaras med en länk hit."),
+    )
+    training_keywords = forms.CharField(
+        label=_("Nyckelord i rubriken"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ett eller flera ord, åtskilda med komma, t.ex. hur gör jag, utbildning."),
+    )
+    training_services = forms.TypedMultipleChoiceField(
+        label=_("Tjänster som gäller utbildning"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    training_reply = forms.CharField(
+        label=_("Svarstext"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Tomt: ett standardsvar. Adressen läggs alltid till sist."),
+    )
+    replace_incidents = forms.IntegerField(
+        label=_("Föreslå utbyte efter antal incidenter"),
+        required=False,
+        min_value=2,
+        max_value=100,
+        help_text=_("Tomt: inget förslag om utbyte."),
+    )
+    replace_days = forms.IntegerField(
+        label=_("inom antal dagar"), min_value=1, max_value=3650, initial=90
+    )
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["training_services"].choices = [  # type: ignore[attr-defined]
+            (s.pk, s.name) for s in services
+        ]

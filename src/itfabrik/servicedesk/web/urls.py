@@ -48,6 +48,10 @@ urlpatterns = [
         manage.policy_recompute,
         name="manage_policy_recompute",
     ),
+    path("installningar/eskalering/", manage.escalation_list, name="manage_escalations"),
+    path("installningar/eskalering/ny/", manage.escalation_edit, name="manage_escalation_new"),
+    path("installningar/eskalering/<int:pk>/", manage.escalation_edit, name="manage_escalation"),
+    path("installningar/routning/", manage.routing, name="manage_routing"),
     path("installningar/vip/", manage.vip_list, name="manage_vips"),
     path("installningar/vip/<int:pk>/ta-bort/", manage.vip_remove, name="manage_vip_remove"),
 ]

@@ -263,7 +263,11 @@ def phone_ticket(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         actor=actor,
         services=service_list,
-        initial={"reported_at": timezone.now().replace(second=0, microsecond=0)},
+        initial={
+            "reported_at": timezone.now().replace(second=0, microsecond=0),
+            # The assets app links here with ?device=<asset tag>.
+            "device_reference": request.GET.get("device", "")[:100],
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -284,6 +288,7 @@ def phone_ticket(request: HttpRequest) -> HttpResponse:
                 channel=data["channel"],
                 service=service,
                 reported_at=data["reported_at"],
+                device_reference=data["device_reference"],
             )
         except ApplicationError as exc:
             add_application_error(form, exc)
@@ -310,6 +315,7 @@ def _edit_form(request: HttpRequest, ticket: Ticket, data: Any = None) -> Ticket
             "service": ticket.service_id,
             "group": ticket.group_id,
             "assignee": ticket.assignee_id,
+            "device_reference": ticket.device_reference,
         },
         services=list(catalog_selectors.service_list(actor=actor)),
         groups=list(selectors.group_list(actor=actor).prefetch_related(None)),
@@ -330,7 +336,8 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         data = edit.cleaned_data
         try:
             changes: dict[str, Any] = {
-                k: data[k] for k in ("title", "description", "type", "impact", "urgency")
+                k: data[k]
+                for k in ("title", "description", "type", "impact", "urgency", "device_reference")
             }
             changes["service"] = (
                 catalog_selectors.service_get(actor=actor, pk=data["service"])
@@ -363,12 +370,15 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     targets = rules.allowed_targets(
         ticket.status, resolved_at=ticket.resolved_at, now=now, reopen_days=services.reopen_days()
     )
+    replacement = selectors.replacement_suggestion_get(ticket=ticket)
     return render(
         request,
         "servicedesk/ticket_detail.html",
         {
             "ticket": ticket,
             "ticket_links": hooks.ticket_links(request, ticket, staff=True),
+            "replacement": replacement,
+            "replacement_link": hooks.device_replacement(request, ticket) if replacement else None,
             "edit": edit,
             "entries": list(selectors.entry_list(actor=actor, ticket=ticket)),
             "entry_form": EntryForm(),
@@ -457,7 +467,15 @@ def portal_report(request: HttpRequest) -> HttpResponse:
     if home is None or not permissions.can(actor, actions.REPORT, home):
         raise NotFound()
     # Coming from the help pages: what the person searched for starts the title.
-    initial = {"title": request.GET.get("q", "")[:200]} if request.method == "GET" else None
+    # The assets app ("my devices") links here with ?device=<asset tag>.
+    initial = (
+        {
+            "title": request.GET.get("q", "")[:200],
+            "device_reference": request.GET.get("device", "")[:100],
+        }
+        if request.method == "GET"
+        else None
+    )
     form = PortalReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -469,6 +487,7 @@ def portal_report(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 impact=data["impact"],
                 urgency=data["urgency"],
+                device_reference=data["device_reference"],
             )
         except ApplicationError as exc:
             add_application_error(form, exc)

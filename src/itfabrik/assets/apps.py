@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssetsConfig(AppConfig):
+    name = "itfabrik.assets"
+    label = "assets"
+    verbose_name = _("Enheter")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,527 @@
+"""Every change of the device register: typed, keyword-only, atomic, audited, permission-checked.
+
+Errors: something the actor may not see is NotFound (404); something they see but may not change
+is Forbidden (403); bad input is ValidationFailed (400) naming the field; a stale version is
+Conflict (409). A refused call changes nothing.
+
+The lifecycle is the transition table of `rules.TRANSITIONS`; `device_transition` is the only
+way a device's state changes after registration, and it writes the dated history row
+(`DeviceEvent`) and the audit record together. Imports live in `imports.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.accounts.models import User
+from itfabrik.core import permissions
+from itfabrik.core.actors import Actor
+from itfabrik.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, lazy_format
+from itfabrik.core.klassa import is_level
+from itfabrik.core.services import create_audited, update_versioned
+from itfabrik.tenancy.models import Cooperation, OrgNode
+
+from . import permissions as actions
+from . import rules
+from .choices import DeviceState, Ownership, ReturnStatus, Rule
+from .models import ComplianceException, Device, DeviceEvent, DeviceModel, Lease
+
+_MODEL_KEYS = ["cooperation"]
+_DEVICE_KEYS = ["cooperation", "municipality", "owner_unit", "model", "current_user", "lease"]
+_LEASE_KEYS = ["cooperation", "municipality"]
+_EXCEPTION_KEYS = ["device", "granted_by"]
+
+# What a correction of a device may change; the state only moves through `device_transition`.
+DEVICE_FIELDS = (
+    "model",
+    "owner_unit",
+    "serial_number",
+    "asset_tag",
+    "name",
+    "site",
+    "current_user",
+    "ownership",
+    "lease",
+    "purchased_on",
+    "purchase_price",
+    "os",
+    "os_version",
+    "encrypted",
+    "managed",
+    "last_check_in",
+    "local_admin",
+    "security_level",
+)
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def _root(cooperation: Cooperation) -> OrgNode:
+    assert cooperation.root is not None
+    return cooperation.root
+
+
+def municipality_of(node: OrgNode) -> OrgNode | None:
+    if node.kind == "municipality":
+        return node
+    return node.municipality
+
+
+def _require(actor: Actor, action: str, node: OrgNode) -> None:
+    """404 when the actor cannot see the municipality's devices at all, 403 when they see them
+    but may not do `action`."""
+    if permissions.can(actor, action, node):
+        return
+    if permissions.can(actor, actions.VIEW_DEVICES, node):
+        raise Forbidden()
+    raise NotFound()
+
+
+# --- the model catalogue ------------------------------------------------------------------------
+
+
+def model_create(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    manufacturer: str,
+    name: str,
+    kind: str,
+    end_of_support: dt.date | None = None,
+    lease_months: int = 36,
+    price: Decimal = Decimal(0),
+) -> DeviceModel:
+    _require(actor, actions.MANAGE_DEVICES, _root(cooperation))
+    with transaction.atomic():
+        return create_audited(
+            actor=actor,
+            instance=DeviceModel(
+                cooperation=cooperation,
+                manufacturer=manufacturer.strip(),
+                name=name.strip(),
+                kind=kind,
+                end_of_support=end_of_support,
+                lease_months=lease_months,
+                price=price,
+            ),
+            scope_path=_root(cooperation).path,
+            exclude=_MODEL_KEYS,
+        )
+
+
+def model_update(
+    *, actor: Actor, model: DeviceModel, expected_version: int | None, **changes: Any
+) -> DeviceModel:
+    """Correct a model of the catalogue (or close it: `is_active=False`). A changed kind is
+    copied to the model's devices, which keep theirs for the list's index."""
+    root = _root(model.cooperation)
+    _require(actor, actions.MANAGE_DEVICES, root)
+    allowed_keys = {"manufacturer", "name", "kind", "end_of_support", "lease_months", "price"}
+    allowed_keys.add("is_active")
+    unknown = set(changes) - allowed_keys
+    if unknown:
+        raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in sorted(unknown)})
+    with transaction.atomic():
+        updated = update_versioned(
+            actor=actor,
+            instance=model,
+            expected_version=expected_version,
+            changes=changes,
+            scope_path=root.path,
+            exclude=_MODEL_KEYS,
+        )
+        Device.objects.filter(model=updated).exclude(kind=updated.kind).update(kind=updated.kind)
+        if "manufacturer" in changes:
+            Device.objects.filter(model=updated).update(manufacturer=updated.manufacturer)
+    return updated
+
+
+# --- leases -------------------------------------------------------------------------------------
+
+
+def lease_create(
+    *,
+    actor: Actor,
+    municipality: OrgNode,
+    lessor: str,
+    contract_number: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    monthly_cost: Decimal,
+    buyout_price: Decimal | None = None,
+) -> Lease:
+    _require(actor, actions.MANAGE_DEVICES, municipality)
+    errors: dict[str, list[Any]] = {}
+    if municipality.kind != "municipality":
+        errors["municipality"] = [_("Välj en kommun.")]
+    with transaction.atomic():
+        return create_audited(
+            actor=actor,
+            instance=Lease(
+                cooperation_id=municipality.cooperation_id,
+                municipality=municipality,
+                lessor=lessor.strip(),
+                contract_number=contract_number.strip(),
+                starts_on=starts_on,
+                ends_on=ends_on,
+                monthly_cost=monthly_cost,
+                buyout_price=buyout_price,
+            ),
+            scope_path=municipality.path,
+            exclude=_LEASE_KEYS,
+            errors=errors,
+        )
+
+
+def lease_update(
+    *, actor: Actor, lease: Lease, expected_version: int | None, **changes: Any
+) -> Lease:
+    """Correct a lease or set its return status. A new end date moves its devices' lease end."""
+    _require(actor, actions.MANAGE_DEVICES, lease.municipality)
+    allowed_keys = {
+        "lessor",
+        "contract_number",
+        "starts_on",
+        "ends_on",
+        "monthly_cost",
+        "buyout_price",
+        "return_status",
+    }
+    unknown = set(changes) - allowed_keys
+    if unknown:
+        raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in sorted(unknown)})
+    if "return_status" in changes and changes["return_status"] not in ReturnStatus.values:
+        raise ValidationFailed(fields={"return_status": [_("Välj en återlämningsstatus.")]})
+    with transaction.atomic():
+        updated = update_versioned(
+            actor=actor,
+            instance=lease,
+            expected_version=expected_version,
+            changes=changes,
+            scope_path=lease.municipality.path,
+            exclude=_LEASE_KEYS,
+        )
+        Device.objects.filter(lease=updated).exclude(lease_end=updated.ends_on).update(
+            lease_end=updated.ends_on
+        )
+    return updated
+
+
+# --- devices ------------------------------------------------------------------------------------
+
+
+def _check_refs(
+    actor: Actor,
+    *,
+    cooperation_id: int,
+    model: DeviceModel | None,
+    owner_unit: OrgNode | None,
+    lease: Lease | None,
+    ownership: str,
+    security_level: Any,
+) -> tuple[OrgNode | None, dict[str, list[Any]]]:
+    errors: dict[str, list[Any]] = {}
+    municipality = municipality_of(owner_unit) if owner_unit is not None else None
+    if owner_unit is None or municipality is None:
+        errors["owner_unit"] = [_("Välj den ägande enheten.")]
+    elif owner_unit.cooperation_id != cooperation_id:
+        errors["owner_unit"] = [_("Enheten hör till en annan samverkan.")]
+    if model is None or model.cooperation_id != cooperation_id:
+        errors["model"] = [_("Välj en modell ur katalogen.")]
+    if lease is not None and (municipality is None or lease.municipality_id != municipality.pk):
+        errors["lease"] = [_("Leasingavtalet hör till en annan kommun.")]
+    if ownership not in Ownership.values:
+        errors["ownership"] = [_("Välj leasad eller köpt.")]
+    elif ownership == Ownership.PURCHASED and lease is not None:
+        errors["lease"] = [_("En köpt enhet har inget leasingavtal.")]
+    if security_level is not None and not is_level(security_level):
+        errors["security_level"] = [_("Säkerhetsnivån ska vara 0–4 enligt KLASSA.")]
+    return municipality, errors
+
+
+def device_create(
+    *,
+    actor: Actor,
+    model: DeviceModel | None,
+    owner_unit: OrgNode | None,
+    serial_number: str,
+    asset_tag: str = "",
+    name: str = "",
+    site: str = "",
+    current_user: User | None = None,
+    state: str = DeviceState.NEEDS_ANALYSIS,
+    ownership: str = Ownership.LEASED,
+    lease: Lease | None = None,
+    purchased_on: dt.date | None = None,
+    purchase_price: Decimal | None = None,
+    os: str = "",
+    os_version: str = "",
+    encrypted: bool | None = None,
+    managed: bool = False,
+    last_check_in: dt.datetime | None = None,
+    local_admin: bool = False,
+    security_level: int | None = None,
+    occurred_on: dt.date | None = None,
+    note: str = "",
+) -> Device:
+    """Register a device. It starts in needs analysis unless it is registered where it already
+    is (an existing device: received, deployed or in repair); its history starts here."""
+    if owner_unit is None:
+        raise ValidationFailed(fields={"owner_unit": [_("Välj den ägande enheten.")]})
+    municipality = municipality_of(owner_unit)
+    if municipality is None:
+        raise ValidationFailed(fields={"owner_unit": [_("Välj den ägande enheten.")]})
+    _require(actor, actions.MANAGE_DEVICES, municipality)
+    _municipality, errors = _check_refs(
+        actor,
+        cooperation_id=owner_unit.cooperation_id,
+        model=model,
+        owner_unit=owner_unit,
+        lease=lease,
+        ownership=ownership,
+        security_level=security_level,
+    )
+    if state not in (rules.NEEDS_ANALYSIS, *rules.PLANNED_STATES):
+        errors["state"] = [
+            _("En ny enhet registreras i behovsanalys, mottagen, i bruk eller på reparation.")
+        ]
+    if not serial_number.strip():
+        errors["serial_number"] = [_("Ange serienumret.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    assert model is not None
+    day = occurred_on or timezone.localdate()
+    with transaction.atomic():
+        device = create_audited(
+            actor=actor,
+            instance=Device(
+                cooperation_id=owner_unit.cooperation_id,
+                municipality=municipality,
+                owner_unit=owner_unit,
+                model=model,
+                kind=model.kind,
+                manufacturer=model.manufacturer,
+                serial_number=serial_number.strip(),
+                asset_tag=asset_tag.strip(),
+                name=name.strip(),
+                site=site.strip(),
+                current_user=current_user,
+                state=state,
+                state_since=day,
+                ownership=ownership,
+                lease=lease,
+                lease_end=lease.ends_on if lease is not None else None,
+                purchased_on=purchased_on,
+                purchase_price=purchase_price,
+                os=os.strip(),
+                os_version=os_version.strip(),
+                encrypted=encrypted,
+                managed=managed,
+                last_check_in=last_check_in,
+                local_admin=local_admin,
+                security_level=security_level,
+            ),
+            scope_path=municipality.path,
+            exclude=_DEVICE_KEYS,
+        )
+        DeviceEvent.objects.create(
+            device=device,
+            from_state="",
+            to_state=state,
+            occurred_on=day,
+            actor=_user(actor),
+            note=note.strip()[:500] or str(_("Registrerad")),
+        )
+    return device
+
+
+def device_update(
+    *, actor: Actor, device: Device, expected_version: int | None, **changes: Any
+) -> Device:
+    """Correct a device. A new owning unit must be in a municipality the actor manages; the
+    municipality, kind, manufacturer and lease end follow the unit, model and lease."""
+    _require(actor, actions.MANAGE_DEVICES, device.municipality)
+    unknown = set(changes) - set(DEVICE_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={k: [_("Okänt fält.")] for k in sorted(unknown)})
+    model = changes.get("model", device.model)
+    owner_unit = changes.get("owner_unit", device.owner_unit)
+    lease = changes.get("lease", device.lease)
+    municipality, errors = _check_refs(
+        actor,
+        cooperation_id=device.cooperation_id,
+        model=model,
+        owner_unit=owner_unit,
+        lease=lease,
+        ownership=changes.get("ownership", device.ownership),
+        security_level=changes.get("security_level", device.security_level),
+    )
+    if "serial_number" in changes and not str(changes["serial_number"]).strip():
+        errors["serial_number"] = [_("Ange serienumret.")]
+    if municipality is not None and not permissions.can(
+        actor, actions.MANAGE_DEVICES, municipality
+    ):
+        errors["owner_unit"] = [_("Du får inte flytta enheter dit.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    assert model is not None
+    assert municipality is not None
+    derived = {
+        "municipality": municipality,
+        "kind": model.kind,
+        "manufacturer": model.manufacturer,
+        "lease_end": lease.ends_on if lease is not None else None,
+    }
+    return update_versioned(
+        actor=actor,
+        instance=device,
+        expected_version=expected_version,
+        changes={**changes, **derived},
+        scope_path=municipality.path,
+        exclude=_DEVICE_KEYS,
+    )
+
+
+def _lower(label: Any) -> Any:
+    # Lazy, so that the message is rendered in each language (errors carry both).
+    return lazy(lambda: str(label).lower(), str)()
+
+
+def _transition_message(problem: str, current: str, target: str) -> Any:
+    labels = dict(DeviceState.choices)
+    if problem == "certificate":
+        return _("Ange intyget om dataradering innan enheten skrotas.")
+    if problem == "not_leased":
+        return _("Bara en leasad enhet kan lämnas tillbaka till leasegivaren.")
+    allowed = rules.allowed(current)
+    if not allowed:
+        return lazy_format(
+            _("En enhet som är %(current)s kan inte flyttas vidare."),
+            current=_lower(labels.get(current, current)),
+        )
+    names = [labels[s] for s in allowed]
+    return lazy_format(
+        _("Från %(current)s kan enheten bara gå till: %(allowed)s."),
+        current=_lower(labels.get(current, current)),
+        allowed=lazy(lambda: ", ".join(str(n).lower() for n in names), str)(),
+    )
+
+
+def device_transition(
+    *,
+    actor: Actor,
+    device: Device,
+    expected_version: int | None,
+    target: str,
+    occurred_on: dt.date | None = None,
+    note: str = "",
+    certificate: str = "",
+) -> Device:
+    """Move a device one step of its lifecycle, as the transition table allows; refused with
+    the steps that are allowed. Disposal records the data-erasure certificate."""
+    _require(actor, actions.MANAGE_DEVICES, device.municipality)
+    day = occurred_on or timezone.localdate()
+    with transaction.atomic():
+        current = Device.objects.select_for_update().get(pk=device.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict()
+        problem = rules.transition_problem(
+            current=current.state,
+            target=target,
+            ownership=current.ownership,
+            certificate=certificate,
+        )
+        if problem is not None:
+            field = "certificate" if problem == "certificate" else "target"
+            raise ValidationFailed(
+                fields={field: [_transition_message(problem, current.state, target)]}
+            )
+        if day > timezone.localdate():
+            raise ValidationFailed(fields={"occurred_on": [_("Datumet har inte varit än.")]})
+        before = current.state
+        changes: dict[str, Any] = {"state": target, "state_since": day}
+        if target == rules.DISPOSED:
+            changes["erasure_certificate"] = certificate.strip()[:200]
+        if target in (rules.RETURNED, rules.DISPOSED):
+            changes["current_user"] = None
+        updated = update_versioned(
+            actor=actor,
+            instance=current,
+            expected_version=None,
+            changes=changes,
+            scope_path=device.municipality.path,
+            exclude=_DEVICE_KEYS,
+        )
+        DeviceEvent.objects.create(
+            device=updated,
+            from_state=before,
+            to_state=target,
+            occurred_on=day,
+            actor=_user(actor),
+            note=(note.strip() or certificate.strip())[:500],
+        )
+    return updated
+
+
+# --- exceptions ---------------------------------------------------------------------------------
+
+
+def exception_grant(
+    *,
+    actor: Actor,
+    device: Device,
+    rule: str,
+    decision: str,
+    valid_until: dt.date,
+    reference: str = "",
+) -> ComplianceException:
+    """An exception from one rule of the policy, with the decision that granted it and the day
+    it expires."""
+    _require(actor, actions.GRANT_EXCEPTIONS, device.municipality)
+    errors: dict[str, list[Any]] = {}
+    if rule not in Rule.values:
+        errors["rule"] = [_("Välj en regel.")]
+    if not decision.strip():
+        errors["decision"] = [_("Ange beslutet som ger undantaget.")]
+    if valid_until < timezone.localdate():
+        errors["valid_until"] = [_("Undantaget måste gälla minst till och med i dag.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        return create_audited(
+            actor=actor,
+            instance=ComplianceException(
+                device=device,
+                rule=rule,
+                decision=decision.strip(),
+                reference=reference.strip(),
+                valid_until=valid_until,
+                granted_by=_user(actor),
+            ),
+            scope_path=device.municipality.path,
+            exclude=_EXCEPTION_KEYS,
+        )
+
+
+def exception_withdraw(
+    *, actor: Actor, exception: ComplianceException, expected_version: int | None
+) -> ComplianceException:
+    municipality = exception.device.municipality
+    _require(actor, actions.GRANT_EXCEPTIONS, municipality)
+    return update_versioned(
+        actor=actor,
+        instance=exception,
+        expected_version=expected_version,
+        changes={"is_active": False},
+        scope_path=municipality.path,
+        exclude=_EXCEPTION_KEYS,
+    )

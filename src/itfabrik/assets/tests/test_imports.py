@@ -1,0 +1,150 @@
+"""The import of a device-management export with the example files of docs/examples/: the dry
+run's lines and reasons, the all-or-nothing real run, the idempotent rerun, XLSX, the worker."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from itfabrik.assets import imports
+from itfabrik.assets.models import Device, DeviceImport
+from itfabrik.core.tests import assert_error, assert_unchanged, db_state
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = Path(__file__).resolve().parents[4] / "docs" / "examples"
+BAD = EXAMPLES / "intune-enheter-med-fel.csv"
+GOOD = EXAMPLES / "intune-enheter.csv"
+URL = "/api/v1/assets/import/"
+
+
+def _post(client: Any, path: Path | str, data: bytes | None = None, **extra: Any) -> Any:
+    payload = data if data is not None else Path(path).read_bytes()
+    upload = io.BytesIO(payload)
+    upload.name = Path(path).name
+    return client.post(URL, {"file": upload, **extra}, format="multipart")
+
+
+def test_dry_run_lists_every_error_with_its_line(api_as: Any) -> None:
+    client = api_as("tekniker")
+    before = db_state()
+    r = _post(client, BAD, dry_run="true")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["dry_run"] is True
+    by_line = {row["line"]: row for row in body["rows"]}
+    assert set(by_line) == set(range(2, 12))
+    bad = {line for line, row in by_line.items() if row["errors"]}
+    assert bad == {3, 5, 6, 7, 8, 9, 10}
+    assert "ThinkPad X1 Carbon" in by_line[3]["errors"][0]
+    assert "Serienummer saknas" in by_line[5]["errors"][0]
+    assert "igår" in by_line[6]["errors"][0]
+    assert "Kanske" in by_line[7]["errors"][0]
+    assert "gmail.com" in by_line[8]["errors"][0]
+    assert "rad 2" in by_line[9]["errors"][0]
+    assert "Privatägda" in by_line[10]["errors"][0]
+    assert by_line[2]["action"] == "create"
+    assert body["counts"]["error"] == 7
+    assert_unchanged(before)
+
+
+def test_real_run_with_errors_changes_nothing_and_says_so(api_as: Any) -> None:
+    client = api_as("tekniker")
+    before = db_state()
+    r = _post(client, BAD, dry_run="false")
+    error = assert_error(r, 400, "invalid")
+    assert "inget har importerats" in error["messages"]["sv"]
+    assert "line_3" in error["fields"]
+    assert_unchanged(before)
+
+
+def test_fixed_file_imports_all_and_again_changes_nothing(api_as: Any, demo: Any) -> None:
+    client = api_as("tekniker")
+    r = _post(client, GOOD, dry_run="false")
+    assert r.status_code == 200, r.content
+    assert r.json()["written"] == 10
+    device = Device.objects.get(serial_number="5CG3310201")
+    assert device.municipality.name == "Melleruds kommun"
+    assert device.state == "deployed"
+    assert device.managed is True
+    assert device.events.count() == 1
+    again = db_state()
+    r = _post(client, GOOD, dry_run="false")
+    assert r.status_code == 200
+    assert r.json()["written"] == 0
+    assert r.json()["counts"]["unchanged"] == 10
+    assert_unchanged(again)
+
+
+def test_a_changed_row_is_an_update(api_as: Any) -> None:
+    client = api_as("tekniker")
+    assert _post(client, GOOD, dry_run="false").status_code == 200
+    text = GOOD.read_text().replace("10.0.22631.3737", "10.0.26100.1")
+    r = _post(client, GOOD, data=text.encode(), dry_run="false")
+    assert r.json()["counts"]["update"] == 2
+    device = Device.objects.get(serial_number="5CG3310201")
+    assert device.os_version == "10.0.26100.1"
+    assert device.version == 2
+
+
+def test_xlsx_gives_the_same_result(api_as: Any) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in csv.reader(io.StringIO(BAD.read_text())):
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    r = _post(api_as("tekniker"), "enheter.xlsx", data=buf.getvalue(), dry_run="true")
+    assert r.status_code == 200, r.content
+    assert {row["line"] for row in r.json()["rows"] if row["errors"]} == {3, 5, 6, 7, 8, 9, 10}
+
+
+def test_missing_columns_and_garbage(api_as: Any) -> None:
+    client = api_as("tekniker")
+    r = _post(client, "x.csv", data=b"Device name;OS\nA;Windows\n", dry_run="true")
+    error = assert_error(r, 400, "invalid")
+    assert "Serial Number" in error["fields"]["file"][0]["message"]
+    r = _post(client, "x.xlsx", data=b"PK\x03\x04garbage", dry_run="true")
+    assert_error(r, 400, "invalid")
+
+
+def test_portal_user_and_agent_may_not_import(api_as: Any) -> None:
+    clients = [api_as("anvandare-bengtsfors"), api_as("agent"), api_as(None)]
+    before = db_state()
+    assert _post(clients[0], GOOD, dry_run="false").status_code == 404
+    assert _post(clients[1], GOOD, dry_run="false").status_code == 403
+    assert _post(clients[2], GOOD, dry_run="false").status_code == 401
+    assert_unchanged(before)
+
+
+def test_web_import_checks_then_the_worker_writes(web_as: Any) -> None:
+    client = web_as("tekniker")
+    with BAD.open("rb") as f:
+        r = client.post("/enheter/import/", {"file": f})
+    assert r.status_code == 302
+    bad = DeviceImport.objects.latest("pk")
+    assert bad.status == "invalid"
+    page = client.get(r["Location"])
+    assert "ThinkPad X1 Carbon" in page.content.decode()
+    assert client.post(r["Location"], {"version": bad.version}).status_code == 302
+    bad.refresh_from_db()
+    assert bad.status == "invalid"
+    with GOOD.open("rb") as f:
+        r = client.post("/enheter/import/", {"file": f})
+    good = DeviceImport.objects.latest("pk")
+    assert good.status == "checked"
+    assert not Device.objects.filter(serial_number="5CG3310201").exists()
+    client.post(r["Location"], {"version": good.version})
+    good.refresh_from_db()
+    assert good.status == "done", good.message
+    assert good.written == 10
+    assert Device.objects.filter(serial_number="5CG3310201").exists()
+    # The job run again (a retry) writes nothing more.
+    assert imports.import_execute(import_id=good.pk).written == 10

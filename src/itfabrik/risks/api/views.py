@@ -1,0 +1,108 @@
+"""The risk register's API under /api/v1/risks/: each risk with its title, scope, probability,
+consequence and score (probability × consequence), residual score, treatment and the latest
+workshop's average and spread; register and correct risks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from itfabrik.accounts.models import User
+from itfabrik.core.api.validation import parse_input
+from itfabrik.core.errors import NotFound, ValidationFailed
+from itfabrik.core.registry import current_cooperation
+from itfabrik.risks import selectors, services
+from itfabrik.risks.filters import RiskFilter
+from itfabrik.risks.models import Risk
+from itfabrik.systems.models import System
+from itfabrik.tenancy.models import Cooperation, OrgNode
+
+from .serializers import RiskCreateSerializer, RiskSerializer, RiskUpdateSerializer
+
+
+def _systems(coop: Cooperation, ids: list[int]) -> list[System]:
+    found = list(System.objects.filter(cooperation=coop, pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationFailed(fields={"systems": [_("Okänt system.")]})
+    return found
+
+
+@extend_schema(tags=["risks"])
+@extend_schema_view(
+    create=extend_schema(request=RiskCreateSerializer, responses={201: RiskSerializer}),
+    partial_update=extend_schema(request=RiskUpdateSerializer, responses={200: RiskSerializer}),
+)
+class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Risk]):
+    """Risks the actor sees, highest score first."""
+
+    serializer_class = RiskSerializer
+    filterset_class = RiskFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return selectors.risk_list(actor=self.request.user).prefetch_related("systems")
+
+    def get_object(self) -> Risk:
+        return selectors.risk_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs)
+        rows = list(page) if page is not None else list(qs)
+        context = {
+            **self.get_serializer_context(),
+            "averages": selectors.workshop_average_summary(risk_ids=[r.pk for r in rows]),
+        }
+        data = RiskSerializer(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def _out(self, risk: Risk, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.risk_get(actor=self.request.user, pk=risk.pk)
+        context = {"averages": selectors.workshop_average_summary(risk_ids=[fresh.pk])}
+        return Response(RiskSerializer(fresh, context=context).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._out(self.get_object())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        coop = current_cooperation(request)
+        if coop is None or not selectors.may_view(request.user):
+            raise NotFound()
+        v = parse_input(RiskCreateSerializer, request.data)
+        errors: dict[str, list[Any]] = {}
+        scope = OrgNode.objects.filter(pk=v.pop("scope"), cooperation=coop).first()
+        if scope is None:
+            errors["scope"] = [_("Välj samverkan eller en kommun.")]
+        owner_id = v.pop("owner")
+        owner = None
+        if owner_id is not None:
+            owner = User.objects.filter(
+                pk=owner_id, is_active=True, assignments__node__cooperation=coop
+            ).first()
+            if owner is None:
+                errors["owner"] = [_("Okänd person.")]
+        if errors:
+            raise ValidationFailed(fields=errors)
+        assert scope is not None
+        systems = _systems(coop, v.pop("systems"))
+        risk = services.risk_create(
+            actor=request.user, cooperation=coop, scope=scope, owner=owner, systems=systems, **v
+        )
+        return self._out(risk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        risk = self.get_object()
+        v = parse_input(RiskUpdateSerializer, request.data)
+        version = v.pop("version")
+        systems = None
+        if "systems" in v:
+            systems = _systems(risk.cooperation, v.pop("systems"))
+        services.risk_update(
+            actor=request.user, risk=risk, expected_version=version, systems=systems, **v
+        )
+        return self._out(risk)
