@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from itfabrik.assets import imports, rules, selectors, services
 from itfabrik.assets.filters import DeviceFilter, LeaseFilter
 from itfabrik.assets.models import Device, Lease
+from itfabrik.core.api.serializers import NOT_FOUND
 from itfabrik.core.api.validation import FilterBackend, parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.registry import current_cooperation
@@ -211,7 +212,10 @@ class DeviceViewSet(
         ]
         return Response(QuarterSerializer(rows, many=True).data)
 
-    @extend_schema(parameters=[ComplianceQuerySerializer], responses={200: ComplianceSerializer})
+    @extend_schema(
+        parameters=[ComplianceQuerySerializer],
+        responses={200: ComplianceSerializer, 404: NOT_FOUND},
+    )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def compliance(self, request: Request) -> Response:
         """The policy's findings in a municipality: devices in use, and per rule how many break

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,7 +15,7 @@ from itfabrik.billing import selectors, services
 from itfabrik.billing.choices import RunStatus
 from itfabrik.billing.filters import InvoiceFilter, UsageFilter
 from itfabrik.billing.models import Invoice, UsageRecord
-from itfabrik.core.api.serializers import ErrorSerializer
+from itfabrik.core.api.serializers import NOT_FOUND
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound
 from itfabrik.core.registry import current_cooperation
@@ -43,9 +43,6 @@ from .serializers import (
 )
 
 # Not found: the pool, or the actor's cooperation, is not there or not visible.
-NOT_FOUND = OpenApiResponse(
-    ErrorSerializer, description="Finns inte eller får inte ses / not found"
-)
 
 
 def _cooperation(request: Request) -> Any:

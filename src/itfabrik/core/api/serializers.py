@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from itfabrik.core import audit_display
@@ -26,6 +26,13 @@ class ErrorDetailSerializer(serializers.Serializer[Any]):
 
 class ErrorSerializer(serializers.Serializer[Any]):
     error = ErrorDetailSerializer()
+
+
+# For an operation whose 404 comes from a query parameter or a body field (an unknown or hidden
+# municipality, say): core.api.schema documents 404 only where the path has an id.
+NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="Finns inte eller får inte ses / not found"
+)
 
 
 class ChangeSerializer(serializers.Serializer[Any]):

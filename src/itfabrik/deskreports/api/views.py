@@ -11,16 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itfabrik.core import permissions
-from itfabrik.core.api.serializers import ErrorSerializer
+from itfabrik.core.api.serializers import NOT_FOUND, ErrorSerializer
 from itfabrik.core.errors import NotFound
 
 from .. import params, selectors
 from ..permissions import VIEW_REPORTS
 from .serializers import DeskReportSerializer
 
-NOT_FOUND = OpenApiResponse(
-    ErrorSerializer, description="Finns inte eller får inte ses / not found"
-)
 BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Ogiltigt filter / invalid filter")
 
 FILTER_PARAMETERS = [

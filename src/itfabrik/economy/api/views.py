@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from itfabrik.core.api.serializers import ErrorSerializer
+from itfabrik.core.api.serializers import NOT_FOUND, ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.registry import current_cooperation
@@ -36,7 +36,6 @@ from .serializers import (
     YearQuerySerializer,
 )
 
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Finns inte eller får inte ses")
 BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Ogiltiga uppgifter / invalid input")
 
 

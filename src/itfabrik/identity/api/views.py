@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itfabrik.core.api.pagination import Pagination
+from itfabrik.core.api.serializers import NOT_FOUND
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.selectors import get_or_not_found
@@ -247,7 +248,7 @@ class ViolationTicketView(APIView):
     @extend_schema(
         tags=["identity"],
         request=ViolationTicketSerializer,
-        responses={201: TicketRefSerializer},
+        responses={201: TicketRefSerializer, 404: NOT_FOUND},
     )
     def post(self, request: Request) -> Response:
         v = parse_input(ViolationTicketSerializer, request.data)

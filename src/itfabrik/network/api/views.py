@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itfabrik.core.actors import Actor
-from itfabrik.core.api.serializers import ErrorSerializer
+from itfabrik.core.api.serializers import NOT_FOUND
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.registry import current_cooperation
@@ -29,10 +29,6 @@ from itfabrik.network.models import DeviceType, MunicipalityCode, Site, Ssid, St
 from itfabrik.tenancy.models import Cooperation
 
 from . import serializers as s
-
-NOT_FOUND = OpenApiResponse(
-    ErrorSerializer, description="Finns inte eller får inte ses / not found"
-)
 
 
 def _cooperation(request: Request) -> Cooperation:
