@@ -151,7 +151,7 @@ class DeviceViewSet(
 
     @extend_schema(
         request={"multipart/form-data": ImportSerializer},
-        responses={200: DeviceImportResultSerializer},
+        responses={200: DeviceImportResultSerializer, 404: NOT_FOUND},
     )
     @action(
         detail=False,

@@ -89,7 +89,15 @@ class InvoiceViewSet(
                 description="File format; sie marks an approved invoice exported.",
             )
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, media): OpenApiTypes.BINARY
+            for media in (
+                "text/csv",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/pdf",
+                "text/plain",  # SIE 4 in its own code page
+            )
+        },
     )  # fmt: skip
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def export(self, request: Request, pk: str | None = None) -> HttpResponse:

@@ -2,16 +2,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from itfabrik.portfolio.models import Benefit, Initiative, Milestone
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-01"}
+)
+class MonthField(serializers.DateField):
+    """A month as "YYYY-MM" (a benefit belongs to a month), documented as such."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class BenefitSerializer(serializers.ModelSerializer[Benefit]):
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
     owner_name = serializers.SerializerMethodField()
-    # "YYYY-MM": a benefit belongs to a month.
-    period = serializers.DateField(format="%Y-%m", read_only=True)
+    period = MonthField(read_only=True)
     # Plain text, not an enum: several apps have a "kind" (one enum per choice set in the schema).
     kind = serializers.CharField(read_only=True, help_text="money, hours or quality.")
 
