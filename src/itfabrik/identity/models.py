@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.catalog.models import Order
@@ -243,6 +244,9 @@ class Account(VersionedModel):
             models.Index(fields=["municipality", "username"], name="identity_account_muni_idx"),
             models.Index(fields=["kind", "status"], name="identity_account_kind_idx"),
             models.Index(fields=["cooperation", "external_id"], name="identity_account_extid_idx"),
+            # SCIM's `userName eq "…"` compares case-insensitively (iexact is UPPER() = UPPER()
+            # on PostgreSQL), and so does the uniqueness check of a provisioned userName.
+            models.Index(F("cooperation"), Upper("username"), name="identity_account_uname_ci_idx"),
         ]
 
     def __str__(self) -> str:

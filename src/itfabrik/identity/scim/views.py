@@ -48,6 +48,7 @@ from .resources import (
     PROVIDER,
     Group,
     User,
+    group_id,
     group_of,
     group_pk,
     user_of,
@@ -253,6 +254,9 @@ class _Kind:
     def number(self, value: str) -> int | None:
         return user_pk(value)
 
+    def ident(self, pk: int) -> str:
+        return str(pk)
+
     def get(self, pk: str) -> Any:
         number = self.number(pk)
         if number is None:
@@ -317,6 +321,9 @@ class _Groups(_Kind):
 
     def number(self, value: str) -> int | None:
         return group_pk(value)
+
+    def ident(self, pk: int) -> str:
+        return group_id(pk)
 
     def build(self, row: Entitlement, base: str) -> Resource[Any]:
         return group_of(row, base)
@@ -434,7 +441,7 @@ class _CollectionView(_ResourceView):
         )
         with transaction.atomic():
             row = kind.create(resource)
-        return self._one(request, kind.get(str(kind.build(row, "").id)), status=201)
+        return self._one(request, kind.get(kind.ident(row.pk)), status=201)
 
 
 class _SearchView(_ResourceView):
