@@ -34,6 +34,7 @@ from scim2_models import (
     Reference,
     Required,
     Resource,
+    ScimPolicy,
     ScimProvider,
     ServiceProviderConfig,
     Sort,
@@ -115,7 +116,11 @@ CONFIG = ServiceProviderConfig(
     ],
 )
 
-PROVIDER = ScimProvider(models=[User, Group], config=CONFIG)
+# Strict reading of RFC 7644 (an unknown attribute is refused, a filter that matches nothing in an
+# add or replace is noTarget), except for one thing Microsoft Entra ID does: it removes a group
+# member with a `value` instead of a path filter.
+POLICY = ScimPolicy(remove_value_as_filter=ScimPolicy.RemoveValue.apply)
+PROVIDER = ScimProvider(models=[User, Group], config=CONFIG, policy=POLICY)
 
 
 # Ids are unique across all resources (RFC 7643 §3.1): a user's is its account's number, a

@@ -581,3 +581,33 @@ def test_a_token_sees_only_its_cooperation(scim: Any) -> None:
     r = them.post("Users", user_body())
     assert r.status_code == 201, r.content
     assert Account.objects.get(pk=r.json()["id"]).cooperation_id == other.pk
+
+
+# --- what Entra ID sends ------------------------------------------------------------------------
+
+
+def test_entra_style_requests(scim: Any) -> None:
+    """Entra ID sends read-only attributes on create (ignored), "Add"/"Remove" in capitals, and
+    removes a member with a value instead of a filter."""
+    r = scim.post(
+        "Users",
+        user_body(
+            displayName="Anna B",
+            emails=[{"value": "anna.berg@mellerud.se", "type": "work", "primary": True}],
+        ),
+    )
+    assert r.status_code == 201, r.content
+    uid = r.json()["id"]
+    assert r.json()["displayName"] == "Anna Berg"
+    gid = group_id(scim)
+    r = scim.patch(
+        f"Groups/{gid}", patch_op({"op": "Add", "path": "members", "value": [{"value": uid}]})
+    )
+    assert r.status_code == 200, r.content
+    assert [m["value"] for m in r.json()["members"]] == [uid]
+    r = scim.patch(
+        f"Groups/{gid}", patch_op({"op": "Remove", "path": "members", "value": [{"value": uid}]})
+    )
+    assert r.status_code == 200, r.content
+    assert "members" not in r.json()
+    assert total(scim, 'userName eq "anna.berg@mellerud.se"') == 1
