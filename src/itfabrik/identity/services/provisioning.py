@@ -193,13 +193,25 @@ def provisioned_user_create(
     active: bool = True,
 ) -> Account:
     """A person with a standard account named `user_name` (the identity provider's name, e.g.
-    the UPN), in the municipality `_home_for` finds."""
+    the UPN), in the municipality `_home_for` finds.
+
+    When the name is held by an account the provider removed before, that account comes back
+    (the same person and id, enabled, the new values applied): a provider that deletes a user and
+    creates it again finds it, and the name is never held twice."""
     errors: dict[str, list[Any]] = {}
     user_name = _check_user_name(user_name, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        if user_name_taken(cooperation.pk, user_name):
+        holders = list(
+            Account.objects.select_for_update()
+            .select_related("person", "municipality")
+            .filter(cooperation_id=cooperation.pk, username__iexact=user_name)
+        )
+        if len(holders) == 1 and holders[0].removed_on is not None and holders[0].person_id:
+            return _restore(actor, holders[0], user_name, given_name, family_name, external_id,
+                            active)  # fmt: skip
+        if holders:
             raise Taken(fields={"userName": [_("Användarnamnet är upptaget.")]})
         home = _home_for(cooperation, user_name)
         person = person_create(
@@ -222,6 +234,34 @@ def provisioned_user_create(
         if not active:
             account = account_disable(actor=actor, account=account)
         return account
+
+
+def _restore(
+    actor: Actor,
+    account: Account,
+    user_name: str,
+    given_name: str,
+    family_name: str,
+    external_id: str,
+    active: bool,
+) -> Account:
+    account = update_versioned(
+        actor=actor,
+        instance=account,
+        expected_version=None,
+        changes={"removed_on": None},
+        scope_path=account.municipality.path,
+        exclude=_ACCOUNT_KEYS,
+    )
+    return provisioned_user_update(
+        actor=actor,
+        account=account,
+        user_name=user_name,
+        given_name=given_name,
+        family_name=family_name,
+        external_id=external_id,
+        active=active,
+    )
 
 
 def provisioned_user_update(

@@ -266,6 +266,14 @@ def test_delete_user_disables_and_hides_but_keeps_the_record(scim: Any) -> None:
     assert_scim_error(scim.get(f"Users/{uid}"), 404)
     assert_scim_error(scim.delete(f"Users/{uid}"), 404)
     assert scim.get("Users", filter=f'id eq "{uid}"').json()["totalResults"] == 0
+    # created again, the same account comes back, enabled, with the new values
+    r = scim.post("Users", user_body(externalId="e-again"))
+    assert r.status_code == 201, r.content
+    assert r.json()["id"] == uid
+    account.refresh_from_db()
+    assert (account.removed_on, account.status, account.external_id) == (
+        None, AccountStatus.ACTIVE, "e-again",
+    )  # fmt: skip
 
 
 # --- bad input: SCIM errors that change nothing -------------------------------------------------
