@@ -34,7 +34,7 @@ from scim2_models import (
     SearchRequest,
 )
 
-from itfabrik.core.errors import Conflict, NotFound, ValidationFailed
+from itfabrik.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 
 from .. import selectors
 from ..choices import AccountStatus
@@ -143,6 +143,8 @@ class ScimView(View):
             return error_response(404, "Resource not found.")
         except Conflict as exc:
             return error_response(409, str(exc.message))
+        except ApplicationError as exc:  # any other refusal of a service, as a SCIM error
+            return error_response(exc.status, str(exc.message))
 
     def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return error_response(405, f"{request.method} is not supported here.")

@@ -204,7 +204,7 @@ def provisioned_user_create(
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
         holders = list(
-            Account.objects.select_for_update()
+            Account.objects.select_for_update(of=("self",))
             .select_related("person", "municipality")
             .filter(cooperation_id=cooperation.pk, username__iexact=user_name)
         )
