@@ -41,3 +41,21 @@ def test_admin_hires_in_mellerud_and_remedies_a_violation(page: Page) -> None:
     page.get_by_role("button", name="Skapa ärende för").first.click()
     expect(page.get_by_text("är skapat för åtgärden")).to_be_visible()
     check_a11y(page)
+
+
+def test_admin_creates_and_revokes_a_scim_token(page: Page) -> None:
+    """ADR 0038: the token is shown once after it is made; the list shows its start only."""
+    from .helpers import menu_link
+
+    login(page, "admin")
+    menu_link(page, "SCIM-nycklar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("SCIM-nycklar")
+    check_a11y(page)
+    page.get_by_label("Namn").fill("Entra ID")
+    page.get_by_role("button", name="Skapa nyckel").click()
+    expect(page.locator("#token-secret")).to_contain_text("scim_")
+    expect(page.locator("#tokens")).to_contain_text("Entra ID")
+    check_a11y(page)
+    page.get_by_role("button", name="Återkalla Entra ID").click()
+    expect(page.locator("#tokens")).to_contain_text("Återkallad")
+    check_a11y(page)

@@ -6,8 +6,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from itfabrik.core.urls_discovery import app_url_modules
 
-# Each installed app's web/urls.py, under its URL_PREFIX (the site root by default).
+# SCIM 2.0 (RFC 7644) of an app that has scim/urls.py (identity, ADR 0038), at its fixed base;
+# first, so that no page of an app mounted at the site root can shadow it.
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("scim/v2/", include(module)) for _label, module in app_url_modules("scim")
+]
+# Each installed app's web/urls.py, under its URL_PREFIX (the site root by default).
+urlpatterns += [
     path(getattr(module, "URL_PREFIX", ""), include(module))
     for _label, module in app_url_modules("web")
 ]

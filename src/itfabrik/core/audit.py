@@ -65,7 +65,8 @@ def record(
     if user is not None:
         actor_repr = user.get_username()
     elif isinstance(actor, SystemActor):
-        actor_repr = "system"
+        # "system", or the name a subclass gives (e.g. the SCIM client whose token acted).
+        actor_repr = actor.get_username()
     else:  # an anonymous visitor, e.g. a problem report sent without signing in
         actor_repr = "anonym"
     return AuditEntry.objects.create(

@@ -23,6 +23,8 @@ class EntitlementKind(models.TextChoices):
 class GrantSource(models.TextChoices):
     ROLE = "role", _("Via roll")
     DIRECT = "direct", _("Direkt tilldelning")
+    # A member of a group the identity provider manages over SCIM (ADR 0038).
+    PROVISIONED = "scim", _("Via identitetsleverantören (SCIM)")
 
 
 class GrantStatus(models.TextChoices):

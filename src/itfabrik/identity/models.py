@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.catalog.models import Order
@@ -207,6 +208,10 @@ class Account(VersionedModel):
     )
     disabled_on = models.DateField(_("spärrat"), null=True, blank=True)
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    # Set by SCIM provisioning (ADR 0038): the identity provider's id of the account, and the day
+    # the provider removed it (the row stays, disabled, as a record; SCIM no longer shows it).
+    external_id = models.CharField(_("externt id"), max_length=255, blank=True)
+    removed_on = models.DateField(_("borttaget av identitetsleverantören"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("konto")
@@ -238,6 +243,10 @@ class Account(VersionedModel):
         indexes = [
             models.Index(fields=["municipality", "username"], name="identity_account_muni_idx"),
             models.Index(fields=["kind", "status"], name="identity_account_kind_idx"),
+            models.Index(fields=["cooperation", "external_id"], name="identity_account_extid_idx"),
+            # SCIM's `userName eq "…"` compares case-insensitively (iexact is UPPER() = UPPER()
+            # on PostgreSQL), and so does the uniqueness check of a provisioned userName.
+            models.Index(F("cooperation"), Upper("username"), name="identity_account_uname_ci_idx"),
         ]
 
     def __str__(self) -> str:
@@ -313,6 +322,8 @@ class Entitlement(VersionedModel):
         related_name="entitlements",
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # The identity provider's id of a group provisioned over SCIM (ADR 0038).
+    external_id = models.CharField(_("externt id"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("behörighet")
@@ -550,6 +561,42 @@ class ReviewItem(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.grant_id}"
+
+
+class ScimToken(TimestampedModel):
+    """A bearer token of a SCIM client (e.g. Entra ID provisioning) of one cooperation (ADR 0038).
+
+    Only a SHA-256 hash of the token is stored: the token is a long random string shown once, so
+    a fast hash is enough (nothing to guess), and a lookup by hash is one indexed query."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    token_hash = models.CharField(_("kontrollsumma"), max_length=64, unique=True)
+    prefix = models.CharField(_("början av nyckeln"), max_length=12)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skapad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    last_used = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SCIM-nyckel")
+        verbose_name_plural = _("SCIM-nycklar")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 def _register_constraint_messages() -> None:

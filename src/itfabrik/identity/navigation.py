@@ -28,6 +28,10 @@ register_menu(
         "identity:reviews", _("Behörighetsgranskning"), actions.REVIEW_ACCESS, order=62,
         area="operations",
     ),
+    MenuItem(
+        "identity:scim_tokens", _("SCIM-nycklar"), actions.MANAGE_PROVISIONING, order=63,
+        area="admin",
+    ),
 )  # fmt: skip
 
 

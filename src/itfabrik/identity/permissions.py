@@ -24,6 +24,8 @@ VIEW_PERSONAL_NUMBER = "identity.view_personal_number"
 MANAGE_ROLES = "identity.manage_roles"
 # Confirm or revoke the entitlements of one's staff in an access review.
 REVIEW_ACCESS = "identity.review_access"
+# Create and revoke the bearer tokens of SCIM clients (ADR 0038).
+MANAGE_PROVISIONING = "identity.manage_provisioning"
 
 register_actions(
     "identity",
@@ -41,5 +43,6 @@ register_actions(
         VIEW_PERSONAL_NUMBER: {Role.COOPERATION_ADMIN, Role.SECURITY_OFFICER},
         MANAGE_ROLES: {Role.COOPERATION_ADMIN, Role.SECURITY_OFFICER},
         REVIEW_ACCESS: {Role.COOPERATION_ADMIN, Role.ORDERER, Role.IT_CONTACT},
+        MANAGE_PROVISIONING: {Role.COOPERATION_ADMIN},
     },
 )

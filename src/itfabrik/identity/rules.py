@@ -144,3 +144,11 @@ def birth_date(digits: str) -> dt.date | None:
 def duplicate_key(first_name: str, last_name: str) -> str:
     """Two persons with the same key (and the same birth date, where known) are probably one."""
     return f"{transliterate(first_name)}|{transliterate(last_name)}"
+
+
+def scim_token_hash(raw: str) -> str:
+    """What is stored of a SCIM bearer token: its SHA-256 (the token is long and random, so a
+    fast hash is enough, and a lookup by it is one indexed query)."""
+    import hashlib
+
+    return hashlib.sha256(raw.encode()).hexdigest()

@@ -23,7 +23,15 @@ from itfabrik.tenancy.models import OrgNode
 
 from . import permissions as actions
 from . import rules
-from .choices import AccountKind, AccountStatus, GrantStatus, ReviewDecision, ViolationKind
+from .choices import (
+    LIVE_GRANT,
+    AccountKind,
+    AccountStatus,
+    EntitlementKind,
+    GrantStatus,
+    ReviewDecision,
+    ViolationKind,
+)
 from .filters import AccountFilter, GrantFilter, PersonFilter
 from .models import (
     Account,
@@ -37,6 +45,7 @@ from .models import (
     ReviewCampaign,
     ReviewItem,
     RoleChange,
+    ScimToken,
 )
 
 
@@ -427,3 +436,81 @@ def _duplicates(actor: Actor) -> list[Violation]:
                 )
             )
     return out
+
+
+# --- SCIM provisioning (ADR 0038) ---------------------------------------------------------------
+
+
+def scim_token_get(*, secret: str) -> ScimToken | None:
+    """The live token whose secret this is, else None."""
+    if not secret:
+        return None
+    return (
+        ScimToken.objects.select_related("cooperation")
+        .filter(token_hash=rules.scim_token_hash(secret), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def scim_token_list(*, actor: Actor) -> QuerySet[ScimToken]:
+    """The tokens of the cooperations where the actor manages provisioning (at the root)."""
+    roots = [
+        node
+        for node in OrgNode.objects.filter(cooperation_root_of__isnull=False)
+        if permissions.can(actor, actions.MANAGE_PROVISIONING, node)
+    ]
+    return (
+        ScimToken.objects.filter(cooperation__root__in=roots)
+        .select_related("cooperation", "created_by")
+        .order_by("revoked_at", "name", "pk")
+    )
+
+
+def may_manage_provisioning(actor: Actor) -> bool:
+    return permissions.can_anywhere(actor, actions.MANAGE_PROVISIONING)
+
+
+def provisioned_account_q(cooperation_id: int) -> Q:
+    """The accounts a SCIM client of the cooperation sees as Users: those with a person, not
+    removed by the identity provider."""
+    return Q(cooperation_id=cooperation_id, person__isnull=False, removed_on__isnull=True)
+
+
+def provisioned_group_q(cooperation_id: int) -> Q:
+    """The entitlements a SCIM client of the cooperation sees as Groups."""
+    return Q(cooperation_id=cooperation_id, kind=EntitlementKind.GROUP, is_active=True)
+
+
+def provisioned_account_list(*, cooperation_id: int) -> QuerySet[Account]:
+    return (
+        Account.objects.filter(provisioned_account_q(cooperation_id))
+        .select_related("person", "municipality")
+        .prefetch_related(
+            "addresses",
+            Prefetch(
+                "grants",
+                queryset=Grant.objects.filter(
+                    entitlement__kind=EntitlementKind.GROUP,
+                    entitlement__is_active=True,
+                    status__in=LIVE_GRANT,
+                ).select_related("entitlement"),
+                to_attr="scim_group_grants",
+            ),
+        )
+        .order_by("pk")
+    )
+
+
+def provisioned_group_list(*, cooperation_id: int) -> QuerySet[Entitlement]:
+    return (
+        Entitlement.objects.filter(provisioned_group_q(cooperation_id))
+        .select_related("cooperation__root")
+        .prefetch_related(
+            Prefetch(
+                "grants",
+                queryset=Grant.objects.filter(status__in=LIVE_GRANT).select_related("account"),
+                to_attr="scim_member_grants",
+            )
+        )
+        .order_by("pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import tokens, views
 
 app_name = "identity"
 URL_PREFIX = "identitet/"
@@ -21,4 +21,6 @@ urlpatterns = [
     path("granskningar/", views.reviews, name="reviews"),
     path("granskningar/<int:pk>/", views.review, name="review"),
     path("licenser/", views.licences, name="licences"),
+    path("scim-nycklar/", tokens.scim_tokens, name="scim_tokens"),
+    path("scim-nycklar/<int:pk>/aterkalla/", tokens.scim_token_revoke, name="scim_token_revoke"),
 ]

@@ -1,0 +1,1 @@
+"""SCIM 2.0 service provider of identity (ADR 0038): /scim/v2/."""

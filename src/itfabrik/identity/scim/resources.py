@@ -1,0 +1,225 @@
+"""The SCIM resources itfabrik serves, as scim2-models classes, and their building from the
+database (ADR 0038).
+
+The published schemas are the core User and Group schemas of RFC 7643, reduced to the attributes
+itfabrik keeps (a service provider publishes what it supports): a client, and scim2-tester, see
+exactly what a round trip preserves.
+
+- User = an account (standard, privileged or external: one with a person) and its person:
+  userName ↔ username, name.givenName/familyName ↔ the person's names, active ↔ status,
+  externalId ↔ external_id; displayName, emails (the addresses the naming policy made) and
+  groups are read-only.
+- Group = an entitlement of the kind "group": displayName ↔ name, externalId ↔ external_id,
+  members ↔ the accounts holding a live grant of it.
+"""
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from pydantic import Field
+from scim2_models import (
+    URN,
+    AuthenticationScheme,
+    Bulk,
+    CaseExact,
+    ChangePassword,
+    ComplexAttribute,
+    Context,
+    ETag,
+    Filter,
+    Meta,
+    Mutability,
+    Patch,
+    Reference,
+    Required,
+    Resource,
+    ScimPolicy,
+    ScimProvider,
+    ServiceProviderConfig,
+    Sort,
+    Uniqueness,
+)
+
+from ..choices import AccountStatus
+from ..models import Account, Entitlement
+
+# A list without `count` answers up to this many (a cooperation's users fit on one page; a
+# client that pages asks with startIndex/count).
+MAX_RESULTS = 1000
+DEFAULT_COUNT = MAX_RESULTS
+
+
+class Name(ComplexAttribute):
+    family_name: Annotated[str | None, Required.true] = None
+    given_name: Annotated[str | None, Required.true] = None
+
+
+class Email(ComplexAttribute):
+    value: Annotated[str | None, Mutability.read_only] = None
+    type: Annotated[str | None, Mutability.read_only] = None
+    primary: Annotated[bool | None, Mutability.read_only] = None
+
+
+class GroupMembership(ComplexAttribute):
+    value: Annotated[str | None, Mutability.read_only, CaseExact.true] = None
+    ref: Annotated[Reference["Group"] | None, Mutability.read_only] = Field(
+        None, serialization_alias="$ref", validation_alias="$ref"
+    )
+    display: Annotated[str | None, Mutability.read_only] = None
+
+
+class User(Resource[Any]):
+    __schema__ = URN("urn:ietf:params:scim:schemas:core:2.0:User")
+
+    user_name: Annotated[str | None, Uniqueness.server, Required.true] = None
+    name: Annotated[Name | None, Required.true] = None
+    display_name: Annotated[str | None, Mutability.read_only] = None
+    # Required, so that it cannot be removed (an account is active or disabled, never neither);
+    # a request that leaves it out keeps the current state, or active for a new user.
+    active: Annotated[bool | None, Required.true] = None
+    emails: Annotated[list[Email] | None, Mutability.read_only] = None
+    groups: Annotated[list[GroupMembership] | None, Mutability.read_only] = None
+
+
+class GroupMember(ComplexAttribute):
+    value: Annotated[str | None, Mutability.immutable, CaseExact.true] = None
+    ref: Annotated[Reference["User"] | None, Mutability.immutable] = Field(
+        None, serialization_alias="$ref", validation_alias="$ref"
+    )
+    type: Annotated[str | None, Mutability.immutable] = Field(None, examples=["User"])
+
+
+class Group(Resource[Any]):
+    __schema__ = URN("urn:ietf:params:scim:schemas:core:2.0:Group")
+
+    display_name: Annotated[str | None, Required.true] = None
+    members: list[GroupMember] | None = None
+
+
+CONFIG = ServiceProviderConfig(
+    documentation_uri=None,
+    patch=Patch(supported=True),
+    bulk=Bulk(supported=False, max_operations=0, max_payload_size=0),
+    filter=Filter(supported=True, max_results=MAX_RESULTS),
+    change_password=ChangePassword(supported=False),
+    sort=Sort(supported=False),
+    etag=ETag(supported=True),
+    pagination=None,
+    authentication_schemes=[
+        AuthenticationScheme(
+            type=AuthenticationScheme.Type.oauthbearertoken,
+            name="Bearer token",
+            description="A token an administrator creates (itfabrik scim-token <name>).",
+            primary=True,
+        )
+    ],
+)
+
+# Strict reading of RFC 7644 (an unknown attribute is refused, a filter that matches nothing in an
+# add or replace is noTarget), except for one thing Microsoft Entra ID does: it removes a group
+# member with a `value` instead of a path filter.
+POLICY = ScimPolicy(remove_value_as_filter=ScimPolicy.RemoveValue.apply)
+PROVIDER = ScimProvider(models=[User, Group], config=CONFIG, policy=POLICY)
+
+
+# Ids are unique across all resources (RFC 7643 §3.1): a user's is its account's number, a
+# group's its entitlement's number after a "g".
+GROUP_ID_PREFIX = "g"
+
+
+def group_id(pk: int) -> str:
+    return f"{GROUP_ID_PREFIX}{pk}"
+
+
+def group_pk(value: object) -> int | None:
+    """The entitlement number of a group id, None for anything else."""
+    text = str(value)
+    if text.startswith(GROUP_ID_PREFIX) and text[1:].isdigit():
+        return int(text[1:])
+    return None
+
+
+def user_pk(value: object) -> int | None:
+    text = str(value)
+    return int(text) if text.isdigit() else None
+
+
+def etag_of(payload: dict[str, Any]) -> str:
+    """A weak ETag of a resource's content (everything but meta): it changes exactly when what
+    a client sees changes, including a group's members, which no version column counts."""
+    body = {k: v for k, v in payload.items() if k != "meta"}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+    return f'W/"{digest[:20]}"'
+
+
+def _finish(resource: Resource[Any]) -> dict[str, Any]:
+    payload = resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+    assert resource.meta is not None
+    resource.meta.version = etag_of(payload)
+    return payload
+
+
+def user_of(account: Account, base: str) -> User:
+    """The SCIM User of an account (person, addresses and group grants prefetched)."""
+    person = account.person
+    assert person is not None
+    addresses = sorted(a.address for a in account.addresses.all())
+    groups = [g.entitlement for g in getattr(account, "scim_group_grants", [])]
+    user = User(
+        id=str(account.pk),
+        external_id=account.external_id or None,
+        user_name=account.username,
+        name=Name(given_name=person.first_name, family_name=person.last_name),
+        display_name=f"{person.first_name} {person.last_name}",
+        active=account.status == AccountStatus.ACTIVE,
+        emails=[
+            Email(value=address, type="work", primary=i == 0) for i, address in enumerate(addresses)
+        ]
+        or None,
+        groups=[
+            GroupMembership(
+                value=group_id(g.pk),
+                ref=Reference(f"{base}/Groups/{group_id(g.pk)}"),
+                display=g.name,
+            )
+            for g in sorted(groups, key=lambda g: g.pk)
+        ]
+        or None,
+        meta=Meta(
+            resource_type="User",
+            created=account.created_at,
+            last_modified=max(account.updated_at, person.updated_at),
+            location=f"{base}/Users/{account.pk}",
+        ),
+    )
+    _finish(user)
+    return user
+
+
+def group_of(group: Entitlement, base: str) -> Group:
+    """The SCIM Group of an entitlement (its live grants and their accounts prefetched)."""
+    grants = sorted(getattr(group, "scim_member_grants", []), key=lambda g: g.account_id)
+    last = max([group.updated_at, *(g.updated_at for g in grants)])
+    result = Group(
+        id=group_id(group.pk),
+        external_id=group.external_id or None,
+        display_name=group.name,
+        members=[
+            GroupMember(
+                value=str(g.account_id),
+                ref=Reference(f"{base}/Users/{g.account_id}"),
+                type="User",
+            )
+            for g in grants
+        ]
+        or None,
+        meta=Meta(
+            resource_type="Group",
+            created=group.created_at,
+            last_modified=last,
+            location=f"{base}/Groups/{group_id(group.pk)}",
+        ),
+    )
+    _finish(result)
+    return result

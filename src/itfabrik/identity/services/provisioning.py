@@ -1,0 +1,471 @@
+"""Provisioning from an identity provider over SCIM 2.0 (ADR 0038): the bearer tokens of SCIM
+clients, and the writes a SCIM client makes — a provisioned user is a person with a standard
+account, a provisioned group is an entitlement of the kind "group" whose members hold a grant
+of it.
+
+Every write is audited like any other identity change. The SCIM layer (`identity.scim`) acts as
+a `ScimActor`: it passes the permission checks of the services (a token is an administrator's
+grant to a machine), is recorded in the audit trail under the token's name, and only ever hands
+the services objects of the token's own cooperation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from itfabrik.accounts.models import User
+from itfabrik.core import permissions
+from itfabrik.core.actors import Actor, SystemActor
+from itfabrik.core.errors import NotFound, ValidationFailed
+from itfabrik.core.services import create_audited, update_versioned
+from itfabrik.tenancy.models import Cooperation, OrgNode
+
+from .. import permissions as actions
+from .. import rules
+from ..choices import (
+    LIVE_GRANT,
+    AccountKind,
+    AccountStatus,
+    EntitlementKind,
+    GrantSource,
+    GrantStatus,
+)
+from ..models import Account, Entitlement, Grant, ScimToken
+from . import (
+    _ACCOUNT_KEYS,
+    _GRANT_KEYS,
+    _grant_end,
+    _today,
+    account_disable,
+    account_enable,
+    person_create,
+    person_update,
+)
+
+TOKEN_PREFIX = "scim_"
+# last_used is a hint for the administrator, not a record: written at most this often.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class ScimActor(SystemActor):
+    """The SCIM client of one token, as the actor of the writes it makes."""
+
+    def __init__(self, token: ScimToken) -> None:
+        self.token = token
+
+    def get_username(self) -> str:
+        return f"scim:{self.token.name}"[:200]
+
+    def __str__(self) -> str:
+        return self.get_username()
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+
+def _require_provisioning(actor: Actor, cooperation: Cooperation) -> None:
+    assert cooperation.root is not None
+    if not permissions.can(actor, actions.MANAGE_PROVISIONING, cooperation.root):
+        raise NotFound()
+
+
+def scim_token_create(
+    *, actor: Actor, cooperation: Cooperation, name: str
+) -> tuple[ScimToken, str]:
+    """A new token for a SCIM client; returns the token and the secret, shown this once."""
+    _require_provisioning(actor, cooperation)
+    assert cooperation.root is not None
+    errors: dict[str, list[Any]] = {}
+    if not name.strip():
+        errors["name"] = [_("Ange ett namn.")]
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = create_audited(
+            actor=actor,
+            instance=ScimToken(
+                cooperation=cooperation,
+                name=name.strip(),
+                token_hash=rules.scim_token_hash(raw),
+                prefix=raw[: len(TOKEN_PREFIX) + 4],
+                created_by=actor if isinstance(actor, User) else None,
+            ),
+            scope_path=cooperation.root.path,
+            exclude=["cooperation", "created_by"],
+            errors=errors,
+        )
+    return token, raw
+
+
+def scim_token_revoke(*, actor: Actor, token: ScimToken) -> ScimToken:
+    _require_provisioning(actor, token.cooperation)
+    assert token.cooperation.root is not None
+    if token.revoked_at is not None:
+        return token
+    with transaction.atomic():
+        return _update_plain(actor, token, {"revoked_at": timezone.now()}, token.cooperation.root)
+
+
+def _update_plain(actor: Actor, instance: Any, changes: dict[str, Any], root: OrgNode) -> Any:
+    """An audited change of a row without a version column."""
+    from itfabrik.core.services import update_audited
+
+    return update_audited(
+        actor=actor,
+        instance=instance,
+        changes=changes,
+        scope_path=root.path,
+        exclude=["cooperation", "created_by"],
+    )
+
+
+def scim_token_touch(token: ScimToken) -> None:
+    """Note that the token was used (not audited: a usage hint, at most once a minute)."""
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used >= LAST_USED_RESOLUTION:
+        ScimToken.objects.filter(pk=token.pk).update(last_used=now)
+        token.last_used = now
+
+
+# --- users --------------------------------------------------------------------------------------
+
+
+def _home_for(cooperation: Cooperation, user_name: str) -> OrgNode:
+    """The municipality a new provisioned person belongs to: the one whose e-mail domain the
+    userName ends with (anna.berg@mellerud.se), else the host municipality, else the first."""
+    municipalities = OrgNode.objects.filter(
+        cooperation_id=cooperation.pk, kind="municipality"
+    ).order_by("path")
+    domain = user_name.rsplit("@", 1)[1].lower() if "@" in user_name else ""
+    if domain:
+        found = municipalities.filter(email_domain__iexact=domain).first()
+        if found is not None:
+            return found
+    if cooperation.host_id is not None:
+        host = municipalities.filter(pk=cooperation.host_id).first()
+        if host is not None:
+            return host
+    first = municipalities.first()
+    if first is None:
+        raise ValidationFailed(fields={"userName": [_("Samverkan har ingen kommun.")]})
+    return first
+
+
+def _check_user_name(user_name: str, errors: dict[str, list[Any]]) -> str:
+    value = user_name.strip()
+    if not value:
+        errors["userName"] = [_("Ange ett användarnamn.")]
+    elif len(value) > Account._meta.get_field("username").max_length:  # type: ignore[operator]
+        errors["userName"] = [_("Användarnamnet är för långt.")]
+    return value
+
+
+def user_name_taken(cooperation_id: int, user_name: str, exclude_pk: int | None = None) -> bool:
+    """userName is unique per cooperation, compared case-insensitively (RFC 7643: caseExact
+    false)."""
+    qs = Account.objects.filter(cooperation_id=cooperation_id, username__iexact=user_name)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+class Taken(ValidationFailed):
+    """A name that must be unique is in use (SCIM answers 409 with scimType uniqueness)."""
+
+    status = 409
+    code = "uniqueness"
+
+
+def provisioned_user_create(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    user_name: str,
+    given_name: str,
+    family_name: str,
+    external_id: str = "",
+    active: bool = True,
+) -> Account:
+    """A person with a standard account named `user_name` (the identity provider's name, e.g.
+    the UPN), in the municipality `_home_for` finds.
+
+    When the name is held by an account the provider removed before, that account comes back
+    (the same person and id, enabled, the new values applied): a provider that deletes a user and
+    creates it again finds it, and the name is never held twice."""
+    errors: dict[str, list[Any]] = {}
+    user_name = _check_user_name(user_name, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        holders = list(
+            Account.objects.select_for_update(of=("self",))
+            .select_related("person", "municipality")
+            .filter(cooperation_id=cooperation.pk, username__iexact=user_name)
+        )
+        if len(holders) == 1 and holders[0].removed_on is not None and holders[0].person_id:
+            return _restore(actor, holders[0], user_name, given_name, family_name, external_id,
+                            active)  # fmt: skip
+        if holders:
+            raise Taken(fields={"userName": [_("Användarnamnet är upptaget.")]})
+        home = _home_for(cooperation, user_name)
+        person = person_create(
+            actor=actor, home=home, first_name=given_name or "", last_name=family_name or ""
+        )
+        account = create_audited(
+            actor=actor,
+            instance=Account(
+                cooperation_id=cooperation.pk,
+                kind=AccountKind.STANDARD,
+                username=user_name,
+                person=person,
+                municipality=home,
+                mfa_required=True,
+                external_id=external_id or "",
+            ),
+            scope_path=home.path,
+            exclude=_ACCOUNT_KEYS,
+        )
+        if not active:
+            account = account_disable(actor=actor, account=account)
+        return account
+
+
+def _restore(
+    actor: Actor,
+    account: Account,
+    user_name: str,
+    given_name: str,
+    family_name: str,
+    external_id: str,
+    active: bool,
+) -> Account:
+    account = update_versioned(
+        actor=actor,
+        instance=account,
+        expected_version=None,
+        changes={"removed_on": None},
+        scope_path=account.municipality.path,
+        exclude=_ACCOUNT_KEYS,
+    )
+    return provisioned_user_update(
+        actor=actor,
+        account=account,
+        user_name=user_name,
+        given_name=given_name,
+        family_name=family_name,
+        external_id=external_id,
+        active=active,
+    )
+
+
+def provisioned_user_update(
+    *,
+    actor: Actor,
+    account: Account,
+    user_name: str,
+    given_name: str,
+    family_name: str,
+    external_id: str,
+    active: bool,
+) -> Account:
+    """Replace what SCIM owns of an account and its person (PUT, and PATCH after applying the
+    operations to the current resource). What did not change writes nothing."""
+    errors: dict[str, list[Any]] = {}
+    user_name = _check_user_name(user_name, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        if user_name != account.username and user_name_taken(
+            account.cooperation_id, user_name, exclude_pk=account.pk
+        ):
+            raise Taken(fields={"userName": [_("Användarnamnet är upptaget.")]})
+        person = account.person
+        assert person is not None
+        if (given_name, family_name) != (person.first_name, person.last_name):
+            account.person = person_update(
+                actor=actor,
+                person=person,
+                expected_version=None,
+                first_name=given_name or "",
+                last_name=family_name or "",
+            )
+        account = update_versioned(
+            actor=actor,
+            instance=account,
+            expected_version=None,
+            changes={"username": user_name, "external_id": external_id or ""},
+            scope_path=account.municipality.path,
+            exclude=_ACCOUNT_KEYS,
+        )
+        is_active = account.status == AccountStatus.ACTIVE
+        if active and not is_active:
+            account = account_enable(actor=actor, account=account, expected_version=None)
+        elif not active and is_active:
+            account = account_disable(actor=actor, account=account)
+        return account
+
+
+def provisioned_user_remove(*, actor: Actor, account: Account) -> Account:
+    """SCIM DELETE: the account is disabled (its grants revoked) and marked removed; nothing is
+    deleted (records are public documents)."""
+    with transaction.atomic():
+        if account.status == AccountStatus.ACTIVE:
+            account = account_disable(actor=actor, account=account)
+        return update_versioned(
+            actor=actor,
+            instance=account,
+            expected_version=None,
+            changes={"removed_on": _today()},
+            scope_path=account.municipality.path,
+            exclude=_ACCOUNT_KEYS,
+        )
+
+
+# --- groups -------------------------------------------------------------------------------------
+
+
+def _check_group_name(
+    cooperation_id: int, name: str, errors: dict[str, list[Any]], exclude_pk: int | None
+) -> str:
+    value = name.strip()
+    if not value:
+        errors["displayName"] = [_("Ange ett namn.")]
+        return value
+    if len(value) > Entitlement._meta.get_field("name").max_length:  # type: ignore[operator]
+        errors["displayName"] = [_("Namnet är för långt.")]
+        return value
+    qs = Entitlement.objects.filter(cooperation_id=cooperation_id, name__iexact=value)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise Taken(fields={"displayName": [_("Det finns redan en behörighet med det namnet.")]})
+    return value
+
+
+def _set_members(
+    actor: Actor, group: Entitlement, members: Iterable[Account], scope_path: str
+) -> None:
+    wanted = {a.pk: a for a in members}
+    live = {
+        g.account_id: g
+        for g in Grant.objects.filter(entitlement=group, status__in=LIVE_GRANT).select_for_update()
+    }
+    for account_id, grant in live.items():
+        if account_id not in wanted:
+            _grant_end(actor, grant, scope_path)
+    for account_id, account in wanted.items():
+        if account_id in live:
+            continue
+        if account.cooperation_id != group.cooperation_id:
+            raise ValidationFailed(fields={"members": [_("Kontot hör till en annan samverkan.")]})
+        create_audited(
+            actor=actor,
+            instance=Grant(
+                account=account,
+                entitlement=group,
+                source=GrantSource.PROVISIONED,
+                status=GrantStatus.ACTIVE,
+                decided_at=timezone.now(),
+            ),
+            scope_path=account.municipality.path,
+            exclude=_GRANT_KEYS,
+        )
+
+
+def provisioned_group_create(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    display_name: str,
+    external_id: str = "",
+    members: Iterable[Account] = (),
+) -> Entitlement:
+    """A group of the identity provider: an entitlement of the kind "group", its members the
+    accounts holding an active grant of it (source "scim", no approval in itfabrik: the
+    provider's own owners decided)."""
+    assert cooperation.root is not None
+    errors: dict[str, list[Any]] = {}
+    with transaction.atomic():
+        name = _check_group_name(cooperation.pk, display_name, errors, None)
+        if errors:
+            raise ValidationFailed(fields=errors)
+        group = create_audited(
+            actor=actor,
+            instance=Entitlement(
+                cooperation=cooperation,
+                name=name,
+                kind=EntitlementKind.GROUP,
+                system="SCIM",
+                external_id=external_id or "",
+            ),
+            scope_path=cooperation.root.path,
+            exclude=["cooperation", "licence_pool"],
+        )
+        _set_members(actor, group, members, cooperation.root.path)
+        return group
+
+
+def provisioned_group_update(
+    *,
+    actor: Actor,
+    group: Entitlement,
+    display_name: str,
+    external_id: str,
+    members: Iterable[Account],
+) -> Entitlement:
+    root = group.cooperation.root
+    assert root is not None
+    errors: dict[str, list[Any]] = {}
+    with transaction.atomic():
+        name = _check_group_name(group.cooperation_id, display_name, errors, group.pk)
+        if errors:
+            raise ValidationFailed(fields=errors)
+        group = update_versioned(
+            actor=actor,
+            instance=group,
+            expected_version=None,
+            changes={"name": name, "external_id": external_id or ""},
+            scope_path=root.path,
+            exclude=["cooperation", "licence_pool"],
+        )
+        _set_members(actor, group, members, root.path)
+        return group
+
+
+def provisioned_group_remove(*, actor: Actor, group: Entitlement) -> Entitlement:
+    """SCIM DELETE of a group: its grants end and the entitlement is made inactive; its name
+    is freed with a suffix so the provider may create a group of that name again."""
+    root = group.cooperation.root
+    assert root is not None
+    with transaction.atomic():
+        _set_members(actor, group, [], root.path)
+        suffix = f" (borttagen {group.pk})"
+        return update_versioned(
+            actor=actor,
+            instance=group,
+            expected_version=None,
+            changes={"is_active": False, "name": group.name[: 150 - len(suffix)] + suffix},
+            scope_path=root.path,
+            exclude=["cooperation", "licence_pool"],
+        )
+
+
+__all__ = [
+    "ScimActor",
+    "Taken",
+    "provisioned_group_create",
+    "provisioned_group_remove",
+    "provisioned_group_update",
+    "provisioned_user_create",
+    "provisioned_user_remove",
+    "provisioned_user_update",
+    "scim_token_create",
+    "scim_token_revoke",
+    "scim_token_touch",
+]
