@@ -41,6 +41,9 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
     group_name = serializers.CharField(
         source="group.name", read_only=True, allow_null=True, default=None
     )
+    is_known_error = serializers.BooleanField(
+        read_only=True, help_text="A problem marked a known error (docs/adr/0039)."
+    )
 
     class Meta:
         model = Ticket
@@ -69,6 +72,11 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
             "assignee",
             "status",
             "problem",
+            "root_cause",
+            "workaround",
+            "is_known_error",
+            "known_error_at",
+            "knowledge_article",
             "reported_at",
             "response_due",
             "resolution_due",
