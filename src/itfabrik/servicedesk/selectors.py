@@ -113,6 +113,7 @@ def ticket_get(*, actor: Actor, pk: Any) -> Ticket:
         "created_by",
         "cooperation",
         "knowledge_article",
+        "problem__knowledge_article",
     )
     return get_or_not_found(qs, pk)
 

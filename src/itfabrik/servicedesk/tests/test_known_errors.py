@@ -313,6 +313,28 @@ def test_agent_links_an_incident_and_sees_the_workaround(
     assert WORKAROUND in page
 
 
+def test_the_requester_of_a_linked_incident_is_pointed_to_the_article(
+    desk: Any, problem: Any, web_as: Any
+) -> None:
+    from itfabrik.catalog.models import ServiceArea
+
+    ticket = _record(desk, problem)
+    area = ServiceArea.objects.filter(cooperation=desk.cooperation).order_by("pk").first()
+    ticket = _publish(desk, ticket, area=area)
+    incident = desk.ticket(title="Kan inte skriva ut")  # reported by Fia
+    client = web_as("anvandare-fargelanda")
+    page = client.get(f"/servicedesk/mina-arenden/{incident.pk}/").content.decode()
+    assert "Ett känt fel" not in page
+    services.ticket_set_problem(
+        actor=desk.agent, ticket=incident, expected_version=None, problem=ticket
+    )
+    page = client.get(f"/servicedesk/mina-arenden/{incident.pk}/").content.decode()
+    assert "Felet bakom ditt ärende är känt och utreds." in page
+    assert f"/hjalp/artiklar/{ticket.knowledge_article_id}/" in page
+    assert WORKAROUND not in page  # the article, not the ticket's internal fields
+    assert "Skrivarserverns kö" not in page
+
+
 # --- the permission matrix ---------------------------------------------------------------------
 
 
