@@ -195,6 +195,28 @@ class TicketUpdateSerializer(serializers.Serializer[Any]):
     )
 
 
+class ProblemRecordSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    root_cause = serializers.CharField(max_length=10000, allow_blank=True, trim_whitespace=False)
+    workaround = serializers.CharField(max_length=10000, allow_blank=True, trim_whitespace=False)
+    is_known_error = serializers.BooleanField()
+
+
+class KnownErrorPublishSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Default: the problem's title."
+    )
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    audience = serializers.ChoiceField(
+        choices=["everyone", "staff"], required=False, default="everyone"
+    )
+    area = _id(
+        required=False,
+        allow_null=True,
+        help_text="The article's service area; default: the area of the problem's service.",
+    )
+
+
 class TicketTransitionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
     status = _text(", ".join(TicketStatus.values))

@@ -384,6 +384,62 @@ def test_api_shows_the_problem_fields(desk: Any, problem: Any, api_as: Any) -> N
     assert data["knowledge_article"] is None
 
 
+def test_api_records_and_publishes(desk: Any, problem: Any, api_as: Any) -> None:
+    from itfabrik.catalog.models import ServiceArea
+
+    api = api_as("tekniker")
+    r = api.post(
+        f"/api/v1/tickets/{problem.pk}/problem/",
+        {
+            "version": problem.version,
+            "root_cause": "",
+            "workaround": WORKAROUND,
+            "is_known_error": True,
+        },
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["is_known_error"] is True
+    r = api.post(f"/api/v1/tickets/{problem.pk}/known-error/", {"area": 2**40}, format="json")
+    assert r.status_code == 400
+    assert "area" in r.json()["error"]["fields"]
+    area = ServiceArea.objects.filter(cooperation=desk.cooperation).order_by("pk").first()
+    assert area is not None
+    r = api.post(
+        f"/api/v1/tickets/{problem.pk}/known-error/",
+        {"area": area.pk, "summary": "Utskrifter försvinner."},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    article_id = r.json()["knowledge_article"]
+    assert Article.objects.get(pk=article_id).source_reference == problem.reference
+    again = api.post(f"/api/v1/tickets/{problem.pk}/known-error/", {"area": area.pk}, format="json")
+    assert again.json()["knowledge_article"] == article_id
+
+
+def test_api_refusals_change_nothing(desk: Any, problem: Any, api_as: Any) -> None:
+    incident = desk.ticket()
+    agent, other, tekniker = api_as("agent"), api_as("anvandare-bengtsfors"), api_as("tekniker")
+    before = db_state()
+    body = {
+        "version": problem.version,
+        "root_cause": "x",
+        "workaround": "y",
+        "is_known_error": True,
+    }
+    url = f"/api/v1/tickets/{problem.pk}/problem/"
+    assert agent.post(url, body, format="json").status_code == 403
+    assert other.post(url, body, format="json").status_code == 404
+    r = tekniker.post(f"/api/v1/tickets/{incident.pk}/known-error/", {}, format="json")
+    assert r.status_code == 400
+    [message] = r.json()["error"]["fields"]["type"]
+    assert message["messages"] == {
+        "sv": "Bara ärenden av typen problem har grundorsak, tillfällig lösning och kända fel.",
+        "en": "Only tickets of the type problem have a root cause, a workaround and known errors.",
+    }
+    assert_unchanged(before)
+
+
 def test_demo_has_a_published_known_error(demo: Any) -> None:
     known = Ticket.objects.filter(type="problem", knowledge_article__isnull=False)
     assert known.count() == 1
