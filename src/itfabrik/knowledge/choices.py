@@ -10,6 +10,13 @@ class Audience(models.TextChoices):
     STAFF = "staff", _("Endast IT-organisationens personal")
 
 
+class ArticleKind(models.TextChoices):
+    """An ordinary help article, or a known error published from a problem ticket (ADR 0039)."""
+
+    ARTICLE = "article", _("Artikel")
+    KNOWN_ERROR = "known_error", _("Känt fel")
+
+
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", _("Utkast")
     PUBLISHED = "published", _("Publicerad")

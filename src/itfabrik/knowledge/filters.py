@@ -7,7 +7,7 @@ import django_filters
 
 from itfabrik.core.filters import FilterSet, IdFilter
 
-from .choices import ArticleStatus, Audience
+from .choices import ArticleKind, ArticleStatus, Audience
 from .models import Article
 
 
@@ -16,6 +16,7 @@ class ArticleFilter(FilterSet):
     audience = django_filters.ChoiceFilter(choices=Audience.choices)
     municipality = IdFilter(field_name="municipality_id")
     status = django_filters.ChoiceFilter(choices=ArticleStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=ArticleKind.choices)
 
     class Meta:
         model = Article

@@ -27,3 +27,26 @@ def report_problem_url(request: Any, article: Any = None, query: str = "") -> st
     if not _report_problem:
         return None
     return _report_problem[-1](request, article, query)
+
+
+# --- known errors (ADR 0039) ---------------------------------------------------------------------
+# A known-error article names the problem ticket it was published from; the service desk
+# registers the function that links staff from the article to that ticket. It answers None for
+# ordinary articles and for people who may not open the ticket.
+
+# (request, article) -> (label, url), or None.
+ArticleSourceLink = Callable[[Any, Any], tuple[str, str] | None]
+
+_article_source: list[ArticleSourceLink] = []
+
+
+def register_article_source(link: ArticleSourceLink) -> ArticleSourceLink:
+    """Register the function giving the link to an article's source (the last one wins)."""
+    _article_source[:] = [link]
+    return link
+
+
+def article_source_link(request: Any, article: Any) -> tuple[str, str] | None:
+    if not _article_source:
+        return None
+    return _article_source[0](request, article)

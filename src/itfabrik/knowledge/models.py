@@ -22,13 +22,14 @@ from itfabrik.catalog.models import ServiceArea
 from itfabrik.core.models import TimestampedModel, VersionedModel
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
-from .choices import ArticleStatus, Audience
+from .choices import ArticleKind, ArticleStatus, Audience
 
 TITLE_MAX = 200
 SUMMARY_MAX = 500
 BODY_MAX = 20000
 COMMENT_MAX = 1000
 QUERY_MAX = 200
+REFERENCE_MAX = 20
 
 
 class Article(VersionedModel):
@@ -66,6 +67,13 @@ class Article(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    kind = models.CharField(
+        _("slag"), max_length=20, choices=ArticleKind.choices, default=ArticleKind.ARTICLE
+    )
+    # Known errors (ADR 0039): the reference of the problem ticket the article was published
+    # from, and when that problem was resolved (NULL: the error is still there).
+    source_reference = models.CharField(_("ärendenummer"), max_length=REFERENCE_MAX, blank=True)
+    fixed_at = models.DateTimeField(_("åtgärdat"), null=True, blank=True)
     # The number of the current published version (0: never published).
     revision = models.PositiveIntegerField(_("publicerad version"), default=0)
     published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
@@ -79,6 +87,7 @@ class Article(VersionedModel):
             models.Index(fields=["cooperation", "title"]),
             models.Index(fields=["cooperation", "-published_at"]),
             models.Index(fields=["area", "status"]),
+            models.Index(fields=["cooperation", "kind", "status"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -86,6 +95,18 @@ class Article(VersionedModel):
                 | (~Q(audience=Audience.MUNICIPALITY) & Q(municipality__isnull=True)),
                 name="knowledge_article_municipality_audience",
                 violation_error_message=_("Ange kommun när målgruppen är en kommun, och bara då."),
+            ),
+            # One known-error article per problem: publishing again updates it.
+            models.UniqueConstraint(
+                fields=["cooperation", "source_reference"],
+                condition=Q(kind=ArticleKind.KNOWN_ERROR),
+                name="knowledge_one_article_per_known_error",
+                violation_error_message=_("Problemet är redan publicerat som känt fel."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ArticleKind.ARTICLE) | ~Q(source_reference=""),
+                name="knowledge_known_error_has_reference",
+                violation_error_message=_("Ett känt fel anger problemets ärendenummer."),
             ),
         ]
 

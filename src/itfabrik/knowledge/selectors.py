@@ -94,6 +94,7 @@ def article_list(
     audience: str | None = None,
     municipality: int | None = None,
     status: str | None = None,
+    kind: str | None = None,
     ordering: str | None = None,
 ) -> QuerySet[Article]:
     """The articles the actor may read, filtered; with `q`, the Swedish full-text search,
@@ -106,7 +107,7 @@ def article_list(
         "area", "municipality", "owner"
     )
     qs = ArticleFilter.apply(
-        qs, area=area, audience=audience, municipality=municipality, status=status
+        qs, area=area, audience=audience, municipality=municipality, status=status, kind=kind
     )
     if status is None and not may_manage(actor):
         qs = qs.filter(status=ArticleStatus.PUBLISHED)

@@ -29,7 +29,7 @@ from itfabrik.tenancy.models import Cooperation, OrgNode
 from . import permissions as actions
 from . import search as fulltext
 from . import selectors
-from .choices import ArticleStatus, Audience
+from .choices import ArticleKind, ArticleStatus, Audience
 from .models import QUERY_MAX, Article, ArticleFeedback, ArticleRevision, Deflection
 
 TEXT_FIELDS = ("title", "summary", "body")
@@ -122,8 +122,11 @@ def article_create(
     municipality: OrgNode | None = None,
     owner: User | None = None,
     publish: bool = False,
+    kind: str = ArticleKind.ARTICLE,
+    source_reference: str = "",
 ) -> Article:
-    """A new article, as a draft or published at once (then as version 1)."""
+    """A new article, as a draft or published at once (then as version 1). Known errors are
+    created by `known_error_publish`, which passes `kind` and `source_reference`."""
     _require_manage(actor, cooperation)
     errors = _check_relations(
         cooperation=cooperation,
@@ -145,6 +148,8 @@ def article_create(
         status=ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT,
         revision=1 if publish else 0,
         published_at=now if publish else None,
+        kind=kind,
+        source_reference=source_reference,
     )
     create_audited(actor=actor, instance=article, scope_path=_scope(article), errors=errors)
     if publish:
@@ -319,3 +324,100 @@ def deflection_record(*, actor: Actor, article: Article, query: str = "") -> Def
         query=query,
     )
     return create_audited(actor=actor, instance=deflection, scope_path=_scope(article))
+
+
+# --- known errors (ADR 0039) --------------------------------------------------------------------
+# The service desk publishes a problem ticket's workaround here. The knowledge base keeps the
+# article (its versions, search, audience); the service desk decides when, and holds the link
+# to the article on the ticket. Republishing updates the same article, never a second one.
+
+KNOWN_ERROR_AUDIENCES = (Audience.EVERYONE, Audience.STAFF)
+
+
+@transaction.atomic
+def known_error_publish(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    reference: str,
+    area: ServiceArea,
+    title: str,
+    body: str,
+    summary: str = "",
+    audience: str = Audience.EVERYONE,
+    article: Article | None = None,
+) -> Article:
+    """Publish (or publish again) the known error of the problem `reference`.
+
+    With `article` (the one published before) its text is updated as a new version and an
+    archived article is published again; without, the existing known-error article of the
+    reference is reused if there is one, else a new one is created published. Either way one
+    reference has one article.
+    """
+    reference = reference.strip().upper()
+    errors: dict[str, list[Any]] = {}
+    if not reference:
+        errors["reference"] = [_("Ange problemets ärendenummer.")]
+    if not _clean_text(body):
+        errors["workaround"] = [_("Skriv den tillfälliga lösningen innan felet publiceras.")]
+    if audience not in KNOWN_ERROR_AUDIENCES:
+        errors["audience"] = [_("Ett känt fel publiceras för alla eller för personalen.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if article is None:
+        article = (
+            Article.objects.select_for_update()
+            .filter(
+                cooperation=cooperation, kind=ArticleKind.KNOWN_ERROR, source_reference=reference
+            )
+            .first()
+        )
+    if article is None:
+        return article_create(
+            actor=actor,
+            cooperation=cooperation,
+            area=area,
+            title=title,
+            body=body,
+            summary=summary,
+            audience=audience,
+            publish=True,
+            kind=ArticleKind.KNOWN_ERROR,
+            source_reference=reference,
+        )
+    if article.kind != ArticleKind.KNOWN_ERROR or article.source_reference != reference:
+        raise ValidationFailed(fields={"article": [_("Artikeln hör till ett annat känt fel.")]})
+    updated = article_update(
+        actor=actor,
+        article=article,
+        expected_version=None,
+        title=title,
+        summary=summary,
+        body=body,
+        area=area,
+        audience=audience,
+    )
+    if updated.status != ArticleStatus.PUBLISHED:
+        updated = article_publish(actor=actor, article=updated, expected_version=None)
+    return updated
+
+
+@transaction.atomic
+def known_error_set_fixed(
+    *, actor: Actor, article: Article, fixed_at: dt.datetime | None
+) -> Article:
+    """Say on the article that the error is fixed (the problem is resolved), or not any more
+    (the problem was reopened). The article stays published: ADR 0039."""
+    _require_manage(actor, article.cooperation)
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.kind != ArticleKind.KNOWN_ERROR:
+        raise ValidationFailed(fields={"article": [_("Artikeln är inte ett känt fel.")]})
+    if (current.fixed_at is None) == (fixed_at is None):
+        return current
+    return update_versioned(
+        actor=actor,
+        instance=current,
+        expected_version=None,
+        changes={"fixed_at": fixed_at},
+        scope_path=_scope(current),
+    )

@@ -225,6 +225,7 @@ def load(ctx: dict[str, Any]) -> None:
         actor=SYSTEM, cooperation=coop, user=users["radsmedlem"], reason="Ledamot i IT-rådet"
     )
     _tickets(coop, nodes, users, groups)
+    _known_error(coop, users, groups)
     # After the year of tickets: the routing rules apply to tickets registered from now on.
     services.routing_settings_save(
         actor=SYSTEM,
@@ -327,3 +328,70 @@ def _tickets(coop: Any, nodes: dict[str, OrgNode], users: dict[str, Any], groups
                 status=TicketStatus.CLOSED,
                 at=done + dt.timedelta(days=5),
             )
+
+
+def _known_error(coop: Any, users: dict[str, Any], groups: Any) -> None:
+    """One problem behind the recurring "Outlook startar inte" incidents, analysed and published
+    as a known error with its workaround (docs/adr/0039); the open incidents are linked to it."""
+    from itfabrik.knowledge.choices import Audience
+
+    from .models import Ticket
+
+    now = timezone.now()
+    service = Service.objects.filter(cooperation=coop, name="Microsoft 365-licens").first()
+    problem = services.ticket_create(
+        actor=SYSTEM,
+        requester=users["tekniker"],
+        title="Outlook fastnar på ”Läser in profil” efter uppdatering",
+        description=(
+            "Återkommande incidenter: Outlook startar inte efter månadens uppdatering av "
+            "Microsoft 365-appar."
+        ),
+        impact="medium",
+        urgency="medium",
+        type=TicketType.PROBLEM,
+        channel=Channel.PORTAL,
+        service=service,
+        reported_at=now - dt.timedelta(days=12),
+        group=groups["Microsoft 365"],
+    )
+    problem = services.ticket_transition(
+        actor=SYSTEM,
+        ticket=problem,
+        expected_version=None,
+        status=TicketStatus.IN_PROGRESS,
+        at=now - dt.timedelta(days=11),
+    )
+    problem = services.problem_record(
+        actor=SYSTEM,
+        ticket=problem,
+        expected_version=None,
+        root_cause=(
+            "Uppdateringen skriver om Outlooks profilcache; en profil som skapades före "
+            "flytten till Microsoft 365 läses då in i en evig slinga."
+        ),
+        workaround=(
+            "1. Stäng Outlook.\n"
+            "2. Öppna Kontrollpanelen → E-post → Visa profiler.\n"
+            "3. Lägg till en ny profil, välj den som standard och starta Outlook igen.\n\n"
+            "Dina mejl finns kvar: de hämtas från servern till den nya profilen."
+        ),
+        is_known_error=True,
+    )
+    services.known_error_publish(
+        actor=SYSTEM,
+        ticket=problem,
+        title="Outlook startar inte – fastnar på ”Läser in profil”",
+        summary="Efter uppdateringen av Microsoft 365 fastnar Outlook när det startar.",
+        audience=Audience.EVERYONE,
+    )
+    incidents = Ticket.objects.filter(
+        cooperation=coop,
+        type=TicketType.INCIDENT,
+        title="Outlook startar inte",
+        status__in=[s for s in TicketStatus.values if s != TicketStatus.CLOSED],
+    ).order_by("reported_at", "pk")
+    for incident in incidents:
+        services.ticket_set_problem(
+            actor=SYSTEM, ticket=incident, expected_version=None, problem=problem
+        )

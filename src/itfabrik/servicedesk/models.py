@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from itfabrik.catalog.choices import ServiceTier
 from itfabrik.catalog.models import Service
 from itfabrik.core.models import TimestampedModel, VersionedModel
+from itfabrik.knowledge.models import Article
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from .choices import (
@@ -342,6 +343,20 @@ class Ticket(VersionedModel):
     related = models.ManyToManyField(
         "self", verbose_name=_("relaterade ärenden"), symmetrical=True, blank=True
     )
+    # --- problem management (docs/adr/0039): problems only ---
+    root_cause = models.TextField(_("grundorsak"), max_length=10000, blank=True)
+    workaround = models.TextField(_("tillfällig lösning"), max_length=10000, blank=True)
+    # When the problem was marked a known error ("känt fel"); NULL: it is not one.
+    known_error_at = models.DateTimeField(_("känt fel sedan"), null=True, blank=True)
+    # The knowledge-base article the known error is published as (one article per problem).
+    knowledge_article = models.OneToOneField(
+        Article,
+        verbose_name=_("kunskapsartikel"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reported_at = models.DateTimeField(_("anmäld"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -417,9 +432,21 @@ class Ticket(VersionedModel):
                 condition=~Q(device_reference=""),
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type=TicketType.PROBLEM)
+                | (Q(known_error_at__isnull=True) & Q(knowledge_article__isnull=True)),
+                name="servicedesk_known_error_is_problem",
+                violation_error_message=_("Bara problem kan vara kända fel."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def is_known_error(self) -> bool:
+        return self.known_error_at is not None
 
     @property
     def is_paused(self) -> bool:

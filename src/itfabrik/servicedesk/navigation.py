@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.registry import MenuItem, register_menu, register_panel
-from itfabrik.knowledge.hooks import register_report_problem
+from itfabrik.knowledge.hooks import register_article_source, register_report_problem
 
 from . import permissions as actions
 from . import selectors
@@ -74,3 +74,17 @@ def _report_problem_url(request: Any, article: Any, query: str) -> str | None:
 
 
 register_report_problem(_report_problem_url)
+
+
+def _problem_of_article(request: Any, article: Any) -> tuple[str, str] | None:
+    """Staff reading a known-error article get a link to the problem it was published from."""
+    if getattr(article, "kind", "") != "known_error" or not selectors.is_agent(request.user):
+        return None
+    problem = selectors.known_error_problem_get(actor=request.user, article_id=article.pk)
+    if problem is None:
+        return None
+    label = _("Problemärende %(reference)s") % {"reference": problem.reference}
+    return str(label), reverse("servicedesk:ticket_detail", args=[problem.pk])
+
+
+register_article_source(_problem_of_article)

@@ -19,6 +19,9 @@ WORK_TICKET = "servicedesk.work_ticket"
 VIEW_UNIT_TICKETS = "servicedesk.view_unit_tickets"
 # Report a problem in the portal (for oneself, on one's own unit).
 REPORT = "servicedesk.report"
+# Problem management: record a problem's root cause and workaround, mark it a known error and
+# publish it to the knowledge base (2nd/3rd line and team leads; 1st line reads and links).
+MANAGE_PROBLEMS = "servicedesk.manage_problems"
 # Groups, calendars, policies, the matrix and the VIP list.
 MANAGE = "servicedesk.manage"
 
@@ -31,6 +34,7 @@ register_actions(
         WORK_TICKET: _STAFF,
         VIEW_UNIT_TICKETS: {Role.ORDERER, Role.IT_CONTACT, Role.COOPERATION_ADMIN},
         REPORT: ALL_ROLES,
+        MANAGE_PROBLEMS: {Role.TECHNICIAN, Role.TEAM_LEAD, Role.COOPERATION_ADMIN},
         MANAGE: {Role.COOPERATION_ADMIN, Role.TEAM_LEAD},
     },
 )

@@ -18,7 +18,7 @@ from itfabrik.tenancy.models import Cooperation
 
 from . import permissions as actions
 from . import rules
-from .choices import OPEN_STATUSES, EntryKind, GroupKind
+from .choices import OPEN_STATUSES, EntryKind, GroupKind, TicketStatus, TicketType
 from .filters import TicketFilter
 from .models import (
     AssignmentGroup,
@@ -49,6 +49,33 @@ def is_staff_on(actor: Actor, ticket: Ticket) -> bool:
 
 def may_work(actor: Actor, ticket: Ticket) -> bool:
     return permissions.can(actor, actions.WORK_TICKET, ticket.unit)
+
+
+def may_manage_problem(actor: Actor, ticket: Ticket) -> bool:
+    """May the actor record the problem's root cause and workaround and publish it?"""
+    return permissions.can(actor, actions.MANAGE_PROBLEMS, ticket.unit)
+
+
+def problem_choice_list(*, actor: Actor, ticket: Ticket) -> QuerySet[Ticket]:
+    """The problems an incident may be linked to: the visible, open and resolved problems of its
+    cooperation, known errors first."""
+    return (
+        Ticket.objects.filter(
+            visible_q(actor), cooperation_id=ticket.cooperation_id, type=TicketType.PROBLEM
+        )
+        .exclude(status=TicketStatus.CLOSED)
+        .only("pk", "reference", "title", "known_error_at", "status")
+        .order_by(F("known_error_at").desc(nulls_last=True), "-reported_at", "-pk")
+    )
+
+
+def known_error_problem_get(*, actor: Actor, article_id: int) -> Ticket | None:
+    """The visible problem a known-error article was published from (None: none visible)."""
+    return (
+        Ticket.objects.filter(visible_q(actor), knowledge_article_id=article_id)
+        .only("pk", "reference")
+        .first()
+    )
 
 
 def is_agent(actor: Actor) -> bool:
@@ -85,6 +112,8 @@ def ticket_get(*, actor: Actor, pk: Any) -> Ticket:
         "problem",
         "created_by",
         "cooperation",
+        "knowledge_article",
+        "problem__knowledge_article",
     )
     return get_or_not_found(qs, pk)
 

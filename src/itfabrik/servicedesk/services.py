@@ -34,6 +34,8 @@ from itfabrik.core.errors import (
     lazy_format,
 )
 from itfabrik.core.services import create_audited, update_audited, update_versioned
+from itfabrik.knowledge import services as knowledge
+from itfabrik.knowledge.choices import ArticleStatus, Audience
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from . import clock, hooks, rules, selectors
@@ -418,6 +420,7 @@ _FOREIGN_KEYS = [
     "problem",
     "created_by",
     "policy",
+    "knowledge_article",
 ]
 
 
@@ -477,6 +480,14 @@ def ticket_update(
             errors["group"] = [_("Gruppen hör till en annan samverkan.")]
         if "title" in changes and not str(changes["title"]).strip():
             errors["title"] = [_("Ange en rubrik.")]
+        if (
+            changes.get("type", current.type) != TicketType.PROBLEM
+            and current.type == TicketType.PROBLEM
+            and (current.known_error_at is not None or current.knowledge_article_id is not None)
+        ):
+            errors["type"] = [
+                _("Problemet är ett känt fel och kan inte byta typ. Ta bort markeringen först.")
+            ]
         if "device_reference" in changes:
             changes["device_reference"] = " ".join(str(changes["device_reference"]).split())
             if len(changes["device_reference"]) > 100:
@@ -599,7 +610,19 @@ def _transition(actor: Actor, current: Ticket, status: str, now: dt.datetime) ->
     if status == TicketStatus.IN_PROGRESS and current.first_response_at is None:
         changes["first_response_at"] = now
     changes.update(_sla_fields(ticket=current, now=now, new_status=status))
+    if current.knowledge_article_id is not None:
+        # The known-error article says whether the error is fixed (ADR 0039).
+        if status == TicketStatus.RESOLVED:
+            _article_fixed(actor, current, now)
+        elif rules.is_reopen(current.status, status):
+            _article_fixed(actor, current, None)
     return _save(actor, current, changes)
+
+
+def _article_fixed(actor: Actor, problem: Ticket, at: dt.datetime | None) -> None:
+    article = problem.knowledge_article
+    if article is not None:
+        knowledge.known_error_set_fixed(actor=actor, article=article, fixed_at=at)
 
 
 def entry_add(
@@ -692,6 +715,141 @@ def ticket_set_problem(
                     fields={"problem": [_("Bara incidenter kopplas till ett problem.")]}
                 )
         return _save(actor, current, {"problem": problem})
+
+
+# --- problem management: root cause, workaround, known errors (docs/adr/0039) -----------------
+
+
+def _locked_problem(actor: Actor, ticket: Ticket, expected_version: int | None) -> Ticket:
+    """The problem locked for problem management: NotFound outside the actor's scope,
+    Forbidden without the action, ValidationFailed for a ticket that is not a problem."""
+    current = _locked(actor, ticket)
+    if not selectors.may_manage_problem(actor, current):
+        raise Forbidden()
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict()
+    if current.type != TicketType.PROBLEM:
+        raise ValidationFailed(
+            fields={
+                "type": [
+                    _(
+                        "Bara ärenden av typen problem har grundorsak, tillfällig lösning "
+                        "och kända fel."
+                    )
+                ]
+            }
+        )
+    return current
+
+
+def problem_record(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    expected_version: int | None,
+    root_cause: str,
+    workaround: str,
+    is_known_error: bool,
+) -> Ticket:
+    """Record what is known of a problem: its root cause, its workaround, and whether it is a
+    known error ("känt fel": analysed, with a root cause or a workaround, not yet fixed).
+
+    A published known error follows: a changed workaround is published as the article's next
+    version; taking the known-error mark away archives the article."""
+    with transaction.atomic():
+        current = _locked_problem(actor, ticket, expected_version)
+        root_cause = root_cause.strip()
+        workaround = workaround.strip()
+        errors: dict[str, list[Any]] = {}
+        if is_known_error and not (root_cause or workaround):
+            errors["is_known_error"] = [
+                _("Ett känt fel behöver en grundorsak eller en tillfällig lösning.")
+            ]
+        article = current.knowledge_article
+        published = article is not None and article.status == ArticleStatus.PUBLISHED
+        if is_known_error and published and not workaround:
+            errors["workaround"] = [
+                _(
+                    "Felet är publicerat i kunskapsbanken och behöver sin tillfälliga lösning. "
+                    "Ta bort markeringen som känt fel för att arkivera artikeln."
+                )
+            ]
+        if errors:
+            raise ValidationFailed(fields=errors)
+        changes: dict[str, Any] = {"root_cause": root_cause, "workaround": workaround}
+        if is_known_error and current.known_error_at is None:
+            changes["known_error_at"] = _now()
+        elif not is_known_error:
+            changes["known_error_at"] = None
+        changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        if not changes:
+            return current
+        updated = _save(actor, current, changes)
+        if article is not None and published:
+            if not is_known_error:
+                knowledge.article_archive(actor=actor, article=article, expected_version=None)
+            elif "workaround" in changes:
+                knowledge.known_error_publish(
+                    actor=actor,
+                    cooperation=updated.cooperation,
+                    reference=updated.reference,
+                    area=article.area,
+                    title=article.title,
+                    summary=article.summary,
+                    body=workaround,
+                    audience=article.audience,
+                    article=article,
+                )
+        return updated
+
+
+def known_error_publish(
+    *,
+    actor: Actor,
+    ticket: Ticket,
+    title: str = "",
+    summary: str = "",
+    audience: str = Audience.EVERYONE,
+    area: Any = None,
+) -> Ticket:
+    """ "Publicera som känt fel": the problem's workaround as a knowledge-base article of the kind
+    "Känt fel", naming the problem's reference; the ticket keeps the article. Publishing again
+    updates the same article (a new version when the text changed, published again when it was
+    archived). The ticket's lock makes a double submit publish once."""
+    with transaction.atomic():
+        current = _locked_problem(actor, ticket, None)
+        errors: dict[str, list[Any]] = {}
+        if current.known_error_at is None:
+            errors["is_known_error"] = [_("Markera problemet som känt fel innan det publiceras.")]
+        if not current.workaround.strip():
+            errors["workaround"] = [_("Skriv den tillfälliga lösningen innan felet publiceras.")]
+        if area is None and current.service_id is not None:
+            area = current.service.area  # type: ignore[union-attr]
+        if area is None:
+            errors["area"] = [_("Välj tjänsteområde: problemet gäller ingen tjänst.")]
+        elif area.cooperation_id != current.cooperation_id:
+            errors["area"] = [_("Tjänsteområdet hör till en annan samverkan.")]
+        title = title.strip() or current.title
+        if errors:
+            raise ValidationFailed(fields=errors)
+        article = knowledge.known_error_publish(
+            actor=actor,
+            cooperation=current.cooperation,
+            reference=current.reference,
+            area=area,
+            title=title,
+            summary=summary,
+            body=current.workaround,
+            audience=audience,
+            article=current.knowledge_article,
+        )
+        if current.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+            article = knowledge.known_error_set_fixed(
+                actor=actor, article=article, fixed_at=current.resolved_at or _now()
+            )
+        if current.knowledge_article_id == article.pk:
+            return current
+        return _save(actor, current, {"knowledge_article": article})
 
 
 # --- configuration --------------------------------------------------------------------------

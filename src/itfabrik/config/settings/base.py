@@ -324,6 +324,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "itfabrik.knowledge.choices.ArticleStatus",
         "ArticleAudienceEnum": "itfabrik.knowledge.choices.Audience",
+        "ArticleKindEnum": "itfabrik.knowledge.choices.ArticleKind",
         "NetworkDeviceStatusEnum": "itfabrik.network.choices.DeviceStatus",
         "NetworkVlanStatusEnum": "itfabrik.network.choices.VlanStatus",
         "NetworkImportKindEnum": "itfabrik.network.choices.ImportKind",

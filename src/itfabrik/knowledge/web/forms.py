@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itfabrik.knowledge.choices import ArticleOrdering, ArticleStatus, Audience
+from itfabrik.knowledge.choices import ArticleKind, ArticleOrdering, ArticleStatus, Audience
 from itfabrik.knowledge.models import BODY_MAX, COMMENT_MAX, QUERY_MAX, SUMMARY_MAX, TITLE_MAX
 
 
 class HelpSearchForm(forms.Form):
     q = forms.CharField(label=_("Vad behöver du hjälp med?"), required=False, max_length=QUERY_MAX)
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *ArticleKind.choices])
 
 
 class ArticleForm(forms.Form):
@@ -85,6 +86,9 @@ class ArticleFilterForm(forms.Form):
     )
     area = forms.TypedChoiceField(
         label=_("Tjänsteområde"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Slag"), required=False, choices=[("", _("Alla")), *ArticleKind.choices]
     )
     ordering = forms.ChoiceField(
         label=_("Sortering"), required=False, choices=ArticleOrdering.choices

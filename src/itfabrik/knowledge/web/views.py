@@ -53,13 +53,17 @@ def help_page(request: HttpRequest) -> HttpResponse:
     actor = request.user
     form = HelpSearchForm(request.GET or None)
     query = _query(request)
-    qs = selectors.article_list(actor=actor, q=query or None, status=ArticleStatus.PUBLISHED)
+    kind = form.cleaned_data.get("kind") or None if form.is_valid() else None
+    qs = selectors.article_list(
+        actor=actor, q=query or None, status=ArticleStatus.PUBLISHED, kind=kind
+    )
     return render(
         request,
         "knowledge/help.html",
         {
             "form": form,
             "query": query,
+            "kind": kind,
             "page": paginate(request, qs, HELP_PAGE_SIZE),
             "qs": querystring_without_page(request),
             "report_problem_url": hooks.report_problem_url(request, None, query),
@@ -98,6 +102,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deflection_form": DeflectionForm(initial={"q": query}),
         "report_problem_url": hooks.report_problem_url(request, article, query),
         "may_manage": _may_change(actor, article),
+        "source_link": hooks.article_source_link(request, article),
     }
     return render(request, "knowledge/article.html", context)
 
@@ -200,6 +205,7 @@ def _staff_filters(request: HttpRequest) -> tuple[ArticleFilterForm, dict[str, A
             "status": data.get("status") or None,
             "audience": data.get("audience") or None,
             "area": data.get("area"),
+            "kind": data.get("kind") or None,
             "ordering": data.get("ordering") or "-updated_at",
         }
     else:

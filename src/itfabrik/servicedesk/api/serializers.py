@@ -41,6 +41,9 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
     group_name = serializers.CharField(
         source="group.name", read_only=True, allow_null=True, default=None
     )
+    is_known_error = serializers.BooleanField(
+        read_only=True, help_text="A problem marked a known error (docs/adr/0039)."
+    )
 
     class Meta:
         model = Ticket
@@ -69,6 +72,11 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
             "assignee",
             "status",
             "problem",
+            "root_cause",
+            "workaround",
+            "is_known_error",
+            "known_error_at",
+            "knowledge_article",
             "reported_at",
             "response_due",
             "resolution_due",
@@ -184,6 +192,28 @@ class TicketUpdateSerializer(serializers.Serializer[Any]):
         required=False,
         allow_blank=True,
         help_text="The device concerned: its asset tag or serial number.",
+    )
+
+
+class ProblemRecordSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    root_cause = serializers.CharField(max_length=10000, allow_blank=True, trim_whitespace=False)
+    workaround = serializers.CharField(max_length=10000, allow_blank=True, trim_whitespace=False)
+    is_known_error = serializers.BooleanField()
+
+
+class KnownErrorPublishSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Default: the problem's title."
+    )
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    audience = serializers.ChoiceField(
+        choices=["everyone", "staff"], required=False, default="everyone"
+    )
+    area = _id(
+        required=False,
+        allow_null=True,
+        help_text="The article's service area; default: the area of the problem's service.",
     )
 
 

@@ -14,6 +14,7 @@ from itfabrik.core.actors import Actor
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.selectors import get_or_not_found
+from itfabrik.knowledge import selectors as knowledge_selectors
 from itfabrik.servicedesk import selectors, services
 from itfabrik.servicedesk.filters import TicketFilter
 from itfabrik.servicedesk.models import Ticket
@@ -22,10 +23,12 @@ from itfabrik.tenancy import selectors as tenancy_selectors
 from .serializers import (
     EntryCreateSerializer,
     EntrySerializer,
+    KnownErrorPublishSerializer,
     Nis2MarkSerializer,
     Nis2ReportSerializer,
     PolicySerializer,
     PolicyUpdateSerializer,
+    ProblemRecordSerializer,
     TicketAssignSerializer,
     TicketCreateSerializer,
     TicketLinkSerializer,
@@ -167,6 +170,53 @@ class TicketViewSet(
             expected_version=v["version"],
             step=v["step"],
             at=v["at"],
+        )
+        return self._out(ticket)
+
+    @extend_schema(request=ProblemRecordSerializer, responses={200: TicketSerializer})
+    @action(detail=True, methods=["post"])
+    def problem(self, request: Request, pk: str | None = None) -> Response:
+        """A problem's root cause and workaround, and whether it is a known error (docs/adr/0039).
+        Needs `servicedesk.manage_problems`."""
+        ticket = self.get_object()
+        v = parse_input(ProblemRecordSerializer, request.data)
+        services.problem_record(
+            actor=request.user,
+            ticket=ticket,
+            expected_version=v["version"],
+            root_cause=v["root_cause"],
+            workaround=v["workaround"],
+            is_known_error=v["is_known_error"],
+        )
+        return self._out(ticket)
+
+    @extend_schema(request=KnownErrorPublishSerializer, responses={200: TicketSerializer})
+    @action(detail=True, methods=["post"], url_path="known-error")
+    def known_error(self, request: Request, pk: str | None = None) -> Response:
+        """Publish the known error to the knowledge base, or publish it again: one article per
+        problem, updated (docs/adr/0039). Needs `servicedesk.manage_problems`."""
+        ticket = self.get_object()
+        v = parse_input(KnownErrorPublishSerializer, request.data)
+        errors: dict[str, list[Any]] = {}
+        area = None
+        if v.get("area") is not None:
+            area = _lookup(
+                errors,
+                "area",
+                _("Okänt tjänsteområde."),
+                lambda: get_or_not_found(
+                    knowledge_selectors.area_choice_list(actor=request.user), v["area"]
+                ),
+            )
+        if errors:
+            raise ValidationFailed(fields=errors)
+        services.known_error_publish(
+            actor=request.user,
+            ticket=ticket,
+            title=v.get("title", ""),
+            summary=v.get("summary", ""),
+            audience=v.get("audience", "everyone"),
+            area=area,
         )
         return self._out(ticket)
 

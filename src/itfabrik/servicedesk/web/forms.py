@@ -217,6 +217,75 @@ class TicketEditForm(forms.Form):
         ]
 
 
+class ProblemForm(forms.Form):
+    """A problem's root cause, workaround and known-error mark (docs/adr/0039)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    root_cause = forms.CharField(
+        label=_("Grundorsak"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    workaround = forms.CharField(
+        label=_("Tillfällig lösning"),
+        help_text=_("Det användarna och handläggarna kan göra tills felet är åtgärdat."),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    is_known_error = forms.BooleanField(label=_("Känt fel"), required=False)
+
+
+class KnownErrorPublishForm(forms.Form):
+    """ "Publicera som känt fel": how the article reads and who reads it."""
+
+    title = forms.CharField(label=_("Artikelns rubrik"), max_length=200)
+    summary = forms.CharField(
+        label=_("Sammanfattning (symptomet som användarna ser)"), max_length=500, required=False
+    )
+    audience = forms.ChoiceField(
+        label=_("Målgrupp"),
+        choices=[
+            ("everyone", _("Alla i samverkan")),
+            ("staff", _("Endast IT-organisationens personal")),
+        ],
+    )
+    area = forms.TypedChoiceField(
+        label=_("Tjänsteområde"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, areas: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tjänstens område")),
+            *[(a.pk, a.name) for a in areas],
+        ]
+
+
+class ProblemLinkForm(forms.Form):
+    """Link an incident to the problem behind it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    problem = forms.TypedChoiceField(
+        label=_("Problem"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, problems: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].choices = [  # type: ignore[attr-defined]
+            ("", _("Inget problem")),
+            *[
+                (
+                    p.pk,
+                    f"{p.reference} {p.title}"
+                    + (f" – {_('känt fel')}" if p.is_known_error else ""),
+                )
+                for p in problems
+            ],
+        ]
+
+
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Typ"),

@@ -17,23 +17,33 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from itfabrik.catalog import selectors as catalog_selectors
 from itfabrik.core import permissions
-from itfabrik.core.errors import ApplicationError, NotFound
+from itfabrik.core.errors import ApplicationError, Forbidden, NotFound
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.knowledge import selectors as knowledge_selectors
 from itfabrik.servicedesk import hooks, rules, selectors, services
 from itfabrik.servicedesk import permissions as actions
-from itfabrik.servicedesk.choices import PAUSED_STATUSES, EntryKind, Nis2Step, TicketStatus
+from itfabrik.servicedesk.choices import (
+    PAUSED_STATUSES,
+    EntryKind,
+    Nis2Step,
+    TicketStatus,
+    TicketType,
+)
 from itfabrik.servicedesk.models import Ticket
 
 from .forms import (
     AttachmentForm,
     BulkForm,
     EntryForm,
+    KnownErrorPublishForm,
     Nis2MarkForm,
     Nis2RecordForm,
     PhoneTicketForm,
     PortalReplyForm,
     PortalReportForm,
+    ProblemForm,
+    ProblemLinkForm,
     QueueFilterForm,
     SavedViewForm,
     TicketEditForm,
@@ -366,11 +376,72 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ärendet är sparat."))
             return redirect("servicedesk:ticket_detail", pk=ticket.pk)
+    return _render_detail(request, ticket, edit=edit)
+
+
+def _problem_form(ticket: Ticket, data: Any = None) -> ProblemForm:
+    return ProblemForm(
+        data,
+        initial={
+            "version": ticket.version,
+            "root_cause": ticket.root_cause,
+            "workaround": ticket.workaround,
+            "is_known_error": ticket.is_known_error,
+        },
+        auto_id="problem_%s",
+    )
+
+
+def _publish_form(request: HttpRequest, ticket: Ticket, data: Any = None) -> KnownErrorPublishForm:
+    article = ticket.knowledge_article
+    return KnownErrorPublishForm(
+        data,
+        initial={
+            "title": article.title if article is not None else ticket.title,
+            "summary": article.summary if article is not None else "",
+            "audience": article.audience if article is not None else "everyone",
+            "area": article.area_id if article is not None else None,
+        },
+        areas=list(knowledge_selectors.area_choice_list(actor=request.user)),
+        auto_id="publish_%s",
+    )
+
+
+def _link_form(request: HttpRequest, ticket: Ticket, data: Any = None) -> ProblemLinkForm:
+    form = ProblemLinkForm(
+        data,
+        initial={"version": ticket.version, "problem": ticket.problem_id},
+        problems=list(selectors.problem_choice_list(actor=request.user, ticket=ticket)),
+        auto_id="link_%s",
+    )
+    # Choosing a problem shows its known error's workaround before the link is saved.
+    form.fields["problem"].widget.attrs.update(
+        {
+            "hx-get": reverse("servicedesk:problem_preview", args=[ticket.pk]),
+            "hx-trigger": "change",
+            "hx-target": "#problem-preview",
+        }
+    )
+    return form
+
+
+def _render_detail(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    edit: TicketEditForm | None = None,
+    problem_form: ProblemForm | None = None,
+    publish_form: KnownErrorPublishForm | None = None,
+    link_form: ProblemLinkForm | None = None,
+) -> HttpResponse:
+    actor = request.user
     now = timezone.now()
     targets = rules.allowed_targets(
         ticket.status, resolved_at=ticket.resolved_at, now=now, reopen_days=services.reopen_days()
     )
     replacement = selectors.replacement_suggestion_get(ticket=ticket)
+    is_problem = ticket.type == TicketType.PROBLEM
+    may_manage_problem = is_problem and selectors.may_manage_problem(actor, ticket)
     return render(
         request,
         "servicedesk/ticket_detail.html",
@@ -379,7 +450,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ticket_links": hooks.ticket_links(request, ticket, staff=True),
             "replacement": replacement,
             "replacement_link": hooks.device_replacement(request, ticket) if replacement else None,
-            "edit": edit,
+            "edit": edit or _edit_form(request, ticket),
             "entries": list(selectors.entry_list(actor=actor, ticket=ticket)),
             "entry_form": EntryForm(),
             "targets": [(t, TicketStatus(t).label) for t in targets],
@@ -397,8 +468,146 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nis2_record": Nis2RecordForm(
                 initial={"version": ticket.version, "at": now}, auto_id="nis2rec_%s"
             ),
+            "may_manage_problem": may_manage_problem,
+            "problem_form": (problem_form or _problem_form(ticket)) if may_manage_problem else None,
+            # A refused publish shows its errors even before the problem is a known error.
+            "publish_form": publish_form
+            or (
+                _publish_form(request, ticket)
+                if may_manage_problem and ticket.is_known_error
+                else None
+            ),
+            "link_form": (link_form or _link_form(request, ticket))
+            if ticket.type == TicketType.INCIDENT
+            else None,
         },
     )
+
+
+# --- problem management (docs/adr/0039) ----------------------------------------------------------
+
+
+def _staff_ticket(request: HttpRequest, pk: int, *, problem_work: bool = False) -> Ticket:
+    """The ticket for its staff: 404 for everyone else; with `problem_work`, 403 for staff
+    without problem management."""
+    ticket = selectors.ticket_get(actor=request.user, pk=pk)
+    if not selectors.may_work(request.user, ticket):
+        raise NotFound()
+    if problem_work and not selectors.may_manage_problem(request.user, ticket):
+        raise Forbidden()
+    return ticket
+
+
+@login_required
+@require_POST
+def ticket_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a problem's root cause, workaround and known-error mark."""
+    ticket = _staff_ticket(request, pk, problem_work=True)
+    form = _problem_form(ticket, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.problem_record(
+                actor=request.user,
+                ticket=ticket,
+                expected_version=data["version"],
+                root_cause=data["root_cause"],
+                workaround=data["workaround"],
+                is_known_error=data["is_known_error"],
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, _("Problemet är sparat."))
+            return redirect(f"{reverse('servicedesk:ticket_detail', args=[ticket.pk])}#problem")
+    return _render_detail(request, ticket, problem_form=form)
+
+
+@login_required
+@require_POST
+def ticket_known_error(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Publicera som känt fel" (again)."""
+    ticket = _staff_ticket(request, pk, problem_work=True)
+    form = _publish_form(request, ticket, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            area = (
+                knowledge_selectors.area_choice_list(actor=request.user)
+                .filter(pk=data["area"])
+                .first()
+                if data["area"]
+                else None
+            )
+            republish = ticket.knowledge_article_id is not None
+            services.known_error_publish(
+                actor=request.user,
+                ticket=ticket,
+                title=data["title"],
+                summary=data["summary"],
+                audience=data["audience"],
+                area=area,
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Artikeln om det kända felet är uppdaterad.")
+                if republish
+                else _("Problemet är publicerat som känt fel i kunskapsbanken."),
+            )
+            return redirect(f"{reverse('servicedesk:ticket_detail', args=[ticket.pk])}#problem")
+    return _render_detail(request, ticket, publish_form=form)
+
+
+@login_required
+@require_POST
+def ticket_set_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link an incident to a problem (or take the link away)."""
+    ticket = _staff_ticket(request, pk)
+    form = _link_form(request, ticket, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = (
+                selectors.ticket_get(actor=request.user, pk=data["problem"])
+                if data["problem"]
+                else None
+            )
+            services.ticket_set_problem(
+                actor=request.user,
+                ticket=ticket,
+                expected_version=data["version"],
+                problem=problem,
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Incidenten är kopplad till problemet.")
+                if problem is not None
+                else _("Kopplingen till problemet är borttagen."),
+            )
+            return redirect(f"{reverse('servicedesk:ticket_detail', args=[ticket.pk])}#problem")
+    return _render_detail(request, ticket, link_form=form)
+
+
+@login_required
+def problem_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chosen problem's known error and workaround, shown while an agent links an incident."""
+    ticket = _staff_ticket(request, pk)
+    problem = None
+    raw = request.GET.get("problem", "")
+    if raw.isdigit():
+        problem = (
+            selectors.problem_choice_list(actor=request.user, ticket=ticket)
+            .only("pk", "reference", "title", "known_error_at", "status", "workaround")
+            .filter(pk=int(raw))
+            .first()
+        )
+    return render(request, "servicedesk/_problem_preview.html", {"problem": problem})
 
 
 @login_required
