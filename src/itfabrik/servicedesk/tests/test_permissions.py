@@ -134,3 +134,260 @@ def test_api_create_for_someone_else(
     assert r.status_code == expected
     if expected != 201:
         assert_unchanged(before)
+
+
+# --- the configuration API and attachments: every endpoint × every actor ------------------------
+
+# The settings (groups, calendars, matrix, policies, VIPs): the cooperation admin only (and team
+# leads); anyone else 404, as the settings pages answer.
+MANAGES = {ANON: 401, OTHER: 404, SAME: 404, ORDERER: 404, AGENT: 404, FINANCE: 404, ADMIN: 200}
+
+API = "/api/v1/servicedesk"
+WEEK = [[["08:00", "16:30"]]] * 5 + [[], []]
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def config(demo: Any, desk: Any, mellerud_ticket: Any, settings: Any, tmp_path: Any) -> Any:
+    """One of each configured thing, and a public attachment on the Mellerud ticket."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from itfabrik.servicedesk import services
+    from itfabrik.servicedesk.models import SlaPolicy
+
+    settings.MEDIA_ROOT = tmp_path
+    admin = desk.user("admin")
+    coop = desk.cooperation
+
+    class Config:
+        ticket = mellerud_ticket
+        group = services.group_create(
+            actor=admin, cooperation=coop, name="Testgrupp", kind="network"
+        )
+        member = desk.user("tekniker")
+        calendar = services.calendar_create(
+            actor=admin, cooperation=coop, name="Testkalender", week=WEEK
+        )
+        policy = SlaPolicy.objects.get(cooperation=coop, priority="P4", is_active=True)
+        vip = services.vip_add(actor=admin, cooperation=coop, user=desk.bjorn, reason="KS")
+        attachment = services.attachment_add(
+            actor=mellerud_ticket.requester,
+            ticket=mellerud_ticket,
+            upload=SimpleUploadedFile("bild.png", PNG),
+        )
+
+    services.group_add_members(actor=admin, group=Config.group, users=[Config.member])
+    services.calendar_set_day(actor=admin, calendar=Config.calendar, date="2027-01-07", hours=[])
+    Config.calendar.refresh_from_db()
+    return Config
+
+
+def _png() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("ny.png", PNG)
+
+
+# (name, method, url, body, success status, matrix); url and body are functions of `config`.
+ENDPOINTS: list[tuple[str, str, Any, Any, int, dict[Any, int]]] = [
+    ("groups-list", "get", lambda c: f"{API}/groups/", None, 200, MANAGES),
+    ("group-detail", "get", lambda c: f"{API}/groups/{c.group.pk}/", None, 200, MANAGES),
+    (
+        "group-create",
+        "post",
+        lambda c: f"{API}/groups/",
+        lambda c: {"name": "Ny grupp", "kind": "network"},
+        201,
+        MANAGES,
+    ),
+    (
+        "group-update",
+        "patch",
+        lambda c: f"{API}/groups/{c.group.pk}/",
+        lambda c: {"version": c.group.version, "is_active": False},
+        200,
+        MANAGES,
+    ),
+    ("members-list", "get", lambda c: f"{API}/groups/{c.group.pk}/members/", None, 200, MANAGES),
+    (
+        "member-add",
+        "post",
+        lambda c: f"{API}/groups/{c.group.pk}/members/",
+        lambda c: {"user": "agent"},
+        201,
+        MANAGES,
+    ),
+    (
+        "member-remove",
+        "delete",
+        lambda c: f"{API}/groups/{c.group.pk}/members/{c.member.pk}/",
+        None,
+        204,
+        MANAGES,
+    ),
+    ("calendars-list", "get", lambda c: f"{API}/calendars/", None, 200, MANAGES),
+    ("calendar-detail", "get", lambda c: f"{API}/calendars/{c.calendar.pk}/", None, 200, MANAGES),
+    (
+        "calendar-create",
+        "post",
+        lambda c: f"{API}/calendars/",
+        lambda c: {"name": "Ny kalender", "week": WEEK},
+        201,
+        MANAGES,
+    ),
+    (
+        "calendar-update",
+        "patch",
+        lambda c: f"{API}/calendars/{c.calendar.pk}/",
+        lambda c: {"version": c.calendar.version, "name": "Omdöpt"},
+        200,
+        MANAGES,
+    ),
+    (
+        "days-list",
+        "get",
+        lambda c: f"{API}/calendars/{c.calendar.pk}/days/",
+        None,
+        200,
+        MANAGES,
+    ),
+    (
+        "day-set",
+        "post",
+        lambda c: f"{API}/calendars/{c.calendar.pk}/days/",
+        lambda c: {"date": "2027-01-08", "hours": [["08:00", "12:00"]]},
+        201,
+        MANAGES,
+    ),
+    (
+        "day-remove",
+        "delete",
+        lambda c: f"{API}/calendars/{c.calendar.pk}/days/2027-01-07/",
+        None,
+        204,
+        MANAGES,
+    ),
+    ("matrix-list", "get", lambda c: f"{API}/priority-matrix/", None, 200, MANAGES),
+    (
+        "matrix-cell",
+        "patch",
+        lambda c: f"{API}/priority-matrix/low-low/",
+        lambda c: {
+            "version": next(
+                x["version"]
+                for x in _matrix_cells(c)
+                if x["cell"] == "low-low"  # the version read
+            ),
+            "priority": "P3",
+        },
+        200,
+        MANAGES,
+    ),
+    ("policies-list", "get", lambda c: f"{API}/policies/", None, 200, MANAGES),
+    ("policy-detail", "get", lambda c: f"{API}/policies/{c.policy.pk}/", None, 200, MANAGES),
+    (
+        "policy-create",
+        "post",
+        lambda c: f"{API}/policies/",
+        lambda c: {
+            "name": "P1 utökad",
+            "priority": "P1",
+            "service_tier": "extended",
+            "response_minutes": 10,
+            "resolution_minutes": 60,
+            "calendar": c.policy.calendar_id,
+        },
+        201,
+        MANAGES,
+    ),
+    (
+        "policy-update",
+        "patch",
+        lambda c: f"{API}/policies/{c.policy.pk}/",
+        lambda c: {"version": c.policy.version, "name": "Låg"},
+        200,
+        MANAGES,
+    ),
+    ("vips-list", "get", lambda c: f"{API}/vips/", None, 200, MANAGES),
+    ("vip-detail", "get", lambda c: f"{API}/vips/{c.vip.pk}/", None, 200, MANAGES),
+    (
+        "vip-add",
+        "post",
+        lambda c: f"{API}/vips/",
+        lambda c: {"user": "anvandare-fargelanda", "reason": "Revisor"},
+        201,
+        MANAGES,
+    ),
+    ("vip-remove", "post", lambda c: f"{API}/vips/{c.vip.pk}/remove/", None, 200, MANAGES),
+    (
+        "attachments-list",
+        "get",
+        lambda c: f"/api/v1/tickets/{c.ticket.pk}/attachments/",
+        None,
+        200,
+        SEES,
+    ),
+    (
+        "attachment-upload",
+        "post",
+        lambda c: f"/api/v1/tickets/{c.ticket.pk}/attachments/",
+        lambda c: {"file": _png()},
+        201,
+        SEES,
+    ),
+    (
+        "attachment-detail",
+        "get",
+        lambda c: f"{API}/attachments/{c.attachment.pk}/",
+        None,
+        200,
+        SEES,
+    ),
+    (
+        "attachment-download",
+        "get",
+        lambda c: f"{API}/attachments/{c.attachment.pk}/download/",
+        None,
+        200,
+        SEES,
+    ),
+]
+
+
+def _matrix_cells(config: Any) -> list[dict[str, Any]]:
+    from itfabrik.servicedesk.api.manage import _cells
+
+    return _cells(config.ticket.cooperation_id)
+
+
+def _matrix_params() -> list[Any]:
+    out = []
+    for name, method, url, body, success, matrix in ENDPOINTS:
+        for param in actor_params(matrix):
+            actor, expected = param.values
+            code = success if expected == 200 else expected
+            out.append(pytest.param(method, url, body, actor, code, id=f"{name}-{param.id}"))
+    return out
+
+
+@pytest.mark.parametrize(("method", "url", "body", "actor", "expected"), _matrix_params())
+def test_api_configuration_and_attachments(
+    api_as: Any, config: Any, method: str, url: Any, body: Any, actor: Any, expected: int
+) -> None:
+    """Every new endpoint as every actor: the expected status, and a refused call (read or
+    write) changes nothing and answers in the one error format."""
+    from itfabrik.core.tests import assert_error
+
+    client = api_as(actor)
+    data = body(config) if body is not None else None
+    before = db_state()
+    kwargs: dict[str, Any] = {}
+    if data is not None:
+        kwargs = {"data": data, "format": "multipart" if "file" in data else "json"}
+    r = getattr(client, method)(url(config), **kwargs)
+    if expected >= 400:
+        codes = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
+        assert_error(r, expected, codes[expected])
+        assert_unchanged(before)
+    else:
+        assert r.status_code == expected, r.content[:300]
