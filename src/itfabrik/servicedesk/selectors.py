@@ -301,13 +301,10 @@ def attachment_get(*, actor: Actor, pk: Any) -> Any:
 
     from .models import TicketAttachment
 
-    found = (
-        TicketAttachment.objects.filter(pk=pk, is_active=True)
-        .select_related("ticket", "ticket__unit")
-        .first()
+    found = get_or_not_found(
+        TicketAttachment.objects.filter(is_active=True).select_related("ticket", "ticket__unit"),
+        pk,
     )
-    if found is None:
-        raise NotFound()
     ticket = ticket_get(actor=actor, pk=found.ticket_id)
     if found.internal and not is_staff_on(actor, ticket):
         raise NotFound()

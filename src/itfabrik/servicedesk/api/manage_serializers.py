@@ -75,6 +75,8 @@ class GroupSerializer(serializers.ModelSerializer[AssignmentGroup]):
         source="lead.__str__", read_only=True, allow_null=True, default=None
     )
     member_count = serializers.IntegerField(read_only=True)
+    # A plain string: empty when the group has no address.
+    email = serializers.CharField(read_only=True, help_text="Empty: none.")
 
     class Meta:
         model = AssignmentGroup
