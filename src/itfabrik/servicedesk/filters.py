@@ -9,11 +9,19 @@ from django.db.models import Q
 
 from itfabrik.core.filters import DateTimeFilter, FilterSet, IdFilter
 
-from .choices import OPEN_STATUSES, Channel, Priority, TicketStatus, TicketType
+from .choices import (
+    OPEN_STATUSES,
+    Channel,
+    EscalationTrigger,
+    Priority,
+    TicketStatus,
+    TicketType,
+)
 from .models import (
     AssignmentGroup,
     BusinessCalendar,
     CalendarDay,
+    EscalationRule,
     SlaPolicy,
     Ticket,
     VipPerson,
@@ -118,6 +126,14 @@ class VipFilter(_ManagedFilter):
 
     class Meta:
         model = VipPerson
+        fields: list[str] = []
+
+
+class EscalationRuleFilter(_ManagedFilter):
+    trigger = django_filters.ChoiceFilter(choices=EscalationTrigger.choices)
+
+    class Meta:
+        model = EscalationRule
         fields: list[str] = []
 
 

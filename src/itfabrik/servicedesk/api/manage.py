@@ -1,6 +1,7 @@
 """The service desk's configuration API, for those who hold `servicedesk.manage` (the
 cooperation admin, team leads), like the settings pages: assignment groups and their members,
-business calendars and their extra days, the priority matrix and SLA policies (in views.py).
+business calendars and their extra days, the priority matrix, escalation and routing rules (SLA
+policies and the VIP list are in views.py).
 Anyone else gets 404, exactly as for something that does not exist. Edits carry the `version`
 read (409 when someone saved in between); nothing is deleted, groups and calendars are retired
 with `is_active: false`."""
@@ -17,13 +18,19 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from itfabrik.core.actors import Actor
 from itfabrik.core.api.validation import FilterBackend, parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.servicedesk import rules, selectors, services
 from itfabrik.servicedesk.choices import Level
-from itfabrik.servicedesk.filters import CalendarDayFilter, CalendarFilter, GroupFilter
+from itfabrik.servicedesk.filters import (
+    CalendarDayFilter,
+    CalendarFilter,
+    EscalationRuleFilter,
+    GroupFilter,
+)
 from itfabrik.servicedesk.models import AssignmentGroup, BusinessCalendar, PriorityRule
 
 from .manage_serializers import (
@@ -32,6 +39,9 @@ from .manage_serializers import (
     CalendarDaySetSerializer,
     CalendarSerializer,
     CalendarUpdateSerializer,
+    EscalationRuleCreateSerializer,
+    EscalationRuleSerializer,
+    EscalationRuleUpdateSerializer,
     GroupCreateSerializer,
     GroupSerializer,
     GroupUpdateSerializer,
@@ -40,6 +50,9 @@ from .manage_serializers import (
     MatrixQuerySerializer,
     MemberAddSerializer,
     MemberSerializer,
+    RoutingQuerySerializer,
+    RoutingSaveSerializer,
+    RoutingSerializer,
 )
 
 UNKNOWN_PERSON = _("Okänd person.")
@@ -379,3 +392,130 @@ class MatrixViewSet(viewsets.ViewSet):
         )
         found = next(c for c in _cells(coop.pk) if c["cell"] == cell)
         return Response(MatrixCellSerializer(found).data)
+
+
+# --- escalation rules ---------------------------------------------------------------------------
+
+
+def _group_of(actor: Actor, coop: Any, field: str, pk: int | None) -> Any:
+    """An assignment group of the cooperation (None for None); else 400 naming the field."""
+    if pk is None:
+        return None
+    found = selectors.managed_group_list(actor=actor).filter(pk=pk, cooperation=coop).first()
+    if found is None:
+        raise ValidationFailed(fields={field: [_("Okänd grupp.")]})
+    return found
+
+
+@extend_schema(tags=["servicedesk"])
+@extend_schema_view(
+    create=extend_schema(
+        request=EscalationRuleCreateSerializer, responses={201: EscalationRuleSerializer}
+    ),
+    partial_update=extend_schema(
+        request=EscalationRuleUpdateSerializer, responses={200: EscalationRuleSerializer}
+    ),
+)
+class EscalationRuleViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
+):
+    """Escalation rules of the cooperations the actor manages: on an SLA warning or breach of a
+    ticket of the given priorities and groups (empty: all), notify, raise the priority one step
+    or reassign. End a rule with `is_active: false`; rules are never deleted."""
+
+    serializer_class = EscalationRuleSerializer
+    filterset_class = EscalationRuleFilter
+    ordering_fields = ["name", "trigger", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return selectors.managed_escalation_rule_list(actor=self.request.user).order_by(
+            "name", "pk"
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require_manager(request.user)
+        return super().list(request, *args, **kwargs)
+
+    def get_object(self) -> Any:
+        return selectors.managed_escalation_rule_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def _out(self, rule: Any, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.managed_escalation_rule_get(actor=self.request.user, pk=rule.pk)
+        return Response(EscalationRuleSerializer(fresh).data, status=code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        actor = request.user
+        require_manager(actor)
+        v = parse_input(EscalationRuleCreateSerializer, request.data)
+        coop = managed_cooperation(actor, v.pop("cooperation", None))
+        v["reassign_to"] = _group_of(actor, coop, "reassign_to", v["reassign_to"])
+        rule = services.escalation_rule_create(actor=actor, cooperation=coop, **v)
+        return self._out(rule, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rule = self.get_object()
+        v = parse_input(EscalationRuleUpdateSerializer, request.data)
+        version = v.pop("version")
+        if "reassign_to" in v:
+            v["reassign_to"] = _group_of(
+                request.user, rule.cooperation, "reassign_to", v["reassign_to"]
+            )
+        services.escalation_rule_update(
+            actor=request.user, rule=rule, expected_version=version, **v
+        )
+        return self._out(rule)
+
+
+# --- routing rules ------------------------------------------------------------------------------
+
+
+def _routing(coop: Any) -> dict[str, Any]:
+    current = selectors.routing_settings_get(cooperation_id=coop.pk)
+    if current is None:
+        return {
+            "cooperation": coop.pk,
+            "learning_url": "",
+            "training_keywords": [],
+            "training_service_ids": [],
+            "training_reply": "",
+            "replace_incidents": None,
+            "replace_days": 90,
+            "version": 0,
+        }
+    return {
+        "cooperation": coop.pk,
+        "learning_url": current.learning_url,
+        "training_keywords": list(current.training_keywords),
+        "training_service_ids": list(current.training_service_ids),
+        "training_reply": current.training_reply,
+        "replace_incidents": current.replace_incidents,
+        "replace_days": current.replace_days,
+        "version": current.version,
+    }
+
+
+@extend_schema(tags=["servicedesk"])
+class RoutingView(APIView):
+    """A cooperation's routing rules: training questions (a keyword in the title or one of the
+    services: marked and answered with the learning platform's address) and replace, don't
+    repair (a device with N incidents in M days). One per cooperation; PUT saves them all."""
+
+    @extend_schema(parameters=[RoutingQuerySerializer], responses={200: RoutingSerializer})
+    def get(self, request: Request) -> Response:
+        require_manager(request.user)
+        v = parse_input(RoutingQuerySerializer, request.query_params)
+        coop = managed_cooperation(request.user, v.get("cooperation"))
+        return Response(RoutingSerializer(_routing(coop)).data)
+
+    @extend_schema(request=RoutingSaveSerializer, responses={200: RoutingSerializer})
+    def put(self, request: Request) -> Response:
+        """Save the rules; `version` is the one you read (0 before the first save)."""
+        require_manager(request.user)
+        v = parse_input(RoutingSaveSerializer, request.data)
+        coop = managed_cooperation(request.user, v.pop("cooperation", None))
+        version = v.pop("version")
+        services.routing_settings_save(
+            actor=request.user, cooperation=coop, expected_version=version, **v
+        )
+        return Response(RoutingSerializer(_routing(coop)).data)

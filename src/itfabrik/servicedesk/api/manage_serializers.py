@@ -9,11 +9,12 @@ from rest_framework import serializers
 
 from itfabrik.catalog.choices import ServiceTier
 from itfabrik.servicedesk.calendars import EVES
-from itfabrik.servicedesk.choices import Priority
+from itfabrik.servicedesk.choices import EscalationTrigger, Priority
 from itfabrik.servicedesk.models import (
     AssignmentGroup,
     BusinessCalendar,
     CalendarDay,
+    EscalationRule,
     TicketAttachment,
 )
 
@@ -272,3 +273,106 @@ class AttachmentUploadSerializer(serializers.Serializer[Any]):
     internal = serializers.BooleanField(
         default=False, help_text="Staff only: a file only staff see."
     )
+
+
+# --- escalation and routing rules ---------------------------------------------------------------
+
+
+def _priorities(**kwargs: Any) -> serializers.ListField:
+    # Plain strings (PriorityEnum has one name already); the service checks each one.
+    return serializers.ListField(
+        child=serializers.CharField(max_length=2),
+        max_length=len(Priority.values),
+        help_text="P1 … P5; empty: every priority.",
+        **kwargs,
+    )
+
+
+def _group_ids(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=_id(), max_length=100, help_text="Group ids; empty: every group.", **kwargs
+    )
+
+
+class EscalationRuleSerializer(serializers.ModelSerializer[EscalationRule]):
+    trigger = serializers.ChoiceField(choices=EscalationTrigger.choices, read_only=True)
+    priorities = _priorities(read_only=True)
+    group_ids = _group_ids(read_only=True)
+
+    class Meta:
+        model = EscalationRule
+        fields = [
+            "id",
+            "cooperation",
+            "name",
+            "trigger",
+            "priorities",
+            "group_ids",
+            "notify",
+            "raise_priority",
+            "reassign_to",
+            "is_active",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class EscalationRuleCreateSerializer(serializers.Serializer[Any]):
+    cooperation = _cooperation_field()
+    name = serializers.CharField(max_length=100)
+    trigger = serializers.ChoiceField(choices=EscalationTrigger.choices)
+    priorities = _priorities(default=list)
+    group_ids = _group_ids(default=list)
+    notify = serializers.BooleanField(default=True)
+    raise_priority = serializers.BooleanField(default=False)
+    reassign_to = _id(required=False, allow_null=True, default=None, help_text="A group id.")
+
+
+class EscalationRuleUpdateSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1, help_text="The version you read.")
+    name = serializers.CharField(max_length=100, required=False)
+    trigger = serializers.ChoiceField(choices=EscalationTrigger.choices, required=False)
+    priorities = _priorities(required=False)
+    group_ids = _group_ids(required=False)
+    notify = serializers.BooleanField(required=False)
+    raise_priority = serializers.BooleanField(required=False)
+    reassign_to = _id(required=False, allow_null=True, help_text="A group id; null: none.")
+    is_active = serializers.BooleanField(
+        required=False, help_text="false ends the rule (rules are never deleted)."
+    )
+
+
+class RoutingSerializer(serializers.Serializer[Any]):
+    cooperation = serializers.IntegerField(read_only=True)
+    learning_url = serializers.CharField(read_only=True)
+    training_keywords = serializers.ListField(child=serializers.CharField(), read_only=True)
+    training_service_ids = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    training_reply = serializers.CharField(read_only=True)
+    replace_incidents = serializers.IntegerField(read_only=True, allow_null=True)
+    replace_days = serializers.IntegerField(read_only=True)
+    version = serializers.IntegerField(read_only=True, help_text="0 while nothing is saved.")
+
+
+class RoutingQuerySerializer(serializers.Serializer[Any]):
+    cooperation = _cooperation_field()
+
+
+class RoutingSaveSerializer(serializers.Serializer[Any]):
+    cooperation = _cooperation_field()
+    version = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, help_text="The version you read (0: nothing saved)."
+    )
+    learning_url = serializers.URLField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    training_keywords = serializers.ListField(
+        child=serializers.CharField(max_length=100), max_length=100, default=list
+    )
+    training_service_ids = serializers.ListField(child=_id(), max_length=100, default=list)
+    training_reply = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True
+    )
+    replace_incidents = serializers.IntegerField(
+        min_value=2, max_value=1000, required=False, allow_null=True, default=None
+    )
+    replace_days = serializers.IntegerField(min_value=1, max_value=3650, default=90)

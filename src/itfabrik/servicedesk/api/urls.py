@@ -1,6 +1,13 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .manage import CalendarViewSet, GroupViewSet, MatrixViewSet
+from .manage import (
+    CalendarViewSet,
+    EscalationRuleViewSet,
+    GroupViewSet,
+    MatrixViewSet,
+    RoutingView,
+)
 from .views import AttachmentViewSet, PolicyViewSet, TicketViewSet, VipViewSet
 
 router = DefaultRouter()
@@ -13,4 +20,11 @@ router.register("servicedesk/calendars", CalendarViewSet, basename="servicedesk-
 router.register("servicedesk/priority-matrix", MatrixViewSet, basename="servicedesk-matrix")
 router.register("servicedesk/attachments", AttachmentViewSet, basename="servicedesk-attachment")
 
-urlpatterns = router.urls
+router.register(
+    "servicedesk/escalation-rules", EscalationRuleViewSet, basename="servicedesk-escalation"
+)
+
+urlpatterns = [
+    path("servicedesk/routing/", RoutingView.as_view(), name="servicedesk-routing"),
+    *router.urls,
+]

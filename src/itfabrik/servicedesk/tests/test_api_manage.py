@@ -444,3 +444,88 @@ def test_attachment_list_query_count(api_as: Any, desk: Any, media: Any) -> None
     many, n_many = list_query_count(agent, url)
     assert (n_many, many) == (4, few)
     assert TicketAttachment.objects.filter(ticket=ticket).count() == 4
+
+
+# --- escalation and routing rules ---------------------------------------------------------------
+
+
+def test_escalation_rules_create_update_filter(api_as: Any, desk: Any) -> None:
+    admin = api_as("admin")
+    url = f"{API}/escalation-rules/"
+    services.escalation_rule_create(
+        actor=desk.user("admin"), cooperation=desk.cooperation, name="Första", trigger="warning"
+    )
+    few, n_few = list_query_count(admin, url, trigger="warning", ordering="-name")
+    group = desk.groups["Servicedesk 1:a linjen"]
+    body = {
+        "name": "P1 varning till nätverk",
+        "trigger": "warning",
+        "priorities": ["P1", "P2"],
+        "group_ids": [group.pk],
+        "reassign_to": group.pk,
+    }
+    r = admin.post(url, body, format="json")
+    assert r.status_code == 201, r.content
+    rule = r.json()
+    assert rule["priorities"] == ["P1", "P2"]
+    assert rule["reassign_to"] == group.pk
+    many, n_many = list_query_count(admin, url, trigger="warning", ordering="-name")
+    assert (n_many, many) == (n_few + 1, few)
+    found = admin.get(url, {"q": "nätverk"}).json()["results"]
+    assert [x["id"] for x in found] == [rule["id"]]
+    before = db_state()
+    _field_error(
+        admin.post(url, {**body, "name": "A", "priorities": ["P9"]}, format="json"), "priorities"
+    )
+    _field_error(
+        admin.post(url, {**body, "name": "B", "group_ids": [987654]}, format="json"), "group_ids"
+    )
+    _field_error(
+        admin.post(url, {**body, "name": "C", "reassign_to": 987654}, format="json"), "reassign_to"
+    )
+    none = {**body, "name": "D", "notify": False, "reassign_to": None}
+    _field_error(admin.post(url, none, format="json"), "notify")
+    _field_error(admin.post(url, {**body, "trigger": "never"}, format="json"), "trigger")
+    stale = admin.patch(
+        f"{url}{rule['id']}/", {"version": rule["version"] + 1, "name": "X"}, format="json"
+    )
+    assert_error(stale, 409, "conflict")
+    assert_unchanged(before)
+    r = admin.patch(
+        f"{url}{rule['id']}/", {"version": rule["version"], "is_active": False}, format="json"
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["is_active"] is False
+
+
+def test_routing_rules_save_with_version(api_as: Any, desk: Any) -> None:
+    admin = api_as("admin")
+    url = f"{API}/routing/"
+    current = admin.get(url).json()
+    body = {
+        "version": current["version"],
+        "learning_url": "https://larplattform.example.se/",
+        "training_keywords": ["Hur gör jag", "Excel"],
+        "replace_incidents": 3,
+        "replace_days": 60,
+    }
+    r = admin.put(url, body, format="json")
+    assert r.status_code == 200, r.content
+    saved = r.json()
+    assert saved["training_keywords"] == ["hur gör jag", "excel"]
+    assert saved["replace_incidents"] == 3
+    assert saved["version"] >= 1
+    assert admin.get(url).json() == saved
+    before = db_state()
+    assert_error(admin.put(url, {**body, "replace_days": 30}, format="json"), 409, "conflict")
+    fresh = {**body, "version": saved["version"]}
+    _field_error(admin.put(url, {**fresh, "learning_url": ""}, format="json"), "learning_url")
+    _field_error(
+        admin.put(url, {**fresh, "training_service_ids": [987654]}, format="json"),
+        "training_service_ids",
+    )
+    _field_error(
+        admin.put(url, {**fresh, "replace_incidents": 1}, format="json"), "replace_incidents"
+    )
+    _field_error(admin.get(url, {"cooperation": 987654}), "cooperation")
+    assert_unchanged(before)

@@ -176,6 +176,9 @@ def config(demo: Any, desk: Any, mellerud_ticket: Any, settings: Any, tmp_path: 
             upload=SimpleUploadedFile("bild.png", PNG),
         )
 
+    Config.rule = services.escalation_rule_create(  # type: ignore[attr-defined]
+        actor=admin, cooperation=coop, name="Testregel", trigger="warning"
+    )
     services.group_add_members(actor=admin, group=Config.group, users=[Config.member])
     services.calendar_set_day(actor=admin, calendar=Config.calendar, date="2027-01-07", hours=[])
     Config.calendar.refresh_from_db()
@@ -319,6 +322,33 @@ ENDPOINTS: list[tuple[str, str, Any, Any, int, dict[Any, int]]] = [
         MANAGES,
     ),
     ("vip-remove", "post", lambda c: f"{API}/vips/{c.vip.pk}/remove/", None, 200, MANAGES),
+    ("rules-list", "get", lambda c: f"{API}/escalation-rules/", None, 200, MANAGES),
+    ("rule-detail", "get", lambda c: f"{API}/escalation-rules/{c.rule.pk}/", None, 200, MANAGES),
+    (
+        "rule-create",
+        "post",
+        lambda c: f"{API}/escalation-rules/",
+        lambda c: {"name": "Ny regel", "trigger": "resolution_breach", "raise_priority": True},
+        201,
+        MANAGES,
+    ),
+    (
+        "rule-update",
+        "patch",
+        lambda c: f"{API}/escalation-rules/{c.rule.pk}/",
+        lambda c: {"version": c.rule.version, "is_active": False},
+        200,
+        MANAGES,
+    ),
+    ("routing-get", "get", lambda c: f"{API}/routing/", None, 200, MANAGES),
+    (
+        "routing-save",
+        "put",
+        lambda c: f"{API}/routing/",
+        lambda c: {"version": _routing_version(c), "replace_incidents": 4},
+        200,
+        MANAGES,
+    ),
     (
         "attachments-list",
         "get",
@@ -352,6 +382,13 @@ ENDPOINTS: list[tuple[str, str, Any, Any, int, dict[Any, int]]] = [
         SEES,
     ),
 ]
+
+
+def _routing_version(config: Any) -> int:
+    from itfabrik.servicedesk import selectors
+
+    current = selectors.routing_settings_get(cooperation_id=config.ticket.cooperation_id)
+    return current.version if current is not None else 0
 
 
 def _matrix_cells(config: Any) -> list[dict[str, Any]]:
