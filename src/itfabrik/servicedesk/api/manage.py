@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itfabrik.core.actors import Actor
+from itfabrik.core.api.serializers import NOT_FOUND
 from itfabrik.core.api.validation import FilterBackend, parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.servicedesk import rules, selectors, services
@@ -501,14 +502,19 @@ class RoutingView(APIView):
     services: marked and answered with the learning platform's address) and replace, don't
     repair (a device with N incidents in M days). One per cooperation; PUT saves them all."""
 
-    @extend_schema(parameters=[RoutingQuerySerializer], responses={200: RoutingSerializer})
+    # 404: the actor manages no cooperation (the page answers the same).
+    @extend_schema(
+        parameters=[RoutingQuerySerializer], responses={200: RoutingSerializer, 404: NOT_FOUND}
+    )
     def get(self, request: Request) -> Response:
         require_manager(request.user)
         v = parse_input(RoutingQuerySerializer, request.query_params)
         coop = managed_cooperation(request.user, v.get("cooperation"))
         return Response(RoutingSerializer(_routing(coop)).data)
 
-    @extend_schema(request=RoutingSaveSerializer, responses={200: RoutingSerializer})
+    @extend_schema(
+        request=RoutingSaveSerializer, responses={200: RoutingSerializer, 404: NOT_FOUND}
+    )
     def put(self, request: Request) -> Response:
         """Save the rules; `version` is the one you read (0 before the first save)."""
         require_manager(request.user)
