@@ -428,3 +428,43 @@ def test_api_configuration_and_attachments(
         assert_unchanged(before)
     else:
         assert r.status_code == expected, r.content[:300]
+
+
+def test_api_configuration_of_another_cooperation_is_not_found(api_as: Any, desk: Any) -> None:
+    """The Dalsland admin does not see, list or change another cooperation's settings: 404 as
+    for an id that does not exist, and naming it on a create is a 400 on the field."""
+    from itfabrik.core.actors import SYSTEM
+    from itfabrik.core.tests import MISSING_ID, assert_error
+    from itfabrik.servicedesk import services
+    from itfabrik.tenancy import services as tenancy_services
+
+    other = tenancy_services.cooperation_create(actor=SYSTEM, name="Annan", slug="annan")
+    group = services.group_create(actor=SYSTEM, cooperation=other, name="Hemlig", kind="network")
+    calendar = services.calendar_create(
+        actor=SYSTEM, cooperation=other, name="Hemlig kalender", week=WEEK
+    )
+    rule = services.escalation_rule_create(
+        actor=SYSTEM, cooperation=other, name="Hemlig regel", trigger="warning"
+    )
+    client = api_as(ADMIN)
+    before = db_state()
+    for path, pk in (
+        ("groups", group.pk),
+        ("calendars", calendar.pk),
+        ("escalation-rules", rule.pk),
+    ):
+        missing = client.get(f"{API}/{path}/{MISSING_ID}/")
+        r = client.get(f"{API}/{path}/{pk}/")
+        assert_error(r, 404, "not_found")
+        assert r.json() == missing.json()
+        r = client.patch(f"{API}/{path}/{pk}/", {"version": 1, "name": "X"}, format="json")
+        assert_error(r, 404, "not_found")
+        names = {row["name"] for row in client.get(f"{API}/{path}/").json()["results"]}
+        assert not any(n.startswith("Hemlig") for n in names)
+    assert_error(client.get(f"{API}/calendars/{calendar.pk}/days/"), 404, "not_found")
+    assert_error(client.get(f"{API}/priority-matrix/", {"cooperation": other.pk}), 400, "invalid")
+    r = client.post(
+        f"{API}/groups/", {"cooperation": other.pk, "name": "X", "kind": "network"}, format="json"
+    )
+    assert "cooperation" in assert_error(r, 400, "invalid")["fields"]
+    assert_unchanged(before)
