@@ -9,8 +9,23 @@ from django.db.models import Q
 
 from itfabrik.core.filters import DateTimeFilter, FilterSet, IdFilter
 
-from .choices import OPEN_STATUSES, Channel, Priority, TicketStatus, TicketType
-from .models import Ticket
+from .choices import (
+    OPEN_STATUSES,
+    Channel,
+    EscalationTrigger,
+    Priority,
+    TicketStatus,
+    TicketType,
+)
+from .models import (
+    AssignmentGroup,
+    BusinessCalendar,
+    CalendarDay,
+    EscalationRule,
+    SlaPolicy,
+    Ticket,
+    VipPerson,
+)
 
 
 class TicketFilter(FilterSet):
@@ -57,3 +72,83 @@ class TicketFilter(FilterSet):
     def filter_q(self, queryset: Any, name: str, value: str) -> Any:
         value = value.strip()
         return queryset.filter(Q(reference__iexact=value) | Q(title__icontains=value))
+
+
+# --- the configuration lists (the API's; the settings pages use their own search form) -------
+
+
+def _words(queryset: Any, value: str, fields: tuple[str, ...]) -> Any:
+    """Every word (at most five) in one of the fields, as the settings pages search."""
+    for word in value.split()[:5]:
+        cond = Q()
+        for field in fields:
+            cond |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(cond)
+    return queryset
+
+
+class _ManagedFilter(FilterSet):
+    cooperation = IdFilter(field_name="cooperation_id")
+    is_active = django_filters.BooleanFilter(help_text="Active (true) or retired (false).")
+    q = django_filters.CharFilter(method="filter_q", max_length=100, help_text="Words to find.")
+    search_fields: tuple[str, ...] = ("name",)
+
+    def filter_q(self, queryset: Any, name: str, value: str) -> Any:
+        return _words(queryset, value, self.search_fields)
+
+
+class GroupFilter(_ManagedFilter):
+    kind = django_filters.CharFilter(max_length=30, help_text="The group kind, e.g. first_line.")
+    search_fields = ("name", "email")
+
+    class Meta:
+        model = AssignmentGroup
+        fields: list[str] = []
+
+
+class CalendarFilter(_ManagedFilter):
+    class Meta:
+        model = BusinessCalendar
+        fields: list[str] = []
+
+
+class PolicyFilter(_ManagedFilter):
+    priority = django_filters.ChoiceFilter(choices=Priority.choices)
+    calendar = IdFilter(field_name="calendar_id")
+
+    class Meta:
+        model = SlaPolicy
+        fields: list[str] = []
+
+
+class VipFilter(_ManagedFilter):
+    search_fields = ("user__username", "user__first_name", "user__last_name", "reason")
+
+    class Meta:
+        model = VipPerson
+        fields: list[str] = []
+
+
+class EscalationRuleFilter(_ManagedFilter):
+    trigger = django_filters.ChoiceFilter(choices=EscalationTrigger.choices)
+
+    class Meta:
+        model = EscalationRule
+        fields: list[str] = []
+
+
+class CalendarDayFilter(FilterSet):
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", help_text="From.")
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", help_text="To.")
+    closed = django_filters.BooleanFilter(
+        method="filter_closed", help_text="Closed days (true) or shortened days (false)."
+    )
+
+    class Meta:
+        model = CalendarDay
+        fields: list[str] = []
+
+    def filter_closed(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        return queryset.filter(hours=[]) if value else queryset.exclude(hours=[])

@@ -23,6 +23,7 @@ from .filters import TicketFilter
 from .models import (
     AssignmentGroup,
     BusinessCalendar,
+    CalendarDay,
     GroupMember,
     PriorityRule,
     SlaPolicy,
@@ -329,13 +330,10 @@ def attachment_get(*, actor: Actor, pk: Any) -> Any:
 
     from .models import TicketAttachment
 
-    found = (
-        TicketAttachment.objects.filter(pk=pk, is_active=True)
-        .select_related("ticket", "ticket__unit")
-        .first()
+    found = get_or_not_found(
+        TicketAttachment.objects.filter(is_active=True).select_related("ticket", "ticket__unit"),
+        pk,
     )
-    if found is None:
-        raise NotFound()
     ticket = ticket_get(actor=actor, pk=found.ticket_id)
     if found.internal and not is_staff_on(actor, ticket):
         raise NotFound()
@@ -392,6 +390,12 @@ def managed_calendar_list(*, actor: Actor) -> QuerySet[BusinessCalendar]:
 
 def manage_calendar_get(*, actor: Actor, pk: Any) -> BusinessCalendar:
     return get_or_not_found(managed_calendar_list(actor=actor).prefetch_related("days"), pk)
+
+
+def calendar_day_list(*, actor: Actor, calendar: BusinessCalendar) -> QuerySet[CalendarDay]:
+    """The extra closed and shortened days of a calendar the actor manages, by date."""
+    get_or_not_found(managed_calendar_list(actor=actor), calendar.pk)
+    return CalendarDay.objects.filter(calendar=calendar).order_by("date", "pk")
 
 
 def managed_policy_list(*, actor: Actor) -> QuerySet[SlaPolicy]:

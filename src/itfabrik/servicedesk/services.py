@@ -946,6 +946,33 @@ def matrix_set(
         )
 
 
+def matrix_cell_set(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    impact: str,
+    urgency: str,
+    priority: str,
+    expected_version: int | None,
+) -> PriorityRule:
+    """Set one cell of the matrix if nobody changed it since `expected_version` (0: the cell
+    still has its default value, no row of its own)."""
+    _require_manage(actor, cooperation)
+    with transaction.atomic():
+        # The same lock as matrix_set_all: one save of the matrix at a time.
+        Cooperation.objects.select_for_update().filter(pk=cooperation.pk).first()
+        existing = PriorityRule.objects.filter(
+            cooperation=cooperation, impact=impact, urgency=urgency
+        ).first()
+        if expected_version is not None and (existing.version if existing else 0) != (
+            expected_version
+        ):
+            raise Conflict()
+        return matrix_set(
+            actor=actor, cooperation=cooperation, impact=impact, urgency=urgency, priority=priority
+        )
+
+
 def _check_week(week: Any) -> dict[str, list[Any]]:
     from .calendars import parse_hours
 

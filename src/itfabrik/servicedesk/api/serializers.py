@@ -119,6 +119,9 @@ class VipSerializer(serializers.ModelSerializer[VipPerson]):
 
 
 class VipCreateSerializer(serializers.Serializer[Any]):
+    cooperation = _id(
+        required=False, help_text="The cooperation (default: the first one the actor manages)."
+    )
     user = serializers.CharField(max_length=150, help_text="User id or username.")
     reason = serializers.CharField(max_length=200)
 

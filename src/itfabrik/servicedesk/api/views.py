@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,10 +19,16 @@ from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.selectors import get_or_not_found
 from itfabrik.knowledge import selectors as knowledge_selectors
 from itfabrik.servicedesk import selectors, services
-from itfabrik.servicedesk.filters import TicketFilter
-from itfabrik.servicedesk.models import Ticket
+from itfabrik.servicedesk.filters import PolicyFilter, TicketFilter, VipFilter
+from itfabrik.servicedesk.models import Ticket, TicketAttachment
 from itfabrik.tenancy import selectors as tenancy_selectors
 
+from .manage import managed_cooperation, managed_person, require_manager
+from .manage_serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    PolicyCreateSerializer,
+)
 from .serializers import (
     EntryCreateSerializer,
     EntrySerializer,
@@ -284,6 +293,34 @@ class TicketViewSet(
         rows = selectors.entry_list(actor=request.user, ticket=ticket)
         return Response(EntrySerializer(rows, many=True).data)
 
+    @extend_schema(methods=["GET"], request=None, responses={200: AttachmentSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filterset_class=None,
+        ordering_fields=["created_at", "name", "size", "id"],
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        """The ticket's files, oldest first (internal ones for staff only); POST uploads one
+        (multipart/form-data). The content decides the type, within the size limit; a refused
+        file stores nothing. Download: /servicedesk/attachments/{id}/download/."""
+        ticket = self.get_object()
+        if request.method == "POST":
+            v = parse_input(AttachmentUploadSerializer, request.data)
+            attachment = services.attachment_add(
+                actor=request.user, ticket=ticket, upload=v["file"], internal=v["internal"]
+            )
+            return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        rows = self.filter_queryset(selectors.attachment_list(actor=request.user, ticket=ticket))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
+
     @extend_schema(request=TicketLinkSerializer, responses={200: TicketSerializer})
     @action(detail=True, methods=["post"])
     def link(self, request: Request, pk: str | None = None) -> Response:
@@ -303,37 +340,72 @@ class TicketViewSet(
         return self._out(ticket)
 
 
+class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
+    """A ticket's file, for those who see the ticket (internal files: staff only); 404 for
+    anyone else, as for a file that does not exist. List and upload: /tickets/{id}/attachments/."""
+
+    serializer_class = AttachmentSerializer
+    filter_backends: list[Any] = []
+    pagination_class = None
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return TicketAttachment.objects.none()
+
+    def get_object(self) -> Any:
+        return selectors.attachment_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The file, as a download, with the type found in its content.",
+            )
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        """The file itself (Content-Type: the type found in its content, not its name)."""
+        from django.core.files.storage import default_storage
+        from django.http import FileResponse
+
+        attachment = self.get_object()
+        response = FileResponse(
+            default_storage.open(attachment.path, "rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class VipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
     """The VIP list of the cooperations the actor manages (others: 404)."""
 
     serializer_class = VipSerializer
-    ordering_fields = ["created_at", "id"]
+    filterset_class = VipFilter
+    ordering_fields = ["created_at", "user__last_name", "id"]
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.managed_vip_list(actor=self.request.user).order_by("pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require_manager(request.user)
+        return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Any:
         return selectors.manage_vip_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(request=VipCreateSerializer, responses={201: VipSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        coops = selectors.managed_cooperation_list(actor=request.user)
-        if not coops:
-            raise NotFound()
+        require_manager(request.user)
         v = parse_input(VipCreateSerializer, request.data)
-        people = selectors.manageable_user_list(actor=request.user)
-        text = str(v["user"]).strip()
-        user = (
-            people.filter(pk=int(text)).first()
-            if text.isdigit()
-            else people.filter(username=text).first()
-        )
-        if user is None:
-            raise ValidationFailed(fields={"user": [_("Okänd person.")]})
-        vip = services.vip_add(
-            actor=request.user, cooperation=coops[0], user=user, reason=v["reason"]
-        )
+        coop = managed_cooperation(request.user, v.get("cooperation"))
+        user = managed_person(request.user, "user", v["user"])
+        vip = services.vip_add(actor=request.user, cooperation=coop, user=user, reason=v["reason"])
         return Response(VipSerializer(vip).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: VipSerializer})
@@ -346,14 +418,46 @@ class VipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
 class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
     """SLA policies of the cooperations the actor manages. A change of targets or calendar
-    recomputes the policy's open tickets in the worker (the answer names the job)."""
+    recomputes the policy's open tickets in the worker (the answer names the job). Retire a
+    policy with `is_active: false`; policies are never deleted."""
 
     serializer_class = PolicySerializer
-    ordering_fields = ["priority", "id"]
-    http_method_names = ["get", "patch", "head", "options"]
+    filterset_class = PolicyFilter
+    ordering_fields = ["priority", "name", "response_minutes", "resolution_minutes", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
         return selectors.managed_policy_list(actor=self.request.user).order_by("priority", "pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require_manager(request.user)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=PolicyCreateSerializer, responses={201: PolicySerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        actor = request.user
+        require_manager(actor)
+        v = parse_input(PolicyCreateSerializer, request.data)
+        coop = managed_cooperation(actor, v.get("cooperation"))
+        calendar = (
+            selectors.managed_calendar_list(actor=actor)
+            .filter(pk=v["calendar"], cooperation=coop, is_active=True)
+            .first()
+        )
+        if calendar is None:
+            raise ValidationFailed(fields={"calendar": [_("Okänd kalender.")]})
+        policy = services.policy_create(
+            actor=actor,
+            cooperation=coop,
+            name=v["name"],
+            priority=v["priority"],
+            service_tier=v["service_tier"],
+            response_minutes=v["response_minutes"],
+            resolution_minutes=v["resolution_minutes"],
+            calendar=calendar,
+        )
+        fresh = selectors.manage_policy_get(actor=actor, pk=policy.pk)
+        return Response(PolicySerializer(fresh).data, status=status.HTTP_201_CREATED)
 
     def get_object(self) -> Any:
         return selectors.manage_policy_get(actor=self.request.user, pk=self.kwargs["pk"])
