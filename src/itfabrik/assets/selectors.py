@@ -27,7 +27,15 @@ from itfabrik.tenancy.models import OrgNode
 from . import permissions as actions
 from . import rules
 from .filters import DeviceFilter, LeaseFilter
-from .models import ComplianceException, Device, DeviceEvent, DeviceImport, DeviceModel, Lease
+from .models import (
+    ChargeMapping,
+    ComplianceException,
+    Device,
+    DeviceEvent,
+    DeviceImport,
+    DeviceModel,
+    Lease,
+)
 
 ORDERINGS = {
     "lease_end": ("lease_end", "id"),
@@ -132,6 +140,56 @@ def model_get(*, actor: Actor, pk: Any) -> DeviceModel:
     if not may_view_devices(actor):
         raise NotFound()
     return get_or_not_found(model_list(actor=actor), pk)
+
+
+def may_manage_charging(actor: Actor) -> bool:
+    return permissions.can_anywhere(actor, actions.MANAGE_CHARGING)
+
+
+def _charging_cooperation_ids(actor: Actor) -> list[int]:
+    """Cooperations whose charging the actor may see: device viewers and those who set it."""
+    from itfabrik.tenancy.models import Cooperation
+
+    coops = Cooperation.objects.select_related("root")
+    if not permissions.is_superuser(actor):
+        coops = coops.filter(pk__in=permissions.cooperation_ids(actor))
+    return [
+        c.pk
+        for c in coops
+        if c.root is not None
+        and (
+            permissions.can(actor, actions.MANAGE_CHARGING, c.root)
+            or permissions.can(actor, actions.VIEW_DEVICES, c.root)
+        )
+    ]
+
+
+def charge_mapping_list(*, actor: Actor) -> QuerySet[ChargeMapping]:
+    """The mappings in force (device kind or model → catalogue service, or not charged)."""
+    return (
+        ChargeMapping.objects.filter(
+            cooperation_id__in=_charging_cooperation_ids(actor), is_active=True
+        )
+        .select_related("model", "service")
+        .order_by("kind", "model__manufacturer", "model__name", "pk")
+    )
+
+
+def charge_mapping_get(*, actor: Actor, pk: Any) -> ChargeMapping:
+    return get_or_not_found(charge_mapping_list(actor=actor), pk)
+
+
+def unmapped_kind_list(*, cooperation_id: int) -> list[str]:
+    """Device kinds of the cooperation with no mapping in force (their deployed devices are
+    reported by the billing run instead of charged)."""
+    from .choices import DeviceKind
+
+    mapped = set(
+        ChargeMapping.objects.filter(
+            cooperation_id=cooperation_id, is_active=True, model__isnull=True
+        ).values_list("kind", flat=True)
+    )
+    return [k for k in DeviceKind.values if k not in mapped]
 
 
 def lease_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Lease]:
