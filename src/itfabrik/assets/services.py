@@ -598,11 +598,14 @@ def charge_mapping_set(
         raise ValidationFailed(fields=errors)
     root = _root(cooperation)
     with transaction.atomic():
+        # Ordered by the key alone: the model's default ordering joins the (nullable) model,
+        # which PostgreSQL cannot lock.
         existing = (
             ChargeMapping.objects.select_for_update()
             .filter(cooperation=cooperation)
             .filter(model=model if model is not None else None)
             .filter(**({} if model is not None else {"kind": kind}))
+            .order_by("pk")
             .first()
         )
         if existing is None:
