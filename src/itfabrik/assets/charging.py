@@ -51,6 +51,19 @@ def _iso(spans: Iterable[Span]) -> list[list[str]]:
     return [[a.isoformat(), b.isoformat()] for a, b in spans]
 
 
+SHOWN = 10
+
+
+def _summary(list_name: str, lo: dt.date, hi: dt.date, devices: list[dict[str, Any]]) -> str:
+    """The line's source in words for the invoice page and exports (the full list is in
+    `devices`): the price list, the days and the first devices with their days."""
+    shown = ", ".join(f"{d['ref']} ({d['days']} d)" for d in devices[:SHOWN])
+    more = len(devices) - SHOWN
+    if more > 0:
+        shown += " " + _("och %(n)s till") % {"n": more}
+    return f"{list_name} {lo.isoformat()}–{hi.isoformat()}: {shown}"
+
+
 def mappings(cooperation_id: int) -> tuple[dict[str, int | None], dict[int, int | None]]:
     """The active mappings: service (or None: not charged) per kind and per model."""
     by_kind: dict[str, int | None] = {}
@@ -253,6 +266,7 @@ def device_lines(ctx: BillingContext) -> Iterable[LineDraft]:
                 "days_in_month": in_month,
                 "device_days": group.device_days,
                 "devices": group.devices,
+                "summary": _summary(pl.name, lo, hi, group.devices),
             },
         )
 

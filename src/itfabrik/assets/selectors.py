@@ -147,21 +147,22 @@ def may_manage_charging(actor: Actor) -> bool:
 
 
 def _charging_cooperation_ids(actor: Actor) -> list[int]:
-    """Cooperations whose charging the actor may see: device viewers and those who set it."""
+    """Cooperations whose charging the actor may see: a cooperation-wide setting, like the price
+    list, so anyone who sees devices or sets charging on any of its nodes (a municipal finance
+    officer too); setting it needs `manage_charging` on the cooperation's root."""
     from itfabrik.tenancy.models import Cooperation
 
-    coops = Cooperation.objects.select_related("root")
-    if not permissions.is_superuser(actor):
-        coops = coops.filter(pk__in=permissions.cooperation_ids(actor))
-    return [
-        c.pk
-        for c in coops
-        if c.root is not None
-        and (
-            permissions.can(actor, actions.MANAGE_CHARGING, c.root)
-            or permissions.can(actor, actions.VIEW_DEVICES, c.root)
-        )
-    ]
+    if permissions.is_superuser(actor):
+        return list(Cooperation.objects.values_list("pk", flat=True))
+    grants = (
+        *permissions.grants_for(actor, actions.MANAGE_CHARGING),
+        *permissions.grants_for(actor, actions.VIEW_DEVICES),
+    )
+    return sorted({g.cooperation_id for g in grants})
+
+
+def may_view_charging(actor: Actor, cooperation_id: int) -> bool:
+    return cooperation_id in _charging_cooperation_ids(actor)
 
 
 def charge_mapping_list(*, actor: Actor) -> QuerySet[ChargeMapping]:

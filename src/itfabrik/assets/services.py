@@ -562,10 +562,16 @@ def exception_withdraw(
 
 
 def _require_charging(actor: Actor, cooperation: Cooperation) -> None:
+    """Setting charging needs `manage_charging` on the cooperation's root; those who see it (any
+    grant of that action or of viewing devices in the cooperation) are refused with 403."""
     root = _root(cooperation)
     if permissions.can(actor, actions.MANAGE_CHARGING, root):
         return
-    if permissions.can(actor, actions.VIEW_DEVICES, root):
+    sees = (
+        *permissions.grants_for(actor, actions.MANAGE_CHARGING),
+        *permissions.grants_for(actor, actions.VIEW_DEVICES),
+    )
+    if any(g.cooperation_id == cooperation.pk for g in sees):
         raise Forbidden()
     raise NotFound()
 

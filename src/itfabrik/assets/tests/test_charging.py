@@ -275,6 +275,21 @@ def test_the_run_page_and_api_show_the_warnings(demo: Any, web_as: Any, api_as: 
     assert any(w["source"] == "assets" for w in body["warnings"])
 
 
+def test_the_invoice_page_names_the_devices_of_a_line(demo: Any, web_as: Any) -> None:
+    line = (
+        InvoiceLine.objects.filter(invoice__period="2026-12", source__type="devices")
+        .order_by("pk")
+        .first()
+    )
+    assert line is not None
+    first = line.source["devices"][0]
+    assert line.source["summary"].startswith("Prislista 2026 2026-12-01–2026-12-31: ")
+    assert f"{first['ref']} ({first['days']} d)" in line.source["summary"]
+    r = web_as(FINANCE).get(f"/fakturering/underlag/{line.invoice_id}/")
+    assert r.status_code == 200
+    assert first["ref"] in r.content.decode()
+
+
 def test_an_approved_month_is_not_charged_again(demo: Any, fleet: Any) -> None:
     """June is approved in the demo: a device deployed then changes nothing there."""
     _deploy(fleet, _free_unit(demo), on=D(2026, 6, 10))
@@ -449,3 +464,36 @@ def test_web_remove_mapping_refused_for_a_technician(web_as: Any, demo: Any) -> 
     mapping.refresh_from_db()
     assert r.status_code == 302
     assert not mapping.is_active
+
+
+def test_a_municipal_finance_officer_reads_the_mappings_but_may_not_set_them(
+    demo: Any, web_as: Any, api_as: Any
+) -> None:
+    """Charging is set for the whole cooperation: finance on one municipality sees it (its menu
+    entry answers 200) and is refused a change with 403, nothing changed."""
+    from itfabrik.accounts import services as accounts
+    from itfabrik.accounts.choices import Role
+
+    user = accounts.user_create(
+        actor=SYSTEM,
+        username="ekonom-mellerud",
+        password="Lösenord-som-är-långt-nog-1",
+        first_name="Test",
+        last_name="Ekonom",
+        email="ekonom-mellerud@itfabrik.example",
+        check_password_strength=False,
+    )
+    accounts.role_assign(
+        actor=SYSTEM, user=user, role=Role.FINANCE, node=demo.node("Melleruds kommun")
+    )
+    r = web_as("ekonom-mellerud").get("/enheter/debitering/")
+    assert r.status_code == 200
+    assert "Ange tjänst" not in r.content.decode()
+    client = api_as("ekonom-mellerud")
+    service = Service.objects.get(name="Delad stationär dator")
+    before = db_state()
+    r = client.post(
+        "/api/v1/assets/charging/", {"kind": "printer", "service": service.pk}, format="json"
+    )
+    assert r.status_code == 403
+    assert_unchanged(before)

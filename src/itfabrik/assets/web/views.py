@@ -683,9 +683,9 @@ def charging(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coop = _cooperation(request)
     mappings = selectors.charge_mapping_list(actor=actor).filter(cooperation=coop)
-    may_manage = permissions.can(actor, actions.MANAGE_CHARGING, coop.root)
-    if not may_manage and not permissions.can(actor, actions.VIEW_DEVICES, coop.root):
+    if not selectors.may_view_charging(actor, coop.pk):
         raise NotFound()
+    may_manage = permissions.can(actor, actions.MANAGE_CHARGING, coop.root)
     form = _charging_form(request, coop) if may_manage else None
     if request.method == "POST":
         if form is None:
