@@ -497,3 +497,40 @@ def test_a_municipal_finance_officer_reads_the_mappings_but_may_not_set_them(
     )
     assert r.status_code == 403
     assert_unchanged(before)
+
+
+def test_moving_a_device_on_the_web_dates_the_new_owner(demo: Any, fleet: Any, web_as: Any) -> None:
+    first = _free_unit(demo)
+    second = _free_unit(demo, but=first.pk)
+    device = _deploy(fleet, first, on=D(2026, 5, 20))
+    data = {
+        "model": device.model_id,
+        "owner_unit": second.pk,
+        "serial_number": device.serial_number,
+        "asset_tag": device.asset_tag,
+        "ownership": device.ownership,
+        "lease": "",
+        "managed": "on",
+        "security_level": "2",
+        "moved_on": "2026-06-15",
+        "version": device.version,
+    }
+    client = web_as(ADMIN)
+    assert (
+        "Ny ägande enhet från och med"
+        in client.get(f"/enheter/{device.pk}/andra/").content.decode()
+    )
+    assert "moved_on" not in client.get("/enheter/ny/").content.decode()
+    r = client.post(f"/enheter/{device.pk}/andra/", data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    event = DeviceEvent.objects.filter(device=device).order_by("-pk").first()
+    assert event is not None
+    assert (event.occurred_on, event.owner_unit_id) == (D(2026, 6, 15), second.pk)
+    lines, _ctx = _june(demo)
+    assert _days_of(lines, device) == {first.pk: 14, second.pk: 16}
+    # A date to come is refused on its field, nothing changed.
+    data.update(owner_unit=first.pk, moved_on="2099-01-01", version=device.version + 1)
+    before = db_state()
+    r = client.post(f"/enheter/{device.pk}/andra/", data)
+    assert r.status_code == 400
+    assert_unchanged(before)

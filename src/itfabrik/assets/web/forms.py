@@ -72,12 +72,28 @@ class DeviceForm(forms.Form):
         empty_value=None,
         choices=[("", _("Inte satt")), *Level.choices],
     )
+    moved_on = DateField(
+        label=_("Ny ägande enhet från och med"),
+        required=False,
+        help_text=_(
+            "När den ägande enheten byts: dagen den nya enheten tar över enheten och debiteras "
+            "för den. Tomt: i dag."
+        ),
+    )
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, models: Any = (), units: Any = (), leases: Any = (), **kw: Any
+        self,
+        *args: Any,
+        models: Any = (),
+        units: Any = (),
+        leases: Any = (),
+        editing: bool = False,
+        **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
+        if not editing:
+            del self.fields["moved_on"]  # a new device starts its history where it is
         choices = [("", "—")] + [(m.pk, str(m)) for m in models]
         self.fields["model"].choices = choices  # type: ignore[attr-defined]
         choices = [("", "—")] + [

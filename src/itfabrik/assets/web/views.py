@@ -206,7 +206,9 @@ def exception_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assets:device", pk=exception.device_id)
 
 
-def _device_form(request: HttpRequest, data: Any = None, initial: Any = None) -> DeviceForm:
+def _device_form(
+    request: HttpRequest, data: Any = None, initial: Any = None, *, editing: bool = False
+) -> DeviceForm:
     actor = request.user
     manageable = selectors.municipality_list(actor=actor, action=actions.MANAGE_DEVICES)
     units = (
@@ -220,6 +222,7 @@ def _device_form(request: HttpRequest, data: Any = None, initial: Any = None) ->
         models=selectors.model_list(actor=actor, include_inactive=False),
         units=units,
         leases=selectors.lease_list(actor=actor).filter(municipality__in=manageable),
+        editing=editing,
     )
 
 
@@ -276,7 +279,7 @@ def device_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lease=device.lease_id,
         version=device.version,
     )
-    form = _device_form(request, request.POST or None, initial=initial)
+    form = _device_form(request, request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.get("version")
         values = _refs(request, form)
