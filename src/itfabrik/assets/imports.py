@@ -519,6 +519,7 @@ def write(*, actor: Actor, checked: Checked, note: str) -> int:
                         occurred_on=today,
                         actor=user,
                         note=note[:500],
+                        owner_unit_id=d.owner_unit_id,
                     )
                     for d in chunk
                 )

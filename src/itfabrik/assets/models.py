@@ -223,6 +223,17 @@ class DeviceEvent(models.Model):
         related_name="+",
     )
     note = models.CharField(_("anteckning"), max_length=500, blank=True)
+    # The owning unit from this step on: the history says who had the device when, which is what
+    # charging by the day needs (a move between units is a step that keeps the state). Empty on
+    # rows written before units were recorded: the device's unit then.
+    owner_unit = models.ForeignKey(
+        OrgNode,
+        verbose_name=_("ägande enhet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("händelse")
@@ -264,6 +275,57 @@ class ComplianceException(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.rule} → {self.valid_until}"
+
+
+class ChargeMapping(VersionedModel):
+    """Which catalogue service a deployed device is charged through, each month, to its owning
+    unit (issue 9, point 8): per device kind, or per model (a model's mapping wins over its
+    kind's). No service means "not charged" (e.g. monitors included in the workplace), which
+    silences the billing run's warning about devices without a service. Removed mappings stay,
+    inactive (public records)."""
+
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("enhetstyp"), max_length=20, choices=DeviceKind.choices)
+    model = models.ForeignKey(
+        DeviceModel,
+        verbose_name=_("modell"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="charge_mappings",
+    )
+    service = models.ForeignKey(
+        "catalog.Service",
+        verbose_name=_("katalogtjänst"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("gäller"), default=True)
+
+    class Meta:
+        verbose_name = _("debitering av enhetstyp")
+        verbose_name_plural = _("debitering av enhetstyper")
+        ordering = ["kind", "model__manufacturer", "model__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperation", "kind"],
+                condition=Q(model__isnull=True),
+                name="assets_one_mapping_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperation", "model"],
+                condition=Q(model__isnull=False),
+                name="assets_one_mapping_per_model",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = str(self.model) if self.model_id else self.get_kind_display()
+        return f"{what} → {self.service or '–'}"
 
 
 class DeviceImport(VersionedModel):
@@ -327,6 +389,16 @@ def _register_constraint_messages() -> None:
         "assets_unique_serial",
         field="serial_number",
         message=lambda d, other: _("Tillverkaren har redan en enhet med det serienumret."),
+    )
+    register(
+        "assets_one_mapping_per_kind",
+        field="kind",
+        message=lambda m, other: _("Enhetstypen har redan en tjänst."),
+    )
+    register(
+        "assets_one_mapping_per_model",
+        field="model",
+        message=lambda m, other: _("Modellen har redan en tjänst."),
     )
     register(
         "assets_unique_asset_tag",

@@ -31,6 +31,10 @@ register_menu(
     MenuItem(
         "assets:planning", _("Utbytesplan"), actions.VIEW_PLANNING, order=65, area="operations"
     ),
+    MenuItem(
+        "assets:charging", _("Debitering av enheter"), actions.MANAGE_CHARGING, order=66,
+        area="services",
+    ),
     # Offered to everyone signed in (no query per page); the page says when none are registered.
     MenuItem("assets:mine", _("Mina enheter"), None, order=36, area="self"),
 )  # fmt: skip

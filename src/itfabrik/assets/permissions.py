@@ -17,6 +17,8 @@ VIEW_DEVICES = "assets.view_devices"
 MANAGE_DEVICES = "assets.manage_devices"
 # Grant and withdraw exceptions from the device policy.
 GRANT_EXCEPTIONS = "assets.grant_exceptions"
+# Say which catalogue service each device kind or model is charged through (issue 9, point 8).
+MANAGE_CHARGING = "assets.manage_charging"
 # See the refresh planning (replacements and their cost per quarter).
 VIEW_PLANNING = "assets.view_planning"
 
@@ -34,6 +36,7 @@ register_actions(
         },
         MANAGE_DEVICES: {Role.TECHNICIAN, Role.TEAM_LEAD, Role.COOPERATION_ADMIN},
         GRANT_EXCEPTIONS: {Role.SECURITY_OFFICER, Role.COOPERATION_ADMIN},
+        MANAGE_CHARGING: {Role.COOPERATION_ADMIN, Role.FINANCE},
         VIEW_PLANNING: {
             Role.COOPERATION_ADMIN,
             Role.PORTFOLIO_MANAGER,

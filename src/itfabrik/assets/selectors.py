@@ -27,7 +27,15 @@ from itfabrik.tenancy.models import OrgNode
 from . import permissions as actions
 from . import rules
 from .filters import DeviceFilter, LeaseFilter
-from .models import ComplianceException, Device, DeviceEvent, DeviceImport, DeviceModel, Lease
+from .models import (
+    ChargeMapping,
+    ComplianceException,
+    Device,
+    DeviceEvent,
+    DeviceImport,
+    DeviceModel,
+    Lease,
+)
 
 ORDERINGS = {
     "lease_end": ("lease_end", "id"),
@@ -132,6 +140,57 @@ def model_get(*, actor: Actor, pk: Any) -> DeviceModel:
     if not may_view_devices(actor):
         raise NotFound()
     return get_or_not_found(model_list(actor=actor), pk)
+
+
+def may_manage_charging(actor: Actor) -> bool:
+    return permissions.can_anywhere(actor, actions.MANAGE_CHARGING)
+
+
+def _charging_cooperation_ids(actor: Actor) -> list[int]:
+    """Cooperations whose charging the actor may see: a cooperation-wide setting, like the price
+    list, so anyone who sees devices or sets charging on any of its nodes (a municipal finance
+    officer too); setting it needs `manage_charging` on the cooperation's root."""
+    from itfabrik.tenancy.models import Cooperation
+
+    if permissions.is_superuser(actor):
+        return list(Cooperation.objects.values_list("pk", flat=True))
+    grants = (
+        *permissions.grants_for(actor, actions.MANAGE_CHARGING),
+        *permissions.grants_for(actor, actions.VIEW_DEVICES),
+    )
+    return sorted({g.cooperation_id for g in grants})
+
+
+def may_view_charging(actor: Actor, cooperation_id: int) -> bool:
+    return cooperation_id in _charging_cooperation_ids(actor)
+
+
+def charge_mapping_list(*, actor: Actor) -> QuerySet[ChargeMapping]:
+    """The mappings in force (device kind or model → catalogue service, or not charged)."""
+    return (
+        ChargeMapping.objects.filter(
+            cooperation_id__in=_charging_cooperation_ids(actor), is_active=True
+        )
+        .select_related("model", "service")
+        .order_by("kind", "model__manufacturer", "model__name", "pk")
+    )
+
+
+def charge_mapping_get(*, actor: Actor, pk: Any) -> ChargeMapping:
+    return get_or_not_found(charge_mapping_list(actor=actor), pk)
+
+
+def unmapped_kind_list(*, cooperation_id: int) -> list[str]:
+    """Device kinds of the cooperation with no mapping in force (their deployed devices are
+    reported by the billing run instead of charged)."""
+    from .choices import DeviceKind
+
+    mapped = set(
+        ChargeMapping.objects.filter(
+            cooperation_id=cooperation_id, is_active=True, model__isnull=True
+        ).values_list("kind", flat=True)
+    )
+    return [k for k in DeviceKind.values if k not in mapped]
 
 
 def lease_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Lease]:

@@ -21,6 +21,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.accounts.models import User
+from itfabrik.catalog.choices import PriceModel
+from itfabrik.catalog.models import Service as CatalogService
 from itfabrik.core import permissions
 from itfabrik.core.actors import Actor
 from itfabrik.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, lazy_format
@@ -30,13 +32,14 @@ from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from . import permissions as actions
 from . import rules
-from .choices import DeviceState, Ownership, ReturnStatus, Rule
-from .models import ComplianceException, Device, DeviceEvent, DeviceModel, Lease
+from .choices import DeviceKind, DeviceState, Ownership, ReturnStatus, Rule
+from .models import ChargeMapping, ComplianceException, Device, DeviceEvent, DeviceModel, Lease
 
 _MODEL_KEYS = ["cooperation"]
 _DEVICE_KEYS = ["cooperation", "municipality", "owner_unit", "model", "current_user", "lease"]
 _LEASE_KEYS = ["cooperation", "municipality"]
 _EXCEPTION_KEYS = ["device", "granted_by"]
+_MAPPING_KEYS = ["cooperation", "model", "service"]
 
 # What a correction of a device may change; the state only moves through `device_transition`.
 DEVICE_FIELDS = (
@@ -340,15 +343,23 @@ def device_create(
             occurred_on=day,
             actor=_user(actor),
             note=note.strip()[:500] or str(_("Registrerad")),
+            owner_unit=owner_unit,
         )
     return device
 
 
 def device_update(
-    *, actor: Actor, device: Device, expected_version: int | None, **changes: Any
+    *,
+    actor: Actor,
+    device: Device,
+    expected_version: int | None,
+    moved_on: dt.date | None = None,
+    **changes: Any,
 ) -> Device:
     """Correct a device. A new owning unit must be in a municipality the actor manages; the
-    municipality, kind, manufacturer and lease end follow the unit, model and lease."""
+    municipality, kind, manufacturer and lease end follow the unit, model and lease. A new
+    owning unit is a dated step of the history (`moved_on`, today when not given): charging
+    counts each unit's days from it."""
     _require(actor, actions.MANAGE_DEVICES, device.municipality)
     unknown = set(changes) - set(DEVICE_FIELDS)
     if unknown:
@@ -371,24 +382,43 @@ def device_update(
         actor, actions.MANAGE_DEVICES, municipality
     ):
         errors["owner_unit"] = [_("Du får inte flytta enheter dit.")]
+    moved = owner_unit is not None and owner_unit.pk != device.owner_unit_id
+    day = moved_on or timezone.localdate()
+    if moved and day > timezone.localdate():
+        errors["moved_on"] = [_("Datumet har inte varit än.")]
+    if moved and day < (device.state_since or day):
+        errors["moved_on"] = [_("Enheten kan inte flyttas före sitt senaste steg.")]
     if errors:
         raise ValidationFailed(fields=errors)
     assert model is not None
     assert municipality is not None
+    assert owner_unit is not None
     derived = {
         "municipality": municipality,
         "kind": model.kind,
         "manufacturer": model.manufacturer,
         "lease_end": lease.ends_on if lease is not None else None,
     }
-    return update_versioned(
-        actor=actor,
-        instance=device,
-        expected_version=expected_version,
-        changes={**changes, **derived},
-        scope_path=municipality.path,
-        exclude=_DEVICE_KEYS,
-    )
+    with transaction.atomic():
+        updated = update_versioned(
+            actor=actor,
+            instance=device,
+            expected_version=expected_version,
+            changes={**changes, **derived},
+            scope_path=municipality.path,
+            exclude=_DEVICE_KEYS,
+        )
+        if moved:
+            DeviceEvent.objects.create(
+                device=updated,
+                from_state=updated.state,
+                to_state=updated.state,
+                occurred_on=day,
+                actor=_user(actor),
+                note=str(lazy_format(_("Flyttad till %(unit)s"), unit=owner_unit.name))[:500],
+                owner_unit=owner_unit,
+            )
+    return updated
 
 
 def _lower(label: Any) -> Any:
@@ -468,6 +498,7 @@ def device_transition(
             occurred_on=day,
             actor=_user(actor),
             note=(note.strip() or certificate.strip())[:500],
+            owner_unit_id=updated.owner_unit_id,
         )
     return updated
 
@@ -524,4 +555,95 @@ def exception_withdraw(
         changes={"is_active": False},
         scope_path=municipality.path,
         exclude=_EXCEPTION_KEYS,
+    )
+
+
+# --- charging: which catalogue service a device kind or model is charged through ---------------
+
+
+def _require_charging(actor: Actor, cooperation: Cooperation) -> None:
+    """Setting charging needs `manage_charging` on the cooperation's root; those who see it (any
+    grant of that action or of viewing devices in the cooperation) are refused with 403."""
+    root = _root(cooperation)
+    if permissions.can(actor, actions.MANAGE_CHARGING, root):
+        return
+    sees = (
+        *permissions.grants_for(actor, actions.MANAGE_CHARGING),
+        *permissions.grants_for(actor, actions.VIEW_DEVICES),
+    )
+    if any(g.cooperation_id == cooperation.pk for g in sees):
+        raise Forbidden()
+    raise NotFound()
+
+
+def charge_mapping_set(
+    *,
+    actor: Actor,
+    cooperation: Cooperation,
+    kind: str = "",
+    model: DeviceModel | None = None,
+    service: CatalogService | None,
+) -> ChargeMapping:
+    """Charge deployed devices of a kind (or of one model, which wins over its kind) through a
+    catalogue service; `service=None` says they are not charged at all. Sets the kind's (or the
+    model's) mapping, creating it or bringing a removed one back."""
+    _require_charging(actor, cooperation)
+    errors: dict[str, list[Any]] = {}
+    if model is not None:
+        if model.cooperation_id != cooperation.pk:
+            errors["model"] = [_("Välj en modell ur katalogen.")]
+        kind = model.kind
+    if kind not in DeviceKind.values:
+        errors["kind"] = [_("Välj en enhetstyp.")]
+    if service is not None:
+        if service.cooperation_id != cooperation.pk:
+            errors["service"] = [_("Välj en tjänst ur tjänstekatalogen.")]
+        elif service.price_model != PriceModel.PER_UNIT_MONTH:
+            errors["service"] = [_("Tjänsten ska ha ett pris per enhet och månad.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    root = _root(cooperation)
+    with transaction.atomic():
+        # Ordered by the key alone: the model's default ordering joins the (nullable) model,
+        # which PostgreSQL cannot lock.
+        existing = (
+            ChargeMapping.objects.select_for_update()
+            .filter(cooperation=cooperation)
+            .filter(model=model if model is not None else None)
+            .filter(**({} if model is not None else {"kind": kind}))
+            .order_by("pk")
+            .first()
+        )
+        if existing is None:
+            return create_audited(
+                actor=actor,
+                instance=ChargeMapping(
+                    cooperation=cooperation, kind=kind, model=model, service=service
+                ),
+                scope_path=root.path,
+                exclude=_MAPPING_KEYS,
+            )
+        return update_versioned(
+            actor=actor,
+            instance=existing,
+            expected_version=None,
+            changes={"kind": kind, "service": service, "is_active": True},
+            scope_path=root.path,
+            exclude=_MAPPING_KEYS,
+        )
+
+
+def charge_mapping_remove(
+    *, actor: Actor, mapping: ChargeMapping, expected_version: int | None
+) -> ChargeMapping:
+    """Stop using a mapping (kept, inactive): the model's devices fall back to their kind's
+    mapping, a kind's devices are reported by the billing run as having no service."""
+    _require_charging(actor, mapping.cooperation)
+    return update_versioned(
+        actor=actor,
+        instance=mapping,
+        expected_version=expected_version,
+        changes={"is_active": False},
+        scope_path=_root(mapping.cooperation).path,
+        exclude=_MAPPING_KEYS,
     )

@@ -57,7 +57,7 @@ def _source_text(line: InvoiceLine) -> str:
     if src.get("type") == "pool_allocation":
         days = f"{src.get('member_days')}/{src.get('days_in_month')} dagar"
         return f"{src.get('cost_pool_name')}: {src.get('key')}, {days}"
-    return ""
+    return str(src.get("summary", ""))
 
 
 def _rows(lines: Sequence[InvoiceLine]) -> list[list[str]]:

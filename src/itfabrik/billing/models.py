@@ -231,6 +231,8 @@ class BillingRun(TimestampedModel):
     )
     progress = models.PositiveSmallIntegerField(_("förlopp (%)"), default=0)
     message = models.TextField(_("meddelande"), blank=True)
+    # What the charge sources could not charge (BillingContext.warn), replaced by each run.
+    warnings = models.JSONField(_("varningar"), default=list, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

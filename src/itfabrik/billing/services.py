@@ -811,7 +811,7 @@ def billing_run_execute(*, run_id: int) -> BillingRun:
     run = BillingRun.objects.select_related("cooperation").get(pk=run_id)
     if run.status == RunStatus.DONE:
         return run
-    _set_run(run_id, status=RunStatus.RUNNING, progress=0, message="")
+    _set_run(run_id, status=RunStatus.RUNNING, progress=0, message="", warnings=[])
     try:
         with transaction.atomic():
             produce_drafts(cooperation=run.cooperation, period=Period.parse(run.period), run=run)
@@ -838,7 +838,7 @@ def produce_drafts(
         for line in source(ctx):
             drafts[line.municipality_id].append(line)
     if run is not None:
-        _set_run(run.pk, progress=50)
+        _set_run(run.pk, progress=50, warnings=ctx.warnings)
     existing = {
         i.municipality_id: i
         for i in Invoice.objects.select_for_update().filter(

@@ -100,6 +100,32 @@ class BillingContext:
     # Member days in the month per municipality id (only members with at least one day).
     member_days: dict[int, int]
     names: dict[int, str]
+    # What a source could not charge and someone must look at (e.g. a device whose kind has no
+    # catalogue service): kept on the billing run and shown on its page and in the API.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def warn(
+        self,
+        *,
+        source: str,
+        code: str,
+        message: str,
+        municipality_id: int | None = None,
+        references: Iterable[str] = (),
+    ) -> None:
+        """Record a warning of this run: the source and a stable code, a message in the run's
+        language, the municipality concerned and the objects it is about (up to 50 named)."""
+        refs = [str(r) for r in references]
+        self.warnings.append(
+            {
+                "source": source,
+                "code": code,
+                "message": message,
+                "municipality": municipality_id,
+                "count": len(refs),
+                "references": refs[:50],
+            }
+        )
 
 
 ChargeSource = Callable[[BillingContext], Iterable[LineDraft]]

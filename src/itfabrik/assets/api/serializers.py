@@ -4,8 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from itfabrik.assets.choices import DeviceState, Ownership, RowAction
-from itfabrik.assets.models import Device, DeviceEvent, Lease
+from itfabrik.assets.choices import DeviceKind, DeviceState, Ownership, RowAction
+from itfabrik.assets.models import ChargeMapping, Device, DeviceEvent, Lease
 
 MAX_ID = 2**63 - 1
 
@@ -184,3 +184,38 @@ class LeaseSerializer(serializers.ModelSerializer[Lease]):
             "version",
         ]
         read_only_fields = fields
+
+
+class ChargeMappingSerializer(serializers.ModelSerializer[ChargeMapping]):
+    model_name = serializers.SerializerMethodField()
+    service_name = serializers.CharField(source="service.name", read_only=True, default=None)
+    charged = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChargeMapping
+        fields = [
+            "id",
+            "kind",
+            "model",
+            "model_name",
+            "service",
+            "service_name",
+            "charged",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_model_name(self, obj: ChargeMapping) -> str | None:
+        return str(obj.model) if obj.model is not None else None
+
+    def get_charged(self, obj: ChargeMapping) -> bool:
+        """False: the kind or model is explicitly not charged."""
+        return obj.service_id is not None
+
+
+class ChargeMappingSetSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=DeviceKind.choices, required=False, default="", help_text="Leave out with model"
+    )
+    model = _id(required=False, allow_null=True, default=None, help_text="A model's own mapping")
+    service = _id(allow_null=True, help_text="The catalogue service; null: not charged")

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from itfabrik.assets import imports, rules, selectors, services
 from itfabrik.assets.filters import DeviceFilter, LeaseFilter
-from itfabrik.assets.models import Device, Lease
+from itfabrik.assets.models import ChargeMapping, Device, Lease
 from itfabrik.core.api.serializers import NOT_FOUND
 from itfabrik.core.api.validation import FilterBackend, parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
@@ -27,6 +27,8 @@ from itfabrik.core.selectors import get_or_not_found
 from itfabrik.tenancy import selectors as tenancy_selectors
 
 from .serializers import (
+    ChargeMappingSerializer,
+    ChargeMappingSetSerializer,
     ComplianceQuerySerializer,
     ComplianceSerializer,
     DeviceCreateSerializer,
@@ -250,3 +252,61 @@ class LeaseViewSet(
 
     def get_object(self) -> Lease:
         return get_or_not_found(selectors.lease_list(actor=self.request.user), self.kwargs["pk"])
+
+
+@extend_schema(tags=["assets"])
+@extend_schema_view(
+    create=extend_schema(
+        request=ChargeMappingSetSerializer, responses={200: ChargeMappingSerializer}
+    ),
+    destroy=extend_schema(responses={204: None, 404: NOT_FOUND}),
+)
+class ChargeMappingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[ChargeMapping],
+):
+    """Which catalogue service deployed devices are charged through, per kind or per model (a
+    model's mapping wins); `service` null: not charged. POST sets the kind's (or the model's)
+    mapping; DELETE stops using one (kept, inactive)."""
+
+    serializer_class = ChargeMappingSerializer
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return selectors.charge_mapping_list(actor=self.request.user)
+
+    def get_object(self) -> ChargeMapping:
+        return selectors.charge_mapping_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from itfabrik.catalog.models import Service
+
+        coop = _cooperation(request)
+        v = parse_input(ChargeMappingSetSerializer, request.data)
+        errors: dict[str, list[Any]] = {}
+        model = None
+        if v["model"] is not None:
+            model = _ref(
+                errors, "model", lambda: selectors.model_get(actor=request.user, pk=v["model"])
+            )
+        service = None
+        if v["service"] is not None:
+            service = Service.objects.filter(cooperation=coop, pk=v["service"]).first()
+            if service is None:
+                errors["service"] = [_("Hittades inte.")]
+        if model is None and not v["kind"] and "model" not in errors:
+            errors["kind"] = [_("Ange enhetstyp eller modell.")]
+        if errors:
+            raise ValidationFailed(fields=errors)
+        mapping = services.charge_mapping_set(
+            actor=request.user, cooperation=coop, kind=v["kind"], model=model, service=service
+        )
+        fresh = selectors.charge_mapping_get(actor=request.user, pk=mapping.pk)
+        return Response(ChargeMappingSerializer(fresh).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        mapping = self.get_object()
+        services.charge_mapping_remove(actor=request.user, mapping=mapping, expected_version=None)
+        return Response(status=status.HTTP_204_NO_CONTENT)

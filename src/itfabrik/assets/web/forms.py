@@ -72,12 +72,28 @@ class DeviceForm(forms.Form):
         empty_value=None,
         choices=[("", _("Inte satt")), *Level.choices],
     )
+    moved_on = DateField(
+        label=_("Ny ägande enhet från och med"),
+        required=False,
+        help_text=_(
+            "När den ägande enheten byts: dagen den nya enheten tar över enheten och debiteras "
+            "för den. Tomt: i dag."
+        ),
+    )
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, models: Any = (), units: Any = (), leases: Any = (), **kw: Any
+        self,
+        *args: Any,
+        models: Any = (),
+        units: Any = (),
+        leases: Any = (),
+        editing: bool = False,
+        **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
+        if not editing:
+            del self.fields["moved_on"]  # a new device starts its history where it is
         choices = [("", "—")] + [(m.pk, str(m)) for m in models]
         self.fields["model"].choices = choices  # type: ignore[attr-defined]
         choices = [("", "—")] + [
@@ -181,3 +197,39 @@ class ModelForm(forms.Form):
 class ModelEditForm(ModelForm):
     is_active = forms.BooleanField(label=_("Aktiv (kan väljas för nya enheter)"), required=False)
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+NOT_CHARGED = "none"
+
+
+class ChargeMappingForm(forms.Form):
+    """Charge a device kind, or one model, through a catalogue service (or not at all)."""
+
+    kind = forms.ChoiceField(
+        label=_("Enhetstyp"), choices=[("", "–"), *DeviceKind.choices], required=False
+    )
+    model = forms.TypedChoiceField(
+        label=_("Modell (i stället för hela enhetstypen)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    service = forms.ChoiceField(
+        label=_("Tjänst i katalogen"),
+        help_text=_("Priset per enhet och månad i den prislista som gäller."),
+    )
+
+    def __init__(self, *args: Any, models: Any = (), services: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "–"), *((m.pk, str(m)) for m in models)]  # type: ignore[attr-defined]
+        self.fields["service"].choices = [  # type: ignore[attr-defined]
+            ("", "–"),
+            *((str(s.pk), s.name) for s in services),
+            (NOT_CHARGED, _("Debiteras inte")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("kind") and not data.get("model"):
+            self.add_error("kind", _("Välj en enhetstyp eller en modell."))
+        return data

@@ -20,5 +20,7 @@ urlpatterns = [
     path("modeller/", views.model_list, name="models"),
     path("modeller/<int:pk>/", views.model_edit, name="model_edit"),
     path("planering/", views.planning, name="planning"),
+    path("debitering/", views.charging, name="charging"),
+    path("debitering/<int:pk>/ta-bort/", views.charging_remove, name="charging_remove"),
     path("mina/", views.my_devices, name="mine"),
 ]

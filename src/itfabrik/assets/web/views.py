@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from itfabrik.assets import exports, imports, rules, selectors, services
 from itfabrik.assets import permissions as actions
-from itfabrik.assets.choices import DeviceState, ImportStatus, Rule
+from itfabrik.assets.choices import DeviceKind, DeviceState, ImportStatus, Rule
 from itfabrik.assets.links import report_url
 from itfabrik.assets.models import Device
 from itfabrik.core import permissions
@@ -31,6 +31,8 @@ from itfabrik.core.web.pagination import paginate, querystring_without_page
 from itfabrik.tenancy.models import OrgNode
 
 from .forms import (
+    NOT_CHARGED,
+    ChargeMappingForm,
     DeviceFilterForm,
     DeviceForm,
     ExceptionForm,
@@ -204,7 +206,9 @@ def exception_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assets:device", pk=exception.device_id)
 
 
-def _device_form(request: HttpRequest, data: Any = None, initial: Any = None) -> DeviceForm:
+def _device_form(
+    request: HttpRequest, data: Any = None, initial: Any = None, *, editing: bool = False
+) -> DeviceForm:
     actor = request.user
     manageable = selectors.municipality_list(actor=actor, action=actions.MANAGE_DEVICES)
     units = (
@@ -218,6 +222,7 @@ def _device_form(request: HttpRequest, data: Any = None, initial: Any = None) ->
         models=selectors.model_list(actor=actor, include_inactive=False),
         units=units,
         leases=selectors.lease_list(actor=actor).filter(municipality__in=manageable),
+        editing=editing,
     )
 
 
@@ -274,7 +279,7 @@ def device_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lease=device.lease_id,
         version=device.version,
     )
-    form = _device_form(request, request.POST or None, initial=initial)
+    form = _device_form(request, request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data.get("version")
         values = _refs(request, form)
@@ -651,3 +656,87 @@ def my_devices(request: HttpRequest) -> HttpResponse:
         "assets/my_devices.html",
         {"devices": [(d, report_url(d)) for d in devices]},
     )
+
+
+# --- charging: device kinds and models → catalogue services ------------------------------------
+
+
+def _active_models(request: HttpRequest, coop: Any) -> Any:
+    return selectors.model_list(actor=request.user, include_inactive=False).filter(cooperation=coop)
+
+
+def _charging_form(request: HttpRequest, coop: Any) -> ChargeMappingForm:
+    from itfabrik.catalog.choices import PriceModel
+    from itfabrik.catalog.models import Service
+
+    return ChargeMappingForm(
+        request.POST or None,
+        models=_active_models(request, coop),
+        services=Service.objects.filter(
+            cooperation=coop, is_active=True, price_model=PriceModel.PER_UNIT_MONTH
+        ).order_by("name"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charging(request: HttpRequest) -> HttpResponse:
+    """What deployed devices are charged through each month, per kind or model, and which kinds
+    have nothing (the billing run names their devices in its warnings)."""
+    actor = request.user
+    coop = _cooperation(request)
+    mappings = selectors.charge_mapping_list(actor=actor).filter(cooperation=coop)
+    if not selectors.may_view_charging(actor, coop.pk):
+        raise NotFound()
+    may_manage = permissions.can(actor, actions.MANAGE_CHARGING, coop.root)
+    form = _charging_form(request, coop) if may_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise NotFound()
+        if form.is_valid():
+            from itfabrik.catalog.models import Service
+
+            d = form.cleaned_data
+            model = (
+                _active_models(request, coop).filter(pk=d["model"]).first() if d["model"] else None
+            )
+            service = (
+                None
+                if d["service"] == NOT_CHARGED
+                else Service.objects.filter(cooperation=coop, pk=d["service"]).first()
+            )
+            try:
+                services.charge_mapping_set(
+                    actor=actor, cooperation=coop, kind=d["kind"], model=model, service=service
+                )
+            except ApplicationError as exc:
+                add_application_error(form, exc)
+            else:
+                messages.success(request, _("Debiteringen är sparad."))
+                return redirect("assets:charging")
+    kinds = dict(DeviceKind.choices)
+    return render(
+        request,
+        "assets/charging.html",
+        {
+            "mappings": mappings,
+            "unmapped": [kinds[k] for k in selectors.unmapped_kind_list(cooperation_id=coop.pk)],
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def charging_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    mapping = selectors.charge_mapping_get(actor=request.user, pk=pk)
+    try:
+        services.charge_mapping_remove(
+            actor=request.user, mapping=mapping, expected_version=mapping.version
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Debiteringen är borttagen."))
+    return redirect("assets:charging")

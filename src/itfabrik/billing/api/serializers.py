@@ -78,12 +78,33 @@ class RunCreateSerializer(serializers.Serializer[Any]):
     period = serializers.CharField(max_length=7, help_text="YYYY-MM")
 
 
+class RunWarningSerializer(serializers.Serializer[Any]):
+    source = serializers.CharField(help_text="The charge source, e.g. assets")  # type: ignore[assignment]
+    code = serializers.CharField(help_text="A stable code, e.g. unmapped_kind")
+    message = serializers.CharField()
+    municipality = serializers.IntegerField(allow_null=True)
+    count = serializers.IntegerField(help_text="How many objects the warning is about")
+    references = serializers.ListField(
+        child=serializers.CharField(), help_text="The first 50 of them (e.g. asset tags)"
+    )
+
+
 class RunSerializer(serializers.ModelSerializer[BillingRun]):
     status = serializers.CharField(read_only=True, help_text="queued, running, done or failed")
+    warnings = RunWarningSerializer(many=True, read_only=True)
 
     class Meta:
         model = BillingRun
-        fields = ["id", "period", "status", "progress", "message", "created_at", "finished_at"]
+        fields = [
+            "id",
+            "period",
+            "status",
+            "progress",
+            "message",
+            "warnings",
+            "created_at",
+            "finished_at",
+        ]
         read_only_fields = fields
 
 

@@ -39,6 +39,8 @@ def line_source(line: Any) -> SafeString:
         if src.get("corrects"):
             text += " " + _("(rättar post %(id)s)") % {"id": src["corrects"]}
         return format_html("{}", text)
+    if src.get("summary"):  # a source from another app that words itself (e.g. devices)
+        return format_html("{}", src["summary"])
     return format_html("{}", "–")
 
 

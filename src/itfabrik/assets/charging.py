@@ -1,0 +1,332 @@
+"""Deployed devices as a billing charge source (billing.sources, ADR 0018 and 0040).
+
+Every month each device is charged to the unit that owned it, for the days it was deployed
+(`daycount`, from its dated history), through the catalogue service its model or kind is mapped
+to (`ChargeMapping`), at the price of the price-list version in force on each day. One line per
+unit, service and price-list version: monthly price × device days ÷ days in the month, to the
+öre; the line's `source` lists every device with its days. Days on which the unit also holds a
+subscription of the same service are left to the subscription (the catalogue's source charges
+it), so a device is never paid for twice. A device in use whose kind has no mapping is not
+charged and is named in the run's warnings; so are devices whose service has no price.
+
+Billing imports nothing of this app: `AssetsConfig.ready()` imports this module, which registers
+the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from itfabrik.billing.choices import LineKind
+from itfabrik.billing.sources import BillingContext, LineDraft, register_charge_source
+from itfabrik.catalog.choices import PriceModel
+from itfabrik.catalog.models import Price, PriceList, Service, Subscription
+from itfabrik.tenancy.models import OrgNode
+
+from . import daycount
+from .choices import DeviceKind
+from .daycount import Span, Step
+from .models import ChargeMapping, Device, DeviceEvent
+
+SOURCE = "assets"
+
+
+@dataclass
+class _Group:
+    """The devices of one unit charged through one service under one price-list version."""
+
+    devices: list[dict[str, Any]] = field(default_factory=list)
+    device_days: int = 0
+
+
+def _iso(spans: Iterable[Span]) -> list[list[str]]:
+    return [[a.isoformat(), b.isoformat()] for a, b in spans]
+
+
+SHOWN = 10
+
+
+def _summary(list_name: str, lo: dt.date, hi: dt.date, devices: list[dict[str, Any]]) -> str:
+    """The line's source in words for the invoice page and exports (the full list is in
+    `devices`): the price list, the days and the first devices with their days."""
+    shown = ", ".join(f"{d['ref']} ({d['days']} d)" for d in devices[:SHOWN])
+    more = len(devices) - SHOWN
+    if more > 0:
+        shown += " " + _("och %(n)s till") % {"n": more}
+    return f"{list_name} {lo.isoformat()}–{hi.isoformat()}: {shown}"
+
+
+def mappings(cooperation_id: int) -> tuple[dict[str, int | None], dict[int, int | None]]:
+    """The active mappings: service (or None: not charged) per kind and per model."""
+    by_kind: dict[str, int | None] = {}
+    by_model: dict[int, int | None] = {}
+    rows = ChargeMapping.objects.filter(cooperation_id=cooperation_id, is_active=True)
+    for kind, model_id, service_id in rows.values_list("kind", "model_id", "service_id"):
+        if model_id is None:
+            by_kind[kind] = service_id
+        else:
+            by_model[model_id] = service_id
+    return by_kind, by_model
+
+
+def _segments(
+    cooperation_id: int, first: dt.date, last: dt.date
+) -> list[tuple[PriceList, dt.date, dt.date]]:
+    """The price-list versions in force during first..last, each with the days it covers."""
+    lists = (
+        PriceList.objects.filter(
+            cooperation_id=cooperation_id, is_active=True, valid_from__lte=last
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .order_by("valid_from", "pk")
+    )
+    out = []
+    for pl in lists:
+        lo = max(first, pl.valid_from)
+        hi = last if pl.valid_to is None else min(last, pl.valid_to)
+        if lo <= hi:
+            out.append((pl, lo, hi))
+    return out
+
+
+def device_days(
+    cooperation_id: int, first: dt.date, last: dt.date
+) -> Iterable[tuple[dict[str, Any], dict[int, list[Span]]]]:
+    """Every device of the cooperation with days deployed in first..last: the device's row and
+    its spans per owning unit. Devices that were not in use at all are not read past the
+    query: only those deployed now or whose history moved since `first` can have days."""
+    since = DeviceEvent.objects.filter(device_id=OuterRef("pk"), occurred_on__gte=first)
+    candidates = (
+        Device.objects.filter(cooperation_id=cooperation_id)
+        .filter(Q(state__in=daycount.CHARGED_STATES) | Exists(since))
+        .order_by("pk")
+        .values("pk", "owner_unit_id", "model_id", "kind", "asset_tag", "serial_number")
+    )
+    events = (
+        DeviceEvent.objects.filter(device__in=candidates.values("pk"), occurred_on__lte=last)
+        .order_by("device_id", "occurred_on", "pk")
+        .values_list("device_id", "occurred_on", "to_state", "owner_unit_id")
+    )
+    history: dict[int, list[tuple[dt.date, str, int | None]]] = defaultdict(list)
+    for device_id, day, state, unit_id in events.iterator(chunk_size=5000):
+        history[device_id].append((day, state, unit_id))
+    for row in candidates.iterator(chunk_size=5000):
+        steps = [
+            Step(day=day, state=state, unit=unit_id or row["owner_unit_id"])
+            for day, state, unit_id in history.get(row["pk"], [])
+        ]
+        spans = daycount.charged_spans(steps, first, last)
+        if spans:
+            yield dict(row), spans
+
+
+def _covered(
+    cooperation_id: int, services: set[int], first: dt.date, last: dt.date
+) -> dict[tuple[int, int], list[Span]]:
+    """Days on which a unit holds a monthly subscription of a mapped service: the catalogue's
+    source charges those, so the devices are not charged again."""
+    out: dict[tuple[int, int], list[Span]] = defaultdict(list)
+    rows = (
+        Subscription.objects.filter(
+            cooperation_id=cooperation_id,
+            service_id__in=services,
+            service__price_model__in=(PriceModel.PER_UNIT_MONTH, PriceModel.FIXED_FEE),
+            start_date__lte=last,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values_list("unit_id", "service_id", "start_date", "end_date")
+    )
+    for unit_id, service_id, start, end in rows:
+        out[(unit_id, service_id)].append((max(first, start), last if end is None else end))
+    return out
+
+
+def device_lines(ctx: BillingContext) -> Iterable[LineDraft]:
+    p = ctx.period
+    first, last = p.first, p.last
+    in_month = (last - first).days + 1
+    coop = ctx.cooperation.pk
+    by_kind, by_model = mappings(coop)
+    segments = _segments(coop, first, last)
+    prices: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for list_id, priced_service, amount in Price.objects.filter(
+        price_list__in=[s[0] for s in segments]
+    ).values_list("price_list_id", "service_id", "amount"):
+        prices[list_id][priced_service] = amount
+    mapped = {s for s in (*by_kind.values(), *by_model.values()) if s is not None}
+    covered = _covered(coop, mapped, first, last)
+
+    groups: dict[tuple[int, int, int], _Group] = defaultdict(_Group)
+    unmapped: dict[tuple[int, str], list[str]] = defaultdict(list)  # (unit, kind) → refs
+    unpriced: dict[tuple[int, int | None], list[str]] = defaultdict(list)  # (service, list)
+    by_subscription: dict[tuple[int, int], list[str]] = defaultdict(list)  # (unit, service)
+    for row, spans in device_days(coop, first, last):
+        ref = row["asset_tag"] or row["serial_number"]
+        service_id: int | None
+        if row["model_id"] in by_model:
+            service_id = by_model[row["model_id"]]
+        elif row["kind"] in by_kind:
+            service_id = by_kind[row["kind"]]
+        else:
+            for unit_id in spans:
+                unmapped[(unit_id, row["kind"])].append(ref)
+            continue
+        if service_id is None:
+            continue  # explicitly not charged
+        for unit_id, unit_spans in sorted(spans.items()):
+            cover = covered.get((unit_id, service_id))
+            if cover:
+                rest = daycount.subtract(unit_spans, cover)
+                if rest != unit_spans:
+                    by_subscription[(unit_id, service_id)].append(ref)
+                unit_spans = rest
+            for pl, lo, hi in segments:
+                part = daycount.clip(unit_spans, lo, hi)
+                if not part:
+                    continue
+                if service_id not in prices.get(pl.pk, {}):
+                    unpriced[(service_id, pl.pk)].append(ref)
+                    continue
+                n = daycount.days(part)
+                group = groups[(unit_id, service_id, pl.pk)]
+                group.devices.append(
+                    {"device": row["pk"], "ref": ref, "days": n, "spans": _iso(part)}
+                )
+                group.device_days += n
+            if daycount.subtract(unit_spans, [(lo, hi) for _pl, lo, hi in segments]):
+                unpriced[(service_id, None)].append(ref)
+
+    unit_ids = {k[0] for k in groups} | {k[0] for k in unmapped} | {k[0] for k in by_subscription}
+    units = {
+        u["pk"]: u
+        for u in OrgNode.objects.filter(pk__in=unit_ids).values(
+            "pk", "name", "kind", "municipality_id", "cost_centre"
+        )
+    }
+
+    def municipality(unit_id: int) -> int:
+        u = units[unit_id]
+        return int(u["pk"] if u["kind"] == "municipality" else u["municipality_id"] or u["pk"])
+
+    service_names = dict(
+        Service.objects.filter(
+            pk__in={k[1] for k in groups}
+            | {k[0] for k in unpriced}
+            | {k[1] for k in by_subscription}
+        ).values_list("pk", "name")
+    )
+    lists = {pl.pk: pl for pl, _lo, _hi in segments}
+    order = sorted(
+        groups,
+        key=lambda k: (
+            municipality(k[0]),
+            units[k[0]]["cost_centre"],
+            k[0],
+            service_names[k[1]],
+            lists[k[2]].valid_from,
+        ),
+    )
+    for unit_id, service_id, pl_id in order:
+        group = groups[(unit_id, service_id, pl_id)]
+        pl = lists[pl_id]
+        price = prices[pl_id][service_id]
+        name = service_names[service_id]
+        lo = max(first, pl.valid_from)
+        hi = last if pl.valid_to is None else min(last, pl.valid_to)
+        count = len(group.devices)
+        yield LineDraft(
+            municipality_id=municipality(unit_id),
+            kind=LineKind.CONSUMPTION,
+            amount=daycount.charge(price, group.device_days, in_month),
+            description=(
+                _("%(service)s: %(count)s enheter i bruk, %(days)s enhetsdagar")
+                % {"service": name, "count": count, "days": group.device_days}
+            )[:300],
+            unit_id=unit_id,
+            cost_centre=units[unit_id]["cost_centre"],
+            service=name,
+            quantity=Decimal(count),
+            unit_price=price,
+            source={
+                "type": "devices",
+                "service": service_id,
+                "service_name": name,
+                "price_list": pl_id,
+                "price_list_name": pl.name,
+                "from": lo.isoformat(),
+                "to": hi.isoformat(),
+                "days_in_month": in_month,
+                "device_days": group.device_days,
+                "devices": group.devices,
+                "summary": _summary(pl.name, lo, hi, group.devices),
+            },
+        )
+
+    kinds = dict(DeviceKind.choices)
+    for (unit_id, kind), refs in sorted(
+        unmapped.items(), key=lambda kv: (municipality(kv[0][0]), units[kv[0][0]]["name"], kv[0][1])
+    ):
+        ctx.warn(
+            source=SOURCE,
+            code="unmapped_kind",
+            message=_(
+                "%(unit)s: %(count)s enheter av typen %(kind)s var i bruk men har ingen tjänst "
+                "i katalogen och har inte debiterats."
+            )
+            % {
+                "unit": units[unit_id]["name"],
+                "count": len(refs),
+                "kind": str(kinds.get(kind, kind)).lower(),
+            },
+            municipality_id=municipality(unit_id),
+            references=sorted(refs),
+        )
+    for (unpriced_service, unpriced_list), refs in sorted(
+        unpriced.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)
+    ):
+        name = service_names.get(unpriced_service, str(unpriced_service))
+        message = (
+            _(
+                "Tjänsten %(service)s har inget pris i %(list)s: %(count)s enheter har inte "
+                "debiterats."
+            )
+            % {"service": name, "list": lists[unpriced_list].name, "count": len(refs)}
+            if unpriced_list is not None
+            else _(
+                "Ingen prislista gäller för alla dagar i perioden: %(count)s enheter "
+                "(%(service)s) har inte debiterats för de dagarna."
+            )
+            % {"service": name, "count": len(refs)}
+        )
+        ctx.warn(source=SOURCE, code="no_price", message=message, references=sorted(set(refs)))
+    for (unit_id, service_id), refs in sorted(
+        by_subscription.items(),
+        key=lambda kv: (municipality(kv[0][0]), units[kv[0][0]]["name"], kv[0][1]),
+    ):
+        ctx.warn(
+            source=SOURCE,
+            code="covered_by_subscription",
+            message=_(
+                "%(unit)s: %(count)s enheter debiteras genom enhetens abonnemang på %(service)s "
+                "de dagar abonnemanget gäller, inte per enhet. Avsluta abonnemanget om "
+                "enheterna ska debiteras enligt enhetsregistret."
+            )
+            % {
+                "unit": units[unit_id]["name"],
+                "count": len(refs),
+                "service": service_names.get(service_id, ""),
+            },
+            municipality_id=municipality(unit_id),
+            references=sorted(refs),
+        )
+
+
+register_charge_source("devices", device_lines)
