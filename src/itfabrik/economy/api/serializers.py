@@ -61,6 +61,7 @@ class RateSerializer(serializers.Serializer[Any]):
 
 class ScenarioSerializer(serializers.ModelSerializer[Scenario]):
     rates = serializers.SerializerMethodField()
+    version = serializers.IntegerField(read_only=True)  # bounds not from the database
 
     class Meta:
         model = Scenario
@@ -171,6 +172,7 @@ class FiguresSerializer(serializers.ModelSerializer[BaselineFigures]):
 
     municipality = MunicipalityRefSerializer()
     costs = serializers.SerializerMethodField()
+    version = serializers.IntegerField(read_only=True)  # bounds not from the database
 
     class Meta:
         model = BaselineFigures

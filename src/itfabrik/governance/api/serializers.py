@@ -18,6 +18,9 @@ class GovernedLinkSerializer(serializers.ModelSerializer[GovernedLink]):
 
 
 class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    # Declared: a model field's integer bounds come from the database (SQLite 64, PostgreSQL 32
+    # bits), and the committed schema must not depend on it.
+    version = serializers.IntegerField(read_only=True)
     forum_name = serializers.CharField(source="forum.name", read_only=True)
     municipality_name = serializers.CharField(
         source="municipality.name", read_only=True, allow_null=True, default=None
