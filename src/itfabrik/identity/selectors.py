@@ -514,3 +514,25 @@ def provisioned_group_list(*, cooperation_id: int) -> QuerySet[Entitlement]:
         )
         .order_by("pk")
     )
+
+
+def sign_in_account_get(*, object_id: str, names: list[str]) -> Account | None:
+    """The account an OpenID Connect token names, for matching a sign-in (identity.oidc): by the
+    identity provider's object id (SCIM's externalId), else by the sign-in name as userName
+    (compared without case, as SCIM does). None when nothing answers, or more than one account
+    does: an ambiguous match signs nobody in."""
+    by_name = Q()
+    for name in {n.strip() for n in names if n and n.strip()}:
+        by_name |= Q(username__iexact=name)
+    tries = [Q(external_id=object_id)] if object_id else []
+    if by_name:
+        tries.append(by_name)
+    for q in tries:
+        found = list(
+            Account.objects.filter(q, person__isnull=False)
+            .exclude(kind=AccountKind.SERVICE)
+            .select_related("person")[:2]
+        )
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
