@@ -288,3 +288,30 @@ def test_periodic_leaver_task_is_registered_and_runs(ident: Any) -> None:
     )
     tasks.leavers.call()
     assert not Account.objects.filter(person=employment.person, status="active").exists()
+
+
+def test_duplicates_are_found_in_one_query_whatever_the_number_of_shared_names(
+    ident: Any, django_assert_num_queries: Any
+) -> None:
+    """Every shared name is checked (not only the first 500 name groups) without loading the
+    groups: the same name and birth date, or a missing birth date, is a probable duplicate; the
+    same name with another birth date is not."""
+    from itfabrik.identity.models import Person
+
+    born = dt.date(1980, 5, 17)
+    rows = []
+    for n in range(600):
+        first, last = f"Dubbel{n}", "Testsson"
+        rows.append(Person(cooperation=ident.mellerud.cooperation, home=ident.mellerud,
+                           first_name=first, last_name=last, birth_date=born))  # fmt: skip
+        other = born if n % 3 == 0 else (None if n % 3 == 1 else dt.date(1990, 1, 1))
+        rows.append(Person(cooperation=ident.mellerud.cooperation, home=ident.mellerud,
+                           first_name=first.upper(), last_name=last, birth_date=other))  # fmt: skip
+    Person.objects.bulk_create(rows)
+    selectors._duplicates(ident.admin)  # the actor's role assignments, read once and kept
+    with django_assert_num_queries(1):
+        found = selectors._duplicates(ident.admin)
+    ours = [v for v in found if v.person_name.startswith("DUBBEL")]
+    assert len(ours) == 400  # same birth date (200) and missing birth date (200)
+    first = next(v for v in ours if v.person_name == "DUBBEL0 Testsson")
+    assert "Dubbel0 Testsson" in first.detail
