@@ -335,11 +335,14 @@ def violation_list(
     )
     wanted = [kind] if kind else list(ViolationKind.values)
     if ViolationKind.PRIVILEGED_ON_STANDARD in wanted:
+        # From the few privileged entitlements' grants (index on entitlement), not a subquery
+        # per account over all its grants (SQLite ran that for every standard account).
         privileged = Grant.objects.filter(
-            account=OuterRef("pk"), status=GrantStatus.ACTIVE, entitlement__is_privileged=True
-        )
+            status=GrantStatus.ACTIVE,
+            entitlement__in=Entitlement.objects.filter(is_privileged=True).values("pk"),
+        ).values("account_id")
         for a in accounts.filter(
-            Exists(privileged), kind=AccountKind.STANDARD, status=AccountStatus.ACTIVE
+            pk__in=privileged, kind=AccountKind.STANDARD, status=AccountStatus.ACTIVE
         ).order_by("username", "pk"):
             out.append(
                 _acc(

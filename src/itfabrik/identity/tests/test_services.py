@@ -315,3 +315,26 @@ def test_duplicates_are_found_in_one_query_whatever_the_number_of_shared_names(
     assert len(ours) == 400  # same birth date (200) and missing birth date (200)
     first = next(v for v in ours if v.person_name == "DUBBEL0 Testsson")
     assert "Dubbel0 Testsson" in first.detail
+
+
+def test_privileged_on_standard_counts_only_active_privileged_grants(ident: Any) -> None:
+    from itfabrik.identity.models import Entitlement
+
+    employment = ident.hire("Priv", "Ilegierad")
+    account = Account.objects.get(person=employment.person, kind=AccountKind.STANDARD)
+    admin_right = Entitlement.objects.filter(
+        cooperation=account.cooperation, is_privileged=True
+    ).first()
+    grant = Grant.objects.create(
+        account=account, entitlement=admin_right, source="direct", status=GrantStatus.REVOKED,
+        valid_until=ident.today + dt.timedelta(days=30),
+    )  # fmt: skip
+
+    def flagged() -> bool:
+        found = selectors.violation_list(actor=ident.admin, kind="privileged_on_standard")
+        return any(v.account_id == account.pk for v in found)
+
+    assert not flagged()
+    grant.status = GrantStatus.ACTIVE
+    grant.save()
+    assert flagged()
