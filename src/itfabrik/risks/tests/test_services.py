@@ -61,6 +61,29 @@ def test_update_refuses_a_bad_score_and_keeps_the_risk(riskreg: Any) -> None:
     assert_unchanged(before)
 
 
+@pytest.mark.parametrize(
+    ("field", "bad"), [("residual_probability", 6), ("residual_consequence", 0)]
+)
+def test_a_bad_residual_score_is_refused_and_nothing_changes(
+    riskreg: Any, field: str, bad: int
+) -> None:
+    other = "residual_consequence" if field == "residual_probability" else "residual_probability"
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        riskreg.risk(**{field: bad, other: 3})
+    assert set(exc.value.fields) == {field}
+    assert "1 till 5" in str(exc.value.fields[field][0])
+    assert_unchanged(before)
+    risk = riskreg.risk(residual_probability=2, residual_consequence=2)
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        services.risk_update(
+            actor=riskreg.sakerhet, risk=risk, expected_version=risk.version, **{field: bad}
+        )
+    assert set(exc.value.fields) == {field}
+    assert_unchanged(before)
+
+
 def test_score_over_time(riskreg: Any) -> None:
     risk = riskreg.risk(probability=4, consequence=5)
     assert risk.score == 20
