@@ -188,7 +188,9 @@ class LeaseSerializer(serializers.ModelSerializer[Lease]):
 
 class ChargeMappingSerializer(serializers.ModelSerializer[ChargeMapping]):
     model_name = serializers.SerializerMethodField()
-    service_name = serializers.CharField(source="service.name", read_only=True, default=None)
+    service_name = serializers.CharField(
+        source="service.name", read_only=True, default=None, allow_null=True
+    )
     charged = serializers.SerializerMethodField()
 
     class Meta:
