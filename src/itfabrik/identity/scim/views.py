@@ -10,6 +10,7 @@ A refused request changes nothing: every write runs in one transaction.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django.db import transaction
@@ -224,8 +225,8 @@ class SchemasView(ScimView):
 # --- resources ----------------------------------------------------------------------------------
 
 
-class _Kind:
-    """What differs between Users and Groups."""
+class _Kind(ABC):
+    """What differs between Users and Groups (_Users and _Groups implement each abstract step)."""
 
     model: type[Resource[Any]]
     fields: dict[tuple[str, str | None], filtering.Spec]
@@ -234,20 +235,25 @@ class _Kind:
         self.view = view
         self.cooperation_id = view.token.cooperation_id
 
+    @abstractmethod
     def queryset(self) -> Any:
-        raise NotImplementedError
+        """See _Users and _Groups."""
 
+    @abstractmethod
     def build(self, row: Any, base: str) -> Resource[Any]:
-        raise NotImplementedError
+        """See _Users and _Groups."""
 
+    @abstractmethod
     def create(self, resource: Any) -> Any:
-        raise NotImplementedError
+        """See _Users and _Groups."""
 
+    @abstractmethod
     def replace(self, row: Any, resource: Any) -> Any:
-        raise NotImplementedError
+        """See _Users and _Groups."""
 
+    @abstractmethod
     def remove(self, row: Any) -> None:
-        raise NotImplementedError
+        """See _Users and _Groups."""
 
     def defaults(self, body: dict[str, Any], row: Any) -> dict[str, Any]:
         """The body with what a client may leave out filled in."""
