@@ -144,3 +144,40 @@ def test_generator_tree_and_flat_query_counts() -> None:
     assert all(seen_after[r] >= seen_before[r] + 60 for r in seen_before), (seen_before, seen_after)
 
     assert query_counts(users) == before
+
+
+@pytest.mark.django_db
+def test_assets_generator_and_import() -> None:
+    from django.db.models import F
+
+    from bench import assets
+    from itfabrik.accounts.models import User
+    from itfabrik.assets.models import ComplianceException, Device
+
+    data = generate.generate(scale="tiny", seed=5, namespace="smokeassets")
+    counts = assets.generate_assets(namespace="smokeassets", seed=5, verbose=False)
+    assert counts["devices"] == assets._scaled(assets.DEVICES, 6) == 10345
+    assert counts["exceptions"] > 0
+    assert (
+        ComplianceException.objects.filter(
+            device__cooperation__slug__startswith="smokeassets-"
+        ).count()
+        == counts["exceptions"]
+    )
+    devices = Device.objects.filter(cooperation__slug__startswith="smokeassets-")
+    assert devices.count() == counts["devices"]
+    # Owning units inside the device's municipality, lease ends those of the lease.
+    assert not devices.exclude(owner_unit__municipality_id=F("municipality_id")).exists()
+    assert not devices.filter(lease__isnull=False).exclude(lease_end=F("lease__ends_on")).exists()
+    assert devices.filter(managed=False, kind="computer").exists()
+    assert assets.assets_generated("smokeassets")
+
+    admin = User.objects.get(pk=data["users"]["admin"]["id"])
+    coop = admin.home_unit.cooperation  # type: ignore[union-attr]
+    result = assets.measure_import(coop=coop, actor=admin, rows=200)
+    assert result["counts"]["error"] == 0
+    assert result["counts"]["create"] == 150
+    assert result["counts"]["update"] == 50
+    assert result["written"] == 200
+    # The imported devices are gone again; the next run measures the same.
+    assert devices.count() == counts["devices"]

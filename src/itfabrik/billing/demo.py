@@ -65,7 +65,7 @@ def load(ctx: dict[str, Any]) -> None:
         pool=fund,
         method=KeyMethod.INHABITANTS,
         valid_from=dt.date(YEAR, 1, 1),
-        decision_reference="ITR-2025-012 (exempel)",
+        decision_reference="ITR-2026-002 (exempel)",
     )
     members = services.member_municipalities(cooperation=coop)
     units = list(

@@ -276,3 +276,52 @@ def periodic_due(last_runs: dict[str, float], now: float) -> list[PeriodicJob]:
         for key, job in sorted(registry.periodic.items())
         if key not in last_runs or now - last_runs[key] >= job.every
     ]
+
+
+# --- what a governance decision may govern ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GovernedKind:
+    """A kind of object a decision may link to (`governance.governed`). `candidates(cooperation)`
+    gives the objects of a cooperation that may be linked; `describe(obj)` the text kept on the
+    link; `url(obj)` where to read the object (optional); `refusal(cooperation, object_id)`, when
+    given, says why an object of the cooperation that is not a candidate may not be linked (a
+    risk that is not accepted), or None when there is no such object."""
+
+    key: str
+    label: Any
+    model: type[Any]
+    candidates: Callable[[Any], Any]
+    describe: Callable[[Any], str] = str
+    url: Callable[[Any], str | None] | None = None
+    refusal: Callable[[Any, int], Any] | None = None
+
+
+_GOVERNED_KINDS: dict[str, GovernedKind] = {}
+
+
+def register_governed_kind(
+    key: str,
+    *,
+    label: Any,
+    model: type[Any],
+    candidates: Callable[[Any], Any],
+    describe: Callable[[Any], str] = str,
+    url: Callable[[Any], str | None] | None = None,
+    refusal: Callable[[Any, int], Any] | None = None,
+) -> None:
+    """Let governance decisions link to objects of `model` (called from an app's `ready()`; an
+    app in governance's own layer may not import governance, so the registry lives here)."""
+    existing = _GOVERNED_KINDS.get(key)
+    if existing is not None and existing.model is not model:
+        raise ValueError(f"governed kind {key!r} is already registered for {existing.model}")
+    _GOVERNED_KINDS[key] = GovernedKind(key, label, model, candidates, describe, url, refusal)
+
+
+def governed_kinds() -> list[GovernedKind]:
+    return [_GOVERNED_KINDS[k] for k in sorted(_GOVERNED_KINDS)]
+
+
+def governed_kind(key: str) -> GovernedKind | None:
+    return _GOVERNED_KINDS.get(key)

@@ -1,6 +1,9 @@
 """Governance's part of the Dalsland demo, written through the services: the seven forums of R4/R5
 with members, a year of IT-råd meetings (the decision ITR-2025-011 adopting the Bas-IT key and
-ITR-2026-003 the 2026 price list, both linked to what they govern), the local councils' matters,
+ITR-2026-003 the 2026 price list, ITR-2026-002 the fund's key, ITR-2025-012…019 approving the
+portfolio's initiatives and ITR-2026-008 accepting a risk, each linked to what it governs; the other
+apps' demo data cite these numbers, so this step runs after portfolio and risks), the local
+councils' matters,
 the cooperation agreement (R6) with its parties, evaluation dates and Dals-Ed's joining as a
 proposed amendment, and a draft "Prislista 2027" waiting for IT-råd's decision. Texts are
 examples, not the municipalities' real decisions."""
@@ -16,7 +19,7 @@ from itfabrik.billing.models import AllocationKey
 from itfabrik.catalog import services as catalog_services
 from itfabrik.catalog.models import PriceList
 from itfabrik.core.actors import SYSTEM
-from itfabrik.core.registry import demo_step
+from itfabrik.core.registry import demo_step, governed_kind
 from itfabrik.servicedesk.models import SlaPolicy
 
 from . import services
@@ -34,6 +37,18 @@ from .models import Forum
 IT_COUNCIL = "IT-råd Dalsland"
 LOCAL = {"Bengtsfors": "BEN", "Färgelanda": "FAR", "Mellerud": "MEL", "Åmål": "AML"}
 PRICE_LIST_2027 = "Prislista 2027"
+# The initiatives IT-råd approved one by one (ITR-2025-013…019, after the programme's 012).
+PORTFOLIO_APPROVALS = (
+    "Gemensam e-tjänsteplattform",
+    "Självservice för lösenord",
+    "Digital signering i alla förvaltningar",
+    "Trygghetslarm digitala",
+    "Robotiserad ekonomihantering (RPA)",
+    "Mobil hemtjänstplanering",
+    "Gemensam skoladministration",
+)
+# The risk ITR-2026-008 accepts (risks/demo.py cites the number).
+RISK_ACCEPTED = "Avtalet för Frånvaro Närvaro löper ut utan ersättare"
 
 # (date, [(title, text, scope, municipality, governs)]) — ITR's numbers follow from the order.
 ITR_MEETINGS: list[tuple[dt.date, list[tuple[str, str, str, str, str]]]] = [
@@ -118,6 +133,32 @@ ITR_MEETINGS: list[tuple[dt.date, list[tuple[str, str, str, str, str]]]] = [
         ],
     ),
     (
+        # The 2026 portfolio (ITR-2025-012…019): portfolio/demo.py cites these numbers, and the
+        # decisions link to the initiatives they approve.
+        dt.date(2025, 12, 10),
+        [
+            (
+                "Programmet IT-fabriken",
+                "IT-rådet fastställer programmet IT-fabriken i fem faser: beslut i varje kommun, "
+                "upphandling och rekrytering, kartläggning och ny plattform, migrering och "
+                "driftstart.",
+                "c",
+                "",
+                "initiative:Programmet:",
+            ),
+            *[
+                (
+                    title,
+                    f"IT-rådet godkänner initiativet {title} i digitaliseringsportföljen.",
+                    "c",
+                    "",
+                    f"initiative:{title}",
+                )
+                for title in PORTFOLIO_APPROVALS
+            ],
+        ],
+    ),
+    (
         dt.date(2026, 1, 14),
         [
             ("Mötesplan 2026", "IT-rådet sammanträder fem gånger under 2026.", "c", "", ""),
@@ -126,7 +167,7 @@ ITR_MEETINGS: list[tuple[dt.date, list[tuple[str, str, str, str, str]]]] = [
                 "Digitaliseringsfonden fördelas efter invånarantal.",
                 "c",
                 "",
-                "",
+                "allocation_key:fund",
             ),
             (
                 "Prislista 2026",
@@ -167,9 +208,38 @@ ITR_MEETINGS: list[tuple[dt.date, list[tuple[str, str, str, str, str]]]] = [
                 "Åmål",
                 "",
             ),
+            (
+                "Riskacceptans: avtalet för Frånvaro Närvaro",
+                "IT-rådet accepterar risken att avtalet för Frånvaro Närvaro i Åmål löper ut "
+                "utan ersättare; risken följs upp halvårsvis.",
+                "m",
+                "Åmål",
+                f"risk_acceptance:{RISK_ACCEPTED}",
+            ),
         ],
     ),
 ]
+
+
+def _links(coop: Any, governs: str, governed: dict[str, Any]) -> list[tuple[str, int]]:
+    """What a demo decision links to: an object looked up above ("price_list",
+    "allocation_key:fund"), or one of another app's registered kind found by its title
+    ("initiative:<title>", a title ending in ':' meaning every title that starts so)."""
+    if not governs:
+        return []
+    if governs in governed:
+        target = governed[governs]
+        return [(governs.partition(":")[0], target.pk)] if target is not None else []
+    key, _sep, title = governs.partition(":")
+    kind = governed_kind(key)
+    if kind is None:  # the app that registers it is not installed
+        return []
+    found = kind.candidates(coop)
+    if title.endswith(":"):
+        found = found.filter(title__startswith=title)
+    else:
+        found = found.filter(title=title)
+    return [(key, pk) for pk in found.order_by("pk").values_list("pk", flat=True)]
 
 
 def _members(ctx: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
@@ -195,7 +265,12 @@ def is_loaded() -> bool:
     return Forum.objects.exists()
 
 
-@demo_step("governance", after=["accounts", "catalog", "billing", "servicedesk"], loaded=is_loaded)
+# After portfolio and risks: the decisions approving the initiatives and accepting a risk link them.
+@demo_step(
+    "governance",
+    after=["accounts", "catalog", "billing", "servicedesk", "portfolio", "risks"],
+    loaded=is_loaded,
+)
 def load(ctx: dict[str, Any]) -> None:
     coop = ctx["cooperation"]
     nodes = ctx["nodes"]
@@ -259,6 +334,11 @@ def load(ctx: dict[str, Any]) -> None:
         "allocation_key": AllocationKey.objects.filter(pool__cooperation=coop, pool__code="bas-it")
         .order_by("valid_from")
         .first(),
+        "allocation_key:fund": AllocationKey.objects.filter(
+            pool__cooperation=coop, pool__code="digitaliseringsfond"
+        )
+        .order_by("valid_from")
+        .first(),
         "service_level": SlaPolicy.objects.filter(cooperation=coop).order_by("priority").first(),
     }
     itr = forums[IT_COUNCIL]
@@ -269,7 +349,6 @@ def load(ctx: dict[str, Any]) -> None:
         )
         services.agenda_item_add(actor=SYSTEM, meeting=meeting, title="Mötets öppnande")
         for title, text, scope, municipality, governs in rows:
-            target = governed.get(governs) if governs else None
             decision = services.decision_create(
                 actor=SYSTEM,
                 meeting=meeting,
@@ -277,7 +356,7 @@ def load(ctx: dict[str, Any]) -> None:
                 text=text,
                 scope=DecisionScope.COOPERATION if scope == "c" else DecisionScope.MUNICIPALITY,
                 municipality=nodes[municipality] if municipality else None,
-                links=[(governs, target.pk)] if target is not None else [],
+                links=_links(coop, governs, governed),
             )
             decisions[title] = decision
         meeting = services.meeting_update(

@@ -2,56 +2,23 @@
 
 A decision links to any registered object by content type and id (`GovernedLink`). Apps below
 governance are registered here (price-list versions, allocation keys, service levels); an app above
-registers its own kinds (an initiative, a risk acceptance) from its `apps.py` `ready()`."""
+registers its own kinds (an initiative, a risk acceptance) from its `apps.py` `ready()` through
+`core.registry.register_governed_kind` (apps of governance's layer may not import governance), so
+the registry itself lives in core and this module re-exports it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from itfabrik.core.registry import (
+    GovernedKind,
+    governed_kind,
+    governed_kinds,
+    register_governed_kind,
+)
 
-@dataclass(frozen=True, slots=True)
-class GovernedKind:
-    """`candidates(cooperation)` gives the objects of a cooperation that may be linked;
-    `describe(obj)` the text kept on the link; `url(obj)` where to read the object (optional)."""
-
-    key: str
-    label: Any
-    model: type[Model]
-    candidates: Callable[[Any], QuerySet[Any]]
-    describe: Callable[[Any], str] = str
-    url: Callable[[Any], str | None] | None = None
-
-
-_KINDS: dict[str, GovernedKind] = {}
-
-
-def register_governed_kind(
-    key: str,
-    *,
-    label: Any,
-    model: type[Model],
-    candidates: Callable[[Any], QuerySet[Any]],
-    describe: Callable[[Any], str] = str,
-    url: Callable[[Any], str | None] | None = None,
-) -> None:
-    existing = _KINDS.get(key)
-    if existing is not None and existing.model is not model:
-        raise ValueError(f"governed kind {key!r} is already registered for {existing.model}")
-    _KINDS[key] = GovernedKind(key, label, model, candidates, describe, url)
-
-
-def governed_kinds() -> list[GovernedKind]:
-    return [_KINDS[k] for k in sorted(_KINDS)]
-
-
-def governed_kind(key: str) -> GovernedKind | None:
-    return _KINDS.get(key)
+__all__ = ["GovernedKind", "governed_kind", "governed_kinds", "register_governed_kind"]
 
 
 def _register_builtin() -> None:

@@ -642,7 +642,10 @@ def _link_add(actor: Actor, decision: Decision, kind_key: str, object_id: int) -
         raise ValidationFailed(fields={"kind": [_("Okänd typ av styrt objekt.")]})
     obj = kind.candidates(decision.forum.cooperation).filter(pk=object_id).first()
     if obj is None:
-        raise ValidationFailed(fields={"object_id": [_("Objektet finns inte i samverkan.")]})
+        reason = kind.refusal(decision.forum.cooperation, object_id) if kind.refusal else None
+        raise ValidationFailed(
+            fields={"object_id": [reason or _("Objektet finns inte i samverkan.")]}
+        )
     ct = ContentType.objects.get_for_model(kind.model)
     if GovernedLink.objects.filter(decision=decision, content_type=ct, object_id=obj.pk).exists():
         raise ValidationFailed(fields={"object_id": [_("Beslutet länkar redan till objektet.")]})

@@ -47,7 +47,7 @@ LOCAL_RISKS: list[tuple[Any, ...]] = [
     ("Serverhallen i Åmål saknar reservkyla", "Åmål", Category.OPERATIONS, 3, 4, (2, 4),
      Treatment.MITIGATE, "", ["Omsorg Vård", "Ekonomi Saldo", "Diarium Arkiv"]),
     ("Avtalet för Frånvaro Närvaro löper ut utan ersättare", "Åmål", Category.LEGAL, 4, 2, None,
-     Treatment.ACCEPT, "ITR-2026-014", ["Frånvaro Närvaro"]),
+     Treatment.ACCEPT, "ITR-2026-008", ["Frånvaro Närvaro"]),
     ("Fakturaskanningen körs på en server utan support", "Mellerud", Category.OPERATIONS, 3, 3,
      (1, 3), Treatment.AVOID, "", ["Fakturaskanning Scan"]),
 ]  # fmt: skip

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itfabrik.catalog.models import Service
 from itfabrik.core.models import TimestampedModel, VersionedModel
+from itfabrik.portfolio.models import Initiative
 from itfabrik.systems.models import System
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
@@ -79,6 +80,9 @@ class Risk(VersionedModel):
     systems = models.ManyToManyField(System, verbose_name=_("system"), related_name="+", blank=True)
     services = models.ManyToManyField(
         Service, verbose_name=_("tjänster"), related_name="+", blank=True
+    )
+    initiatives = models.ManyToManyField(
+        Initiative, verbose_name=_("initiativ"), related_name="+", blank=True
     )
     is_open = models.BooleanField(_("öppen"), default=True)
 

@@ -23,6 +23,7 @@ from itfabrik.core.actors import SYSTEM, Actor
 from itfabrik.core.errors import Forbidden, NotFound, ValidationFailed
 from itfabrik.core.models import AuditAction
 from itfabrik.core.services import create_audited, update_versioned
+from itfabrik.portfolio.models import Initiative
 from itfabrik.systems.models import System
 from itfabrik.tenancy.choices import NodeKind
 from itfabrik.tenancy.models import Cooperation, OrgNode
@@ -79,13 +80,18 @@ def _scope_errors(cooperation: Cooperation, scope: OrgNode) -> dict[str, list[An
 
 
 def _links_errors(
-    cooperation: Cooperation, systems: list[System] | None, services: list[Service] | None
+    cooperation: Cooperation,
+    systems: list[System] | None,
+    services: list[Service] | None,
+    initiatives: list[Initiative] | None = None,
 ) -> dict[str, list[Any]]:
     errors: dict[str, list[Any]] = {}
     if systems and any(s.cooperation_id != cooperation.pk for s in systems):
         errors["systems"] = [_("Okänt system.")]
     if services and any(s.cooperation_id != cooperation.pk for s in services):
         errors["services"] = [_("Okänd tjänst.")]
+    if initiatives and any(i.cooperation_id != cooperation.pk for i in initiatives):
+        errors["initiatives"] = [_("Okänt initiativ.")]
     return errors
 
 
@@ -125,13 +131,14 @@ def risk_create(
     next_review: dt.date | None = None,
     systems: list[System] | None = None,
     services: list[Service] | None = None,
+    initiatives: list[Initiative] | None = None,
 ) -> Risk:
     _require(actor, actions.MANAGE_RISKS, scope)
     errors = _scale_errors(probability=probability, consequence=consequence)
     errors |= _residual_errors(residual_probability, residual_consequence)
     errors |= _treatment_errors(treatment, decision.strip())
     errors |= _scope_errors(cooperation, scope)
-    errors |= _links_errors(cooperation, systems, services)
+    errors |= _links_errors(cooperation, systems, services, initiatives)
     if category not in Category.values:
         errors["category"] = [_("Välj en kategori.")]
     if errors:
@@ -175,6 +182,9 @@ def risk_create(
         if services:
             risk.services.set(services)
             _audit_links(actor, risk, "services", [], [s.pk for s in services])
+        if initiatives:
+            risk.initiatives.set(initiatives)
+            _audit_links(actor, risk, "initiatives", [], [i.pk for i in initiatives])
         return risk
 
 
@@ -192,6 +202,7 @@ def risk_update(
     expected_version: int | None,
     systems: list[System] | None = None,
     services: list[Service] | None = None,
+    initiatives: list[Initiative] | None = None,
     **changes: Any,
 ) -> Risk:
     """Correct, score, treat or close (`is_open=False`) a risk. A new score goes to the
@@ -209,7 +220,7 @@ def risk_update(
         errors |= _scope_errors(cooperation, changes["scope"])
         if not permissions.can(actor, actions.MANAGE_RISKS, changes["scope"]):
             errors.setdefault("scope", []).append(_("Du får inte flytta risken dit."))
-    errors |= _links_errors(cooperation, systems, services)
+    errors |= _links_errors(cooperation, systems, services, initiatives)
     if errors:
         raise ValidationFailed(fields=errors)
     if "probability" in changes or "consequence" in changes:
@@ -247,6 +258,10 @@ def risk_update(
             old = list(updated.services.values_list("pk", flat=True))
             updated.services.set(services)
             _audit_links(actor, updated, "services", old, [s.pk for s in services])
+        if initiatives is not None:
+            old = list(updated.initiatives.values_list("pk", flat=True))
+            updated.initiatives.set(initiatives)
+            _audit_links(actor, updated, "initiatives", old, [i.pk for i in initiatives])
         return updated
 
 

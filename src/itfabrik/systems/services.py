@@ -414,8 +414,13 @@ def requirement_update(
 ) -> Requirement:
     cooperation = _coop(requirement.cooperation_id)
     _require(actor, actions.CLASSIFY, cooperation)
+    errors: dict[str, list[Any]] = {}
     if "level" in changes and not klassa.is_level(changes["level"]):
-        raise ValidationFailed(fields={"level": [_("Ange en KLASSA-nivå mellan 0 och 4.")]})
+        errors["level"] = [_("Ange en KLASSA-nivå mellan 0 och 4.")]
+    if "aspect" in changes and changes["aspect"] not in klassa.Aspect.values:
+        errors["aspect"] = [_("Välj en av KLASSA:s aspekter.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
     allowed = {
         k: v for k, v in changes.items() if k in ("code", "aspect", "level", "text", "is_active")
     }

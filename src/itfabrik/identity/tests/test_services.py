@@ -288,3 +288,53 @@ def test_periodic_leaver_task_is_registered_and_runs(ident: Any) -> None:
     )
     tasks.leavers.call()
     assert not Account.objects.filter(person=employment.person, status="active").exists()
+
+
+def test_duplicates_are_found_in_one_query_whatever_the_number_of_shared_names(
+    ident: Any, django_assert_num_queries: Any
+) -> None:
+    """Every shared name is checked (not only the first 500 name groups) without loading the
+    groups: the same name and birth date, or a missing birth date, is a probable duplicate; the
+    same name with another birth date is not."""
+    from itfabrik.identity.models import Person
+
+    born = dt.date(1980, 5, 17)
+    rows = []
+    for n in range(600):
+        first, last = f"Dubbel{n}", "Testsson"
+        rows.append(Person(cooperation=ident.mellerud.cooperation, home=ident.mellerud,
+                           first_name=first, last_name=last, birth_date=born))  # fmt: skip
+        other = born if n % 3 == 0 else (None if n % 3 == 1 else dt.date(1990, 1, 1))
+        rows.append(Person(cooperation=ident.mellerud.cooperation, home=ident.mellerud,
+                           first_name=first.upper(), last_name=last, birth_date=other))  # fmt: skip
+    Person.objects.bulk_create(rows)
+    selectors._duplicates(ident.admin)  # the actor's role assignments, read once and kept
+    with django_assert_num_queries(1):
+        found = selectors._duplicates(ident.admin)
+    ours = [v for v in found if v.person_name.startswith("DUBBEL")]
+    assert len(ours) == 400  # same birth date (200) and missing birth date (200)
+    first = next(v for v in ours if v.person_name == "DUBBEL0 Testsson")
+    assert "Dubbel0 Testsson" in first.detail
+
+
+def test_privileged_on_standard_counts_only_active_privileged_grants(ident: Any) -> None:
+    from itfabrik.identity.models import Entitlement
+
+    employment = ident.hire("Priv", "Ilegierad")
+    account = Account.objects.get(person=employment.person, kind=AccountKind.STANDARD)
+    admin_right = Entitlement.objects.filter(
+        cooperation=account.cooperation, is_privileged=True
+    ).first()
+    grant = Grant.objects.create(
+        account=account, entitlement=admin_right, source="direct", status=GrantStatus.REVOKED,
+        valid_until=ident.today + dt.timedelta(days=30),
+    )  # fmt: skip
+
+    def flagged() -> bool:
+        found = selectors.violation_list(actor=ident.admin, kind="privileged_on_standard")
+        return any(v.account_id == account.pk for v in found)
+
+    assert not flagged()
+    grant.status = GrantStatus.ACTIVE
+    grant.save()
+    assert flagged()

@@ -29,7 +29,7 @@ def test_initiatives_come_with_their_benefits(demo: Any, django_assert_num_queri
     assert response.status_code == 200
     rows = response.json()["results"]
     platform = next(r for r in rows if r["code"] == "PORT-2026-001")
-    assert platform["decision_reference"] == "ITR-2025-014"
+    assert platform["decision_reference"] == "ITR-2025-013"
     assert len(platform["benefits"]) == 12 * 4 * 2
     first = platform["benefits"][0]
     assert first["period"] == "2026-01"

@@ -33,6 +33,12 @@ class RiskSerializer(serializers.ModelSerializer[Risk]):
     systems: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )
+    services: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    initiatives: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Risk
@@ -40,8 +46,8 @@ class RiskSerializer(serializers.ModelSerializer[Risk]):
             "id", "title", "description", "category", "scope", "scope_id", "owner", "owner_name",
             "probability", "consequence", "score", "band", "residual_probability",
             "residual_consequence", "residual_score", "treatment", "decision", "treatment_note",
-            "review_months", "next_review", "systems", "workshop_average", "workshop_spread",
-            "is_open", "version",
+            "review_months", "next_review", "systems", "services", "initiatives",
+            "workshop_average", "workshop_spread", "is_open", "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -80,6 +86,12 @@ class RiskCreateSerializer(serializers.Serializer[Any]):
     systems = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
     )
+    services = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
+    )
+    initiatives = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
+    )
 
 
 class RiskUpdateSerializer(serializers.Serializer[Any]):
@@ -98,5 +110,11 @@ class RiskUpdateSerializer(serializers.Serializer[Any]):
     next_review = serializers.DateField(required=False, allow_null=True)
     is_open = serializers.BooleanField(required=False)
     systems = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
+    services = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
+    initiatives = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
     )

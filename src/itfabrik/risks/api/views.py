@@ -13,9 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from itfabrik.accounts.models import User
+from itfabrik.catalog.models import Service
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.registry import current_cooperation
+from itfabrik.portfolio.models import Initiative
 from itfabrik.risks import selectors, services
 from itfabrik.risks.filters import RiskFilter
 from itfabrik.risks.models import Risk
@@ -24,11 +26,28 @@ from itfabrik.tenancy.models import Cooperation, OrgNode
 
 from .serializers import RiskCreateSerializer, RiskSerializer, RiskUpdateSerializer
 
+_LINKS: dict[str, tuple[Any, Any]] = {
+    "systems": (System, _("Okänt system.")),
+    "services": (Service, _("Okänd tjänst.")),
+    "initiatives": (Initiative, _("Okänt initiativ.")),
+}
 
-def _systems(coop: Cooperation, ids: list[int]) -> list[System]:
-    found = list(System.objects.filter(cooperation=coop, pk__in=ids))
-    if len(found) != len(set(ids)):
-        raise ValidationFailed(fields={"systems": [_("Okänt system.")]})
+
+def _links(coop: Cooperation, v: dict[str, Any]) -> dict[str, Any]:
+    """The linked systems, services and initiatives named by id in `v` (popped from it), each
+    of the cooperation; an unknown id (or another cooperation's) is refused naming the field."""
+    found: dict[str, Any] = {}
+    errors: dict[str, list[Any]] = {}
+    for name, (model, message) in _LINKS.items():
+        if name not in v:
+            continue
+        ids = v.pop(name)
+        rows = list(model.objects.filter(cooperation=coop, pk__in=ids))
+        if len(rows) != len(set(ids)):
+            errors[name] = [message]
+        found[name] = rows
+    if errors:
+        raise ValidationFailed(fields=errors)
     return found
 
 
@@ -45,7 +64,9 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return selectors.risk_list(actor=self.request.user).prefetch_related("systems")
+        return selectors.risk_list(actor=self.request.user).prefetch_related(
+            "systems", "services", "initiatives"
+        )
 
     def get_object(self) -> Risk:
         return selectors.risk_get(actor=self.request.user, pk=self.kwargs["pk"])
@@ -89,9 +110,9 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if errors:
             raise ValidationFailed(fields=errors)
         assert scope is not None
-        systems = _systems(coop, v.pop("systems"))
+        links = _links(coop, v)
         risk = services.risk_create(
-            actor=request.user, cooperation=coop, scope=scope, owner=owner, systems=systems, **v
+            actor=request.user, cooperation=coop, scope=scope, owner=owner, **links, **v
         )
         return self._out(risk, status.HTTP_201_CREATED)
 
@@ -99,10 +120,6 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         risk = self.get_object()
         v = parse_input(RiskUpdateSerializer, request.data)
         version = v.pop("version")
-        systems = None
-        if "systems" in v:
-            systems = _systems(risk.cooperation, v.pop("systems"))
-        services.risk_update(
-            actor=request.user, risk=risk, expected_version=version, systems=systems, **v
-        )
+        links = _links(risk.cooperation, v)
+        services.risk_update(actor=request.user, risk=risk, expected_version=version, **links, **v)
         return self._out(risk)

@@ -61,6 +61,29 @@ def test_update_refuses_a_bad_score_and_keeps_the_risk(riskreg: Any) -> None:
     assert_unchanged(before)
 
 
+@pytest.mark.parametrize(
+    ("field", "bad"), [("residual_probability", 6), ("residual_consequence", 0)]
+)
+def test_a_bad_residual_score_is_refused_and_nothing_changes(
+    riskreg: Any, field: str, bad: int
+) -> None:
+    other = "residual_consequence" if field == "residual_probability" else "residual_probability"
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        riskreg.risk(**{field: bad, other: 3})
+    assert set(exc.value.fields) == {field}
+    assert "1 till 5" in str(exc.value.fields[field][0])
+    assert_unchanged(before)
+    risk = riskreg.risk(residual_probability=2, residual_consequence=2)
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        services.risk_update(
+            actor=riskreg.sakerhet, risk=risk, expected_version=risk.version, **{field: bad}
+        )
+    assert set(exc.value.fields) == {field}
+    assert_unchanged(before)
+
+
 def test_score_over_time(riskreg: Any) -> None:
     risk = riskreg.risk(probability=4, consequence=5)
     assert risk.score == 20
@@ -164,3 +187,83 @@ def test_review_reminders_once_per_review(
     risk.refresh_from_db()
     assert risk.reminded_for == risk.next_review
     assert services.review_reminders_send(today=today) == 0
+
+
+# --- links to systems, services and initiatives -------------------------------------------------
+
+
+def _link_entries(risk: Any) -> dict[str, Any]:
+    from itfabrik.core.models import AuditEntry
+
+    rows = AuditEntry.objects.filter(object_type="risks.risk", object_id=str(risk.pk))
+    names = ("systems", "services", "initiatives")
+    return {
+        k: (e.before[k], e.after[k])
+        for e in rows.order_by("pk")
+        for k in names
+        if e.before and e.after and k in e.after
+    }
+
+
+def test_create_and_update_link_systems_services_and_initiatives(riskreg: Any, links: Any) -> None:
+    s1, s2 = links.systems
+    t1, t2 = links.services
+    i1, i2 = links.initiatives
+    risk = riskreg.risk(systems=[s1], services=[t1, t2], initiatives=[i1])
+    assert list(risk.systems.all()) == [s1]
+    assert set(risk.services.all()) == {t1, t2}
+    assert list(risk.initiatives.all()) == [i1]
+    entries = _link_entries(risk)
+    assert entries["systems"] == ([], [s1.pk])
+    assert entries["services"] == ([], sorted([t1.pk, t2.pk]))
+    assert entries["initiatives"] == ([], [i1.pk])
+    risk = services.risk_update(
+        actor=riskreg.sakerhet, risk=risk, expected_version=risk.version,
+        systems=[s1, s2], services=[], initiatives=[i2],
+    )  # fmt: skip
+    assert set(risk.systems.all()) == {s1, s2}
+    assert list(risk.services.all()) == []
+    assert list(risk.initiatives.all()) == [i2]
+    entries = _link_entries(risk)
+    assert entries["systems"] == ([s1.pk], sorted([s1.pk, s2.pk]))
+    assert entries["services"] == (sorted([t1.pk, t2.pk]), [])
+    assert entries["initiatives"] == ([i1.pk], [i2.pk])
+
+
+@pytest.mark.parametrize(
+    ("field", "swedish", "english"),
+    [
+        ("systems", "Okänt system.", "Unknown system."),
+        ("services", "Okänd tjänst.", "Unknown service."),
+        ("initiatives", "Okänt initiativ.", "Unknown initiative."),
+    ],
+)
+def test_a_link_of_another_cooperation_is_refused(
+    riskreg: Any, links: Any, field: str, swedish: str, english: str
+) -> None:
+    from django.utils import translation
+
+    foreign = {
+        "systems": links.foreign_system,
+        "services": links.foreign_service,
+        "initiatives": links.foreign_initiative,
+    }[field]
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        riskreg.risk(**{field: [getattr(links, field)[0], foreign]})
+    assert set(exc.value.fields) == {field}
+    message = exc.value.fields[field][0]
+    assert str(message) == swedish
+    with translation.override("en"):
+        assert str(message) == english
+    assert_unchanged(before)
+    risk = riskreg.risk(**{field: [getattr(links, field)[0]]})
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        services.risk_update(
+            actor=riskreg.sakerhet, risk=risk, expected_version=risk.version, title="Ändrad",
+            **{field: [foreign]},
+        )  # fmt: skip
+    assert set(exc.value.fields) == {field}
+    assert_unchanged(before)
+    assert list(getattr(risk, field).all()) == [getattr(links, field)[0]]

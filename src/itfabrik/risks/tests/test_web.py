@@ -100,3 +100,41 @@ def test_workshop_scoring_refuses_a_bad_score(sakerhet: Any, riskreg: Any, demo:
         f"{ws_url}?kommun={muni.pk}", {f"probability-{risk.pk}": "4", f"consequence-{risk.pk}": "2"}
     )
     assert r.status_code == 302
+
+
+def test_the_form_links_initiatives_and_the_page_shows_them(
+    sakerhet: Any, riskreg: Any, links: Any
+) -> None:
+    i1, i2 = links.initiatives
+    form = sakerhet.get("/risker/ny/").content.decode()
+    assert f'value="{i1.pk}"' in form
+    assert links.foreign_initiative.title not in form
+    r = sakerhet.post(
+        "/risker/ny/",
+        {"title": "Med initiativ", "scope": riskreg.root.pk, "category": "security",
+         "probability": "2", "consequence": "2", "treatment": "undecided", "review_months": "6",
+         "initiatives": [i1.pk], "systems": [links.systems[0].pk]},
+    )  # fmt: skip
+    assert r.status_code == 302, r.content.decode()[:2000]
+    risk = Risk.objects.get(title="Med initiativ")
+    assert list(risk.initiatives.all()) == [i1]
+    assert list(risk.systems.all()) == [links.systems[0]]
+    body = sakerhet.get(f"/risker/{risk.pk}/").content.decode()
+    assert i1.code in body
+    before = db_state()
+    r = sakerhet.post(
+        f"/risker/{risk.pk}/andra/",
+        {"title": "Med initiativ", "scope": riskreg.root.pk, "category": "security",
+         "probability": "2", "consequence": "2", "treatment": "undecided", "review_months": "6",
+         "is_open": "on", "version": risk.version, "initiatives": [links.foreign_initiative.pk]},
+    )  # fmt: skip
+    assert r.status_code == 400
+    assert_unchanged(before)
+    r = sakerhet.post(
+        f"/risker/{risk.pk}/andra/",
+        {"title": "Med initiativ", "scope": riskreg.root.pk, "category": "security",
+         "probability": "2", "consequence": "2", "treatment": "undecided", "review_months": "6",
+         "is_open": "on", "version": risk.version, "initiatives": [i2.pk]},
+    )  # fmt: skip
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert list(risk.initiatives.all()) == [i2]

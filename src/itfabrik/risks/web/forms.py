@@ -59,19 +59,30 @@ class RiskForm(forms.Form):
     services: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Tjänster i katalogen"), queryset=None, required=False
     )
+    initiatives: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Initiativ"), queryset=None, required=False
+    )
     is_open = forms.BooleanField(
         label=_("Öppen (avmarkera för att stänga)"), required=False, initial=True
     )
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, scopes: Any, owners: Any, systems: Any, services: Any, **kwargs: Any
+        self,
+        *args: Any,
+        scopes: Any,
+        owners: Any,
+        systems: Any,
+        services: Any,
+        initiatives: Any,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scope"].queryset = scopes  # type: ignore[attr-defined]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         self.fields["systems"].queryset = systems  # type: ignore[attr-defined]
         self.fields["services"].queryset = services  # type: ignore[attr-defined]
+        self.fields["initiatives"].queryset = initiatives  # type: ignore[attr-defined]
 
 
 class ActionForm(forms.Form):

@@ -21,6 +21,7 @@ from itfabrik.core.registry import current_cooperation
 from itfabrik.core.web.charts import bar_chart
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
+from itfabrik.portfolio.models import Initiative
 from itfabrik.risks import exports, rules, selectors, services
 from itfabrik.risks import permissions as actions
 from itfabrik.risks.choices import Category, ScoreKind, Treatment
@@ -118,6 +119,7 @@ def _risk_form(request: HttpRequest, coop: Cooperation, risk: Risk | None) -> Ri
         initial = {f: getattr(risk, f) for f in services.RISK_FIELDS}
         initial["systems"] = list(risk.systems.all())
         initial["services"] = list(risk.services.all())
+        initial["initiatives"] = list(risk.initiatives.all())
         initial["version"] = risk.version
     return RiskForm(
         request.POST if request.method == "POST" else None,
@@ -126,6 +128,7 @@ def _risk_form(request: HttpRequest, coop: Cooperation, risk: Risk | None) -> Ri
         owners=_people(coop),
         systems=System.objects.filter(cooperation=coop, is_active=True).order_by("name"),
         services=Service.objects.filter(cooperation=coop, is_active=True).order_by("name"),
+        initiatives=Initiative.objects.filter(cooperation=coop).order_by("code", "pk"),
     )
 
 
@@ -144,6 +147,7 @@ def risk_create(request: HttpRequest) -> HttpResponse:
                 cooperation=coop,
                 systems=list(data.pop("systems")),
                 services=list(data.pop("services")),
+                initiatives=list(data.pop("initiatives")),
                 **data,
             )
             messages.success(request, _("Risken är registrerad."))
@@ -173,6 +177,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=version,
                 systems=list(data.pop("systems")),
                 services=list(data.pop("services")),
+                initiatives=list(data.pop("initiatives")),
                 **data,
             )
             messages.success(request, _("Risken är sparad."))

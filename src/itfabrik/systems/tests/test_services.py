@@ -170,3 +170,21 @@ def test_capabilities_are_audited(register: Any) -> None:
         object_type="systems.system", object_id=str(system.pk)
     ).latest("occurred_at")
     assert entry.after == {"capabilities": [cap.pk]}
+
+
+def test_requirement_update_checks_the_aspect_like_create(register: Any) -> None:
+    req = register.requirement("T4")
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        services.requirement_update(
+            actor=register.sakerhet, requirement=req, expected_version=req.version,
+            aspect="beauty", text="Ändrad",
+        )  # fmt: skip
+    assert set(exc.value.fields) == {"aspect"}
+    assert "KLASSA" in str(exc.value.fields["aspect"][0])
+    assert_unchanged(before)
+    updated = services.requirement_update(
+        actor=register.sakerhet, requirement=req, expected_version=req.version,
+        aspect="integrity",
+    )  # fmt: skip
+    assert updated.aspect == "integrity"
