@@ -5,8 +5,8 @@
 * One browser per session (pytest-playwright's `browser`), a fresh context and page per test.
 * `live_server` tests run with `transactional_db`: every table is flushed after each test, so the
   Dalsland demo loaded once per session by the root conftest is gone after the first browser
-  test. The `site` fixture (re)loads it at the start of every test (`dalsland.load()` once,
-  then a restore of its dump).
+  test. The `site` fixture restores it at the start of every test from the snapshot the root
+  conftest takes when it sets up the test database.
 """
 
 from __future__ import annotations
@@ -93,37 +93,15 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     }
 
 
-@pytest.fixture(scope="session")
-def demo_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the loaded demo is dumped once, to be restored quickly before each later test."""
-    return tmp_path_factory.mktemp("itfabrik-browser") / "dalsland.json"
-
-
 @pytest.fixture
-def site(live_server: Any, demo_snapshot: Path) -> str:
-    """The live server's base URL, with the Dalsland demo in the (flushed) database.
-
-    The first test loads the demo through its services (`dalsland.load()`, idempotent) and dumps
-    the result; later tests restore that dump with `loaddata`, which is several times faster
-    (0.7 s instead of 3 s on PostgreSQL) and gives exactly the same rows, ids and sequences.
-    Content types and permissions are left out: Django recreates them after each flush.
-    """
-    from django.core.management import call_command
-
+def site(live_server: Any, demo_snapshot: Any) -> str:
+    """The live server's base URL, with the Dalsland demo in the (flushed) database: the first
+    browser test of a worker finds it still there, later ones get it back from the snapshot
+    taken when the test database was set up (root conftest `DemoSnapshot`)."""
     from itfabrik.demo import dalsland
 
-    if not demo_snapshot.exists():
-        dalsland.load()
-        call_command(
-            "dumpdata",
-            natural_foreign=True,
-            exclude=["contenttypes", "auth.permission"],
-            output=str(demo_snapshot),
-            verbosity=0,
-        )
-    elif not dalsland.is_loaded():
-        call_command("loaddata", str(demo_snapshot), verbosity=0)
-    assert dalsland.is_loaded()
+    if not dalsland.is_loaded():
+        demo_snapshot.restore()
     return str(live_server.url)
 
 
