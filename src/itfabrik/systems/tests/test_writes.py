@@ -168,6 +168,7 @@ def test_asset_classify_page_without_the_right_is_not_found(
 ) -> None:
     if who == "strateg":
         client.force_login(register.strateg)
+    assert client.get("/system/").status_code == 200  # sees the register (its own part)
     asset = _asset("Leverantörsreskontra")
     url = f"/system/informationstillgangar/{asset.pk}/klassa/"
     before = db_state()
