@@ -82,7 +82,8 @@ def test_the_page_sorts_by_the_workshop_average(sakerhet: Any, riskreg: Any) -> 
     rows = _page_order(sakerhet, "-workshop_average")
     averages = [avg for _t, avg in rows]
     assert averages[:6] == [Decimal(v) for v in ("15.0", "13.0", "11.0", "11.0", "10.0", "10.0")]
-    assert averages[6:] == [None] * (len(rows) - 6) and len(rows) > 6
+    assert averages[6:] == [None] * (len(rows) - 6)
+    assert len(rows) > 6
     _assert_sorted(rows, descending=True)
     ascending = _page_order(sakerhet, "workshop_average")
     assert [avg for _t, avg in ascending][:6] == sorted(averages[:6])
@@ -124,10 +125,7 @@ def test_the_api_orders_by_the_workshop_average(api_as: Any, riskreg: Any) -> No
     for ordering, descending in (("-workshop_average", True), ("workshop_average", False)):
         r = api.get("/api/v1/risks/", {"ordering": ordering, "page_size": 200})
         assert r.status_code == 200
-        rows = [
-            (row["title"], _decimal(row["workshop_average"]))
-            for row in r.json()["results"]
-        ]
+        rows = [(row["title"], _decimal(row["workshop_average"])) for row in r.json()["results"]]
         _assert_sorted(rows, descending=descending)
     top = api.get("/api/v1/risks/", {"ordering": "-workshop_average"}).json()["results"][0]
     assert (top["title"], _decimal(top["workshop_average"])) == (

@@ -207,9 +207,7 @@ class InformationAssetViewSet(
                 description="Får se men inte klassa / may see but not classify",
             ),
             404: NOT_FOUND,
-            409: OpenApiResponse(
-                ErrorSerializer, description="Inaktuell version / stale version"
-            ),
+            409: OpenApiResponse(ErrorSerializer, description="Inaktuell version / stale version"),
         },
     )
     @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)

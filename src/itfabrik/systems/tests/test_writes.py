@@ -86,7 +86,8 @@ def test_asset_classify_page(sakerhet: Any) -> None:
     r = sakerhet.get(f"/system/informationstillgangar/{asset.pk}/klassa/")
     assert r.status_code == 200
     body = r.content.decode()
-    assert 'for="id_confidentiality"' in body and "Leverantörsreskontra" in body
+    assert 'for="id_confidentiality"' in body
+    assert "Leverantörsreskontra" in body
     english = sakerhet.get("/system/informationstillgangar/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Reclassify" in english.content.decode()
     r = sakerhet.post(
@@ -108,8 +109,10 @@ def test_asset_classify_page(sakerhet: Any) -> None:
         object_id=str(asset.pk), object_type__icontains="informationasset"
     ).latest("pk")
     assert entry.action == AuditAction.UPDATE
-    assert entry.before["integrity"] == 3 and entry.after["integrity"] == 4
-    assert entry.before["personal_data"] is False and entry.after["personal_data"] is True
+    assert entry.before["integrity"] == 3
+    assert entry.after["integrity"] == 4
+    assert entry.before["personal_data"] is False
+    assert entry.after["personal_data"] is True
 
 
 @pytest.mark.parametrize(
@@ -119,9 +122,7 @@ def test_asset_classify_page(sakerhet: Any) -> None:
         ("en", "Traceability is only given where personal data are processed."),
     ],
 )
-def test_asset_classify_page_refuses_bad_input(
-    sakerhet: Any, language: str, message: str
-) -> None:
+def test_asset_classify_page_refuses_bad_input(sakerhet: Any, language: str, message: str) -> None:
     asset = _asset("Leverantörsreskontra")
     url = f"/system/informationstillgangar/{asset.pk}/klassa/"
     before = db_state()
@@ -129,7 +130,8 @@ def test_asset_classify_page_refuses_bad_input(
     r = sakerhet.post(url, forged, HTTP_ACCEPT_LANGUAGE=language)
     assert r.status_code == 400
     body = r.content.decode()
-    assert 'class="error-summary"' in body and 'href="#id_confidentiality"' in body
+    assert 'class="error-summary"' in body
+    assert 'href="#id_confidentiality"' in body
     no_pd = {"confidentiality": "1", "integrity": "1", "availability": "1", "traceability": "2"}
     r = sakerhet.post(url, {**no_pd, "version": asset.version}, HTTP_ACCEPT_LANGUAGE=language)
     assert r.status_code == 400
@@ -251,7 +253,9 @@ def test_api_asset_of_another_cooperation_is_not_found(
     )
     assert_error(r, 404, "not_found")
     assert_unchanged(before)
-    names = [row["name"] for row in api.get("/api/v1/systems/information-assets/").json()["results"]]
+    names = [
+        row["name"] for row in api.get("/api/v1/systems/information-assets/").json()["results"]
+    ]
     assert "Hemliga akter" not in names
 
 
@@ -290,7 +294,8 @@ def test_asset_create_refuses_bad_input(sakerhet: Any, register: Any) -> None:
     )
     assert r.status_code == 400
     body = r.content.decode()
-    assert 'href="#id_name"' in body and 'href="#id_confidentiality"' in body
+    assert 'href="#id_name"' in body
+    assert 'href="#id_confidentiality"' in body
     r = sakerhet.post(
         "/system/informationstillgangar/",
         {"name": "Sociala akter", "confidentiality": "1", "integrity": "1", "availability": "1"},
@@ -300,9 +305,7 @@ def test_asset_create_refuses_bad_input(sakerhet: Any, register: Any) -> None:
     assert_unchanged(before)
 
 
-def test_asset_create_cannot_use_another_cooperations_system(
-    sakerhet: Any, elsewhere: Any
-) -> None:
+def test_asset_create_cannot_use_another_cooperations_system(sakerhet: Any, elsewhere: Any) -> None:
     before = db_state()
     r = sakerhet.post(
         "/system/informationstillgangar/",
@@ -361,9 +364,7 @@ def test_requirement_create_and_toggle(sakerhet: Any, register: Any) -> None:
 
 def test_requirement_create_refuses_bad_input(sakerhet: Any) -> None:
     before = db_state()
-    r = sakerhet.post(
-        "/system/krav/", {"code": "K9", "aspect": "beauty", "level": "5", "text": ""}
-    )
+    r = sakerhet.post("/system/krav/", {"code": "K9", "aspect": "beauty", "level": "5", "text": ""})
     assert r.status_code == 400
     body = r.content.decode()
     for field in ("aspect", "level", "text"):
@@ -451,4 +452,3 @@ def test_integration_add_without_the_right_is_refused(
     r = client.post(f"/system/{source.pk}/integrationer/", {"target": target.pk})
     assert r.status_code == 404
     assert_unchanged(before)
-
