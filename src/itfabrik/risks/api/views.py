@@ -66,6 +66,20 @@ class RiskOrdering(OrderingFilter):
         ]
         return queryset.order_by(*terms, "pk")
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        params: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        fields = list(getattr(view, "ordering_fields", None) or [])
+        for param in params:
+            param["description"] = (
+                "Sort order: a field, `-` first for descending; `workshop_average` (the latest "
+                "workshop's mean) puts unscored risks last either way."
+            )
+            param["schema"] = {
+                "type": "string",
+                "enum": [d + f for f in fields for d in ("", "-")],
+            }
+        return params
+
 
 @extend_schema(tags=["risks"])
 @extend_schema_view(
