@@ -108,3 +108,38 @@ def test_strategist_checks_a_planned_purchase(page: Page) -> None:
     page.get_by_role("link", name="Avveckling av serverhallar").click()
     expect(page.get_by_role("table", name="Åmåls kommun")).to_be_visible()
     check_a11y(page)
+
+
+def test_security_officer_reclassifies_an_asset_and_ranks_risks_by_workshop(page: Page) -> None:
+    login(page, "sakerhet")
+    menu_link(page, "Verksamhetssystem").click()
+    page.get_by_role("link", name="Informationstillgångar").click()
+    check_a11y(page)
+    page.get_by_role("link", name="Klassa om Leverantörsreskontra").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Leverantörsreskontra")
+    check_a11y(page)
+    # Spårbarhet without personal data: refused, named in the error summary, nothing saved.
+    page.get_by_label("Konfidentialitet").select_option(label="2 Betydande")
+    page.get_by_label("Spårbarhet").select_option(label="1 Måttlig")
+    page.get_by_role("button", name="Spara klassningen").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Spårbarhet anges bara när personuppgifter behandlas."
+    )
+    check_a11y(page)
+    page.get_by_label("Behandlar personuppgifter").check()
+    page.get_by_role("button", name="Spara klassningen").click()
+    expect(page.get_by_text("Klassningen är sparad.")).to_be_visible()
+    row = page.locator("#assets tbody tr").filter(has_text="Leverantörsreskontra")
+    expect(row).to_contain_text("Konfidentialitet: 2 Betydande")
+    expect(row).to_contain_text("Spårbarhet: 1 Måttlig")
+    check_a11y(page)
+
+    menu_link(page, "Risker").click()
+    page.get_by_label("Sortera").select_option(label="Lägst workshopmedel först")
+    page.get_by_role("button", name="Filtrera").click()
+    cells = page.locator("#risks tbody tr td:nth-child(7)").all_inner_texts()
+    averages = [float(t.split(" ")[0].replace(",", ".")) for t in cells if t.strip() != "–"]
+    assert len(averages) == 6
+    assert averages == sorted(averages)
+    assert all(t.strip() == "–" for t in cells[len(averages) :])
+    check_a11y(page)

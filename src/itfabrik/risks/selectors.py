@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, QuerySet, Subquery
 
 from itfabrik.core import permissions
 from itfabrik.core.actors import Actor
@@ -19,13 +19,35 @@ from . import rules
 from .filters import RiskFilter
 from .models import Risk, RiskAction, ScoreRecord, Workshop, WorkshopScore
 
-SORTS = {
+SORTS: dict[str, tuple[Any, ...]] = {
     "-score": ("-score", "title", "pk"),
     "score": ("score", "title", "pk"),
     "title": ("title", "pk"),
     "next_review": ("next_review", "pk"),
     "-residual_score": ("-residual_score", "-score", "pk"),
+    # The latest workshop's average; risks no workshop has scored come last either way.
+    "-workshop_average": (F("workshop_average").desc(nulls_last=True), "title", "pk"),
+    "workshop_average": (F("workshop_average").asc(nulls_last=True), "title", "pk"),
 }
+
+
+def with_workshop_average(qs: QuerySet[Risk]) -> QuerySet[Risk]:
+    """Annotate `workshop_average`: the mean of the municipalities' scores in the latest
+    workshop that has the risk (the figure the list and the API show; None when unscored).
+    One correlated subquery, so lists sort and paginate on it in the database."""
+    latest = (
+        Workshop.risks.through.objects.filter(risk_id=OuterRef("risk_id"))
+        .order_by("-workshop__held_on", "-workshop_id")
+        .values("workshop_id")[:1]
+    )
+    mean = (
+        WorkshopScore.objects.filter(risk_id=OuterRef("pk"), workshop_id=Subquery(latest))
+        .order_by()
+        .values("risk_id")
+        .annotate(mean=Avg("score"))
+        .values("mean")
+    )
+    return qs.annotate(workshop_average=Subquery(mean, output_field=FloatField()))
 
 
 def risk_visible_q(actor: Actor) -> Q:
@@ -48,7 +70,7 @@ def risk_list(
     *, actor: Actor, filters: dict[str, Any] | None = None, ordering: str | None = None
 ) -> QuerySet[Risk]:
     qs = Risk.objects.filter(risk_visible_q(actor)).select_related("scope", "owner")
-    qs = RiskFilter.apply(qs, **(filters or {}))
+    qs = with_workshop_average(RiskFilter.apply(qs, **(filters or {})))
     return qs.order_by(*SORTS.get(ordering or "-score", SORTS["-score"]))
 
 

@@ -9,12 +9,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from itfabrik.accounts.models import User
 from itfabrik.catalog.models import Service
-from itfabrik.core.api.validation import parse_input
+from itfabrik.core.api.validation import FilterBackend, parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.registry import current_cooperation
 from itfabrik.portfolio.models import Initiative
@@ -51,6 +52,35 @@ def _links(coop: Cooperation, v: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+class RiskOrdering(OrderingFilter):
+    """`?ordering=` over the list's fields; `workshop_average` (the latest workshop's mean) puts
+    unscored risks last in either direction, and every ordering ends on the id."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        terms: list[Any] = [
+            selectors.SORTS[name][0] if name.lstrip("-") == "workshop_average" else name
+            for name in ordering
+        ]
+        return queryset.order_by(*terms, "pk")
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        params: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        fields = list(getattr(view, "ordering_fields", None) or [])
+        for param in params:
+            param["description"] = (
+                "Sort order: a field, `-` first for descending; `workshop_average` (the latest "
+                "workshop's mean) puts unscored risks last either way."
+            )
+            param["schema"] = {
+                "type": "string",
+                "enum": [d + f for f in fields for d in ("", "-")],
+            }
+        return params
+
+
 @extend_schema(tags=["risks"])
 @extend_schema_view(
     create=extend_schema(request=RiskCreateSerializer, responses={201: RiskSerializer}),
@@ -61,6 +91,11 @@ class RiskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     serializer_class = RiskSerializer
     filterset_class = RiskFilter
+    filter_backends = [FilterBackend, RiskOrdering]
+    ordering_fields = [
+        "score", "residual_score", "probability", "consequence", "workshop_average", "title",
+        "next_review", "id",
+    ]  # fmt: skip
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from itfabrik.systems.choices import Hosting, ProgrammeStatus
-from itfabrik.systems.models import Capability, System, SystemUse
+from itfabrik.systems.models import Capability, InformationAsset, System, SystemUse
 
 MAX_ID = 2**63 - 1
 
@@ -80,6 +80,20 @@ class ClassifySerializer(serializers.Serializer[Any]):
         min_value=0, max_value=4, allow_null=True, required=False, default=None
     )
     personal_data = serializers.BooleanField(required=False, default=False)
+
+
+class InformationAssetSerializer(serializers.ModelSerializer[InformationAsset]):
+    system_name = serializers.CharField(source="system.name", read_only=True, allow_null=True)
+    klassa_summary = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = InformationAsset
+        fields = [
+            "id", "name", "description", "system", "system_name", "confidentiality",
+            "integrity", "availability", "traceability", "personal_data", "klassa_summary",
+            "is_active", "version",
+        ]  # fmt: skip
+        read_only_fields = fields
 
 
 class DuplicateSystemSerializer(serializers.Serializer[Any]):

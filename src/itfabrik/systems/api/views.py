@@ -1,6 +1,7 @@
 """The system register's API under /api/v1/systems/: systems (list, read, register, correct,
-classify), `duplicates/` (per capability the systems and municipalities) and `coverage/`
-(before buying: the systems covering the given capabilities)."""
+classify), `duplicates/` (per capability the systems and municipalities), `coverage/`
+(before buying: the systems covering the given capabilities) and `information-assets/` (list,
+read, reclassify)."""
 
 from __future__ import annotations
 
@@ -8,24 +9,31 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from itfabrik.core.api.serializers import NOT_FOUND, ErrorSerializer
 from itfabrik.core.api.validation import parse_input
 from itfabrik.core.errors import NotFound, ValidationFailed
 from itfabrik.core.registry import current_cooperation
 from itfabrik.systems import selectors, services
 from itfabrik.systems.filters import SystemFilter
-from itfabrik.systems.models import Capability, System
+from itfabrik.systems.models import Capability, InformationAsset, System
 from itfabrik.tenancy.models import Cooperation
 
 from .serializers import (
     ClassifySerializer,
     CoverageSerializer,
     DuplicateSerializer,
+    InformationAssetSerializer,
     SystemCreateSerializer,
     SystemSerializer,
     SystemUpdateSerializer,
@@ -158,3 +166,57 @@ class SystemViewSet(
             for r in rows
         ]
         return Response(CoverageSerializer(data, many=True).data)
+
+
+@extend_schema(tags=["systems"])
+class InformationAssetViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[InformationAsset]
+):
+    """Information assets of the cooperation with their KLASSA levels (seen with
+    `view_systems` on the cooperation; reclassified with `classify`)."""
+
+    serializer_class = InformationAssetSerializer
+    filterset_class = None
+    ordering_fields = ["name", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return InformationAsset.objects.none()
+        coop = _coop(self.request)
+        return selectors.asset_list(actor=self.request.user, cooperation=coop)
+
+    def get_object(self) -> InformationAsset:
+        coop = _coop(self.request)
+        asset = selectors.asset_get(actor=self.request.user, pk=self.kwargs["pk"])
+        if asset.cooperation_id != coop.pk:
+            raise NotFound()
+        return asset
+
+    @extend_schema(
+        request=ClassifySerializer,
+        responses={
+            200: InformationAssetSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="En nivå utanför 0–4, eller spårbarhet utan personuppgifter / "
+                "a level outside 0-4, or traceability without personal data",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Får se men inte klassa / may see but not classify",
+            ),
+            404: NOT_FOUND,
+            409: OpenApiResponse(ErrorSerializer, description="Inaktuell version / stale version"),
+        },
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def classify(self, request: Request, pk: str | None = None) -> Response:
+        """Reclassify the asset: each KLASSA level 0-4 or null (not assessed); traceability
+        only with personal data. A refused call changes nothing; the change is audited."""
+        asset = self.get_object()
+        v = parse_input(ClassifySerializer, request.data)
+        version = v.pop("version")
+        services.asset_classify(actor=request.user, asset=asset, expected_version=version, **v)
+        fresh = selectors.asset_get(actor=request.user, pk=asset.pk)
+        return Response(InformationAssetSerializer(fresh).data)

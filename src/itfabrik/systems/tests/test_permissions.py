@@ -103,3 +103,75 @@ def test_web_classify_post(
 def test_strateg_may_not_classify_on_the_web(web_as: Any, register: Any) -> None:
     system = register.system("Schema Takt")
     assert web_as("strateg").get(f"/system/{system.pk}/klassa/").status_code == 404
+
+
+def _asset() -> Any:
+    from itfabrik.systems.models import InformationAsset
+
+    return InformationAsset.objects.get(name="Leverantörsreskontra")
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params(SEEN))
+def test_api_asset_detail(api_as: Any, register: Any, demo: Any, actor: Any, expected: int) -> None:
+    ensure_same_unit_user(demo)
+    r = api_as(actor).get(f"/api/v1/systems/information-assets/{_asset().pk}/")
+    assert r.status_code == expected
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params(SEEN))
+def test_api_asset_classify(
+    api_as: Any, register: Any, demo: Any, actor: Any, expected: int
+) -> None:
+    ensure_same_unit_user(demo)
+    asset = _asset()
+    client = api_as(actor)
+    before = db_state()
+    r = client.post(
+        f"/api/v1/systems/information-assets/{asset.pk}/classify/",
+        {"version": asset.version, "confidentiality": 4, "integrity": 1, "availability": 1},
+        format="json",
+    )
+    assert r.status_code == expected
+    asset.refresh_from_db()
+    if expected != 200:
+        assert_unchanged(before)
+        assert asset.confidentiality == 1
+    else:
+        assert asset.confidentiality == 4
+
+
+def test_api_asset_classify_seen_but_not_classified_is_forbidden(
+    api_as: Any, register: Any
+) -> None:
+    asset = _asset()
+    client = api_as("strateg")
+    assert client.get(f"/api/v1/systems/information-assets/{asset.pk}/").status_code == 200
+    before = db_state()
+    r = client.post(
+        f"/api/v1/systems/information-assets/{asset.pk}/classify/",
+        {"version": asset.version, "confidentiality": 4, "integrity": 1, "availability": 1},
+        format="json",
+    )
+    assert r.status_code == 403
+    assert_unchanged(before)
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params({**WEB_SEEN, ADMIN: 302}))
+def test_web_asset_classify_post(
+    web_as: Any, register: Any, demo: Any, actor: Any, expected: int
+) -> None:
+    ensure_same_unit_user(demo)
+    asset = _asset()
+    client = web_as(actor)
+    before = db_state()
+    r = client.post(
+        f"/system/informationstillgangar/{asset.pk}/klassa/",
+        {"confidentiality": "4", "integrity": "1", "availability": "1", "version": asset.version},
+    )
+    assert r.status_code == expected
+    asset.refresh_from_db()
+    if actor != ADMIN:
+        assert_unchanged(before)
+        assert asset.confidentiality == 1
+    else:
+        assert asset.confidentiality == 4

@@ -15,6 +15,7 @@ urlpatterns = [
     path("krav/", views.requirements, name="requirements"),
     path("krav/<int:pk>/", views.requirement_toggle, name="requirement_toggle"),
     path("informationstillgangar/", views.assets, name="assets"),
+    path("informationstillgangar/<int:pk>/klassa/", views.asset_classify, name="asset_classify"),
     path("atgarder/", views.gaps, name="gaps"),
     path("<int:pk>/", views.system_detail, name="detail"),
     path("<int:pk>/andra/", views.system_edit, name="edit"),

@@ -250,15 +250,9 @@ def system_classify(request: HttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(actor=request.user, pk=pk)
     if not selectors.may_classify(request.user, coop):
         raise NotFound()
-    initial = {
-        "confidentiality": system.confidentiality,
-        "integrity": system.integrity,
-        "availability": system.availability,
-        "traceability": system.traceability,
-        "personal_data": system.personal_data,
-        "version": system.version,
-    }
-    form = ClassifyForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ClassifyForm(
+        request.POST if request.method == "POST" else None, initial=_classify_initial(system)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -273,7 +267,59 @@ def system_classify(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "systems/classify.html",
-        {"form": form, "object": system, "back": "systems:detail"},
+        {
+            "form": form,
+            "object": system,
+            "back_url": reverse("systems:detail", args=[system.pk]),
+            "back_label": _("Tillbaka till systemet"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _classify_initial(obj: Any) -> dict[str, Any]:
+    return {
+        "confidentiality": obj.confidentiality,
+        "integrity": obj.integrity,
+        "availability": obj.availability,
+        "traceability": obj.traceability,
+        "personal_data": obj.personal_data,
+        "version": obj.version,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def asset_classify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reclassify an information asset: the same KLASSA form as a system's, for whoever may
+    classify (others, and another cooperation's assets: not found)."""
+    coop = _whole(request)
+    asset = selectors.asset_get(actor=request.user, pk=pk)
+    if asset.cooperation_id != coop.pk or not selectors.may_classify(request.user, coop):
+        raise NotFound()
+    form = ClassifyForm(
+        request.POST if request.method == "POST" else None, initial=_classify_initial(asset)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.asset_classify(
+                actor=request.user, asset=asset, expected_version=version, **data
+            )
+            messages.success(request, _("Klassningen är sparad."))
+            return redirect("systems:assets")
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+    return render(
+        request,
+        "systems/classify.html",
+        {
+            "form": form,
+            "object": asset,
+            "back_url": reverse("systems:assets"),
+            "back_label": _("Tillbaka till informationstillgångarna"),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -533,7 +579,7 @@ def assets(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "systems/assets.html",
-        {"rows": rows, "form": form if may_classify else None},
+        {"rows": rows, "form": form if may_classify else None, "may_classify": may_classify},
         status=400 if form.errors else 200,
     )
 
