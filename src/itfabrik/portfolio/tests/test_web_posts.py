@@ -128,3 +128,79 @@ def test_the_allocation_page_is_refused_to_others(client: Any, portfolio: Any, w
     r = client.post(url, {"f-amount": "10000", "f-date": "2026-11-20"})
     assert r.status_code == 404
     assert_unchanged(before)
+
+
+# --- the business case (on the initiative's edit page) --------------------------------------
+
+
+def _edit_data(client: Any, initiative: Initiative, **changes: Any) -> dict[str, Any]:
+    form = client.get(reverse("portfolio:edit", args=[initiative.pk])).context["form"]
+    data: dict[str, Any] = {}
+    for name in form.fields:
+        value = form.initial.get(name, form.fields[name].initial)
+        if value is None or value is False:
+            continue
+        if value is True:
+            value = "on"
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, list):
+            value = [v.pk for v in value]
+        elif hasattr(value, "pk"):
+            value = value.pk
+        data[name] = value
+    data.update(changes)
+    return data
+
+
+def test_the_business_case_is_shown_and_saved_audited(client: Any, portfolio: Any) -> None:
+    initiative = _platform()
+    old = initiative.business_case
+    assert old
+    client.force_login(portfolio.strateg)
+    r = client.get(reverse("portfolio:edit", args=[initiative.pk]))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Nyttokalkyl" in html
+    assert old in html
+    case = "Licenser 144 000 kr per år och kommun mindre; 40 timmar i månaden sparas."
+    r = client.post(
+        reverse("portfolio:edit", args=[initiative.pk]),
+        _edit_data(client, initiative, business_case=f"  {case}  "),
+        follow=True,
+    )
+    assert "Initiativet är sparat." in r.content.decode()
+    assert case in r.content.decode()  # the detail page shows the business case
+    initiative.refresh_from_db()
+    assert initiative.business_case == case
+    entry = _entry(initiative, "strateg")
+    assert entry.action == "update"
+    assert (entry.before["business_case"], entry.after["business_case"]) == (old, case)
+    assert "business_case" in entry.changed_fields
+
+
+def test_a_bad_edit_keeps_the_business_case_and_says_why(client: Any, portfolio: Any) -> None:
+    """Benefits are recorded for 2026: the period cannot end before them."""
+    initiative = _platform()
+    client.force_login(portfolio.strateg)
+    data = _edit_data(client, initiative, business_case="Ny kalkyl", end="2026-03-31")
+    before = db_state()
+    r = client.post(reverse("portfolio:edit", args=[initiative.pk]), data)
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "Ny kalkyl" in html  # what was typed is kept on the form
+    assert "utanför den nya perioden." in html
+    assert_unchanged(before)
+
+
+@pytest.mark.parametrize("who", ["contact", "stranger", "ekonom"])
+def test_the_business_case_is_refused_to_others(client: Any, portfolio: Any, who: str) -> None:
+    initiative = _platform()
+    client.force_login(portfolio.strateg)
+    data = _edit_data(client, initiative, business_case="Ny kalkyl")
+    client.force_login(getattr(portfolio, who))
+    url = reverse("portfolio:edit", args=[initiative.pk])
+    assert client.get(url).status_code == 404
+    before = db_state()
+    assert client.post(url, data).status_code == 404
+    assert_unchanged(before)
