@@ -62,3 +62,43 @@ def test_dals_eds_joining_is_billed_from_the_amendments_date(web_as: Any, demo: 
     assert len(shares) == 5
     assert sum(shares.values()) == Decimal("500000.00")
     assert shares[dals_ed.pk] == Decimal("100000.00")
+
+
+def test_a_municipality_leaving_mid_month_pays_to_the_day_before(demo: Any) -> None:
+    """Färgelanda leaves from 15 February 2027: January whole, 14 of February's 28 days, and
+    nothing from March."""
+    from itfabrik.governance import services
+    from itfabrik.governance.models import Agreement
+
+    coop = demo.cooperation
+    fargelanda = demo.node("Färgelanda kommun")
+    agreement = Agreement.objects.get(cooperation=coop)
+    services.amendment_register(
+        actor=demo.user("admin"),
+        agreement=agreement,
+        kind="leave",
+        effective_on=dt.date(2027, 2, 15),
+        municipality=fargelanda,
+        description="Färgelanda kommun lämnar samverkan.",
+    )
+    membership = Membership.objects.get(cooperation=coop, municipality=fargelanda)
+    assert membership.left_on == dt.date(2027, 2, 14)
+    assert agreement.parties.get(municipality=fargelanda).left_on == dt.date(2027, 2, 14)
+
+    bas_it = CostPool.objects.get(cooperation=coop, code="bas-it")
+    billing_services.budget_set(actor=SYSTEM, pool=bas_it, year=2027, amount="6000000")
+    ekonom = demo.user("ekonom")
+    shares: dict[str, dict[int, Decimal]] = {}
+    for period in ("2027-01", "2027-02", "2027-03"):
+        run = billing_services.billing_run_now(actor=ekonom, cooperation=coop, period=period)
+        assert run.status == RunStatus.DONE, run.message
+        shares[period] = {
+            line.invoice.municipality_id: line.amount
+            for line in InvoiceLine.objects.filter(invoice__period=period, cost_pool=bas_it)
+        }
+        assert sum(shares[period].values()) == Decimal("500000.00"), period
+    assert shares["2027-01"][fargelanda.pk] == Decimal("125000.00")
+    # Weights 28, 28, 28, 14 of 98.
+    assert abs(shares["2027-02"][fargelanda.pk] - Decimal("500000") * 14 / 98) < Decimal("0.01")
+    assert fargelanda.pk not in shares["2027-03"]
+    assert not Invoice.objects.filter(municipality=fargelanda, period="2027-03").exists()
