@@ -254,9 +254,16 @@ def _members(ctx: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
             ("strateg", MemberRole.SECRETARY, "Digitaliseringsenheten"),
             ("ekonom", MemberRole.CO_OPTED, "Ekonomi"),
         ],
+        # Each local council seats people of its own municipality (accounts.demo's home units).
+        "Lokalt IT-råd Åmål": [("radsmedlem", MemberRole.CHAIR, "Kommunledningskontoret")],
         "Lokalt IT-råd Mellerud": [
-            ("radsmedlem", MemberRole.CHAIR, "Kommunledningskontoret"),
-            ("bestallare-mellerud", MemberRole.MEMBER, "Socialförvaltningen"),
+            ("bestallare-mellerud", MemberRole.CHAIR, "Socialförvaltningen"),
+        ],
+        "Lokalt IT-råd Bengtsfors": [
+            ("anvandare-bengtsfors", MemberRole.MEMBER, "Barn- och utbildningsförvaltningen"),
+        ],
+        "Lokalt IT-råd Färgelanda": [
+            ("anvandare-fargelanda", MemberRole.MEMBER, "Socialförvaltningen"),
         ],
     }
 

@@ -146,6 +146,8 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     forum = selectors.forum_get(actor=request.user, pk=pk)
+    if not selectors.may_manage_forum(request.user, forum):
+        raise NotFound()
     form = MemberForm(request.POST, users=User.objects.filter(is_active=True))
     if form.is_valid():
         try:
@@ -162,6 +164,8 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get(actor=request.user, pk=pk)
+    if not selectors.may_manage_forum(request.user, member.forum):
+        raise NotFound()
     form = MemberEndForm(request.POST)
     if form.is_valid():
         try:
@@ -231,6 +235,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    if not selectors.may_manage_meetings(request.user, meeting.forum):
+        raise NotFound()
     form = AgendaItemForm(request.POST)
     if form.is_valid():
         try:
@@ -279,6 +285,8 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(actor=request.user, pk=pk)
+    if not selectors.may_manage_meetings(request.user, meeting.forum):
+        raise NotFound()
     form = VersionForm(request.POST)
     if form.is_valid():
         try:
@@ -586,6 +594,8 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(actor=request.user, pk=pk)
+    if not selectors.may_decide(request.user, decision.forum):
+        raise NotFound()
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -607,6 +617,8 @@ def decision_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_link_add(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(actor=request.user, pk=pk)
+    if not selectors.may_decide(request.user, decision.forum):
+        raise NotFound()
     form = LinkForm(request.POST, link_groups=_link_groups(decision.forum))
     if form.is_valid():
         kind, _sep, object_id = form.cleaned_data["target"].partition(":")
@@ -797,6 +809,8 @@ def amendment_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluation_create(request: HttpRequest) -> HttpResponse:
     agr = _agreement(request)
+    if not selectors.may_manage_agreement(request.user, agr):
+        raise NotFound()
     form = EvaluationForm(request.POST)
     if form.is_valid():
         try:
@@ -814,7 +828,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
 def evaluation_done(request: HttpRequest, pk: int) -> HttpResponse:
     agr = _agreement(request)
     evaluation = agr.evaluations.filter(pk=pk).first()
-    if evaluation is None:
+    if evaluation is None or not selectors.may_manage_agreement(request.user, agr):
         raise NotFound()
     form = EvaluationDoneForm(request.POST)
     if form.is_valid():
