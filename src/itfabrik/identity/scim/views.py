@@ -45,9 +45,9 @@ from . import filtering
 from .resources import (
     CONFIG,
     DEFAULT_COUNT,
-    EnterpriseUser,
     MAX_RESULTS,
     PROVIDER,
+    EnterpriseUser,
     Group,
     User,
     group_id,
