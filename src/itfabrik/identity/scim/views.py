@@ -310,13 +310,16 @@ class _Users(_Kind):
 
     @staticmethod
     def _placement(resource: User) -> provisioning.Placement:
-        """The enterprise extension's organization and department (None when not sent) and the
-        title ("" when the resource has none: a create or a replacement says all)."""
+        """The enterprise extension's organization and department and the title. A resource
+        with neither says nothing of the employment (it stays as it is, whoever made it);
+        otherwise it says all of it (a missing title is "no title")."""
         extension = resource[EnterpriseUser]
+        organization = extension.organization if extension else None
+        department = extension.department if extension else None
+        if not (organization or department or resource.title):
+            return provisioning.Placement()
         return provisioning.Placement(
-            organization=extension.organization if extension else None,
-            department=extension.department if extension else None,
-            title=resource.title or "",
+            organization=organization, department=department, title=resource.title or ""
         )
 
     def create(self, resource: User) -> Account:

@@ -817,3 +817,15 @@ def test_other_phone_types_and_unknown_attributes_are_refused(scim: Any) -> None
     r = scim.post("Users", user_body(nickName="Anki"))
     assert_scim_error(r, 400)
     assert counts() == before
+
+
+def test_a_request_without_extension_or_title_keeps_another_title(scim: Any) -> None:
+    from itfabrik.identity.models import Employment
+
+    uid = user_id(scim, placed_body())
+    (employment,) = current(uid)
+    Employment.objects.filter(pk=employment.pk).update(title="Personalchef")  # as HR set it
+    r = scim.put(f"Users/{uid}", user_body())
+    assert r.status_code == 200, r.content
+    (after,) = current(uid)
+    assert (after.pk, after.title) == (employment.pk, "Personalchef")
