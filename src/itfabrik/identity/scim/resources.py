@@ -23,6 +23,7 @@ from typing import Annotated, Any
 from pydantic import Field
 from scim2_models import (
     URN,
+    AnyExtension,
     AuthenticationScheme,
     Bulk,
     CaseExact,
@@ -90,7 +91,7 @@ class EnterpriseUser(Extension):
     department: str | None = None
 
 
-class CoreUser(Resource[Any]):
+class CoreUser(Resource[AnyExtension]):
     __schema__ = URN("urn:ietf:params:scim:schemas:core:2.0:User")
 
     user_name: Annotated[str | None, Uniqueness.server, Required.true] = None
@@ -217,12 +218,6 @@ def user_of(account: Account, base: str) -> User:
             Email(value=address, type="work", primary=i == 0) for i, address in enumerate(addresses)
         ]
         or None,
-        EnterpriseUser=EnterpriseUser(
-            organization=account.provider_organization or None,
-            department=account.provider_department or None,
-        )
-        if account.provider_organization or account.provider_department
-        else None,
         groups=[
             GroupMembership(
                 value=group_id(g.pk),
@@ -239,6 +234,11 @@ def user_of(account: Account, base: str) -> User:
             location=f"{base}/Users/{account.pk}",
         ),
     )
+    if account.provider_organization or account.provider_department:
+        user[EnterpriseUser] = EnterpriseUser(
+            organization=account.provider_organization or None,
+            department=account.provider_department or None,
+        )
     _finish(user)
     return user
 
