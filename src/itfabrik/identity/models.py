@@ -212,6 +212,16 @@ class Account(VersionedModel):
     # the provider removed it (the row stays, disabled, as a record; SCIM no longer shows it).
     external_id = models.CharField(_("externt id"), max_length=255, blank=True)
     removed_on = models.DateField(_("borttaget av identitetsleverantören"), null=True, blank=True)
+    # What the identity provider says of the account beyond its name (ADR 0038): the work phone
+    # (SCIM phoneNumbers[type eq "work"]) and, as sent, the enterprise extension's organization
+    # and department (they place the person: the employment is the record, these the source).
+    work_phone = models.CharField(_("telefon (arbete)"), max_length=40, blank=True)
+    provider_organization = models.CharField(
+        _("organisation enligt identitetsleverantören"), max_length=200, blank=True
+    )
+    provider_department = models.CharField(
+        _("avdelning enligt identitetsleverantören"), max_length=200, blank=True
+    )
 
     class Meta:
         verbose_name = _("konto")

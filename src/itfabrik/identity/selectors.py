@@ -486,12 +486,26 @@ def provisioned_group_q(cooperation_id: int) -> Q:
     return Q(cooperation_id=cooperation_id, kind=EntitlementKind.GROUP, is_active=True)
 
 
+def municipality_names(*, cooperation_id: int) -> list[str]:
+    """The names of the cooperation's municipalities (SCIM's organizations), by name."""
+    return list(
+        OrgNode.objects.filter(cooperation_id=cooperation_id, kind="municipality")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
 def provisioned_account_list(*, cooperation_id: int) -> QuerySet[Account]:
     return (
         Account.objects.filter(provisioned_account_q(cooperation_id))
         .select_related("person", "municipality")
         .prefetch_related(
             "addresses",
+            Prefetch(
+                "person__employments",
+                queryset=Employment.objects.filter(active_employment_q(timezone.localdate())),
+                to_attr="scim_current_employments",
+            ),
             Prefetch(
                 "grants",
                 queryset=Grant.objects.filter(

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, NullIf
 from django.db.models.query import QuerySet
+from django.utils import timezone
 from scim2_models import InvalidFilterException, ScimFilter
 from scim2_models.path import (
     AttrPath,
@@ -27,7 +28,9 @@ from scim2_models.path import (
 )
 
 from ..choices import LIVE_GRANT, AccountStatus, EntitlementKind
-from ..models import Grant, MailAddress
+from ..models import Employment, Grant, MailAddress
+from ..selectors import active_employment_q
+from ..services.provisioning import NO_TITLE
 from .resources import group_pk, user_pk
 
 # (attribute, sub-attribute) in the models' python names → how to filter on it.
@@ -114,6 +117,9 @@ USER_FIELDS: dict[tuple[str, str | None], Spec] = {
     ("name", "family_name"): ("field", "person__last_name", False),
     ("display_name", None): ("field", "scim_display_name", False),
     ("active", None): ("active",),
+    ("title", None): ("field", "scim_title", False),
+    ("phone_numbers", "value"): ("field", "work_phone", False),
+    ("phone_numbers", None): ("field", "work_phone", False),
     ("emails", "value"): ("exists", _address_exists, _addresses_present),
     ("emails", None): ("exists", _address_exists, _addresses_present),
     ("groups", "value"): ("exists", _group_member_exists, _groups_present),
@@ -135,8 +141,16 @@ GROUP_FIELDS: dict[tuple[str, str | None], Spec] = {
 
 def annotate_users(qs: QuerySet[Any]) -> QuerySet[Any]:
     """The columns a user filter may name that are not plain columns."""
+    current = (
+        Employment.objects.filter(
+            active_employment_q(timezone.localdate()), person_id=OuterRef("person_id")
+        )
+        .order_by("-start", "-pk")
+        .values("title")[:1]
+    )
     return qs.annotate(
-        scim_display_name=Concat("person__first_name", Value(" "), "person__last_name")
+        scim_display_name=Concat("person__first_name", Value(" "), "person__last_name"),
+        scim_title=NullIf(Subquery(current), Value(NO_TITLE)),
     )
 
 

@@ -7,8 +7,11 @@ exactly what a round trip preserves.
 
 - User = an account (standard, privileged or external: one with a person) and its person:
   userName ↔ username, name.givenName/familyName ↔ the person's names, active ↔ status,
-  externalId ↔ external_id; displayName, emails (the addresses the naming policy made) and
-  groups are read-only.
+  externalId ↔ external_id, title ↔ the title of the current employment, phoneNumbers (one,
+  of type work) ↔ work_phone; displayName, emails (the addresses the naming policy made) and
+  groups are read-only. The enterprise extension's organization and department are kept as
+  sent (provider_organization/department) and place the person: an employment in that
+  municipality and unit (a department no unit has: on the municipality itself).
 - Group = an entitlement of the kind "group": displayName ↔ name, externalId ↔ external_id,
   members ↔ the accounts holding a live grant of it.
 """
@@ -20,6 +23,7 @@ from typing import Annotated, Any
 from pydantic import Field
 from scim2_models import (
     URN,
+    AnyExtension,
     AuthenticationScheme,
     Bulk,
     CaseExact,
@@ -27,6 +31,7 @@ from scim2_models import (
     ComplexAttribute,
     Context,
     ETag,
+    Extension,
     Filter,
     Meta,
     Mutability,
@@ -34,6 +39,7 @@ from scim2_models import (
     Reference,
     Required,
     Resource,
+    ResourceType,
     ScimPolicy,
     ScimProvider,
     ServiceProviderConfig,
@@ -43,6 +49,7 @@ from scim2_models import (
 
 from ..choices import AccountStatus
 from ..models import Account, Entitlement
+from ..services.provisioning import NO_TITLE
 
 # A list without `count` answers up to this many (a cooperation's users fit on one page; a
 # client that pages asks with startIndex/count).
@@ -69,7 +76,22 @@ class GroupMembership(ComplexAttribute):
     display: Annotated[str | None, Mutability.read_only] = None
 
 
-class User(Resource[Any]):
+class PhoneNumber(ComplexAttribute):
+    value: str | None = None
+    # Only the work phone is kept.
+    type: str | None = Field(None, examples=["work"])
+
+
+class EnterpriseUser(Extension):
+    """The enterprise extension, reduced to what places a person (ADR 0038)."""
+
+    __schema__ = URN("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
+
+    organization: str | None = None
+    department: str | None = None
+
+
+class CoreUser(Resource[AnyExtension]):
     __schema__ = URN("urn:ietf:params:scim:schemas:core:2.0:User")
 
     user_name: Annotated[str | None, Uniqueness.server, Required.true] = None
@@ -78,8 +100,14 @@ class User(Resource[Any]):
     # Required, so that it cannot be removed (an account is active or disabled, never neither);
     # a request that leaves it out keeps the current state, or active for a new user.
     active: Annotated[bool | None, Required.true] = None
+    title: str | None = None
+    phone_numbers: list[PhoneNumber] | None = None
     emails: Annotated[list[Email] | None, Mutability.read_only] = None
     groups: Annotated[list[GroupMembership] | None, Mutability.read_only] = None
+
+
+# The User resource type: the core schema with the enterprise extension (optional).
+User = CoreUser[EnterpriseUser]
 
 
 class GroupMember(ComplexAttribute):
@@ -120,7 +148,12 @@ CONFIG = ServiceProviderConfig(
 # add or replace is noTarget), except for one thing Microsoft Entra ID does: it removes a group
 # member with a `value` instead of a path filter.
 POLICY = ScimPolicy(remove_value_as_filter=ScimPolicy.RemoveValue.apply)
-PROVIDER = ScimProvider(models=[User, Group], config=CONFIG, policy=POLICY)
+PROVIDER = ScimProvider(
+    models=[CoreUser, EnterpriseUser, Group],
+    resource_types=[ResourceType.from_resource(User), ResourceType.from_resource(Group)],
+    config=CONFIG,
+    policy=POLICY,
+)
 
 
 # Ids are unique across all resources (RFC 7643 §3.1): a user's is its account's number, a
@@ -166,6 +199,10 @@ def user_of(account: Account, base: str) -> User:
     assert person is not None
     addresses = sorted(a.address for a in account.addresses.all())
     groups = [g.entitlement for g in getattr(account, "scim_group_grants", [])]
+    employments = sorted(
+        getattr(person, "scim_current_employments", []), key=lambda e: (e.start, e.pk)
+    )
+    title = employments[-1].title if employments else ""
     user = User(
         id=str(account.pk),
         external_id=account.external_id or None,
@@ -173,6 +210,10 @@ def user_of(account: Account, base: str) -> User:
         name=Name(given_name=person.first_name, family_name=person.last_name),
         display_name=f"{person.first_name} {person.last_name}",
         active=account.status == AccountStatus.ACTIVE,
+        title=title if title and title != NO_TITLE else None,
+        phone_numbers=[PhoneNumber(value=account.work_phone, type="work")]
+        if account.work_phone
+        else None,
         emails=[
             Email(value=address, type="work", primary=i == 0) for i, address in enumerate(addresses)
         ]
@@ -193,6 +234,11 @@ def user_of(account: Account, base: str) -> User:
             location=f"{base}/Users/{account.pk}",
         ),
     )
+    if account.provider_organization or account.provider_department:
+        user[EnterpriseUser] = EnterpriseUser(
+            organization=account.provider_organization or None,
+            department=account.provider_department or None,
+        )
     _finish(user)
     return user
 

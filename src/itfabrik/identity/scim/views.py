@@ -47,6 +47,7 @@ from .resources import (
     DEFAULT_COUNT,
     MAX_RESULTS,
     PROVIDER,
+    EnterpriseUser,
     Group,
     User,
     group_id,
@@ -173,12 +174,19 @@ def _resource_types(base: str) -> list[ResourceType]:
     return out
 
 
-def _schemas(base: str) -> list[Schema]:
+def _schemas(base: str, cooperation_id: int) -> list[Schema]:
     out = []
     for schema in PROVIDER.schemas:
-        copy = schema.model_copy()
+        copy = schema.model_copy(deep=True)
         copy.name = str(schema.id).rsplit(":", 1)[-1]
         copy.description = f"{copy.name} (itfabrik)"
+        if str(schema.id) == provisioning.ENTERPRISE:
+            # The organizations a user may be placed in: the cooperation's municipalities.
+            for attribute in copy.attributes or []:
+                if attribute.name == "organization":
+                    attribute.canonical_values = selectors.municipality_names(
+                        cooperation_id=cooperation_id
+                    )
         copy.meta = Meta(resource_type="Schema", location=f"{base}/Schemas/{schema.id}")
         out.append(copy)
     return out
@@ -211,7 +219,7 @@ class ResourceTypesView(ScimView):
 
 class SchemasView(ScimView):
     def get(self, request: HttpRequest, urn: str | None = None) -> HttpResponse:
-        found = _schemas(_base(request))
+        found = _schemas(_base(request), self.token.cooperation_id)
         if urn is None:
             return scim_response(
                 _list([s.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE) for s in found])
@@ -292,6 +300,28 @@ class _Users(_Kind):
             body["active"] = row is None or row.status == AccountStatus.ACTIVE
         return body
 
+    @staticmethod
+    def _work_phone(resource: User) -> str:
+        numbers = resource.phone_numbers or []
+        if len(numbers) > 1 or any(n.type not in (None, "work") for n in numbers):
+            raise _Refused(400, "phoneNumbers: only one number, of type work, is kept.",
+                           "invalidValue")  # fmt: skip
+        return (numbers[0].value or "") if numbers else ""
+
+    @staticmethod
+    def _placement(resource: User) -> provisioning.Placement:
+        """The enterprise extension's organization and department and the title. A resource
+        with neither says nothing of the employment (it stays as it is, whoever made it);
+        otherwise it says all of it (a missing title is "no title")."""
+        extension = resource[EnterpriseUser]
+        organization = extension.organization if extension else None
+        department = extension.department if extension else None
+        if not (organization or department or resource.title):
+            return provisioning.Placement()
+        return provisioning.Placement(
+            organization=organization, department=department, title=resource.title or ""
+        )
+
     def create(self, resource: User) -> Account:
         name = resource.name
         return provisioning.provisioned_user_create(
@@ -302,6 +332,8 @@ class _Users(_Kind):
             family_name=(name.family_name if name else "") or "",
             external_id=resource.external_id or "",
             active=resource.active is not False,
+            work_phone=self._work_phone(resource),
+            placement=self._placement(resource),
         )
 
     def replace(self, row: Account, resource: User) -> Account:
@@ -314,6 +346,8 @@ class _Users(_Kind):
             family_name=(name.family_name if name else "") or "",
             external_id=resource.external_id or "",
             active=resource.active is not False,
+            work_phone=self._work_phone(resource),
+            placement=self._placement(resource),
         )
 
     def remove(self, row: Account) -> None:

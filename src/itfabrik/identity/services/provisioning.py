@@ -14,16 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.accounts.models import User
 from itfabrik.core import permissions
 from itfabrik.core.actors import Actor, SystemActor
-from itfabrik.core.errors import NotFound, ValidationFailed
+from itfabrik.core.errors import NotFound, ValidationFailed, lazy_format
 from itfabrik.core.services import create_audited, update_versioned
 from itfabrik.tenancy.models import Cooperation, OrgNode
 
@@ -37,7 +39,7 @@ from ..choices import (
     GrantSource,
     GrantStatus,
 )
-from ..models import Account, Entitlement, Grant, ScimToken
+from ..models import Account, Employment, Entitlement, Grant, ScimToken
 from . import (
     _ACCOUNT_KEYS,
     _GRANT_KEYS,
@@ -48,6 +50,7 @@ from . import (
     person_create,
     person_update,
 )
+from .lifecycle import employment_create, employment_end, employment_update
 
 TOKEN_PREFIX = "scim_"
 # last_used is a hint for the administrator, not a record: written at most this often.
@@ -135,6 +138,111 @@ def scim_token_touch(token: ScimToken) -> None:
 
 # --- users --------------------------------------------------------------------------------------
 
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+# The title of a provisioned employment whose provider sent none (an employment has a title);
+# SCIM shows it as no title.
+NO_TITLE = "Befattning ej angiven"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """What SCIM says of a user's employment: the enterprise extension's organization and
+    department and the core title. None is "not sent" (that part of the employment stays as
+    it is); a title of "" is "no title"."""
+
+    organization: str | None = None
+    department: str | None = None
+    title: str | None = None
+
+    @property
+    def named(self) -> bool:
+        """Whether it names a place or a title (enough for a first employment)."""
+        return any((v or "").strip() for v in (self.organization, self.department, self.title))
+
+    @property
+    def given(self) -> bool:
+        """Whether it says anything about an employment (a title of "" removes a title)."""
+        return self.named or self.title is not None
+
+
+def _municipality_named(cooperation_id: int, organization: str) -> OrgNode | None:
+    """The municipality an organization names: its name, its e-mail domain or its organisation
+    number (compared case-insensitively, the number without its hyphen)."""
+    value = organization.strip()
+    municipalities = OrgNode.objects.filter(
+        cooperation_id=cooperation_id, kind="municipality"
+    ).order_by("path")
+    digits = value.replace("-", "")
+    q = Q(name__iexact=value) | Q(email_domain__iexact=value)
+    if digits.isdigit():
+        q |= Q(organisation_number__in=[digits, f"{digits[:6]}-{digits[6:]}"])
+    return municipalities.filter(q).first()
+
+
+def _unit_named(municipality: OrgNode, department: str) -> OrgNode:
+    """The unit (or administration) below the municipality with that name; the municipality
+    itself when none has it."""
+    value = department.strip()
+    if not value:
+        return municipality
+    found = (
+        OrgNode.objects.filter(
+            municipality_id=municipality.pk,
+            kind__in=["administration", "unit"],
+            is_active=True,
+            name__iexact=value,
+        )
+        .order_by("path")
+        .first()
+    )
+    return found or municipality
+
+
+def current_employment(person_id: int) -> Employment | None:
+    """The employment SCIM shows and moves: the person's current one that started last."""
+    from .. import selectors
+
+    return (
+        Employment.objects.filter(selectors.active_employment_q(_today()), person_id=person_id)
+        .select_related("municipality", "unit")
+        .order_by("-start", "-pk")
+        .first()
+    )
+
+
+def _place(actor: Actor, account: Account, placement: Placement) -> None:
+    """The person's employment as SCIM says (joiner and mover through identity's services):
+    the current employment where it is already there (its title corrected), else a new one
+    starting today, the previous current one ending (yesterday, or today when it started
+    today)."""
+    municipality = _check_placement_of(account.cooperation_id, placement)
+    person = account.person
+    assert person is not None
+    current = current_employment(person.pk)
+    if current is None and not placement.named:
+        return
+    if municipality is None:
+        municipality = current.municipality if current is not None else account.municipality
+    if placement.department is not None or current is None:
+        unit = _unit_named(municipality, placement.department or "")
+    elif current.municipality_id == municipality.pk:
+        unit = current.unit
+    else:
+        unit = municipality
+    title = (placement.title or "").strip()
+    if not title:
+        title = current.title if current is not None and placement.title is None else NO_TITLE
+    if current is not None and current.unit_id == unit.pk:
+        if current.title != title:
+            employment_update(actor=actor, employment=current, expected_version=None, title=title)
+        return
+    employment_create(
+        actor=actor, person=person, unit=unit, title=title, start=_today(), user_kind=None
+    )
+    if current is not None:
+        end = max(_today() - dt.timedelta(days=1), current.start)
+        employment_end(actor=actor, employment=current, end=end, expected_version=None)
+
 
 def _home_for(cooperation: Cooperation, user_name: str) -> OrgNode:
     """The municipality a new provisioned person belongs to: the one whose e-mail domain the
@@ -191,15 +299,21 @@ def provisioned_user_create(
     family_name: str,
     external_id: str = "",
     active: bool = True,
+    work_phone: str = "",
+    placement: Placement | None = None,
 ) -> Account:
     """A person with a standard account named `user_name` (the identity provider's name, e.g.
-    the UPN), in the municipality `_home_for` finds.
+    the UPN), in the municipality `_home_for` finds; with a placement (organization, department,
+    title) also their employment, starting today (the joiner path).
 
     When the name is held by an account the provider removed before, that account comes back
     (the same person and id, enabled, the new values applied): a provider that deletes a user and
     creates it again finds it, and the name is never held twice."""
+    placement = placement or Placement()
     errors: dict[str, list[Any]] = {}
     user_name = _check_user_name(user_name, errors)
+    work_phone = _check_phone(work_phone, errors)
+    _check_placement_length(placement, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
@@ -209,11 +323,21 @@ def provisioned_user_create(
             .filter(cooperation_id=cooperation.pk, username__iexact=user_name)
         )
         if len(holders) == 1 and holders[0].removed_on is not None and holders[0].person_id:
-            return _restore(actor, holders[0], user_name, given_name, family_name, external_id,
-                            active)  # fmt: skip
+            return provisioned_user_update(
+                actor=actor,
+                account=_restore(actor, holders[0]),
+                user_name=user_name,
+                given_name=given_name,
+                family_name=family_name,
+                external_id=external_id,
+                active=active,
+                work_phone=work_phone,
+                placement=placement,
+            )
         if holders:
             raise Taken(fields={"userName": [_("Användarnamnet är upptaget.")]})
         home = _home_for(cooperation, user_name)
+        _check_placement_of(cooperation.pk, placement)
         person = person_create(
             actor=actor, home=home, first_name=given_name or "", last_name=family_name or ""
         )
@@ -227,25 +351,23 @@ def provisioned_user_create(
                 municipality=home,
                 mfa_required=True,
                 external_id=external_id or "",
+                work_phone=work_phone,
+                provider_organization=(placement.organization or "").strip(),
+                provider_department=(placement.department or "").strip(),
             ),
             scope_path=home.path,
             exclude=_ACCOUNT_KEYS,
         )
+        if placement.given:
+            _place(actor, account, placement)
+            account = _reload(account)
         if not active:
             account = account_disable(actor=actor, account=account)
         return account
 
 
-def _restore(
-    actor: Actor,
-    account: Account,
-    user_name: str,
-    given_name: str,
-    family_name: str,
-    external_id: str,
-    active: bool,
-) -> Account:
-    account = update_versioned(
+def _restore(actor: Actor, account: Account) -> Account:
+    return update_versioned(
         actor=actor,
         instance=account,
         expected_version=None,
@@ -253,15 +375,42 @@ def _restore(
         scope_path=account.municipality.path,
         exclude=_ACCOUNT_KEYS,
     )
-    return provisioned_user_update(
-        actor=actor,
-        account=account,
-        user_name=user_name,
-        given_name=given_name,
-        family_name=family_name,
-        external_id=external_id,
-        active=active,
-    )
+
+
+def _reload(account: Account) -> Account:
+    return Account.objects.select_related("person", "municipality").get(pk=account.pk)
+
+
+def _check_phone(value: str, errors: dict[str, list[Any]]) -> str:
+    value = (value or "").strip()
+    if len(value) > Account._meta.get_field("work_phone").max_length:  # type: ignore[operator]
+        errors["phoneNumbers"] = [_("Telefonnumret är för långt.")]
+    return value
+
+
+def _check_placement_length(placement: Placement, errors: dict[str, list[Any]]) -> None:
+    for name, value in (
+        ("organization", placement.organization),
+        ("department", placement.department),
+    ):
+        if len((value or "").strip()) > 200:
+            errors[f"{ENTERPRISE}:{name}"] = [_("Värdet är för långt.")]
+
+
+def _check_placement_of(cooperation_id: int, placement: Placement) -> OrgNode | None:
+    organization = (placement.organization or "").strip()
+    if not organization:
+        return None
+    found = _municipality_named(cooperation_id, organization)
+    if found is None:
+        raise ValidationFailed(
+            fields={
+                f"{ENTERPRISE}:organization": [
+                    lazy_format(_("Ingen kommun i samverkan heter %(name)s."), name=organization)
+                ]
+            }
+        )
+    return found
 
 
 def provisioned_user_update(
@@ -273,13 +422,21 @@ def provisioned_user_update(
     family_name: str,
     external_id: str,
     active: bool,
+    work_phone: str = "",
+    placement: Placement | None = None,
 ) -> Account:
     """Replace what SCIM owns of an account and its person (PUT, and PATCH after applying the
-    operations to the current resource). What did not change writes nothing."""
+    operations to the current resource). What did not change writes nothing. A placement that
+    differs from the current employment moves the person (a new employment from today, the
+    previous one ending); without one the employments stay as they are."""
+    placement = placement or Placement()
     errors: dict[str, list[Any]] = {}
     user_name = _check_user_name(user_name, errors)
+    work_phone = _check_phone(work_phone, errors)
+    _check_placement_length(placement, errors)
     if errors:
         raise ValidationFailed(fields=errors)
+    _check_placement_of(account.cooperation_id, placement)
     with transaction.atomic():
         if user_name != account.username and user_name_taken(
             account.cooperation_id, user_name, exclude_pk=account.pk
@@ -299,10 +456,19 @@ def provisioned_user_update(
             actor=actor,
             instance=account,
             expected_version=None,
-            changes={"username": user_name, "external_id": external_id or ""},
+            changes={
+                "username": user_name,
+                "external_id": external_id or "",
+                "work_phone": work_phone,
+                "provider_organization": (placement.organization or "").strip(),
+                "provider_department": (placement.department or "").strip(),
+            },
             scope_path=account.municipality.path,
             exclude=_ACCOUNT_KEYS,
         )
+        if placement.given:
+            _place(actor, account, placement)
+            account = _reload(account)
         is_active = account.status == AccountStatus.ACTIVE
         if active and not is_active:
             account = account_enable(actor=actor, account=account, expected_version=None)
@@ -457,8 +623,12 @@ def provisioned_group_remove(*, actor: Actor, group: Entitlement) -> Entitlement
 
 
 __all__ = [
+    "ENTERPRISE",
+    "NO_TITLE",
+    "Placement",
     "ScimActor",
     "Taken",
+    "current_employment",
     "provisioned_group_create",
     "provisioned_group_remove",
     "provisioned_group_update",

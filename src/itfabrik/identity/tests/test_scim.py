@@ -3,6 +3,7 @@ ETags, bad input (SCIM errors that change nothing), audit actor and tenancy."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -134,12 +135,15 @@ def test_scim_token_command_prints_a_working_token(demo: Any) -> None:
 
 
 def test_discovery_lists_have_total_results(scim: Any) -> None:
-    for endpoint, expected in (("ResourceTypes", {"User", "Group"}), ("Schemas", {USER, GROUP})):
+    for endpoint, expected in (
+        ("ResourceTypes", {"User", "Group"}),
+        ("Schemas", {USER, GROUP, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}),
+    ):
         r = scim.get(endpoint)
         assert r.status_code == 200
         assert r["Content-Type"].startswith("application/scim+json")
         body = r.json()
-        assert body["totalResults"] == len(body["Resources"]) == 2
+        assert body["totalResults"] == len(body["Resources"]) == len(expected)
         assert {x["id"] for x in body["Resources"]} == expected
     assert scim.get("ResourceTypes/User").json()["endpoint"] == "/Users"
     schema = scim.get(f"Schemas/{USER}").json()
@@ -619,3 +623,209 @@ def test_entra_style_requests(scim: Any) -> None:
     assert r.status_code == 200, r.content
     assert "members" not in r.json()
     assert total(scim, 'userName eq "anna.berg@mellerud.se"') == 1
+
+
+# --- the enterprise extension, title and phone numbers (issue 10) -------------------------------
+
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+
+def placed_body(
+    user_name: str = "anna.berg@mellerud.se",
+    organization: str = "Melleruds kommun",
+    department: str = "HR-enheten",
+    **more: Any,
+) -> dict[str, Any]:
+    return user_body(
+        user_name,
+        schemas=[USER, ENTERPRISE],
+        title="HR-specialist",
+        **{ENTERPRISE: {"organization": organization, "department": department}},
+        **more,
+    )
+
+
+def current(account_id: str) -> list[Any]:
+    """The person's current employments (start today or before, not ended before today)."""
+    from itfabrik.identity.models import Employment
+    from itfabrik.identity.selectors import active_employment_q
+
+    account = Account.objects.get(pk=account_id)
+    return list(
+        Employment.objects.filter(
+            active_employment_q(date.today()), person_id=account.person_id, end__isnull=True
+        ).select_related("municipality", "unit", "person")
+    )
+
+
+def no_employment_violations(demo: Any, account_id: str) -> bool:
+    from itfabrik.identity import selectors
+
+    return any(
+        v.account_id == int(account_id)
+        for v in selectors.violation_list(actor=demo.user("admin"), kind="no_employment")
+    )
+
+
+def test_discovery_announces_the_enterprise_extension(scim: Any) -> None:
+    user_type = scim.get("ResourceTypes/User").json()
+    assert user_type["schemaExtensions"] == [{"schema": ENTERPRISE, "required": False}]
+    schema = scim.get(f"Schemas/{ENTERPRISE}").json()
+    attributes = {a["name"]: a for a in schema["attributes"]}
+    assert set(attributes) == {"organization", "department"}
+    assert attributes["organization"]["mutability"] == "readWrite"
+    assert "Melleruds kommun" in attributes["organization"]["canonicalValues"]
+    core = {a["name"] for a in scim.get(f"Schemas/{USER}").json()["attributes"]}
+    assert {"title", "phoneNumbers"} <= core
+
+
+def test_create_with_the_extension_employs_the_person(scim: Any, demo: Any) -> None:
+    without = user_id(scim, user_body("karin.ek@mellerud.se"))
+    assert no_employment_violations(demo, without)
+    uid = user_id(scim, placed_body())
+    (employment,) = current(uid)
+    assert employment.municipality.name == "Melleruds kommun"
+    assert employment.unit.name == "HR-enheten"
+    assert employment.unit.municipality_id == employment.municipality_id
+    assert employment.title == "HR-specialist"
+    assert employment.end is None
+    assert not no_employment_violations(demo, uid)
+    assert scim.get(f"Users/{uid}").json()["title"] == "HR-specialist"
+    entries = AuditEntry.objects.filter(
+        object_type="identity.employment", object_id=str(employment.pk)
+    )
+    assert {e.actor_repr for e in entries} == {"scim:Entra ID"}
+
+
+@pytest.mark.parametrize("organization", ["mellerud.se", "MELLERUDS KOMMUN"])
+def test_organization_by_domain_or_any_case_and_unknown_department(
+    scim: Any, organization: str
+) -> None:
+    uid = user_id(scim, placed_body(organization=organization, department="Ingen sådan enhet"))
+    (employment,) = current(uid)
+    assert employment.municipality.name == "Melleruds kommun"
+    assert employment.unit_id == employment.municipality_id
+    # kept as sent, so a client reads back what it wrote
+    assert scim.get(f"Users/{uid}").json()[ENTERPRISE]["department"] == "Ingen sådan enhet"
+
+
+def test_patch_of_department_is_a_mover(scim: Any) -> None:
+    from itfabrik.identity.models import Employment
+
+    uid = user_id(scim, placed_body())
+    (first,) = current(uid)
+    r = scim.patch(
+        f"Users/{uid}",
+        patch_op({"op": "replace", "path": f"{ENTERPRISE}:department", "value": "Ekonomienheten"}),
+    )
+    assert r.status_code == 200, r.content
+    (moved,) = current(uid)
+    assert moved.pk != first.pk
+    assert moved.unit.name == "Ekonomienheten"
+    assert moved.municipality_id == first.municipality_id
+    assert moved.title == "HR-specialist"
+    first.refresh_from_db()
+    assert first.end is not None
+    assert Account.objects.get(pk=uid).status == AccountStatus.ACTIVE
+    # the same placement again changes nothing; a new title corrects the employment
+    scim.put(f"Users/{uid}", placed_body(department="Ekonomienheten"))
+    assert Employment.objects.filter(person=moved.person).count() == 2
+    r = scim.patch(
+        f"Users/{uid}", patch_op({"op": "replace", "path": "title", "value": "Controller"})
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["title"] == "Controller"
+    (same,) = current(uid)
+    assert same.pk == moved.pk
+    assert same.title == "Controller"
+
+
+def test_put_to_another_municipality_moves_there(scim: Any) -> None:
+    uid = user_id(scim, placed_body())
+    r = scim.put(f"Users/{uid}", placed_body(organization="Bengtsfors kommun"))
+    assert r.status_code == 200, r.content
+    (employment,) = current(uid)
+    assert employment.municipality.name.startswith("Bengtsfors")
+    assert employment.unit.name == "HR-enheten"
+
+
+def test_without_the_extension_the_employment_stays(scim: Any) -> None:
+    uid = user_id(scim, placed_body())
+    (before,) = current(uid)
+    r = scim.put(f"Users/{uid}", user_body(title="HR-specialist"))
+    assert r.status_code == 200, r.content
+    (after,) = current(uid)
+    assert after.pk == before.pk
+    assert after.end is None
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch"])
+def test_unknown_organization_is_400_invalid_value_and_changes_nothing(
+    scim: Any, method: str
+) -> None:
+    uid = user_id(scim, placed_body()) if method != "post" else None
+    before = counts()
+    bad = placed_body(organization="Gotlands kommun")
+    if method == "post":
+        r = scim.post("Users", placed_body("per.holm@mellerud.se", organization="Gotlands kommun"))
+    elif method == "put":
+        r = scim.put(f"Users/{uid}", bad)
+    else:
+        r = scim.patch(
+            f"Users/{uid}",
+            patch_op({"op": "replace", "path": f"{ENTERPRISE}:organization", "value": "Gotland"}),
+        )
+    error = assert_scim_error(r, 400, "invalidValue")
+    assert f"{ENTERPRISE}:organization" in error["detail"]
+    assert counts() == before
+    assert not Account.objects.filter(username="per.holm@mellerud.se").exists()
+
+
+def test_title_and_work_phone_round_trip(scim: Any) -> None:
+    phones = [{"value": "+46 530 181 00", "type": "work"}]
+    uid = user_id(scim, placed_body(phoneNumbers=phones))
+    got = scim.get(f"Users/{uid}").json()
+    assert got["title"] == "HR-specialist"
+    assert got["phoneNumbers"] == phones
+    assert got[ENTERPRISE] == {"organization": "Melleruds kommun", "department": "HR-enheten"}
+    assert ENTERPRISE in got["schemas"]
+    assert Account.objects.get(pk=uid).work_phone == "+46 530 181 00"
+    listed = scim.get("Users", filter='phoneNumbers.value eq "+46 530 181 00"').json()
+    assert [u["id"] for u in listed["Resources"]] == [uid]
+    listed = scim.get("Users", filter='title eq "hr-specialist"').json()
+    assert uid in [u["id"] for u in listed["Resources"]]
+    r = scim.patch(
+        f"Users/{uid}",
+        patch_op({"op": "remove", "path": "phoneNumbers"}, {"op": "remove", "path": "title"}),
+    )
+    assert r.status_code == 200, r.content
+    assert "phoneNumbers" not in r.json()
+    assert "title" not in r.json()
+    assert Account.objects.get(pk=uid).work_phone == ""
+    (employment,) = current(uid)  # still employed, without a title
+    assert employment.unit.name == "HR-enheten"
+
+
+def test_other_phone_types_and_unknown_attributes_are_refused(scim: Any) -> None:
+    before = counts()
+    r = scim.post("Users", user_body(phoneNumbers=[{"value": "070", "type": "mobile"}]))
+    assert_scim_error(r, 400, "invalidValue")
+    bad = placed_body()
+    bad[ENTERPRISE]["employeeNumber"] = "17"
+    r = scim.post("Users", bad)
+    assert_scim_error(r, 400)
+    r = scim.post("Users", user_body(nickName="Anki"))
+    assert_scim_error(r, 400)
+    assert counts() == before
+
+
+def test_a_request_without_extension_or_title_keeps_another_title(scim: Any) -> None:
+    from itfabrik.identity.models import Employment
+
+    uid = user_id(scim, placed_body())
+    (employment,) = current(uid)
+    Employment.objects.filter(pk=employment.pk).update(title="Personalchef")  # as HR set it
+    r = scim.put(f"Users/{uid}", user_body())
+    assert r.status_code == 200, r.content
+    (after,) = current(uid)
+    assert (after.pk, after.title) == (employment.pk, "Personalchef")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from itfabrik.core.errors import ValidationFailed
 from itfabrik.core.models import AuditEntry
@@ -338,3 +339,76 @@ def test_privileged_on_standard_counts_only_active_privileged_grants(ident: Any)
     grant.status = GrantStatus.ACTIVE
     grant.save()
     assert flagged()
+
+
+# --- provisioning: the placement a SCIM client sends (ADR 0038, issue 10) -----------------------
+
+
+def _provisioning_actor(demo: Any) -> Any:
+    from itfabrik.core.actors import SYSTEM
+    from itfabrik.identity.services import provisioning
+
+    token, _secret = provisioning.scim_token_create(
+        actor=SYSTEM, cooperation=demo.cooperation, name="Entra ID"
+    )
+    return provisioning.ScimActor(token)
+
+
+def test_provisioned_user_with_a_placement_is_a_joiner_then_a_mover(demo: Any) -> None:
+    from itfabrik.identity.services import provisioning
+
+    actor = _provisioning_actor(demo)
+    account = provisioning.provisioned_user_create(
+        actor=actor,
+        cooperation=demo.cooperation,
+        user_name="eva.lund@mellerud.se",
+        given_name="Eva",
+        family_name="Lund",
+        placement=provisioning.Placement(
+            organization="Melleruds kommun", department="Ekonomienheten", title="Controller"
+        ),
+    )
+    first = provisioning.current_employment(account.person_id)
+    assert first is not None
+    assert (first.unit.name, first.title, first.end) == ("Ekonomienheten", "Controller", None)
+    assert first.start == timezone.localdate()
+    violations = selectors.violation_list(actor=demo.user("admin"), kind="no_employment")
+    assert account.pk not in {v.account_id for v in violations}
+
+    provisioning.provisioned_user_update(
+        actor=actor,
+        account=account,
+        user_name="eva.lund@mellerud.se",
+        given_name="Eva",
+        family_name="Lund",
+        external_id="",
+        active=True,
+        placement=provisioning.Placement(
+            organization="Melleruds kommun", department="HR-enheten", title="Controller"
+        ),
+    )
+    moved = provisioning.current_employment(account.person_id)
+    assert moved is not None
+    assert moved.pk != first.pk
+    assert moved.unit.name == "HR-enheten"
+    first.refresh_from_db()
+    assert first.end == timezone.localdate()  # started today, so it ends today, not before it began
+    assert Account.objects.get(pk=account.pk).status == AccountStatus.ACTIVE
+
+
+def test_provisioned_user_with_an_unknown_organization_changes_nothing(demo: Any) -> None:
+    from itfabrik.identity.services import provisioning
+
+    actor = _provisioning_actor(demo)
+    before = (Account.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(ValidationFailed) as caught:
+        provisioning.provisioned_user_create(
+            actor=actor,
+            cooperation=demo.cooperation,
+            user_name="eva.lund@mellerud.se",
+            given_name="Eva",
+            family_name="Lund",
+            placement=provisioning.Placement(organization="Gotlands kommun", title="Controller"),
+        )
+    assert list(caught.value.fields) == [f"{provisioning.ENTERPRISE}:organization"]
+    assert (Account.objects.count(), AuditEntry.objects.count()) == before
