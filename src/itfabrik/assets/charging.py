@@ -9,6 +9,9 @@ subscription of the same service are left to the subscription (the catalogue's s
 it), so a device is never paid for twice. A device in use whose kind has no mapping is not
 charged and is named in the run's warnings; so are devices whose service has no price.
 
+A history step recorded after a month was approved and dated in it (a retroactive move or
+deployment) is charged as correction lines in the next run (`correction_lines`, ADR 0043).
+
 Billing imports nothing of this app: `AssetsConfig.ready()` imports this module, which registers
 the source.
 """
@@ -347,7 +350,7 @@ class _Billed:
 
 
 def _correction_window(
-    coop: int, period: Any
+    coop: int, period: Period
 ) -> tuple[dict[str, set[int]], dict[str, dt.datetime]]:
     """The approved months whose corrections land in `period`, per month the municipalities
     concerned (as for usage records: the closed months after the last open one before it), and
@@ -407,7 +410,7 @@ def correction_lines(ctx: BillingContext) -> Iterable[LineDraft]:
         return
     devices = {
         row["pk"]: row
-        for row in Device.objects.filter(pk__in=set().union(*touched.values())).values(
+        for row in Device.objects.filter(pk__in=set[int]().union(*touched.values())).values(
             "pk", "owner_unit_id", "model_id", "kind", "asset_tag", "serial_number"
         )
     }

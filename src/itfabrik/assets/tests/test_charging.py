@@ -658,3 +658,28 @@ def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
     _approve(demo, "2025-07")
     _run(demo, "2025-08")
     assert _corrections("2025-08") == []
+
+    # A device deployed retroactively in June (not charged then) is charged in August, on top
+    # of what June and July's correction charged the second unit.
+    late = fleet.device(owner_unit=second, state="received", occurred_on=D(2025, 5, 2), lease=None)
+    services.device_transition(
+        actor=SYSTEM,
+        device=late,
+        expected_version=None,
+        target="deployed",
+        occurred_on=D(2025, 6, 10),
+    )
+    _run(demo, "2025-08")
+    (line,) = _corrections("2025-08")
+    assert line.unit_id == second.pk
+    assert line.source["devices"] == [
+        {
+            "device": late.pk,
+            "ref": late.asset_tag,
+            "days_before": 0,
+            "days": 21,
+            "spans": [["2025-06-10", "2025-06-30"]],
+        }
+    ]
+    assert Decimal(line.source["charged_before"]) == had + debit.amount
+    assert line.amount == daycount.charge(price, had_days + 16 + 21, 30) - (had + debit.amount)
