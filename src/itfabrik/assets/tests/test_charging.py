@@ -660,7 +660,7 @@ def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
     assert _corrections("2025-08") == []
 
     # A device deployed retroactively in June (not charged then) is charged in August, on top
-    # of what June and July's correction charged the second unit.
+    # of what June's line and July's correction charged the second unit for June.
     late = fleet.device(owner_unit=second, state="received", occurred_on=D(2025, 5, 2), lease=None)
     services.device_transition(
         actor=SYSTEM,
@@ -670,7 +670,11 @@ def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
         occurred_on=D(2025, 6, 10),
     )
     _run(demo, "2025-08")
-    (line,) = _corrections("2025-08")
+    # It was deployed all of the approved July as well: corrected too.
+    by_month = {ln.source["period"]: ln for ln in _corrections("2025-08")}
+    assert set(by_month) == {"2025-06", "2025-07"}
+    assert by_month["2025-07"].source["devices"][0]["days"] == 31
+    line = by_month["2025-06"]
     assert line.unit_id == second.pk
     assert line.source["devices"] == [
         {
