@@ -408,8 +408,8 @@ def correction_lines(ctx: BillingContext) -> Iterable[LineDraft]:
                 touched[c].add(device_id)
     if not touched:
         return
-    devices = {
-        row["pk"]: row
+    devices: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
         for row in Device.objects.filter(pk__in=set[int]().union(*touched.values())).values(
             "pk", "owner_unit_id", "model_id", "kind", "asset_tag", "serial_number"
         )
