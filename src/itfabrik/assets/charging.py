@@ -9,6 +9,9 @@ subscription of the same service are left to the subscription (the catalogue's s
 it), so a device is never paid for twice. A device in use whose kind has no mapping is not
 charged and is named in the run's warnings; so are devices whose service has no price.
 
+A history step recorded after a month was approved and dated in it (a retroactive move or
+deployment) is charged as correction lines in the next run (`correction_lines`, ADR 0044).
+
 Billing imports nothing of this app: `AssetsConfig.ready()` imports this module, which registers
 the source.
 """
@@ -25,8 +28,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from itfabrik.billing.choices import LineKind
-from itfabrik.billing.sources import BillingContext, LineDraft, register_charge_source
+from itfabrik.billing.choices import CLOSED_STATUSES, LineKind
+from itfabrik.billing.models import Invoice, InvoiceLine
+from itfabrik.billing.sources import BillingContext, LineDraft, Period, register_charge_source
 from itfabrik.catalog.choices import PriceModel
 from itfabrik.catalog.models import Price, PriceList, Service, Subscription
 from itfabrik.tenancy.models import OrgNode
@@ -329,4 +333,283 @@ def device_lines(ctx: BillingContext) -> Iterable[LineDraft]:
         )
 
 
+# --- corrections of approved months (ADR 0044) -----------------------------------------------
+
+CORRECTION = "devices_correction"
+
+
+@dataclass
+class _Billed:
+    """What the approved invoices (and the corrections on approved invoices since) charged one
+    group (unit, service, price-list version) of a month: the amount, the price and the days of
+    each device."""
+
+    amount: Decimal = Decimal(0)
+    unit_price: Decimal | None = None
+    days: dict[int, int] = field(default_factory=dict)
+
+
+def _correction_window(
+    coop: int, period: Period
+) -> tuple[dict[str, set[int]], dict[str, dt.datetime]]:
+    """The approved months whose corrections land in `period`, per month the municipalities
+    concerned (as for usage records: the closed months after the last open one before it), and
+    when each month was first approved."""
+    closed: dict[int, set[str]] = defaultdict(set)
+    approved: dict[str, dt.datetime] = {}
+    rows = Invoice.objects.filter(
+        cooperation_id=coop, period__lt=period.code, status__in=CLOSED_STATUSES
+    ).values_list("municipality_id", "period", "approved_at")
+    for municipality_id, code, at in rows:
+        closed[municipality_id].add(code)
+        if at is not None and (code not in approved or at < approved[code]):
+            approved[code] = at
+    window: dict[str, set[int]] = defaultdict(set)
+    for municipality_id, codes in closed.items():
+        p = period.previous()
+        while p.code in codes:
+            window[p.code].add(municipality_id)
+            p = p.previous()
+    return dict(window), approved
+
+
+def correction_lines(ctx: BillingContext) -> Iterable[LineDraft]:
+    """Correction lines for approved months whose device history changed after approval (a
+    device moved, deployed or taken out of use retroactively): per unit, service and price-list
+    version of that month, the charge of the history as it is now less what the approved
+    invoices and earlier corrections charged. Only devices with a step recorded after the
+    month was approved are counted again (so a changed mapping or price does not reopen a
+    month), and only months whose approved invoices charged devices at all. The approved
+    invoices stay as they are; a rerun gives the same lines, and once this month is approved
+    its corrections count as charged."""
+    coop = ctx.cooperation.pk
+    window, approved = _correction_window(coop, ctx.period)
+    months = set(
+        InvoiceLine.objects.filter(
+            invoice__cooperation_id=coop,
+            invoice__status__in=CLOSED_STATUSES,
+            invoice__period__in=[c for c in window if c in approved],
+            source__type="devices",
+        )
+        .values_list("invoice__period", flat=True)
+        .distinct()
+    )
+    if not months:
+        return
+    earliest = min(approved[c] for c in months)
+    latest_day = max(Period.parse(c).last for c in months)
+    late = DeviceEvent.objects.filter(
+        device__cooperation_id=coop, recorded_at__gt=earliest, occurred_on__lte=latest_day
+    ).values_list("device_id", "occurred_on", "recorded_at")
+    touched: dict[str, set[int]] = defaultdict(set)
+    for device_id, day, at in late:
+        for c in months:
+            if at > approved[c] and day <= Period.parse(c).last:
+                touched[c].add(device_id)
+    if not touched:
+        return
+    devices: dict[int, dict[str, Any]] = {
+        row["pk"]: dict(row)
+        for row in Device.objects.filter(pk__in=set[int]().union(*touched.values())).values(
+            "pk", "owner_unit_id", "model_id", "kind", "asset_tag", "serial_number"
+        )
+    }
+    history: dict[int, list[Step]] = defaultdict(list)
+    for device_id, day, state, unit_id in (
+        DeviceEvent.objects.filter(device_id__in=devices)
+        .order_by("device_id", "occurred_on", "pk")
+        .values_list("device_id", "occurred_on", "to_state", "owner_unit_id")
+    ):
+        history[device_id].append(
+            Step(day=day, state=state, unit=unit_id or devices[device_id]["owner_unit_id"])
+        )
+    by_kind, by_model = mappings(coop)
+    drafts: list[tuple[tuple[Any, ...], LineDraft]] = []
+    for code in sorted(touched):
+        drafts.extend(
+            _month_corrections(
+                ctx,
+                Period.parse(code),
+                window[code],
+                touched[code],
+                devices,
+                history,
+                by_kind,
+                by_model,
+            )
+        )
+    for _key, draft in sorted(drafts, key=lambda kd: kd[0]):
+        yield draft
+
+
+def _month_corrections(
+    ctx: BillingContext,
+    month: Period,
+    municipalities: set[int],
+    candidates: set[int],
+    devices: dict[int, dict[str, Any]],
+    history: dict[int, list[Step]],
+    by_kind: dict[str, int | None],
+    by_model: dict[int, int | None],
+) -> list[tuple[tuple[Any, ...], LineDraft]]:
+    coop = ctx.cooperation.pk
+    first, last = month.first, month.last
+    in_month = (last - first).days + 1
+    billed: dict[tuple[int, int, int], _Billed] = defaultdict(_Billed)
+    billed_service: dict[int, int] = {}
+    rows = (
+        InvoiceLine.objects.filter(
+            invoice__cooperation_id=coop,
+            invoice__status__in=CLOSED_STATUSES,
+            invoice__municipality_id__in=municipalities,
+        )
+        .filter(
+            Q(invoice__period=month.code, source__type="devices")
+            | Q(source__type=CORRECTION, source__period=month.code)
+        )
+        .order_by("invoice__period", "position")
+        .values_list("unit_id", "amount", "unit_price", "source")
+    )
+    for unit_id, amount, unit_price, source in rows:
+        group = billed[(unit_id, source["service"], source["price_list"])]
+        group.amount += amount
+        group.unit_price = unit_price
+        for d in source["devices"]:
+            group.days[d["device"]] = d["days"]
+            if d["days"]:
+                billed_service[d["device"]] = source["service"]
+    segments = _segments(coop, first, last)
+    prices: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for list_id, priced_service, amount in Price.objects.filter(
+        price_list__in=[s[0] for s in segments]
+    ).values_list("price_list_id", "service_id", "amount"):
+        prices[list_id][priced_service] = amount
+    services_of: dict[int, int] = {}
+    for device_id in sorted(candidates):
+        row = devices[device_id]
+        service_id = billed_service.get(device_id)
+        if service_id is None:
+            service_id = by_model.get(row["model_id"], by_kind.get(row["kind"]))
+        if service_id is not None:
+            services_of[device_id] = service_id
+    covered = _covered(coop, set(services_of.values()), first, last)
+    now: dict[tuple[int, int, int], dict[int, tuple[int, list[Span]]]] = defaultdict(dict)
+    for device_id, service_id in sorted(services_of.items()):
+        spans = daycount.charged_spans(history[device_id], first, last)
+        for unit_id, unit_spans in spans.items():
+            cover = covered.get((unit_id, service_id))
+            if cover:
+                unit_spans = daycount.subtract(unit_spans, cover)
+            for pl, lo, hi in segments:
+                part = daycount.clip(unit_spans, lo, hi)
+                if part:
+                    now[(unit_id, service_id, pl.pk)][device_id] = (daycount.days(part), part)
+    keys = set(now) | {
+        k for k, g in billed.items() if any(d in services_of and n for d, n in g.days.items())
+    }
+    units = {
+        u["pk"]: u
+        for u in OrgNode.objects.filter(pk__in={k[0] for k in keys}).values(
+            "pk", "name", "kind", "municipality_id", "cost_centre"
+        )
+    }
+    names = dict(Service.objects.filter(pk__in={k[1] for k in keys}).values_list("pk", "name"))
+    lists = {pl.pk: pl for pl, _lo, _hi in segments}
+    out: list[tuple[tuple[Any, ...], LineDraft]] = []
+    for key in sorted(keys):
+        unit_id, service_id, pl_id = key
+        u = units[unit_id]
+        municipality_id = int(
+            u["pk"] if u["kind"] == "municipality" else u["municipality_id"] or u["pk"]
+        )
+        if municipality_id not in municipalities or pl_id not in lists:
+            continue  # its month is not approved for that municipality yet
+        before = billed.get(key, _Billed())
+        after = now.get(key, {})
+        changed = []
+        for device_id in sorted(candidates):
+            old = before.days.get(device_id, 0)
+            new, part = after.get(device_id, (0, []))
+            if old != new:
+                row = devices[device_id]
+                changed.append(
+                    {
+                        "device": device_id,
+                        "ref": row["asset_tag"] or row["serial_number"],
+                        "days_before": old,
+                        "days": new,
+                        "spans": _iso(part),
+                    }
+                )
+        if not changed:
+            continue
+        price = before.unit_price or prices.get(pl_id, {}).get(service_id)
+        if price is None:
+            ctx.warn(
+                source=SOURCE,
+                code="no_price",
+                message=_(
+                    "Tjänsten %(service)s har inget pris i %(list)s: %(count)s enheter "
+                    "har inte debiterats."
+                )
+                % {"service": names[service_id], "list": lists[pl_id].name, "count": len(changed)},
+                references=[d["ref"] for d in changed],
+            )
+            continue
+        days_before = sum(before.days.values())
+        days_after = days_before + sum(d["days"] - d["days_before"] for d in changed)
+        charge = daycount.charge(price, days_after, in_month)
+        pl = lists[pl_id]
+        lo = max(first, pl.valid_from)
+        hi = last if pl.valid_to is None else min(last, pl.valid_to)
+        name = names[service_id]
+        summary = ", ".join(
+            f"{d['ref']} ({d['days_before']} → {d['days']} d)" for d in changed[:SHOWN]
+        )
+        draft = LineDraft(
+            municipality_id=municipality_id,
+            kind=LineKind.CORRECTION,
+            amount=charge - before.amount,
+            description=(
+                _(
+                    "Rättelse avseende %(period)s: %(service)s, %(count)s enheter ändrade, "
+                    "%(before)s → %(after)s enhetsdagar"
+                )
+                % {
+                    "period": month.code,
+                    "service": name,
+                    "count": len(changed),
+                    "before": days_before,
+                    "after": days_after,
+                }
+            )[:300],
+            unit_id=unit_id,
+            cost_centre=u["cost_centre"],
+            service=name,
+            quantity=Decimal(len(changed)),
+            unit_price=price,
+            source={
+                "type": CORRECTION,
+                "period": month.code,
+                "service": service_id,
+                "service_name": name,
+                "price_list": pl_id,
+                "price_list_name": pl.name,
+                "from": lo.isoformat(),
+                "to": hi.isoformat(),
+                "days_in_month": in_month,
+                "device_days_before": days_before,
+                "device_days": days_after,
+                "charged_before": str(before.amount),
+                "charge": str(charge),
+                "devices": changed,
+                "summary": f"{month.code} {pl.name}: {summary}",
+            },
+        )
+        order = (municipality_id, u["cost_centre"], unit_id, month.code, name, pl.valid_from)
+        out.append((order, draft))
+    return out
+
+
 register_charge_source("devices", device_lines)
+register_charge_source("device_corrections", correction_lines)

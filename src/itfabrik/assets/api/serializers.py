@@ -97,6 +97,23 @@ class DeviceCreateSerializer(serializers.Serializer[Any]):
 
 class DeviceUpdateSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
+    owner_unit = _id(
+        required=False,
+        help_text=(
+            "A new owning unit (cost centre): a dated step of the device's history. The caller "
+            "must manage devices in both the current and the new unit's municipality; a unit "
+            "they may not see or not move devices to is a 400 on this field, nothing changed."
+        ),
+    )
+    moved_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The day the new owning unit takes over (only with owner_unit; default today; not "
+            "in the future, not before the device's latest step). A day in a month whose "
+            "invoice is approved is billed as a correction in the next open month."
+        ),
+    )
     asset_tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     site = serializers.CharField(max_length=150, required=False, allow_blank=True)

@@ -70,7 +70,18 @@ def _ref(errors: dict[str, list[Any]], name: str, fetch: Any) -> Any:
 @extend_schema_view(
     list=extend_schema(parameters=[ORDERING]),
     create=extend_schema(request=DeviceCreateSerializer, responses={201: DeviceSerializer}),
-    partial_update=extend_schema(request=DeviceUpdateSerializer, responses={200: DeviceSerializer}),
+    partial_update=extend_schema(
+        request=DeviceUpdateSerializer,
+        responses={200: DeviceSerializer},
+        description=(
+            "Correct a device. `owner_unit` moves it to another owning unit (cost centre) from "
+            "`moved_on`, recorded as a step of its history and audited, as the web form does; "
+            "the caller must manage devices in both municipalities. A device the caller may "
+            "not see is a 404; a new unit they may not see or not move devices to is a 400; "
+            "a caller who sees the device but may not manage it gets a 403. Nothing is changed "
+            "when refused."
+        ),
+    ),
 )
 class DeviceViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Device]
@@ -123,7 +134,28 @@ class DeviceViewSet(
         device = self.get_object()
         v = parse_input(DeviceUpdateSerializer, request.data)
         version = v.pop("version")
-        services.device_update(actor=request.user, device=device, expected_version=version, **v)
+        moved_on = v.pop("moved_on", None)
+        if "owner_unit" in v:
+            errors: dict[str, list[Any]] = {}
+            unit = _ref(
+                errors,
+                "owner_unit",
+                lambda: tenancy_selectors.node_get(actor=request.user, pk=v["owner_unit"]),
+            )
+            if errors:
+                raise ValidationFailed(fields=errors)
+            v["owner_unit"] = unit
+        elif moved_on is not None:
+            raise ValidationFailed(
+                fields={"moved_on": [_("Ange datumet bara när enheten byter ägande enhet.")]}
+            )
+        services.device_update(
+            actor=request.user,
+            device=device,
+            expected_version=version,
+            moved_on=moved_on,
+            **v,
+        )
         return self._out(device)
 
     @extend_schema(request=TransitionSerializer, responses={200: DeviceSerializer})

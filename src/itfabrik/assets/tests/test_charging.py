@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -534,3 +534,156 @@ def test_moving_a_device_on_the_web_dates_the_new_owner(demo: Any, fleet: Any, w
     r = client.post(f"/enheter/{device.pk}/andra/", data)
     assert r.status_code == 400
     assert_unchanged(before)
+
+
+# --- corrections of an approved month (ADR 0044) -------------------------------------------------
+
+
+def _approve(demo: Any, period: str) -> None:
+    for invoice in Invoice.objects.filter(cooperation=demo.cooperation, period=period):
+        billing_services.invoice_approve(actor=SYSTEM, invoice=invoice)
+
+
+def _run(demo: Any, period: str) -> Any:
+    run = billing_services.billing_run_now(
+        actor=demo.user("ekonom"), cooperation=demo.cooperation, period=period
+    )
+    assert run.status == "done", run.message
+    return run
+
+
+def _corrections(period: str) -> list[InvoiceLine]:
+    return list(
+        InvoiceLine.objects.filter(
+            invoice__period=period, source__type=charging.CORRECTION
+        ).order_by("invoice_id", "position")
+    )
+
+
+def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
+    demo: Any, fleet: Any
+) -> None:
+    """June 2025 is billed and approved with the device at its first unit all month; then the
+    device is said to have moved on the 15th. July's run credits the first unit 16 days and
+    charges the second 16 days of June (in Decimal, to the öre, from the lines' own counts);
+    June stays as approved, and neither a rerun of July nor August's run charges it again."""
+    from itfabrik.catalog import services as catalog_services
+    from itfabrik.catalog.models import PriceList
+
+    catalog_services.price_list_copy(
+        actor=SYSTEM,
+        source=PriceList.objects.get(name="Prislista 2026"),
+        name="Prislista 2025",
+        valid_from=D(2025, 1, 1),
+        valid_to=D(2025, 12, 31),
+        decision_reference="Test 2025",
+    )
+    first = _free_unit(demo)
+    second = _free_unit(demo, but=first.pk)
+    device = fleet.device(owner_unit=first, state="received", occurred_on=D(2025, 5, 2), lease=None)
+    device = services.device_transition(
+        actor=SYSTEM,
+        device=device,
+        expected_version=None,
+        target="deployed",
+        occurred_on=D(2025, 5, 20),
+    )
+    _run(demo, "2025-06")
+    june = InvoiceLine.objects.get(
+        invoice__period="2025-06", source__type="devices", unit=first, service="Bärbar dator"
+    )
+    assert {d["device"]: d["days"] for d in june.source["devices"]}[device.pk] == 30
+    _approve(demo, "2025-06")
+    approved = {i.pk: (i.version, i.total) for i in Invoice.objects.filter(period="2025-06")}
+    june_lines = list(
+        InvoiceLine.objects.filter(invoice__period="2025-06").values_list("pk", "amount")
+    )
+    _run(demo, "2025-07")
+    assert _corrections("2025-07") == []  # nothing changed yet
+
+    services.device_update(
+        actor=SYSTEM,
+        device=device,
+        expected_version=None,
+        owner_unit=second,
+        moved_on=D(2025, 6, 15),
+    )
+    _run(demo, "2025-07")
+    lines = {ln.unit_id: ln for ln in _corrections("2025-07")}
+    assert set(lines) == {first.pk, second.pk}
+    price = _price("Bärbar dator")
+    credit, debit = lines[first.pk], lines[second.pk]
+    days_before = june.source["device_days"]
+    assert credit.kind == debit.kind == "correction"
+    assert credit.amount == daycount.charge(price, days_before - 16, 30) - june.amount
+    assert credit.amount < 0
+    second_june = InvoiceLine.objects.filter(
+        invoice__period="2025-06", source__type="devices", unit=second, service="Bärbar dator"
+    ).first()
+    had_days = second_june.source["device_days"] if second_june else 0
+    had = second_june.amount if second_june else Decimal(0)
+    assert debit.amount == daycount.charge(price, had_days + 16, 30) - had
+    if not had_days:
+        assert debit.amount == (price * 16 / 30).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert credit.source["period"] == debit.source["period"] == "2025-06"
+    assert credit.source["devices"] == [
+        {
+            "device": device.pk,
+            "ref": device.asset_tag,
+            "days_before": 30,
+            "days": 14,
+            "spans": [["2025-06-01", "2025-06-14"]],
+        }
+    ]
+    assert debit.source["devices"][0]["days_before"] == 0
+    assert debit.source["devices"][0]["spans"] == [["2025-06-15", "2025-06-30"]]
+    assert credit.cost_centre == first.cost_centre
+    assert debit.cost_centre == second.cost_centre
+    assert "2025-06" in credit.description
+    # The approved month is as it was.
+    assert {i.pk: (i.version, i.total) for i in Invoice.objects.filter(period="2025-06")} == (
+        approved
+    )
+    assert (
+        list(InvoiceLine.objects.filter(invoice__period="2025-06").values_list("pk", "amount"))
+        == june_lines
+    )
+    # A rerun of July gives the same lines, ids and versions.
+    july = {i.pk: i.version for i in Invoice.objects.filter(period="2025-07")}
+    ids = [ln.pk for ln in _corrections("2025-07")]
+    _run(demo, "2025-07")
+    assert {i.pk: i.version for i in Invoice.objects.filter(period="2025-07")} == july
+    assert [ln.pk for ln in _corrections("2025-07")] == ids
+    # Once July is approved, its corrections count as charged: August does not repeat them.
+    _approve(demo, "2025-07")
+    _run(demo, "2025-08")
+    assert _corrections("2025-08") == []
+
+    # A device deployed retroactively in June (not charged then) is charged in August, on top
+    # of what June's line and July's correction charged the second unit for June.
+    late = fleet.device(owner_unit=second, state="received", occurred_on=D(2025, 5, 2), lease=None)
+    services.device_transition(
+        actor=SYSTEM,
+        device=late,
+        expected_version=None,
+        target="deployed",
+        occurred_on=D(2025, 6, 10),
+    )
+    _run(demo, "2025-08")
+    # It was deployed all of the approved July as well: corrected too.
+    by_month = {ln.source["period"]: ln for ln in _corrections("2025-08")}
+    assert set(by_month) == {"2025-06", "2025-07"}
+    assert by_month["2025-07"].source["devices"][0]["days"] == 31
+    line = by_month["2025-06"]
+    assert line.unit_id == second.pk
+    assert line.source["devices"] == [
+        {
+            "device": late.pk,
+            "ref": late.asset_tag,
+            "days_before": 0,
+            "days": 21,
+            "spans": [["2025-06-10", "2025-06-30"]],
+        }
+    ]
+    assert Decimal(line.source["charged_before"]) == had + debit.amount
+    assert line.amount == daycount.charge(price, had_days + 16 + 21, 30) - (had + debit.amount)

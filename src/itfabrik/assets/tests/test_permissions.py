@@ -17,6 +17,7 @@ from itfabrik.core.tests import (
     OTHER,
     SAME,
     actor_params,
+    assert_error,
     assert_unchanged,
     db_state,
     ensure_same_unit_user,
@@ -120,3 +121,108 @@ def test_compliance_of_a_municipality_one_may_not_see_is_404(web_as: Any, demo: 
     assert r.status_code == 200
     listed = web_as(SAME).get("/enheter/").context["page"].object_list
     assert {d.municipality_id for d in listed} == {demo.node(MELLERUD).pk}
+
+
+# --- moving a device to another owning unit through the API --------------------------------------
+
+
+def _technician_of(username: str, municipality: Any) -> Any:
+    """A technician whose role holds on one municipality only."""
+    from itfabrik.accounts import services as account_services
+    from itfabrik.accounts.choices import Role
+    from itfabrik.core.actors import SYSTEM
+
+    user = account_services.user_create(
+        actor=SYSTEM,
+        username=username,
+        password="Lösenord-som-är-långt-nog-1",
+        first_name="Test",
+        last_name="Tekniker",
+        email=f"{username}@itfabrik.example",
+        check_password_strength=False,
+    )
+    account_services.role_assign(actor=SYSTEM, user=user, role=Role.TECHNICIAN, node=municipality)
+    return user
+
+
+def _move(client: Any, device: Any, unit: Any, **extra: Any) -> Any:
+    body = {"version": device.version, "owner_unit": unit.pk, "moved_on": None, **extra}
+    return client.patch(f"/api/v1/assets/{device.pk}/", body, format="json")
+
+
+@pytest.mark.parametrize(("actor", "expected"), actor_params({**DEVICE_SEEN, AGENT: 403}))
+def test_api_move_device_to_another_unit(
+    api_as: Any, demo: Any, device: Any, actor: Any, expected: int
+) -> None:
+    from itfabrik.assets.models import Device, DeviceEvent
+    from itfabrik.core.models import AuditEntry
+
+    unit = demo.node("Socialförvaltningen", municipality=MELLERUD)
+    client = api_as(actor)
+    before = db_state()
+    r = _move(client, device, unit)
+    assert r.status_code == expected
+    if expected != 200:
+        assert_unchanged(before)
+        return
+    assert r.json()["owner_unit"] == unit.pk
+    assert Device.objects.get(pk=device.pk).owner_unit_id == unit.pk
+    event = DeviceEvent.objects.filter(device=device).order_by("-pk").first()
+    assert event is not None
+    assert event.owner_unit_id == unit.pk
+    entry = (
+        AuditEntry.objects.filter(object_type="assets.device", object_id=str(device.pk))
+        .order_by("-pk")
+        .first()
+    )
+    assert entry is not None
+    assert "owner_unit_id" in entry.changed_fields
+
+
+def test_api_move_needs_both_municipalities(api_as: Any, demo: Any, fleet: Any) -> None:
+    """The device's municipality and the new unit's: a technician of Mellerud cannot move a
+    device to Bengtsfors (400 on the field), one of Bengtsfors cannot see Mellerud's device
+    (404); nothing changes either way. One of both may (a device without a Mellerud lease)."""
+    device = fleet.device(lease=None)
+    mellerud, bengtsfors = demo.node(MELLERUD), demo.node("Bengtsfors kommun")
+    target = _unit_of(bengtsfors)
+    _technician_of("tekniker-mellerud", mellerud)
+    _technician_of("tekniker-bengtsfors", bengtsfors)
+    of_mellerud, of_bengtsfors, admin = (
+        api_as("tekniker-mellerud"),
+        api_as("tekniker-bengtsfors"),
+        api_as(ADMIN),
+    )
+    before = db_state()
+    r = _move(of_mellerud, device, target)
+    assert "owner_unit" in assert_error(r, 400, "invalid")["fields"]
+    assert_unchanged(before)
+    assert _move(of_bengtsfors, device, target).status_code == 404
+    assert_unchanged(before)
+    # A unit nobody can see (another cooperation's, or no such id) is a 400 as well.
+    r = _move(of_mellerud, device, type("U", (), {"pk": 2**40})())
+    assert "owner_unit" in assert_error(r, 400, "invalid")["fields"]
+    assert_unchanged(before)
+    # moved_on without a new unit says so.
+    r = admin.patch(
+        f"/api/v1/assets/{device.pk}/",
+        {"version": device.version, "moved_on": "2026-06-01"},
+        format="json",
+    )
+    assert "moved_on" in assert_error(r, 400, "invalid")["fields"]
+    assert_unchanged(before)
+    r = _move(admin, device, target)
+    assert r.status_code == 200
+    assert r.json()["municipality"] == bengtsfors.pk
+
+
+def _unit_of(municipality: Any) -> Any:
+    from itfabrik.tenancy.models import OrgNode
+
+    unit = (
+        OrgNode.objects.filter(municipality=municipality, kind="unit", is_active=True)
+        .order_by("path")
+        .first()
+    )
+    assert unit is not None
+    return unit
