@@ -67,7 +67,11 @@ def test_api_docs_render_with_csp_enforced(browser: Browser, site: str) -> None:
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(url(page, "/api/docs/"))
-        expect(page.locator(".swagger-ui .info .title")).to_contain_text("itfabrik API")
+        # The page fetches /api/schema/, generated per request for some 260 operations: seconds
+        # on a loaded CI machine, more than expect's default 5 s.
+        expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+            "itfabrik API", timeout=30_000
+        )
         expect(page.locator(".opblock-summary-path").first).to_be_visible()
         assert not problems, problems
         assert all(r.startswith(site) or r.startswith("data:") for r in requests), requests
