@@ -222,6 +222,11 @@ def lease_update(
 # --- devices ------------------------------------------------------------------------------------
 
 
+# A device may stay on a unit that has since been closed (its history says so), but none is
+# registered on or moved to one: its costs would land on a cost centre nobody answers for.
+_INACTIVE_UNIT = _("Enheten är avslutad. Välj en aktiv enhet.")
+
+
 def _check_refs(
     actor: Actor,
     *,
@@ -293,6 +298,8 @@ def device_create(
         ownership=ownership,
         security_level=security_level,
     )
+    if not owner_unit.is_active:
+        errors["owner_unit"] = [_INACTIVE_UNIT]
     if state not in (rules.NEEDS_ANALYSIS, *rules.PLANNED_STATES):
         errors["state"] = [
             _("En ny enhet registreras i behovsanalys, mottagen, i bruk eller på reparation.")
@@ -383,6 +390,8 @@ def device_update(
     ):
         errors["owner_unit"] = [_("Du får inte flytta enheter dit.")]
     moved = owner_unit is not None and owner_unit.pk != device.owner_unit_id
+    if moved and owner_unit is not None and not owner_unit.is_active and "owner_unit" not in errors:
+        errors["owner_unit"] = [_INACTIVE_UNIT]
     day = moved_on or timezone.localdate()
     if moved and day > timezone.localdate():
         errors["moved_on"] = [_("Datumet har inte varit än.")]

@@ -55,7 +55,7 @@ from .models import (
     UsageRecord,
 )
 from .selectors import fund_balance_get
-from .sources import LineDraft, Period, charge_sources, context_for
+from .sources import BillingContext, LineDraft, Period, charge_sources, context_for
 from .validation import member_ids, validate_percentages
 
 
@@ -823,6 +823,38 @@ def billing_run_execute(*, run_id: int) -> BillingRun:
     return run
 
 
+def _withhold_non_members(ctx: BillingContext, drafts: dict[int, list[LineDraft]]) -> None:
+    """A municipality with no member day in the month is not billed for it: leaving is an
+    amendment that stops billing from its date (R8), and a municipality that has not joined yet
+    is not billed either. Its corrections of months in which it was a member still are. What is
+    withheld is a warning on the run, so that a missing membership is found, not hidden."""
+    for municipality_id in sorted(m for m in drafts if m not in ctx.member_days):
+        lines = drafts[municipality_id]
+        kept = [d for d in lines if d.kind == LineKind.CORRECTION]
+        withheld = [d for d in lines if d.kind != LineKind.CORRECTION]
+        if kept:
+            drafts[municipality_id] = kept
+        else:
+            del drafts[municipality_id]
+        if withheld:
+            ctx.warn(
+                source="billing",
+                code="not_a_member",
+                message=_(
+                    "%(municipality)s är inte medlem någon dag i %(period)s: %(count)s rader "
+                    "har inte debiterats (%(amount)s kr)."
+                )
+                % {
+                    "municipality": ctx.names.get(municipality_id, municipality_id),
+                    "period": ctx.period.code,
+                    "count": len(withheld),
+                    "amount": sum((d.amount for d in withheld), Decimal("0")),
+                },
+                municipality_id=municipality_id,
+                references=[d.description for d in withheld],
+            )
+
+
 def produce_drafts(
     *, cooperation: Cooperation, period: Period, run: BillingRun | None = None
 ) -> list[Invoice]:
@@ -837,6 +869,7 @@ def produce_drafts(
     for _name, source in sorted(charge_sources().items()):
         for line in source(ctx):
             drafts[line.municipality_id].append(line)
+    _withhold_non_members(ctx, drafts)
     if run is not None:
         _set_run(run.pk, progress=50, warnings=ctx.warnings)
     existing = {

@@ -209,3 +209,39 @@ def test_forecast_counts_and_costs_by_quarter(fleet: Any) -> None:
             actor=fleet.tekniker.__class__.objects.get(username="anvandare-bengtsfors"),
             municipality=fleet.mellerud,
         )
+
+
+def test_no_device_is_registered_on_or_moved_to_a_closed_unit(fleet: Any) -> None:
+    from itfabrik.tenancy.models import OrgNode
+
+    device = fleet.device()
+    closed = (
+        OrgNode.objects.filter(municipality=fleet.mellerud, kind=fleet.unit.kind, is_active=True)
+        .exclude(pk=fleet.unit.pk)
+        .first()
+    )
+    assert closed is not None
+    OrgNode.objects.filter(pk=closed.pk).update(is_active=False)
+    closed.refresh_from_db()
+    events = DeviceEvent.objects.filter(device=device).count()
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.device_update(
+            actor=fleet.tekniker, device=device, expected_version=device.version, owner_unit=closed
+        )
+    assert "avslutad" in str(exc.value.fields["owner_unit"][0])
+    fresh = Device.objects.get(pk=device.pk)
+    assert (fresh.owner_unit_id, fresh.version) == (fleet.unit.pk, device.version)
+    assert DeviceEvent.objects.filter(device=device).count() == events
+
+    with pytest.raises(ValidationFailed) as exc:
+        fleet.device(owner_unit=closed)
+    assert "owner_unit" in exc.value.fields
+
+    # A device already on a unit that closes afterwards stays correctable.
+    OrgNode.objects.filter(pk=fleet.unit.pk).update(is_active=False)
+    fleet.unit.refresh_from_db()
+    device = services.device_update(
+        actor=fleet.tekniker, device=fresh, expected_version=fresh.version, security_level=3
+    )
+    assert device.security_level == 3

@@ -89,9 +89,11 @@ def test_a_municipality_leaving_mid_month_pays_to_the_day_before(demo: Any) -> N
     billing_services.budget_set(actor=SYSTEM, pool=bas_it, year=2027, amount="6000000")
     ekonom = demo.user("ekonom")
     shares: dict[str, dict[int, Decimal]] = {}
+    runs: dict[str, Any] = {}
     for period in ("2027-01", "2027-02", "2027-03"):
         run = billing_services.billing_run_now(actor=ekonom, cooperation=coop, period=period)
         assert run.status == RunStatus.DONE, run.message
+        runs[period] = run
         shares[period] = {
             line.invoice.municipality_id: line.amount
             for line in InvoiceLine.objects.filter(invoice__period=period, cost_pool=bas_it)
@@ -101,8 +103,11 @@ def test_a_municipality_leaving_mid_month_pays_to_the_day_before(demo: Any) -> N
     # Weights 28, 28, 28, 14 of 98.
     assert abs(shares["2027-02"][fargelanda.pk] - Decimal("500000") * 14 / 98) < Decimal("0.01")
     assert fargelanda.pk not in shares["2027-03"]
-    # No pool (Bas-IT, the fund) charges a former member. Its units' own subscriptions still do:
-    # billing does not end them when the municipality leaves (reported, not decided here).
-    assert not InvoiceLine.objects.filter(
-        invoice__municipality=fargelanda, invoice__period="2027-03", cost_pool__isnull=False
-    ).exists()
+    # Nothing at all charges a former member: the pools count member days, and what its units'
+    # subscriptions and devices would cost is withheld and shown as a warning on the run.
+    assert Invoice.objects.filter(municipality=fargelanda, period="2027-02").exists()
+    assert not Invoice.objects.filter(municipality=fargelanda, period="2027-03").exists()
+    withheld = [w for w in runs["2027-03"].warnings if w["code"] == "not_a_member"]
+    assert [w["municipality"] for w in withheld] == [fargelanda.pk]
+    assert withheld[0]["count"] > 0
+    assert "Färgelanda kommun" in withheld[0]["message"]

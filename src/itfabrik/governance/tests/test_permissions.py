@@ -142,11 +142,31 @@ def test_web_amendment_create_only_by_admin(
         reverse("governance:amendment_create"),
         {"kind": "change", "effective_on": "2027-01-01", "description": "Ny bilaga."},
     )
-    if actor == FINANCE:
-        # Finance reads the agreement but may not change it: told so, nothing written.
-        assert r.status_code == 302
-        assert_unchanged(before)
-        return
+    # Finance reads the agreement but may not change it: 404 before the form is read, like
+    # every other write of the agreement, and nothing written.
     assert r.status_code == expected
+    if actor != ADMIN:
+        assert_unchanged(before)
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    actor_params({**SEEN_WEB, FINANCE: 404, ADMIN: 302}),
+)
+def test_web_amendment_apply_only_by_admin(
+    web_as: Any, gov: Any, demo: Any, actor: Any, expected: int
+) -> None:
+    from itfabrik.governance.models import Amendment
+    from itfabrik.tenancy.models import Membership
+
+    ensure_same_unit_user(demo)
+    amendment = Amendment.objects.get(kind="join")
+    before = db_state()
+    r = web_as(actor).post(
+        reverse("governance:amendment_apply", args=[amendment.pk]), {"version": amendment.version}
+    )
+    assert r.status_code == expected
+    joined = Membership.objects.filter(municipality=demo.node("Dals-Eds kommun")).exists()
+    assert joined is (actor == ADMIN)
     if actor != ADMIN:
         assert_unchanged(before)

@@ -748,6 +748,8 @@ def agreement_edit(request: HttpRequest) -> HttpResponse:
 def amendment_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     agr = _agreement(request)
+    if not selectors.may_manage_agreement(actor, agr):
+        raise NotFound()
     form = AmendmentForm(
         request.POST,
         municipalities=tenancy_selectors.municipality_list(
@@ -789,7 +791,7 @@ def amendment_create(request: HttpRequest) -> HttpResponse:
 def amendment_apply(request: HttpRequest, pk: int) -> HttpResponse:
     agr = _agreement(request)
     amendment = agr.amendments.filter(pk=pk).first()
-    if amendment is None:
+    if amendment is None or not selectors.may_manage_agreement(request.user, agr):
         raise NotFound()
     form = VersionForm(request.POST)
     if form.is_valid():
