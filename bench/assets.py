@@ -88,10 +88,6 @@ def database_url(args: argparse.Namespace) -> str:
     return run.database_url(args, database_name(args))
 
 
-def setup(args: argparse.Namespace) -> dict[str, Any]:
-    return run.setup(args, database_name(args))
-
-
 def assets_generated(namespace: str) -> bool:
     from itfabrik.assets.models import Device
 
@@ -418,42 +414,23 @@ def measure(*, namespace: str, repeats: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
-    parser.add_argument("--scale", choices=sorted(generate.SCALES), default="national")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-options", default="")
-    parser.add_argument("--fresh", action="store_true", help="drop the bench database first")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=30, help="timed requests per page")
-    parser.add_argument("--label", default="")
-    parser.add_argument(
-        "--phase", choices=("all", "measure"), default="all", help=argparse.SUPPRESS
-    )
+    parser = run.data_bench_parser(__doc__, repeats=30)
     args = parser.parse_args(argv)
     if args.phase == "measure":
         generate.setup_django(database_url(args))
         print(json.dumps(measure(namespace="bench", repeats=args.repeats)), flush=True)
         return 0
 
-    data = setup(args)
-    started = time.monotonic()
-    if assets_generated("bench"):
-        print("device data already there: reused", flush=True)
-        counts: dict[str, Any] = {"reused": True}
-    else:
-        counts = generate_assets(namespace="bench", seed=args.seed)
-    counts["generate_seconds"] = round(time.monotonic() - started, 1)
-    print(f"device data: {counts}", flush=True)
-    result = run.measure_in_child(__file__)
-    if result is None:
-        return 1
-    run.save_result(
-        "assets",
+    return run.generate_and_measure(
         args,
-        {"organisation": data.get("counts", data), "asset_data": counts, **result},
+        database=database_name(args),
+        kind="assets",
+        script=__file__,
+        what="device data",
+        data_key="asset_data",
+        generated=lambda: assets_generated("bench"),
+        make=lambda: generate_assets(namespace="bench", seed=args.seed),
     )
-    return 0
 
 
 if __name__ == "__main__":

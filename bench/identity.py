@@ -80,10 +80,6 @@ def database_url(args: argparse.Namespace) -> str:
     return run.database_url(args, database_name(args))
 
 
-def setup(args: argparse.Namespace) -> dict[str, Any]:
-    return run.setup(args, database_name(args))
-
-
 def secrets_file(args: argparse.Namespace) -> Path:
     return run.VAR_DIR / f"identity-{args.database}-{args.scale}.json"
 
@@ -437,18 +433,7 @@ def measure(*, namespace: str, repeats: int, secret: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
-    parser.add_argument("--scale", choices=sorted(generate.SCALES), default="national")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-options", default="")
-    parser.add_argument("--fresh", action="store_true", help="drop the bench database first")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=30, help="timed requests per page")
-    parser.add_argument("--label", default="")
-    parser.add_argument(
-        "--phase", choices=("all", "measure"), default="all", help=argparse.SUPPRESS
-    )
+    parser = run.data_bench_parser(__doc__, repeats=30)
     args = parser.parse_args(argv)
     if args.phase == "measure":
         generate.setup_django(database_url(args))
@@ -456,26 +441,22 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(namespace="bench", repeats=args.repeats, secret=secret)))
         return 0
 
-    data = setup(args)
-    started = time.monotonic()
-    if identity_generated("bench") and secrets_file(args).exists():
-        print("identity data already there: reused", flush=True)
-        counts: dict[str, Any] = {"reused": True}
-    else:
+    def make() -> dict[str, Any]:
         counts = generate_identity(namespace="bench", seed=args.seed)
         secret = counts.pop("scim_secret")
         secrets_file(args).write_text(json.dumps({"scim_secret": secret}))
-    counts["generate_seconds"] = round(time.monotonic() - started, 1)
-    print(f"identity data: {counts}", flush=True)
-    result = run.measure_in_child(__file__)
-    if result is None:
-        return 1
-    run.save_result(
-        "identity",
+        return counts
+
+    return run.generate_and_measure(
         args,
-        {"organisation": data.get("counts", data), "identity_data": counts, **result},
+        database=database_name(args),
+        kind="identity",
+        script=__file__,
+        what="identity data",
+        data_key="identity_data",
+        generated=lambda: identity_generated("bench") and secrets_file(args).exists(),
+        make=make,
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,54 @@ def save_result(kind: str, args: argparse.Namespace, record: dict[str, Any]) -> 
     (RESULTS_DIR / f"{name}-{stamp}.json").write_text(json.dumps(record, indent=2, default=str))
     (RESULTS_DIR / f"latest-{name}.json").write_text(json.dumps(record, indent=2, default=str))
     print(f"-> bench/results/{name}-{stamp}.json", flush=True)
+
+
+def data_bench_parser(doc: str | None, *, repeats: int) -> argparse.ArgumentParser:
+    """The options every data bench (billing, servicedesk, assets, identity) takes; a bench adds
+    its own before it parses."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--scale", choices=sorted(generate.SCALES), default="national")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--pg-options", default="")
+    parser.add_argument("--fresh", action="store_true", help="drop the bench database first")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=repeats, help="timed requests per page")
+    parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--phase", choices=("all", "measure"), default="all", help=argparse.SUPPRESS
+    )
+    return parser
+
+
+def generate_and_measure(
+    args: argparse.Namespace,
+    *,
+    kind: str,
+    database: str,
+    script: str,
+    what: str,
+    data_key: str,
+    generated: Callable[[], bool],
+    make: Callable[[], dict[str, Any]],
+) -> int:
+    """A data bench's whole run in its own database: the organisation data set, the bench's own
+    data (reused when `generated()` says it is there, else `make()`), the measurement in a fresh
+    process (`script --phase measure`) and the result file."""
+    data = setup(args, database)
+    started = time.monotonic()
+    if generated():
+        print(f"{what} already there: reused", flush=True)
+        counts: dict[str, Any] = {"reused": True}
+    else:
+        counts = make()
+    counts["generate_seconds"] = round(time.monotonic() - started, 1)
+    print(f"{what}: {counts}", flush=True)
+    result = measure_in_child(script)
+    if result is None:
+        return 1
+    save_result(kind, args, {"organisation": data.get("counts", data), data_key: counts, **result})
+    return 0
 
 
 def session_cookie(user_id: int, otp_device: str | None) -> str:

@@ -80,10 +80,6 @@ def database_url(args: argparse.Namespace) -> str:
     return run.database_url(args, database_name(args))
 
 
-def setup(args: argparse.Namespace) -> dict[str, Any]:
-    return run.setup(args, database_name(args))
-
-
 def _flush(model: Any, rows: list[Any], counts: dict[str, int], key: str) -> list[Any]:
     """Insert a batch, count it, and return the empty list the next batch starts from."""
     _insert(model, rows)
@@ -400,21 +396,10 @@ def measure_creation(args: argparse.Namespace, *, namespace: str) -> dict[str, A
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
-    parser.add_argument("--scale", choices=sorted(generate.SCALES), default="national")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-options", default="")
-    parser.add_argument("--fresh", action="store_true", help="drop the bench database first")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=30, help="timed requests per page")
+    parser = run.data_bench_parser(__doc__, repeats=30)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=8, help="clients creating tickets")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of creation phase")
-    parser.add_argument("--label", default="")
-    parser.add_argument(
-        "--phase", choices=("all", "measure"), default="all", help=argparse.SUPPRESS
-    )
     args = parser.parse_args(argv)
     if args.phase == "measure":
         generate.setup_django(database_url(args))
@@ -424,24 +409,16 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result), flush=True)
         return 0
 
-    data = setup(args)
-    started = time.monotonic()
-    if desk_generated("bench"):
-        print("service desk data already there: reused", flush=True)
-        counts: dict[str, Any] = {"reused": True}
-    else:
-        counts = generate_desk(namespace="bench", seed=args.seed)
-    counts["generate_seconds"] = round(time.monotonic() - started, 1)
-    print(f"service desk data: {counts}", flush=True)
-    result = run.measure_in_child(__file__)
-    if result is None:
-        return 1
-    run.save_result(
-        "servicedesk",
+    return run.generate_and_measure(
         args,
-        {"organisation": data.get("counts", data), "desk_data": counts, **result},
+        database=database_name(args),
+        kind="servicedesk",
+        script=__file__,
+        what="service desk data",
+        data_key="desk_data",
+        generated=lambda: desk_generated("bench"),
+        make=lambda: generate_desk(namespace="bench", seed=args.seed),
     )
-    return 0
 
 
 if __name__ == "__main__":
