@@ -732,7 +732,7 @@ def ledger_settings_set(
     bad: dict[str, list[Any]] = {
         k: [_("Ett konto är fyra siffror.")]
         for k, v in values.items()
-        if k.endswith("_account") and not (v.isdigit() and len(v) == 4)
+        if k.endswith("_account") and not (v.isdecimal() and len(v) == 4)
     }
     if bad:
         raise ValidationFailed(fields=bad)

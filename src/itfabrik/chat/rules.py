@@ -19,7 +19,7 @@ def parse_last_event_id(*values: str | None) -> int:
         if value is None:
             continue
         text = value.strip()
-        if text.isascii() and text.isdigit():
+        if text.isascii() and text.isdecimal():
             return int(text)
     return 0
 

@@ -98,7 +98,7 @@ def _month(value: str, name: str, errors: dict[str, list[Any]]) -> dt.datetime |
 def _pick(value: str, items: list[Any], name: str, errors: dict[str, list[Any]]) -> Any:
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         errors[name] = [_("Välj ett av alternativen.")]
         return None
     for item in items:

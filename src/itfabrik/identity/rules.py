@@ -107,7 +107,7 @@ def normalise_personal_number(value: str, *, today: dt.date | None = None) -> st
     except StdnumError:
         raise PersonalNumberError(value) from None
     birth = personnummer.get_birth_date(compact)
-    if len(compact) == 12 and compact.isdigit():
+    if len(compact) == 12 and compact.isdecimal():
         digits = compact
     else:
         digits = birth.strftime("%Y%m%d") + compact[-4:]

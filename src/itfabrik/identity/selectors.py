@@ -486,7 +486,7 @@ def provisioned_group_q(cooperation_id: int) -> Q:
     return Q(cooperation_id=cooperation_id, kind=EntitlementKind.GROUP, is_active=True)
 
 
-def municipality_names(*, cooperation_id: int) -> list[str]:
+def municipality_name_list(*, cooperation_id: int) -> list[str]:
     """The names of the cooperation's municipalities (SCIM's organizations), by name."""
     return list(
         OrgNode.objects.filter(cooperation_id=cooperation_id, kind="municipality")

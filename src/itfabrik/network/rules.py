@@ -193,7 +193,7 @@ class Checked:
     @property
     def number(self) -> int | None:
         value = self.parts.get(NUMBER, "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdecimal() else None
 
 
 def split_name(pattern: Pattern, name: str) -> Checked:
@@ -267,7 +267,7 @@ def check_name(pattern: Pattern, name: str, known: Known) -> Checked:
 
 
 def number_errors(value: str, width: int) -> list[str]:
-    if not value.isascii() or not value.isdigit():
+    if not value.isascii() or not value.isdecimal():
         return [PART_NOT_A_NUMBER]
     if int(value) == 0:
         return [PART_NUMBER_ZERO]

@@ -31,7 +31,7 @@ SORTS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def with_workshop_average(qs: QuerySet[Risk]) -> QuerySet[Risk]:
+def _with_workshop_average(qs: QuerySet[Risk]) -> QuerySet[Risk]:
     """Annotate `workshop_average`: the mean of the municipalities' scores in the latest
     workshop that has the risk (the figure the list and the API show; None when unscored).
     One correlated subquery, so lists sort and paginate on it in the database."""
@@ -70,7 +70,7 @@ def risk_list(
     *, actor: Actor, filters: dict[str, Any] | None = None, ordering: str | None = None
 ) -> QuerySet[Risk]:
     qs = Risk.objects.filter(risk_visible_q(actor)).select_related("scope", "owner")
-    qs = with_workshop_average(RiskFilter.apply(qs, **(filters or {})))
+    qs = _with_workshop_average(RiskFilter.apply(qs, **(filters or {})))
     return qs.order_by(*SORTS.get(ordering or "-score", SORTS["-score"]))
 
 

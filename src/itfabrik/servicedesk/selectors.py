@@ -281,7 +281,8 @@ def requester_get(*, actor: Actor, value: Any) -> User:
         is_active=True,
     ).select_related("home_unit", "home_unit__municipality")
     text = str(value).strip()
-    if text.isdigit():
+    # ASCII decimal digits only: "²" passes str.isdigit() and int() refuses it (schemathesis).
+    if text.isascii() and text.isdecimal():
         return get_or_not_found(qs, int(text))
     found = qs.filter(username=text).first()
     if found is None:

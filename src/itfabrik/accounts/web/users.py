@@ -325,7 +325,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # field refuses it, and the attempt is on record as the service's refusals are.
             raw = form["node"].data
             node_id = str((raw[0] if isinstance(raw, tuple) else raw) or "").strip()
-            if node_id.isdigit() and len(node_id) < 19:
+            if node_id.isdecimal() and len(node_id) < 19:
                 services.role_grant_refused(
                     actor=actor,
                     user_id=person.pk,

@@ -334,7 +334,7 @@ def usage_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.usage_import_commit(
                 actor=actor,
                 usage_import=imp,
-                expected_version=int(raw) if raw.isdigit() else -1,
+                expected_version=int(raw) if raw.isdecimal() else -1,
             )
         except ApplicationError as exc:
             messages.error(request, str(exc.message))

@@ -136,7 +136,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actor=actor,
         invoice=invoice,
         kind=kind,
-        unit_id=int(unit) if unit and unit.isdigit() else None,
+        unit_id=int(unit) if unit and unit.isdecimal() else None,
     )
     return render(
         request,

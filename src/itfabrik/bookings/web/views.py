@@ -308,7 +308,7 @@ def blocks(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {"starts_after": timezone.now() - dt.timedelta(hours=12)}
     for key, param in (("technician", "tekniker"), ("municipality", "kommun")):
         value = request.GET.get(param)
-        if value and value.isdigit():
+        if value and value.isdecimal():
             filters[key] = int(value)
     qs = selectors.block_list(actor=actor, filters=filters)
     return render(

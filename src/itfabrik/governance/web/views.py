@@ -451,9 +451,9 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.may_decide(actor, forum):
         raise NotFound()
     matter = corrects = None
-    if request.GET.get("arende", "").isdigit():
+    if request.GET.get("arende", "").isdecimal():
         matter = selectors.matter_get(actor=actor, pk=request.GET["arende"])
-    if request.GET.get("rattar", "").isdigit():
+    if request.GET.get("rattar", "").isdecimal():
         corrects = selectors.decision_get(actor=actor, pk=request.GET["rattar"])
     is_local = forum.kind == ForumKind.LOCAL_COUNCIL
     initial: dict[str, Any] = {"scope": "municipality" if is_local else "cooperation"}

@@ -168,14 +168,14 @@ def group_id(pk: int) -> str:
 def group_pk(value: object) -> int | None:
     """The entitlement number of a group id, None for anything else."""
     text = str(value)
-    if text.startswith(GROUP_ID_PREFIX) and text[1:].isdigit():
+    if text.startswith(GROUP_ID_PREFIX) and text[1:].isdecimal():
         return int(text[1:])
     return None
 
 
 def user_pk(value: object) -> int | None:
     text = str(value)
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 def etag_of(payload: dict[str, Any]) -> str:

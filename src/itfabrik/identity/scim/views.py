@@ -184,7 +184,7 @@ def _schemas(base: str, cooperation_id: int) -> list[Schema]:
             # The organizations a user may be placed in: the cooperation's municipalities.
             for attribute in copy.attributes or []:
                 if attribute.name == "organization":
-                    attribute.canonical_values = selectors.municipality_names(
+                    attribute.canonical_values = selectors.municipality_name_list(
                         cooperation_id=cooperation_id
                     )
         copy.meta = Meta(resource_type="Schema", location=f"{base}/Schemas/{schema.id}")
@@ -379,7 +379,7 @@ class _Groups(_Kind):
             if member.type not in (None, "User"):
                 raise _Refused(400, f"Only users can be members ({member.type}).", "invalidValue")
             ids.append(value)
-        wanted = {int(v) for v in ids if v.isdigit()}
+        wanted = {int(v) for v in ids if v.isdecimal()}
         found = list(
             Account.objects.filter(
                 selectors.provisioned_account_q(self.cooperation_id), pk__in=wanted

@@ -174,7 +174,7 @@ def _municipality_named(cooperation_id: int, organization: str) -> OrgNode | Non
     ).order_by("path")
     digits = value.replace("-", "")
     q = Q(name__iexact=value) | Q(email_domain__iexact=value)
-    if digits.isdigit():
+    if digits.isdecimal():
         q |= Q(organisation_number__in=[digits, f"{digits[:6]}-{digits[6:]}"])
     return municipalities.filter(q).first()
 

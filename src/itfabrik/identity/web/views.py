@@ -56,7 +56,7 @@ def _flash_error(request: HttpRequest, exc: ApplicationError) -> None:
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isdecimal() and len(value) < 19 else None
 
 
 # --- persons ------------------------------------------------------------------------------------
@@ -400,8 +400,8 @@ def violation_ticket(request: HttpRequest) -> HttpResponse:
         ticket = services.violation_remedy(
             actor=request.user,
             kind=kind,
-            account_id=int(account) if account.isdigit() and len(account) < 19 else None,
-            person_id=int(person_id) if person_id.isdigit() and len(person_id) < 19 else None,
+            account_id=int(account) if account.isdecimal() and len(account) < 19 else None,
+            person_id=int(person_id) if person_id.isdecimal() and len(person_id) < 19 else None,
         )
         messages.success(
             request, _("Ärende %(ref)s är skapat för åtgärden.") % {"ref": ticket.reference}

@@ -42,7 +42,7 @@ def _manager(request: HttpRequest) -> Cooperation:
 
 def _int(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isdecimal() and len(value) < 19 else None
 
 
 def _csv(name: str, body: bytes) -> HttpResponse:

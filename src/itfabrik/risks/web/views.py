@@ -50,7 +50,7 @@ def _people(coop: Cooperation) -> Any:
 def _filters(request: HttpRequest) -> dict[str, Any]:
     g = request.GET
     filters: dict[str, Any] = {"q": g.get("q", "").strip() or None}
-    if g.get("omfattning", "").isdigit():
+    if g.get("omfattning", "").isdecimal():
         filters["scope"] = int(g["omfattning"])
     if g.get("kategori") in Category.values:
         filters["category"] = g["kategori"]
@@ -354,7 +354,7 @@ def _scorable(request: HttpRequest, coop: Cooperation) -> list[OrgNode]:
 
 def _int_or_raw(value: str | None) -> Any:
     value = (value or "").strip()
-    return int(value) if value.lstrip("-").isdigit() else value
+    return int(value) if value.lstrip("-").isdecimal() else value
 
 
 @login_required

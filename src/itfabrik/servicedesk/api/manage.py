@@ -85,7 +85,7 @@ def managed_person(actor: Actor, field: str, value: Any) -> Any:
     text = str(value).strip()
     found = (
         people.filter(pk=int(text)).first()
-        if text.isdigit() and len(text) < 19
+        if text.isdecimal() and len(text) < 19
         else people.filter(username=text).first()
     )
     if found is None:

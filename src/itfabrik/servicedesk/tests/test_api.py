@@ -70,6 +70,7 @@ def test_requester_by_id_and_service(api_as: Any, desk: Any) -> None:
     [
         ({"requester": "finns-inte"}, "requester"),
         ({"requester": "987654321"}, "requester"),
+        ({"requester": "\u00b2"}, "requester"),  # "²" is a digit to str.isdigit()
         ({"service": 987654321}, "service"),
         ({"impact": "critical"}, "impact"),
         ({"urgency": "asap"}, "urgency"),

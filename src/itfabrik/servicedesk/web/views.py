@@ -600,7 +600,7 @@ def problem_preview(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _staff_ticket(request, pk)
     problem = None
     raw = request.GET.get("problem", "")
-    if raw.isdigit():
+    if raw.isdecimal():
         problem = (
             selectors.problem_choice_list(actor=request.user, ticket=ticket)
             .only("pk", "reference", "title", "known_error_at", "status", "workaround")

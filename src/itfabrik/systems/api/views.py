@@ -150,7 +150,7 @@ class SystemViewSet(
         """Before buying: the systems in use that already cover any of the capabilities."""
         coop = _coop(request)
         raw = request.query_params.getlist("capability")
-        if not raw or not all(x.isdigit() for x in raw):
+        if not raw or not all(x.isdecimal() for x in raw):
             raise ValidationFailed(fields={"capability": [_("Ange förmågorna som id-nummer.")]})
         caps = _capabilities(coop, [int(x) for x in raw])
         rows = selectors.coverage_report(actor=request.user, cooperation=coop, capabilities=caps)

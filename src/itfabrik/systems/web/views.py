@@ -67,7 +67,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     if g.get("status") in ProgrammeStatus.values:
         filters["status"] = g["status"]
     for key, param in (("capability", "formaga"), ("municipality", "kommun")):
-        if g.get(param, "").isdigit():
+        if g.get(param, "").isdecimal():
             filters[key] = int(g[param])
     filters["is_active"] = g.get("avslutade") != "1"
     return filters
