@@ -38,6 +38,7 @@ import schemathesis
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
+from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -51,18 +52,21 @@ pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 MAX_EXAMPLES = int(os.environ.get("ITFABRIK_FUZZ_EXAMPLES", "20"))
 SEED = 20250101
 
-CONFIG = schemathesis.Config.from_dict(
-    {
-        "seed": SEED,
-        "generation": {
-            "mode": "all",
-            "max-examples": MAX_EXAMPLES,
-            "deterministic": True,
-            "database": "none",
-        },
-        "phases": {"stateful": {"enabled": False}},
-    }
-)
+
+def _config(*, max_examples: int, coverage: bool) -> Any:
+    return schemathesis.Config.from_dict(
+        {
+            "seed": SEED,
+            "generation": {
+                "mode": "all",
+                "max-examples": max_examples,
+                "deterministic": True,
+                "database": "none",
+            },
+            "phases": {"stateful": {"enabled": False}, "coverage": {"enabled": coverage}},
+        }
+    )
+
 
 # The fixtures are shared by all examples of an operation on purpose: the test transaction, the
 # signal wiring and the token need no reset between calls (each call has its own savepoint).
@@ -148,11 +152,36 @@ def token_for(db: Any) -> Callable[[str], str]:
     return make
 
 
-def _call_and_check(case: Any, headers: dict[str, str], server_errors: list[str]) -> None:
+def _refused_without_token(case: Any, response: Any, headers: dict[str, str]) -> None:
+    """401, or 404 for an address that reaches no operation: one that matches no route, or one
+    whose last part reads as a format suffix (`/0.5/`: id 0, format "5"), which Django REST
+    framework's content negotiation refuses before authentication. Neither tells anything about
+    the operation."""
+    if response.status_code == 401:
+        return
+    if response.status_code == 404:
+        try:
+            match = resolve(urlsplit(response.request.url).path)
+        except Resolver404:
+            return
+        if "format" in match.kwargs:
+            return
+    pytest.fail(
+        f"{case.method.upper()} {case.formatted_path} without a token answered "
+        f"{response.status_code}, not 401.\nReproduce: {case.as_curl_command(headers=headers)}",
+        pytrace=False,
+    )
+
+
+def _call_and_check(
+    case: Any, headers: dict[str, str], server_errors: list[str], *, refused: bool = False
+) -> None:
     server_errors.clear()
     with transaction.atomic():
         response = case.call(headers=headers)
         transaction.set_rollback(True)
+    if refused:
+        _refused_without_token(case, response, headers)
     if server_errors:
         pytest.fail(
             f"{case.method.upper()} {case.formatted_path} raised on the server:\n"
@@ -165,7 +194,40 @@ def _call_and_check(case: Any, headers: dict[str, str], server_errors: list[str]
 # Loaded at import: pytest-django has configured Django by then, and producing the schema
 # needs no database. (schemathesis.pytest.from_fixture would load it lazily, but schemathesis
 # 4.32 sets the removed Node._nodeid there and fails under pytest 9.)
-schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
+schema = schemathesis.openapi.from_wsgi(
+    "/api/schema/", get_wsgi_application(), config=_config(max_examples=MAX_EXAMPLES, coverage=True)
+)
+
+
+def _schema_with(*, max_examples: int, coverage: bool) -> Any:
+    """The same loaded schema and application, generated with other settings."""
+    other = schemathesis.openapi.from_dict(
+        schema.raw_schema, config=_config(max_examples=max_examples, coverage=coverage)
+    )
+    other.app = schema.app
+    other.location = schema.location
+    return other
+
+
+def _admits_anonymous(ctx: Any) -> bool:
+    """The operation's own security requirements include none at all (`{}`): the sign-in."""
+    return {} in (ctx.operation.definition.raw.get("security") or [])
+
+
+# What each actor adds decides how much is generated for it (ADR 0016):
+# - the admin reaches every operation's parser and rules: every phase in full, the coverage
+#   phase's boundary values of every field included;
+# - the municipal user adds the scoping of what it may see and do, whatever the input: the same
+#   number of generated examples, without the coverage phase, whose boundary values go to the
+#   same parsers the admin's run has covered;
+# - an anonymous caller is refused with 401 before anything is parsed by every operation that
+#   requires a token: a few examples each, which must all be that 401 in the one error format;
+#   the operations open to anonymous callers are fuzzed in full.
+ANONYMOUS_REFUSED_EXAMPLES = 3
+as_municipal_user = _schema_with(max_examples=MAX_EXAMPLES, coverage=False)
+anonymous_refused = _schema_with(max_examples=ANONYMOUS_REFUSED_EXAMPLES, coverage=False).exclude(
+    _admits_anonymous
+)
 
 
 @schema.parametrize()
@@ -177,7 +239,7 @@ def test_api_as_admin(
     _call_and_check(case, headers, server_errors)
 
 
-@schema.parametrize()
+@as_municipal_user.parametrize()
 @SHARED_FIXTURES
 def test_api_as_municipal_user(
     case: Any, in_test_transaction: None, token_for: Any, server_errors: list[str]
@@ -186,7 +248,17 @@ def test_api_as_municipal_user(
     _call_and_check(case, headers, server_errors)
 
 
-@schema.parametrize()
+@schema.include(_admits_anonymous).parametrize()
 @SHARED_FIXTURES
 def test_api_anonymous(case: Any, in_test_transaction: None, server_errors: list[str]) -> None:
     _call_and_check(case, {}, server_errors)
+
+
+@anonymous_refused.parametrize()
+@SHARED_FIXTURES
+def test_api_anonymous_refused(
+    case: Any, in_test_transaction: None, server_errors: list[str]
+) -> None:
+    """Every call without a token to an operation that requires one is refused with 401 in the
+    one error format, whatever its input."""
+    _call_and_check(case, {}, server_errors, refused=True)

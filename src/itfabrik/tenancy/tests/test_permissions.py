@@ -127,6 +127,7 @@ def test_api_organisation_create(
         "cost_centre": "1461-3990",
     }
     before = db_state()
+    audits_before = AuditEntry.objects.count()
     r = client.post("/api/v1/organisations/", data, format="json")
     if expected != 201:
         _check_refusal(
@@ -141,7 +142,7 @@ def test_api_organisation_create(
         target.administration.pk,
         target.municipality.pk,
     )
-    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
+    assert AuditEntry.objects.count() == audits_before + 1
 
 
 @pytest.mark.parametrize(("actor", "expected"), actor_params({**ADMIN_ONLY_WRITE, ADMIN: 200}))
@@ -149,6 +150,7 @@ def test_api_organisation_patch(api_as: Any, target: Any, actor: str | None, exp
     client = api_as(actor)
     data = {"version": target.unit.version, "name": "Hemtjänst nord"}
     before = db_state()
+    audits_before = AuditEntry.objects.count()
     r = client.patch(f"/api/v1/organisations/{target.unit.pk}/", data, format="json")
     if expected != 200:
         _check_refusal(client, r, expected, f"/api/v1/organisations/{MISSING_ID}/", "patch", data)
@@ -157,7 +159,7 @@ def test_api_organisation_patch(api_as: Any, target: Any, actor: str | None, exp
     assert r.status_code == 200
     target.unit.refresh_from_db()
     assert (target.unit.name, target.unit.version) == ("Hemtjänst nord", data["version"] + 1)
-    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
+    assert AuditEntry.objects.count() == audits_before + 1
 
 
 @pytest.mark.parametrize("actor", [SAME, ORDERER])
@@ -248,6 +250,7 @@ def test_api_membership_create(api_as: Any, target: Any, actor: str | None, expe
         "joined_on": "2026-01-01",
     }
     before = db_state()
+    audits_before = AuditEntry.objects.count()
     r = client.post("/api/v1/memberships/", data, format="json")
     if expected != 201:
         _check_refusal(client, r, expected, "", "post")
@@ -255,7 +258,7 @@ def test_api_membership_create(api_as: Any, target: Any, actor: str | None, expe
         return
     assert r.status_code == 201
     assert Membership.objects.filter(municipality=target.dals_ed, left_on=None).count() == 1
-    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
+    assert AuditEntry.objects.count() == audits_before + 1
 
 
 @pytest.mark.parametrize(("actor", "expected"), actor_params({**MEMBERSHIP_WRITE, ADMIN: 200}))
@@ -263,6 +266,7 @@ def test_api_membership_end(api_as: Any, target: Any, actor: str | None, expecte
     client = api_as(actor)
     data = {"version": target.membership.version, "left_on": "2026-12-31"}
     before = db_state()
+    audits_before = AuditEntry.objects.count()
     r = client.post(f"/api/v1/memberships/{target.membership.pk}/end/", data, format="json")
     if expected != 200:
         _check_refusal(client, r, expected, f"/api/v1/memberships/{MISSING_ID}/end/", "post", data)
@@ -271,7 +275,7 @@ def test_api_membership_end(api_as: Any, target: Any, actor: str | None, expecte
     assert r.status_code == 200
     target.membership.refresh_from_db()
     assert target.membership.left_on.isoformat() == "2026-12-31"
-    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
+    assert AuditEntry.objects.count() == audits_before + 1
 
 
 @pytest.mark.parametrize("actor", [ADMIN, OTHER])
@@ -518,6 +522,7 @@ def test_api_position_create(
     team = demo.node("2:a linjen")
     data = {"team": team.pk, "title": "Nätverkstekniker", "line": "second_line"}
     before = db_state()
+    audits_before = AuditEntry.objects.count()
     r = client.post("/api/v1/positions/", data, format="json")
     if expected != 201:
         _check_refusal(client, r, expected, "/api/v1/positions/", "post", data)
@@ -530,7 +535,7 @@ def test_api_position_create(
         team.pk,
         None,
     )
-    assert AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 1
+    assert AuditEntry.objects.count() == audits_before + 1
 
 
 @pytest.mark.parametrize(("actor", "expected"), actor_params({**POSITION_WRITE, ADMIN: 200}))
@@ -668,6 +673,7 @@ def test_api_cooperation_create(
     client = api_as(actor)
     data = {"name": "Fyrbodal IT", "slug": "fyrbodal"}
     before = db_state()
+    audits_before = AuditEntry.objects.count()
     r = client.post("/api/v1/cooperations/", data, format="json")
     if expected != 201:
         _check_refusal(client, r, expected, "", "post")
@@ -679,7 +685,7 @@ def test_api_cooperation_create(
     assert coop.root.name == "Fyrbodal IT"
     assert r.json()["root"] == coop.root_id
     assert (
-        AuditEntry.objects.count() == len(before["core.AuditEntry"]) + 2
+        AuditEntry.objects.count() == audits_before + 2
     )  # the cooperation, its root
 
 
