@@ -8,6 +8,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -27,6 +29,7 @@ def demo_env(tmp_path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.own_sqlite_database
 def test_demo_prepares_once_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
     env = demo_env(tmp_path)
     prepare = subprocess.run(

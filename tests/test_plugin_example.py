@@ -7,10 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 
 
+@pytest.mark.own_sqlite_database
 def test_the_example_app_plugs_in_with_one_line_of_settings(tmp_path: Path) -> None:
     env = {
         **os.environ,

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BEFORE = """
 import django
 django.setup()
@@ -71,6 +73,7 @@ def _run(code: str, db: Path) -> list[str]:
     return out.stdout.strip().splitlines()
 
 
+@pytest.mark.own_sqlite_database
 def test_reports_made_before_the_move_are_kept(tmp_path: Path) -> None:
     db = tmp_path / "before.sqlite3"
     (content_type_id,) = _run(BEFORE, db)

@@ -684,9 +684,7 @@ def test_api_cooperation_create(
     assert coop.root is not None
     assert coop.root.name == "Fyrbodal IT"
     assert r.json()["root"] == coop.root_id
-    assert (
-        AuditEntry.objects.count() == audits_before + 2
-    )  # the cooperation, its root
+    assert AuditEntry.objects.count() == audits_before + 2  # the cooperation, its root
 
 
 @pytest.mark.parametrize(
