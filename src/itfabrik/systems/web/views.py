@@ -4,6 +4,7 @@ phase-out; the capability vocabulary, the requirement set, information assets an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -250,42 +251,13 @@ def system_classify(request: HttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(actor=request.user, pk=pk)
     if not selectors.may_classify(request.user, coop):
         raise NotFound()
-    form = ClassifyForm(
-        request.POST if request.method == "POST" else None, initial=_classify_initial(system)
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.system_classify(
-                actor=request.user, system=system, expected_version=version, **data
-            )
-            messages.success(request, _("Klassningen är sparad."))
-            return redirect("systems:detail", pk=system.pk)
-        except ApplicationError as exc:
-            add_application_error(form, exc)
-    return render(
+    return _classify(
         request,
-        "systems/classify.html",
-        {
-            "form": form,
-            "object": system,
-            "back_url": reverse("systems:detail", args=[system.pk]),
-            "back_label": _("Tillbaka till systemet"),
-        },
-        status=400 if form.errors else 200,
+        system,
+        save=lambda **data: services.system_classify(actor=request.user, system=system, **data),
+        done_url=reverse("systems:detail", args=[system.pk]),
+        back_label=_("Tillbaka till systemet"),
     )
-
-
-def _classify_initial(obj: Any) -> dict[str, Any]:
-    return {
-        "confidentiality": obj.confidentiality,
-        "integrity": obj.integrity,
-        "availability": obj.availability,
-        "traceability": obj.traceability,
-        "personal_data": obj.personal_data,
-        "version": obj.version,
-    }
 
 
 @login_required
@@ -297,29 +269,50 @@ def asset_classify(request: HttpRequest, pk: int) -> HttpResponse:
     asset = selectors.asset_get(actor=request.user, pk=pk)
     if asset.cooperation_id != coop.pk or not selectors.may_classify(request.user, coop):
         raise NotFound()
+    return _classify(
+        request,
+        asset,
+        save=lambda **data: services.asset_classify(actor=request.user, asset=asset, **data),
+        done_url=reverse("systems:assets"),
+        back_label=_("Tillbaka till informationstillgångarna"),
+    )
+
+
+def _classify(
+    request: HttpRequest,
+    obj: Any,
+    *,
+    save: Callable[..., Any],
+    done_url: str,
+    back_label: str,
+) -> HttpResponse:
+    """The KLASSA form of a system or an information asset: the levels as they are, saved with the
+    version the form was read at, back to where it came from once saved."""
     form = ClassifyForm(
-        request.POST if request.method == "POST" else None, initial=_classify_initial(asset)
+        request.POST if request.method == "POST" else None,
+        initial={
+            "confidentiality": obj.confidentiality,
+            "integrity": obj.integrity,
+            "availability": obj.availability,
+            "traceability": obj.traceability,
+            "personal_data": obj.personal_data,
+            "version": obj.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
         try:
-            services.asset_classify(
-                actor=request.user, asset=asset, expected_version=version, **data
-            )
-            messages.success(request, _("Klassningen är sparad."))
-            return redirect("systems:assets")
+            save(expected_version=version, **data)
         except ApplicationError as exc:
             add_application_error(form, exc)
+        else:
+            messages.success(request, _("Klassningen är sparad."))
+            return redirect(done_url)
     return render(
         request,
         "systems/classify.html",
-        {
-            "form": form,
-            "object": asset,
-            "back_url": reverse("systems:assets"),
-            "back_label": _("Tillbaka till informationstillgångarna"),
-        },
+        {"form": form, "object": obj, "back_url": done_url, "back_label": back_label},
         status=400 if form.errors else 200,
     )
 
