@@ -114,6 +114,7 @@ def test_security_officer_reclassifies_an_asset_and_ranks_risks_by_workshop(page
     login(page, "sakerhet")
     menu_link(page, "Verksamhetssystem").click()
     page.get_by_role("link", name="Informationstillgångar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Informationstillgångar")
     check_a11y(page)
     page.get_by_role("link", name="Klassa om Leverantörsreskontra").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Leverantörsreskontra")

@@ -60,6 +60,7 @@ def test_pages_reflow_at_320px(page: Page) -> None:
     # A person's page, with the role table and the form to grant a role.
     page.goto(url(page, "/konto/anvandare/?q=bengtsfors"))
     page.locator("main table").get_by_role("link", name="Björn Ek").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Björn Ek")
     check_a11y(page)
     _assert_reflows(page)
 
