@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from .params import ReportFilter
-from .selectors import PERCENT, Report, Table
+from .selectors import PERCENT, SCORE, Report, Table
 
 FORMATS = ("csv", "xlsx")
 
@@ -22,11 +22,12 @@ class ExportFile:
     data: bytes
 
 
-def _sv(value: Any) -> str:
+def written(value: Any, kind: str) -> str:
+    """A cell as Swedish text: shares with one decimal, scores with two, a decimal comma."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.1f}".replace(".", ",")
+        return f"{value:.{2 if kind == SCORE else 1}f}".replace(".", ",")
     return str(value)
 
 
@@ -39,7 +40,7 @@ def to_csv(report: Report, table: Table, f: ReportFilter) -> ExportFile:
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow([str(c.label) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_sv(row.get(c.key)) for c in table.columns])
+        writer.writerow([written(row.get(c.key), c.kind) for c in table.columns])
     return ExportFile(
         _filename(report, table, f, "csv"),
         "text/csv; charset=utf-8",
@@ -66,9 +67,9 @@ def to_xlsx(report: Report, table: Table, f: ReportFilter) -> ExportFile:
             values.append(float(v) if isinstance(v, Decimal) else v)
         ws.append(values)
     for i, c in enumerate(table.columns, start=1):
-        if c.kind == PERCENT:
+        if c.kind in (PERCENT, SCORE):
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = "0.0"
+                cell.number_format = "0.0" if c.kind == PERCENT else "0.00"
     out = io.BytesIO()
     wb.save(out)
     return ExportFile(

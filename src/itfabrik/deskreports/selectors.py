@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
@@ -24,6 +24,8 @@ from itfabrik.core import permissions
 from itfabrik.core.actors import Actor
 from itfabrik.core.models import AuditAction, AuditEntry
 from itfabrik.knowledge.models import Deflection
+from itfabrik.satisfaction import rules as satisfaction_rules
+from itfabrik.satisfaction import services as satisfaction_services
 from itfabrik.servicedesk.choices import (
     PAUSED_STATUSES,
     Channel,
@@ -35,7 +37,8 @@ from itfabrik.servicedesk.models import Ticket
 from .params import ReportFilter
 from .permissions import VIEW_REPORTS
 
-TEXT, COUNT, PERCENT = "text", "count", "percent"
+# A score is a mean of 1–5 answers with two decimals (satisfaction.rules.average).
+TEXT, COUNT, PERCENT, SCORE = "text", "count", "percent", "score"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ def _month_label(value: Any) -> str:
 
 NO_MUNICIPALITY = _("Ingen kommun")
 NO_GROUP = _("Ingen grupp")
+NO_SERVICE = _("Ingen tjänst")
 
 
 # --- scope and filters -----------------------------------------------------------------------
@@ -254,6 +258,7 @@ def _label_col(key: str) -> list[Column]:
         "municipality": _("Kommun"),
         "priority": _("Prioritet"),
         "group": _("Grupp"),
+        "service": _("Tjänst"),
         "month": _("Månad"),
     }
     return [Column("label", labels[key], TEXT)]
@@ -602,6 +607,78 @@ def training_report(actor: Actor, f: ReportFilter) -> Report:
     )
 
 
+# --- satisfaction ----------------------------------------------------------------------------
+
+SATISFACTION_COLUMNS = [
+    Column("resolved", _("Lösta ärenden")),
+    Column("rated", _("Betygsatta")),
+    Column("response_rate", _("Svarsfrekvens (%)"), PERCENT),
+    Column("average", _("Medelbetyg (1–5)"), SCORE),
+    Column("low", _("Låga betyg")),
+]
+
+
+def satisfaction_report(actor: Actor, f: ReportFilter) -> Report:
+    """The answers of the one-click rating (satisfaction) per municipality, group, service and
+    month, on the tickets resolved in the period, with every filter of the other reports."""
+    threshold = satisfaction_services.low_score()
+    qs = _tickets(actor, f).filter(resolved_at__gte=f.start, resolved_at__lt=f.end)
+    counts = {
+        "resolved": Count("pk"),
+        "rated": Count("satisfaction_rating"),
+        "score_sum": Sum("satisfaction_rating__score"),
+        "low": Count("satisfaction_rating", filter=Q(satisfaction_rating__score__lte=threshold)),
+    }
+
+    def row(label: str, r: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "label": label,
+            "resolved": r["resolved"],
+            "rated": r["rated"],
+            "response_rate": satisfaction_rules.response_rate(r["rated"], r["resolved"]),
+            "average": satisfaction_rules.average(r["score_sum"] or 0, r["rated"]),
+            "low": r["low"],
+        }
+
+    def by(key: str, title: Any, keys: list[str], label: Callable[..., str]) -> Table:
+        rows = [row(lbl, r) for lbl, r in _grouped(qs, keys, label, counts, [keys[1], keys[0]])]
+        return Table(key, title, [*_label_col(key), *SATISFACTION_COLUMNS], rows, ["response_rate"])
+
+    months = qs.annotate(month=TruncMonth("resolved_at")).values("month").annotate(**counts)
+    return Report(
+        "satisfaction",
+        _("Nöjdhet"),
+        _(
+            "Ärenden lösta under perioden och anmälarnas betyg på dem (1–5, ett svar per ärende). "
+            "Svarsfrekvens: betygsatta av lösta. Medelbetyg: medelvärdet av betygen. Låga betyg: "
+            "%(low)s eller lägre, som larmar gruppens teamledare. Månad = månaden då ärendet "
+            "löstes."
+        )
+        % {"low": threshold},
+        [
+            by(
+                "municipality",
+                _("Nöjdhet per kommun"),
+                ["municipality_id", "municipality__name"],
+                _municipality_label,
+            ),
+            by("group", _("Nöjdhet per grupp"), ["group_id", "group__name"], _group_label),
+            by("service", _("Nöjdhet per tjänst"), ["service_id", "service__name"], _service_label),
+            Table(
+                "month",
+                _("Nöjdhet per månad"),
+                [*_label_col("month"), *SATISFACTION_COLUMNS],
+                [row(_month_label(r["month"]), r) for r in months.order_by("month")],
+                ["response_rate"],
+            ),
+        ],
+    )
+
+
+def _service_label(r: dict[str, Any]) -> str:
+    return r["service__name"] or str(NO_SERVICE)
+
+
 REPORTS: dict[str, Callable[..., Report]] = {
     "sla": sla_report,
     "backlog": backlog_report,
@@ -609,6 +686,7 @@ REPORTS: dict[str, Callable[..., Report]] = {
     "volume": volume_report,
     "deflection": deflection_report,
     "training": training_report,
+    "satisfaction": satisfaction_report,
 }
 REPORT_TITLES = {
     "sla": _("SLA-uppfyllelse"),
@@ -617,4 +695,5 @@ REPORT_TITLES = {
     "volume": _("Ärenden per kanal"),
     "deflection": _("Avledningsgrad"),
     "training": _("Utbildningsfrågor"),
+    "satisfaction": _("Nöjdhet"),
 }

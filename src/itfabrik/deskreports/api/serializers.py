@@ -10,14 +10,17 @@ class DeskReportColumnSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     # A plain string, not a choice: another app's "kind" enum would collide in the schema.
-    kind = serializers.CharField(help_text="text, count eller percent / text, count or percent")
+    kind = serializers.CharField(
+        help_text="text, count, percent eller score / text, count, percent or score"
+    )
 
 
 @extend_schema_field(
     {
         "type": "object",
         "description": "En rad: kolumnnyckel → värde (andelar i procent med en decimal, "
-        "null när det inte finns något att dela med) / one row: column key → value",
+        "medelbetyg med två, null när det inte finns något att dela med) / one row: column "
+        "key → value",
         "additionalProperties": {
             "oneOf": [{"type": "string"}, {"type": "integer"}],
             "nullable": True,

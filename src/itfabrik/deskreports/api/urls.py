@@ -17,4 +17,9 @@ urlpatterns = [
         views.TrainingReportView.as_view(),
         name="deskreports-training",
     ),
+    path(
+        "deskreports/satisfaction/",
+        views.SatisfactionReportView.as_view(),
+        name="deskreports-satisfaction",
+    ),
 ]

@@ -76,3 +76,7 @@ FcrReportView = _view("fcr", "Lösta vid första kontakt per månad och kommun."
 VolumeReportView = _view("volume", "Ärenden per månad och kanal.")
 DeflectionReportView = _view("deflection", "Avledningsgrad per månad och kommun.")
 TrainingReportView = _view("training", "Utbildningsfrågor per månad och kommun.")
+SatisfactionReportView = _view(
+    "satisfaction",
+    "Nöjdhet (svarsfrekvens, medelbetyg, låga betyg) per kommun, grupp, tjänst och månad.",
+)

@@ -10,7 +10,7 @@ from itfabrik.core.tests import assert_error
 
 from .fixtures import PERIOD
 
-REPORTS = ("sla", "backlog", "fcr", "volume", "deflection", "training")
+REPORTS = ("sla", "backlog", "fcr", "volume", "deflection", "training", "satisfaction")
 
 
 def _table(body: dict[str, Any], key: str) -> dict[str, Any]:

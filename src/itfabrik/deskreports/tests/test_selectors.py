@@ -174,3 +174,55 @@ def test_training_questions_are_counted_apart(spring: Any, demo: Any) -> None:
         "Bengtsfors kommun": (3, 0, Decimal("0.0")),
         "Färgelanda kommun": (6, 1, Decimal("16.7")),
     }
+
+
+SATISFACTION = ("resolved", "rated", "response_rate", "average", "low")
+
+
+@pytest.fixture
+def rated(spring: Any, demo: Any) -> Any:
+    """T1 rated 5 by Fia (Färgelanda), T3 rated 2 by Björn (Bengtsfors): a low score. T2 and T4
+    are resolved without an answer; T8 was resolved after the period."""
+    from itfabrik.satisfaction import services
+
+    t = spring.tickets
+    services.rating_submit(actor=demo.user("anvandare-fargelanda"), ticket=t["t1"], score=5)
+    services.rating_submit(actor=demo.user("anvandare-bengtsfors"), ticket=t["t3"], score=2)
+    services.rating_submit(actor=demo.user("anvandare-fargelanda"), ticket=t["t8"], score=1)
+    return spring
+
+
+def test_satisfaction_per_municipality_group_service_and_month(rated: Any, demo: Any) -> None:
+    agent = demo.user("agent")
+    rep = selectors.satisfaction_report(agent, _filter(agent))
+    assert _rows(rep.table("municipality"), *SATISFACTION) == {
+        "Bengtsfors kommun": (2, 1, Decimal("50.0"), Decimal("2.00"), 1),
+        "Färgelanda kommun": (2, 1, Decimal("50.0"), Decimal("5.00"), 0),
+    }
+    first = str(rated.groups["first"].name)
+    network = str(rated.groups["network"].name)
+    assert _rows(rep.table("group"), *SATISFACTION) == {
+        first: (3, 2, Decimal("66.7"), Decimal("3.50"), 1),
+        network: (1, 0, Decimal("0.0"), None, 0),
+    }
+    assert _rows(rep.table("service"), *SATISFACTION) == {
+        "Ingen tjänst": (4, 2, Decimal("50.0"), Decimal("3.50"), 1),
+    }
+    assert _rows(rep.table("month"), *SATISFACTION) == {
+        "2024-03": (3, 2, Decimal("66.7"), Decimal("3.50"), 1),
+        "2024-04": (1, 0, Decimal("0.0"), None, 0),
+    }
+
+
+def test_satisfaction_takes_the_filters_and_the_configured_low_score(
+    rated: Any, demo: Any, settings: Any
+) -> None:
+    agent = demo.user("agent")
+    only_phone = selectors.satisfaction_report(agent, _filter(agent, channel="phone"))
+    assert _rows(only_phone.table("municipality"), *SATISFACTION) == {
+        "Färgelanda kommun": (1, 0, Decimal("0.0"), None, 0),
+    }
+    settings.ITFABRIK_SATISFACTION_LOW_SCORE = 1
+    rep = selectors.satisfaction_report(agent, _filter(agent))
+    assert [r["low"] for r in rep.table("month").rows] == [0, 0]
+    assert "1 eller lägre" in str(rep.definition)

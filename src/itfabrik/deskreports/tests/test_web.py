@@ -15,7 +15,7 @@ from itfabrik.core.tests import home_panel, page_query_count
 
 from .fixtures import PERIOD
 
-REPORTS = ("sla", "backlog", "fcr", "volume", "deflection", "training")
+REPORTS = ("sla", "backlog", "fcr", "volume", "deflection", "training", "satisfaction")
 
 
 def _url(key: str, **extra: Any) -> str:
@@ -92,6 +92,33 @@ def test_xlsx_export_parses_back(spring: Any, web_as: Any) -> None:
         ["2024-03", 3, 2, 66.7],
         ["2024-04", 1, 0, 0.0],
     ]
+
+
+def test_satisfaction_exports_write_scores_with_two_decimals(spring: Any, web_as: Any) -> None:
+    from itfabrik.satisfaction import services
+
+    fia = spring.tickets["t1"].requester
+    services.rating_submit(actor=fia, ticket=spring.tickets["t1"], score=4)
+    client = web_as("agent")
+    page = client.get(_url("satisfaction")).content.decode()
+    assert "Nöjdhet per kommun" in page
+    assert "4,00" in page
+    r = client.get(f"/servicedesk-rapporter/satisfaction/month.csv?{urlencode(PERIOD)}")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows == [
+        ["Månad", "Lösta ärenden", "Betygsatta", "Svarsfrekvens (%)", "Medelbetyg (1–5)",
+         "Låga betyg"],
+        ["2024-03", "3", "1", "33,3", "4,00", "0"],
+        ["2024-04", "1", "0", "0,0", "", "0"],
+    ]  # fmt: skip
+    xlsx = client.get(f"/servicedesk-rapporter/satisfaction/month.xlsx?{urlencode(PERIOD)}")
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    assert ws is not None
+    assert [list(r) for r in ws.iter_rows(min_row=2, values_only=True)] == [
+        ["2024-03", 3, 1, 33.3, 4.0, 0],
+        ["2024-04", 1, 0, 0.0, None, 0],
+    ]
+    assert ws.cell(row=2, column=5).number_format == "0.00"
 
 
 def test_it_contact_sees_own_municipality_and_404_for_another(

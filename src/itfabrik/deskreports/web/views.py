@@ -88,17 +88,14 @@ def report(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _cells(table: Table) -> list[tuple[str, list[str]]]:
-    """Each row as its label and its other cells written out (shares with a decimal comma)."""
+    """Each row as its label and its other cells written out (shares and scores with a decimal
+    comma)."""
     out = []
     for row in table.rows:
         cells = []
         for c in table.columns[1:]:
             v = row.get(c.key)
-            cells.append(
-                "–"
-                if v is None
-                else (f"{v:.1f}".replace(".", ",") if c.kind == PERCENT else str(v))
-            )
+            cells.append("–" if v is None else exports.written(v, c.kind))
         out.append((str(row["label"]), cells))
     return out
 
