@@ -222,6 +222,20 @@ class Account(VersionedModel):
     provider_department = models.CharField(
         _("avdelning enligt identitetsleverantören"), max_length=200, blank=True
     )
+    # The enterprise extension's employeeNumber and manager, as sent (Entra ID's default mapping
+    # sends both): a record of the provider's view, shown on the person; the manager is the
+    # account the provider names, and is cleared if that account goes.
+    provider_employee_number = models.CharField(
+        _("anställningsnummer enligt identitetsleverantören"), max_length=100, blank=True
+    )
+    provider_manager = models.ForeignKey(
+        "self",
+        verbose_name=_("chef enligt identitetsleverantören"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("konto")

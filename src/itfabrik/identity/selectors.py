@@ -145,7 +145,7 @@ def employment_get(*, actor: Actor, pk: Any) -> Employment:
 def account_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Account]:
     qs = (
         Account.objects.filter(account_visible_q(actor))
-        .select_related("person", "owner", "sponsor", "municipality")
+        .select_related("person", "owner", "sponsor", "municipality", "provider_manager")
         .prefetch_related(Prefetch("addresses", queryset=MailAddress.objects.order_by("address")))
     )
     qs = AccountFilter.apply(qs, **(filters or {}))
@@ -498,7 +498,7 @@ def municipality_name_list(*, cooperation_id: int) -> list[str]:
 def provisioned_account_list(*, cooperation_id: int) -> QuerySet[Account]:
     return (
         Account.objects.filter(provisioned_account_q(cooperation_id))
-        .select_related("person", "municipality")
+        .select_related("person", "municipality", "provider_manager")
         .prefetch_related(
             "addresses",
             Prefetch(

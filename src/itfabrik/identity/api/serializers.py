@@ -77,6 +77,8 @@ class HireSerializer(serializers.Serializer[Any]):
 class AccountSerializer(serializers.ModelSerializer[Account]):
     addresses = serializers.SerializerMethodField()
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
+    employee_number = serializers.CharField(source="provider_employee_number", read_only=True)
+    manager = serializers.PrimaryKeyRelatedField(source="provider_manager", read_only=True)
 
     class Meta:
         model = Account
@@ -97,6 +99,8 @@ class AccountSerializer(serializers.ModelSerializer[Account]):
             "addresses",
             "disabled_on",
             "note",
+            "employee_number",
+            "manager",
             "version",
         ]
         read_only_fields = fields

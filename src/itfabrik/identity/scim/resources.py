@@ -11,7 +11,9 @@ exactly what a round trip preserves.
   of type work) ↔ work_phone; displayName, emails (the addresses the naming policy made) and
   groups are read-only. The enterprise extension's organization and department are kept as
   sent (provider_organization/department) and place the person: an employment in that
-  municipality and unit (a department no unit has: on the municipality itself).
+  municipality and unit (a department no unit has: on the municipality itself). Its
+  employeeNumber and manager (another User, by id) are kept as sent, as the provider's view
+  (provider_employee_number/manager); Entra ID's bare-string manager is read as its id.
 - Group = an entitlement of the kind "group": displayName ↔ name, externalId ↔ external_id,
   members ↔ the accounts holding a live grant of it.
 """
@@ -82,13 +84,24 @@ class PhoneNumber(ComplexAttribute):
     type: str | None = Field(None, examples=["work"])
 
 
+class Manager(ComplexAttribute):
+    # RFC 7643 §4.3. displayName is left out: a round trip gives back exactly what was sent.
+    value: Annotated[str | None, Required.true, CaseExact.true] = None
+    ref: Annotated[Reference["User"] | None, Required.false] = Field(
+        None, serialization_alias="$ref", validation_alias="$ref"
+    )
+
+
 class EnterpriseUser(Extension):
-    """The enterprise extension, reduced to what places a person (ADR 0038)."""
+    """The enterprise extension, reduced to what places a person and what Entra ID's default
+    mapping sends (ADR 0038)."""
 
     __schema__ = URN("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
 
+    employee_number: str | None = None
     organization: str | None = None
     department: str | None = None
+    manager: Manager | None = None
 
 
 class CoreUser(Resource[AnyExtension]):
@@ -234,10 +247,22 @@ def user_of(account: Account, base: str) -> User:
             location=f"{base}/Users/{account.pk}",
         ),
     )
-    if account.provider_organization or account.provider_department:
+    manager = account.provider_manager
+    if manager is not None and manager.removed_on is not None:
+        manager = None  # the provider removed it: no longer a user SCIM shows
+    if (
+        account.provider_organization
+        or account.provider_department
+        or account.provider_employee_number
+        or manager is not None
+    ):
         user[EnterpriseUser] = EnterpriseUser(
+            employee_number=account.provider_employee_number or None,
             organization=account.provider_organization or None,
             department=account.provider_department or None,
+            manager=Manager(value=str(manager.pk), ref=Reference(f"{base}/Users/{manager.pk}"))
+            if manager is not None
+            else None,
         )
     _finish(user)
     return user

@@ -108,6 +108,52 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+_MANAGER_PATH = f"{provisioning.ENTERPRISE}:manager".lower()
+
+
+def _manager_value(value: Any) -> Any:
+    """Entra ID sends a manager as its bare id ("…"), sometimes as a list of one reference;
+    RFC 7643 has an object with a value."""
+    if isinstance(value, str):
+        return {"value": value}
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+        return value[0]
+    return value
+
+
+def _entra_manager(body: dict[str, Any]) -> dict[str, Any]:
+    """The manager in a User or a PatchOp as RFC 7643 has it (see _manager_value); an empty
+    id in a PATCH is Entra ID's way of removing the manager."""
+
+    def in_resource(data: Any) -> None:
+        if not isinstance(data, dict):
+            return
+        for key in list(data):
+            if key.lower() == _MANAGER_PATH:  # the attribute in full, as a key
+                data[key] = _manager_value(data[key])
+            elif key.lower() == provisioning.ENTERPRISE.lower() and isinstance(data[key], dict):
+                extension = data[key]
+                for name in list(extension):
+                    if name.lower() == "manager":
+                        extension[name] = _manager_value(extension[name])
+
+    in_resource(body)
+    operations = body.get("Operations")
+    for op in operations if isinstance(operations, list) else []:
+        if not isinstance(op, dict):
+            continue
+        path = op.get("path")
+        if isinstance(path, str) and path.strip().lower() == _MANAGER_PATH:
+            if op.get("value") in ("", [], None) and str(op.get("op", "")).lower() != "remove":
+                op["op"] = "remove"
+                op.pop("value", None)
+            elif "value" in op:
+                op["value"] = _manager_value(op["value"])
+        elif path is None:
+            in_resource(op.get("value"))
+    return body
+
+
 class _Refused(Exception):
     def __init__(self, status: int, detail: str, scim_type: str | None = None) -> None:
         super().__init__(detail)
@@ -267,6 +313,10 @@ class _Kind(ABC):
         """The body with what a client may leave out filled in."""
         return body
 
+    def normalise(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A body (resource or PatchOp) with known client dialects read as RFC 7643."""
+        return body
+
     def number(self, value: str) -> int | None:
         return user_pk(value)
 
@@ -309,6 +359,19 @@ class _Users(_Kind):
         return (numbers[0].value or "") if numbers else ""
 
     @staticmethod
+    def _reporting(resource: User) -> dict[str, str]:
+        """The enterprise extension's employeeNumber and manager (its id; "" for none)."""
+        extension = resource[EnterpriseUser]
+        if extension is None:
+            return {"employee_number": "", "manager": ""}
+        manager = extension.manager
+        value = (manager.value or "") if manager else ""
+        return {"employee_number": extension.employee_number or "", "manager": value}
+
+    def normalise(self, body: dict[str, Any]) -> dict[str, Any]:
+        return _entra_manager(body)
+
+    @staticmethod
     def _placement(resource: User) -> provisioning.Placement:
         """The enterprise extension's organization and department and the title. A resource
         with neither says nothing of the employment (it stays as it is, whoever made it);
@@ -334,6 +397,7 @@ class _Users(_Kind):
             active=resource.active is not False,
             work_phone=self._work_phone(resource),
             placement=self._placement(resource),
+            **self._reporting(resource),
         )
 
     def replace(self, row: Account, resource: User) -> Account:
@@ -348,6 +412,7 @@ class _Users(_Kind):
             active=resource.active is not False,
             work_phone=self._work_phone(resource),
             placement=self._placement(resource),
+            **self._reporting(resource),
         )
 
     def remove(self, row: Account) -> None:
@@ -479,7 +544,8 @@ class _CollectionView(_ResourceView):
     def post(self, request: HttpRequest) -> HttpResponse:
         kind = self.kind
         resource = kind.model.model_validate(
-            kind.defaults(_body(request), None), scim_ctx=Context.RESOURCE_CREATION_REQUEST
+            kind.defaults(kind.normalise(_body(request)), None),
+            scim_ctx=Context.RESOURCE_CREATION_REQUEST,
         )
         with transaction.atomic():
             row = kind.create(resource)
@@ -518,7 +584,7 @@ class _ItemView(_ResourceView):
 
     def put(self, request: HttpRequest, pk: str) -> HttpResponse:
         kind = self.kind
-        body = _body(request)
+        body = kind.normalise(_body(request))
         with transaction.atomic():
             row = kind.get(pk)
             resource = kind.model.model_validate(
@@ -533,7 +599,7 @@ class _ItemView(_ResourceView):
     def patch(self, request: HttpRequest, pk: str) -> HttpResponse:
         kind = self.kind
         patch_op = PatchOp[kind.model].model_validate(  # type: ignore[name-defined]
-            _body(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
+            kind.normalise(_body(request)), scim_ctx=Context.RESOURCE_PATCH_REQUEST
         )
         with transaction.atomic():
             row = kind.get(pk)

@@ -301,6 +301,8 @@ def provisioned_user_create(
     active: bool = True,
     work_phone: str = "",
     placement: Placement | None = None,
+    employee_number: str = "",
+    manager: str = "",
 ) -> Account:
     """A person with a standard account named `user_name` (the identity provider's name, e.g.
     the UPN), in the municipality `_home_for` finds; with a placement (organization, department,
@@ -314,6 +316,7 @@ def provisioned_user_create(
     user_name = _check_user_name(user_name, errors)
     work_phone = _check_phone(work_phone, errors)
     _check_placement_length(placement, errors)
+    employee_number = _check_employee_number(employee_number, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
@@ -333,11 +336,14 @@ def provisioned_user_create(
                 active=active,
                 work_phone=work_phone,
                 placement=placement,
+                employee_number=employee_number,
+                manager=manager,
             )
         if holders:
             raise Taken(fields={"userName": [_("Användarnamnet är upptaget.")]})
         home = _home_for(cooperation, user_name)
         _check_placement_of(cooperation.pk, placement)
+        manager_account = _manager_named(cooperation.pk, manager, None)
         person = person_create(
             actor=actor, home=home, first_name=given_name or "", last_name=family_name or ""
         )
@@ -354,6 +360,8 @@ def provisioned_user_create(
                 work_phone=work_phone,
                 provider_organization=(placement.organization or "").strip(),
                 provider_department=(placement.department or "").strip(),
+                provider_employee_number=employee_number,
+                provider_manager=manager_account,
             ),
             scope_path=home.path,
             exclude=_ACCOUNT_KEYS,
@@ -397,6 +405,38 @@ def _check_placement_length(placement: Placement, errors: dict[str, list[Any]]) 
             errors[f"{ENTERPRISE}:{name}"] = [_("Värdet är för långt.")]
 
 
+def _check_employee_number(value: str, errors: dict[str, list[Any]]) -> str:
+    value = (value or "").strip()
+    field = Account._meta.get_field("provider_employee_number")
+    if len(value) > field.max_length:  # type: ignore[operator]
+        errors[f"{ENTERPRISE}:employeeNumber"] = [_("Värdet är för långt.")]
+    return value
+
+
+def _manager_named(cooperation_id: int, value: str, account_pk: int | None) -> Account | None:
+    """The account a manager reference names: a user of the same cooperation that SCIM sees
+    (by its id), not the user itself; "" is no manager."""
+    from .. import selectors
+
+    text = (value or "").strip()
+    if not text:
+        return None
+    found = None
+    if text.isascii() and text.isdecimal() and int(text) != account_pk:
+        found = Account.objects.filter(
+            selectors.provisioned_account_q(cooperation_id), pk=int(text)
+        ).first()
+    if found is None:
+        raise ValidationFailed(
+            fields={
+                f"{ENTERPRISE}:manager": [
+                    _("Ingen annan användare har id %(id)s.") % {"id": text[:40]}
+                ]
+            }
+        )
+    return found
+
+
 def _check_placement_of(cooperation_id: int, placement: Placement) -> OrgNode | None:
     organization = (placement.organization or "").strip()
     if not organization:
@@ -424,6 +464,8 @@ def provisioned_user_update(
     active: bool,
     work_phone: str = "",
     placement: Placement | None = None,
+    employee_number: str = "",
+    manager: str = "",
 ) -> Account:
     """Replace what SCIM owns of an account and its person (PUT, and PATCH after applying the
     operations to the current resource). What did not change writes nothing. A placement that
@@ -434,9 +476,11 @@ def provisioned_user_update(
     user_name = _check_user_name(user_name, errors)
     work_phone = _check_phone(work_phone, errors)
     _check_placement_length(placement, errors)
+    employee_number = _check_employee_number(employee_number, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     _check_placement_of(account.cooperation_id, placement)
+    manager_account = _manager_named(account.cooperation_id, manager, account.pk)
     with transaction.atomic():
         if user_name != account.username and user_name_taken(
             account.cooperation_id, user_name, exclude_pk=account.pk
@@ -462,6 +506,8 @@ def provisioned_user_update(
                 "work_phone": work_phone,
                 "provider_organization": (placement.organization or "").strip(),
                 "provider_department": (placement.department or "").strip(),
+                "provider_employee_number": employee_number,
+                "provider_manager_id": manager_account.pk if manager_account else None,
             },
             scope_path=account.municipality.path,
             exclude=_ACCOUNT_KEYS,

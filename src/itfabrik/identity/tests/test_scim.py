@@ -3,6 +3,7 @@ ETags, bad input (SCIM errors that change nothing), audit actor and tenancy."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -672,7 +673,9 @@ def test_discovery_announces_the_enterprise_extension(scim: Any) -> None:
     assert user_type["schemaExtensions"] == [{"schema": ENTERPRISE, "required": False}]
     schema = scim.get(f"Schemas/{ENTERPRISE}").json()
     attributes = {a["name"]: a for a in schema["attributes"]}
-    assert set(attributes) == {"organization", "department"}
+    assert set(attributes) == {"employeeNumber", "organization", "department", "manager"}
+    manager = {a["name"]: a for a in attributes["manager"]["subAttributes"]}
+    assert set(manager) == {"value", "$ref"}
     assert attributes["organization"]["mutability"] == "readWrite"
     assert "Melleruds kommun" in attributes["organization"]["canonicalValues"]
     core = {a["name"] for a in scim.get(f"Schemas/{USER}").json()["attributes"]}
@@ -811,7 +814,7 @@ def test_other_phone_types_and_unknown_attributes_are_refused(scim: Any) -> None
     r = scim.post("Users", user_body(phoneNumbers=[{"value": "070", "type": "mobile"}]))
     assert_scim_error(r, 400, "invalidValue")
     bad = placed_body()
-    bad[ENTERPRISE]["employeeNumber"] = "17"
+    bad[ENTERPRISE]["costCenter"] = "17"  # in RFC 7643's extension, not kept here
     r = scim.post("Users", bad)
     assert_scim_error(r, 400)
     r = scim.post("Users", user_body(nickName="Anki"))
@@ -829,3 +832,118 @@ def test_a_request_without_extension_or_title_keeps_another_title(scim: Any) -> 
     assert r.status_code == 200, r.content
     (after,) = current(uid)
     assert (after.pk, after.title) == (employment.pk, "Personalchef")
+
+
+# --- employeeNumber and manager, as Entra ID's default mapping sends them (issue 10) -------------
+
+
+def reported(account_id: str) -> tuple[str, int | None]:
+    account = Account.objects.get(pk=account_id)
+    return account.provider_employee_number, account.provider_manager_id
+
+
+def test_employee_number_and_manager_are_kept_and_shown(scim: Any) -> None:
+    boss = user_id(scim, user_body("eva.chef@mellerud.se", externalId="e-eva"))
+    body = placed_body()
+    body[ENTERPRISE] |= {"employeeNumber": "100009", "manager": {"value": boss}}
+    r = scim.post("Users", body)
+    assert r.status_code == 201, r.content
+    uid = str(r.json()["id"])
+    extension = r.json()[ENTERPRISE]
+    assert extension["employeeNumber"] == "100009"
+    assert extension["manager"]["value"] == boss
+    assert extension["manager"]["$ref"].endswith(f"/scim/v2/Users/{boss}")
+    assert reported(uid) == ("100009", int(boss))
+    (entry,) = AuditEntry.objects.filter(
+        object_type="identity.account", object_id=uid, action="create"
+    )
+    assert entry.actor_repr == "scim:Entra ID"
+    assert entry.after["provider_employee_number"] == "100009"
+    assert entry.after["provider_manager_id"] == int(boss)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("{boss}", id="entra-bare-id"),
+        pytest.param([{"value": "{boss}", "$ref": None}], id="entra-list"),
+        pytest.param({"value": "{boss}"}, id="rfc7643"),
+    ],
+)
+def test_entra_manager_patch_forms(scim: Any, value: Any) -> None:
+    boss = user_id(scim, user_body("eva.chef@mellerud.se", externalId="e-eva"))
+    uid = user_id(scim)
+    value = json.loads(json.dumps(value).replace("{boss}", boss))
+    r = scim.patch(
+        f"Users/{uid}",
+        patch_op(
+            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": value},
+            {"op": "Replace", "path": f"{ENTERPRISE}:employeeNumber", "value": "4711"},
+        ),
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()[ENTERPRISE]["manager"]["value"] == boss
+    assert reported(uid) == ("4711", int(boss))
+    # Entra ID clears a manager with an empty id; RFC 7644 with a remove.
+    r = scim.patch(
+        f"Users/{uid}", patch_op({"op": "Replace", "path": f"{ENTERPRISE}:manager", "value": ""})
+    )
+    assert r.status_code == 200, r.content
+    assert "manager" not in r.json().get(ENTERPRISE, {})
+    assert reported(uid) == ("4711", None)
+    r = scim.patch(f"Users/{uid}", patch_op({"op": "Add", "value": {
+        f"{ENTERPRISE}:manager": boss}}))  # fmt: skip
+    assert r.status_code == 200, r.content
+    assert reported(uid) == ("4711", int(boss))
+    r = scim.patch(f"Users/{uid}", patch_op({"op": "Remove", "path": f"{ENTERPRISE}:manager"}))
+    assert r.status_code == 200, r.content
+    assert reported(uid) == ("4711", None)
+
+
+@pytest.mark.parametrize("which", ["unknown", "itself", "group", "too-long-number"])
+def test_a_bad_manager_or_number_is_refused_and_changes_nothing(scim: Any, which: str) -> None:
+    uid = user_id(scim)
+    gid = group_id(scim)
+    ops = {
+        "unknown": {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": "999999"},
+        "itself": {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": uid},
+        "group": {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": gid},
+        "too-long-number": {
+            "op": "Add",
+            "path": f"{ENTERPRISE}:employeeNumber",
+            "value": "9" * 101,
+        },
+    }
+    before = counts()
+    r = scim.patch(f"Users/{uid}", patch_op(ops[which]))
+    assert_scim_error(r, 400, "invalidValue")
+    assert counts() == before
+    assert reported(uid) == ("", None)
+
+
+def test_a_removed_manager_is_no_longer_shown(scim: Any) -> None:
+    boss = user_id(scim, user_body("eva.chef@mellerud.se", externalId="e-eva"))
+    body = user_body(schemas=[USER, ENTERPRISE], **{ENTERPRISE: {"manager": {"value": boss}}})
+    uid = user_id(scim, body)
+    assert scim.delete(f"Users/{boss}").status_code == 204
+    assert ENTERPRISE not in scim.get(f"Users/{uid}").json()
+    # ... and a replacement that leaves it out is accepted.
+    r = scim.put(f"Users/{uid}", user_body())
+    assert r.status_code == 200, r.content
+    assert reported(uid) == ("", None)
+
+
+def test_the_person_page_and_the_api_show_what_the_provider_said(
+    scim: Any, web_as: Any, api_as: Any
+) -> None:
+    boss = user_id(scim, user_body("eva.chef@mellerud.se", externalId="e-eva"))
+    body = placed_body()
+    body[ENTERPRISE] |= {"employeeNumber": "100009", "manager": {"value": boss}}
+    uid = user_id(scim, body)
+    account = Account.objects.get(pk=uid)
+    page = web_as("admin").get(f"/identitet/personer/{account.person_id}/").content.decode()
+    assert "Anställningsnummer 100009" in page
+    assert "Chef: eva.chef@mellerud.se" in page
+    r = api_as("admin").get(f"/api/v1/identity/accounts/{uid}/")
+    assert r.status_code == 200, r.content
+    assert (r.json()["employee_number"], r.json()["manager"]) == ("100009", int(boss))
