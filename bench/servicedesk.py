@@ -99,9 +99,12 @@ def _desk_setup(coop: Any, lead: Any) -> tuple[dict[str, Any], list[Any]]:
     from itfabrik.servicedesk import demo, services
 
     policies = demo.calendar_and_policies(coop, name="Servicedesk")
+    # `lead` leads the first-line group only: the queue measured is one group's.
     groups = [
-        services.group_create(actor=SYSTEM, cooperation=coop, name=name, kind=kind, lead=lead)
-        for name, kind, _team in demo.GROUPS
+        services.group_create(
+            actor=SYSTEM, cooperation=coop, name=name, kind=kind, lead=lead if i == 0 else None
+        )
+        for i, (name, kind, _team) in enumerate(demo.GROUPS)
     ]
     return policies, groups
 
@@ -144,8 +147,11 @@ def generate_desk(*, namespace: str, seed: int, verbose: bool = True) -> dict[st
     for index, coop in enumerate(coops):
         started = time.monotonic()
         with transaction.atomic():
-            policies, groups = _desk_setup(coop, agent)
-            if agent.home_unit and agent.home_unit.cooperation_id == coop.pk:
+            # The bench agent leads and works in its own cooperation's first-line group only,
+            # as an agent does: "my groups" are one group, not every cooperation's.
+            own = agent.home_unit is not None and agent.home_unit.cooperation_id == coop.pk
+            policies, groups = _desk_setup(coop, agent if own else None)
+            if own:
                 services.group_add_members(actor=SYSTEM, group=groups[0], users=[agent])
             users = list(
                 User.objects.filter(home_unit__cooperation=coop, is_active=True)
