@@ -514,16 +514,26 @@ def recompute_job_list(*, policy: SlaPolicy) -> QuerySet[Any]:
     return RecomputeJob.objects.filter(policy=policy).order_by("-created_at", "-pk")
 
 
-def manageable_user_list(*, actor: Actor, query: str = "") -> QuerySet[User]:
-    """People of the managed cooperations (members, leads and VIPs are chosen among them)."""
-    qs = User.objects.filter(
+def _manageable_users(actor: Actor) -> QuerySet[User]:
+    """Active users whose workplace lies where the actor configures the service desk."""
+    return User.objects.filter(
         permissions.scope_q(actor, actions.MANAGE, path_field="home_unit__path"),
         is_active=True,
     )
-    for word in query.split()[:5]:
-        qs = qs.filter(
-            Q(username__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-        )
-    return qs.order_by("first_name", "last_name", "username")
+
+
+def manageable_user_list(*, actor: Actor, query: str = "") -> QuerySet[User]:
+    """People of the managed cooperations (members, leads and VIPs are chosen among them)."""
+    return _name_words(_manageable_users(actor), query)
+
+
+def manageable_user_search_list(*, actor: Actor, query: str, limit: int = 20) -> list[User]:
+    """The people search of the configuration pages: manageable people matched on every word
+    in username, first or last name, with their workplace for the option's label."""
+    qs = _manageable_users(actor).select_related("home_unit", "home_unit__municipality")
+    return _person_search(qs, query, limit)
+
+
+def manageable_user_get(*, actor: Actor, value: Any) -> User:
+    """A manageable person by id or username; NotFound for anyone else."""
+    return _person_get(_manageable_users(actor), value)
