@@ -1,7 +1,9 @@
 """The service desk's configuration and NIS2 in a browser: `admin` shortens Fridays and adds an
 extra closed day on the calendar "Servicedesk Dalsland" and sees it among the coming closed days
-with its name; `agent` marks an incident significant under NIS2, sees the three deadlines and
-finds it in the queue under "NIS2-frister". Every page passes axe-core."""
+with its name, and puts a person on the VIP list by searching for part of the name (a group's
+page names its lead in the same kind of search field); `agent` marks an incident significant
+under NIS2, sees the three deadlines and finds it in the queue under "NIS2-frister". Every page
+passes axe-core."""
 
 from __future__ import annotations
 
@@ -45,6 +47,44 @@ def test_admin_edits_the_calendar(page: Page) -> None:
     row = page.locator("#coming-days tr").filter(has_text="2026-12-28")
     expect(row).to_contain_text("Flyttdag")
     expect(row).to_contain_text("stängt")
+    check_a11y(page)
+
+
+def test_admin_adds_a_vip_by_searching_for_the_name(page: Page) -> None:
+    login(page, "admin")
+    page.goto(url(page, "/servicedesk/installningar/vip/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prioriterade personer")
+    check_a11y(page)
+
+    field = page.get_by_role("combobox", name="Person")
+    field.focus()
+    field.press_sequentially("Strö", delay=20)
+    listbox = page.get_by_role("listbox", name="Träffar")
+    option = listbox.get_by_role("option").filter(has_text="anvandare-fargelanda")
+    expect(option).to_be_visible()
+    expect(field).to_have_attribute("aria-expanded", "true")
+    check_a11y(page)
+    field.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    field.press("Enter")
+    expect(field).to_have_value("Fia Ström (anvandare-fargelanda)")
+    expect(listbox).to_be_hidden()
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Skäl")).to_be_focused()
+    page.keyboard.type("Kommundirektör")
+    page.get_by_role("button", name="Lägg till").click()
+    expect(page.get_by_text("Personen är tillagd på listan.")).to_be_visible()
+    row = page.locator("#vips tbody tr").filter(has_text="anvandare-fargelanda")
+    expect(row).to_contain_text("Fia Ström")
+    expect(row).to_contain_text("Kommundirektör")
+    check_a11y(page)
+
+    # A group's page: the lead reads by name, beside the search for a new member.
+    page.goto(url(page, "/servicedesk/installningar/grupper/"))
+    page.get_by_role("link", name="Servicedesk 1:a linjen").click()
+    expect(page.get_by_role("combobox", name="Teamledare")).to_have_value("Anna Admin (admin)")
+    expect(page.get_by_role("combobox", name="Person")).to_have_value("")
     check_a11y(page)
 
 

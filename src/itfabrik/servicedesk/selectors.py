@@ -275,29 +275,26 @@ def policy_list(*, actor: Actor) -> QuerySet[SlaPolicy]:
     return qs.order_by("priority", "service_tier", "pk")
 
 
-def requester_search_list(*, actor: Actor, query: str, limit: int = 20) -> list[User]:
-    """People an agent may register a ticket for: active users whose workplace the agent works
-    on, matched on every word in username, first or last name."""
-    words = [w for w in query.split() if w][:5]
-    if not words:
-        return []
-    qs = User.objects.filter(
-        permissions.scope_q(actor, actions.WORK_TICKET, path_field="home_unit__path"),
-        is_active=True,
-    ).select_related("home_unit", "home_unit__municipality")
-    for w in words:
+def _name_words(qs: QuerySet[User], query: str) -> QuerySet[User]:
+    """The people of `qs` matched on every word (at most five) in username, first or last name,
+    in name order."""
+    for w in query.split()[:5]:
         qs = qs.filter(
             Q(username__icontains=w) | Q(first_name__icontains=w) | Q(last_name__icontains=w)
         )
-    return list(qs.order_by("first_name", "last_name", "username")[:limit])
+    return qs.order_by("first_name", "last_name", "username")
 
 
-def requester_get(*, actor: Actor, value: Any) -> User:
-    """A requester by id or username, among the people the actor may register tickets for."""
-    qs = User.objects.filter(
-        permissions.scope_q(actor, actions.WORK_TICKET, path_field="home_unit__path"),
-        is_active=True,
-    ).select_related("home_unit", "home_unit__municipality")
+def _person_search(qs: QuerySet[User], query: str, limit: int) -> list[User]:
+    """At most `limit` matches of a search field's text; nothing typed, nothing found. The
+    database filters, sorts and cuts."""
+    if not query.split():
+        return []
+    return list(_name_words(qs, query)[:limit])
+
+
+def _person_get(qs: QuerySet[User], value: Any) -> User:
+    """One person of `qs` by id or username; NotFound otherwise."""
     text = str(value).strip()
     # ASCII decimal digits only: "²" passes str.isdigit() and int() refuses it (schemathesis).
     if text.isascii() and text.isdecimal():
@@ -308,6 +305,25 @@ def requester_get(*, actor: Actor, value: Any) -> User:
 
         raise NotFound()
     return found
+
+
+def _requesters(actor: Actor) -> QuerySet[User]:
+    """Active users whose workplace the agent works on."""
+    return User.objects.filter(
+        permissions.scope_q(actor, actions.WORK_TICKET, path_field="home_unit__path"),
+        is_active=True,
+    ).select_related("home_unit", "home_unit__municipality")
+
+
+def requester_search_list(*, actor: Actor, query: str, limit: int = 20) -> list[User]:
+    """People an agent may register a ticket for: active users whose workplace the agent works
+    on, matched on every word in username, first or last name."""
+    return _person_search(_requesters(actor), query, limit)
+
+
+def requester_get(*, actor: Actor, value: Any) -> User:
+    """A requester by id or username, among the people the actor may register tickets for."""
+    return _person_get(_requesters(actor), value)
 
 
 def ticket_queue_list(
@@ -516,16 +532,26 @@ def recompute_job_list(*, policy: SlaPolicy) -> QuerySet[Any]:
     return RecomputeJob.objects.filter(policy=policy).order_by("-created_at", "-pk")
 
 
-def manageable_user_list(*, actor: Actor, query: str = "") -> QuerySet[User]:
-    """People of the managed cooperations (members, leads and VIPs are chosen among them)."""
-    qs = User.objects.filter(
+def _manageable_users(actor: Actor) -> QuerySet[User]:
+    """Active users whose workplace lies where the actor configures the service desk."""
+    return User.objects.filter(
         permissions.scope_q(actor, actions.MANAGE, path_field="home_unit__path"),
         is_active=True,
     )
-    for word in query.split()[:5]:
-        qs = qs.filter(
-            Q(username__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-        )
-    return qs.order_by("first_name", "last_name", "username")
+
+
+def manageable_user_list(*, actor: Actor, query: str = "") -> QuerySet[User]:
+    """People of the managed cooperations (members, leads and VIPs are chosen among them)."""
+    return _name_words(_manageable_users(actor), query)
+
+
+def manageable_user_search_list(*, actor: Actor, query: str, limit: int = 20) -> list[User]:
+    """The people search of the configuration pages: manageable people matched on every word
+    in username, first or last name, with their workplace for the option's label."""
+    qs = _manageable_users(actor).select_related("home_unit", "home_unit__municipality")
+    return _person_search(qs, query, limit)
+
+
+def manageable_user_get(*, actor: Actor, value: Any) -> User:
+    """A manageable person by id or username; NotFound for anyone else."""
+    return _person_get(_manageable_users(actor), value)

@@ -347,3 +347,187 @@ def test_calendar_and_policy_lists_keep_their_query_count(web_as: Any, desk: Any
     r = client.get(urls[1])
     minutes = [p.resolution_minutes for p in r.context["page"]]
     assert minutes == sorted(minutes, reverse=True)
+
+
+# --- the person search fields (group lead, member, VIP) ----------------------------------------
+
+SEARCH = "/servicedesk/installningar/sok-person/"
+VIPS = "/servicedesk/installningar/vip/"
+# Session, user, two OTP devices, grants, managed cooperations, the search, the page shell.
+SEARCH_QUERIES = 8
+
+
+def _outsider() -> Any:
+    """A person of another cooperation: never one the Dalsland admin may pick."""
+    from itfabrik.accounts.models import User
+
+    other, _cal, _group = _other_cooperation()
+    return User.objects.create(
+        username="fia-annan", first_name="Fia", last_name="Utanför", home_unit=other.root
+    )
+
+
+def _options(r: Any) -> list[str]:
+    return [p.username for p in r.context["people"]]
+
+
+def test_person_search_lists_only_people_the_admin_manages(web_as: Any, desk: Any) -> None:
+    outsider = _outsider()
+    client = web_as("admin")
+    r = client.get(SEARCH, {"user_q": "Fia", "lista": "id_user_listbox"})
+    assert r.status_code == 200
+    assert _options(r) == ["anvandare-fargelanda"]
+    html = r.content.decode()
+    assert 'id="id_user_listbox-' in html
+    assert outsider.username not in html
+    # Every word must match: the first name and a part of the username.
+    r = client.get(SEARCH, {"q": "fia fargel"})
+    assert _options(r) == ["anvandare-fargelanda"]
+    assert _options(client.get(SEARCH, {"q": "Utanför"})) == []
+    assert _options(client.get(SEARCH, {"q": ""})) == []
+
+
+@pytest.mark.parametrize("who", ["agent", "tekniker", "anvandare-fargelanda", "ekonom"])
+def test_person_search_is_404_without_the_manage_permission(
+    web_as: Any, desk: Any, who: str
+) -> None:
+    assert web_as(who).get(SEARCH, {"q": "Fia"}).status_code == 404
+
+
+def test_person_search_sends_the_anonymous_to_login(client: Any, desk: Any) -> None:
+    from itfabrik.core.tests import login_redirect
+
+    r = client.get(SEARCH)
+    assert r.status_code == 302
+    assert r["Location"] == login_redirect(SEARCH)
+
+
+def test_person_search_query_count_is_fixed(
+    web_as: Any, desk: Any, django_assert_num_queries: Any
+) -> None:
+    from itfabrik.accounts.models import User
+
+    client = web_as("admin")
+    with django_assert_num_queries(SEARCH_QUERIES):
+        r = client.get(SEARCH, {"q": "Testperson"})
+    assert _options(r) == []
+    User.objects.bulk_create(
+        User(
+            username=f"testperson-{i:02}",
+            first_name="Testperson",
+            last_name=f"Nummer {i:02}",
+            home_unit=desk.fia.home_unit,
+        )
+        for i in range(30)
+    )
+    with django_assert_num_queries(SEARCH_QUERIES):
+        r = client.get(SEARCH, {"q": "Testperson"})
+    assert len(_options(r)) == 20
+    assert r.context["more"] is True
+    assert "Fler träffar finns" in r.content.decode()
+
+
+def test_a_forged_id_outside_the_scope_is_none_and_changes_nothing(web_as: Any, desk: Any) -> None:
+    outsider = _outsider()
+    group = desk.groups["Servicedesk 1:a linjen"]
+    client = web_as("admin")
+    before = db_state()
+    for value in (str(outsider.pk), "99999999999999999999"):
+        r = client.post(VIPS, {"user": value, "user_q": "Fia Ström", "reason": "Kapad"})
+        assert r.status_code == 200
+        assert r.context["add"].errors["user"] == ["Ingen person som du kan välja heter så."]
+        assert "aria-invalid" in r.content.decode()
+    r = client.post(
+        "/servicedesk/installningar/grupper/ny/",
+        {"name": "Kapad", "kind": "o365", "lead": outsider.pk, "email": ""},
+    )
+    assert r.context["form"].errors["lead"] == ["Ingen person som du kan välja heter så."]
+    r = client.post(
+        f"/servicedesk/installningar/grupper/{group.pk}/medlemmar/", {"user": outsider.pk}
+    )
+    assert r.status_code == 200
+    assert r.context["member_form"].errors["user"] == ["Ingen person som du kan välja heter så."]
+    # The outsider's username typed without JavaScript is no better.
+    r = client.post(VIPS, {"user": "", "user_q": outsider.username, "reason": "Kapad"})
+    assert r.context["add"].errors["user"] == ["Ingen person som du kan välja heter så."]
+    assert_unchanged(before)
+
+
+def test_a_typed_name_with_one_match_is_taken(web_as: Any, desk: Any) -> None:
+    client = web_as("admin")
+    r = client.post(VIPS, {"user": "", "user_q": "fia ström", "reason": "Kommundirektör"})
+    assert r.status_code == 302
+    assert VipPerson.objects.get(user=desk.fia).reason == "Kommundirektör"
+    # The label the list fills in ("Name (username)") names the person exactly.
+    r = client.post(
+        VIPS, {"user": "", "user_q": "Björn Ek (anvandare-bengtsfors)", "reason": "Rektor"}
+    )
+    assert r.status_code == 302
+    assert VipPerson.objects.get(user=desk.bjorn).reason == "Rektor"
+    group = desk.groups["Servicedesk 1:a linjen"]
+    assert not GroupMember.objects.filter(group=group, user=desk.tekniker).exists()
+    r = client.post(
+        f"/servicedesk/installningar/grupper/{group.pk}/medlemmar/", {"user_q": "Tore Karlsson"}
+    )
+    assert r.status_code == 302
+    assert GroupMember.objects.filter(group=group, user=desk.tekniker).exists()
+
+
+def test_a_typed_name_with_several_matches_asks_for_more(web_as: Any, desk: Any) -> None:
+    client = web_as("admin")
+    before = db_state()
+    r = client.post(VIPS, {"user": "", "user_q": "anvandare", "reason": "Någon"})
+    assert r.status_code == 200
+    assert r.context["add"].errors["user"] == [
+        "Flera personer matchar. Skriv mer av namnet och välj i listan."
+    ]
+    r = client.post(VIPS, {"user": "", "user_q": "", "reason": "Någon"})
+    assert r.context["add"].errors["user"] == ["Sök och välj i listan."]
+    assert_unchanged(before)
+
+
+def test_the_group_form_shows_its_lead_by_name_and_keeps_it(web_as: Any, desk: Any) -> None:
+    from itfabrik.core.actors import SYSTEM
+
+    group = desk.groups["Servicedesk 1:a linjen"]
+    client = web_as("admin")
+    url = f"/servicedesk/installningar/grupper/{group.pk}/"
+    html = client.get(url).content.decode()
+    lead = group.lead
+    assert f'value="{lead.get_full_name()} ({lead.username})" role="combobox"' in html
+    assert f'name="lead" value="{lead.pk}"' in html
+    # A lead set elsewhere to someone the admin does not manage is kept as it is when the rest
+    # of the group is saved, but cannot be chosen anew.
+    outsider = _outsider()
+    services.group_update(actor=SYSTEM, group=group, expected_version=None, lead=outsider)
+    group.refresh_from_db()
+    r = client.post(
+        url,
+        {
+            "version": group.version,
+            "name": group.name,
+            "kind": group.kind,
+            "lead": outsider.pk,
+            "lead_q": "Fia Utanför (fia-annan)",
+            "email": group.email,
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 302
+    group.refresh_from_db()
+    assert group.lead == outsider
+    r = client.post(
+        url,
+        {
+            "version": group.version,
+            "name": group.name,
+            "kind": group.kind,
+            "lead": "",
+            "lead_q": "",
+            "email": group.email,
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 302
+    group.refresh_from_db()
+    assert group.lead is None

@@ -4,14 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from itfabrik.accounts.web.widgets import PersonSearchField
 from itfabrik.core.actors import Actor
-from itfabrik.core.errors import NotFound
 from itfabrik.servicedesk import selectors
 from itfabrik.servicedesk.choices import (
     Channel,
@@ -24,100 +21,6 @@ from itfabrik.servicedesk.choices import (
 )
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
-
-
-class RequesterSearchWidget(forms.Widget):
-    """The combobox of the node search fields (app.js), asking the service desk's person search:
-    the text input, the chosen user's id in a hidden input, and the listbox."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.label = ""
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        return (data.get(name, ""), data.get(f"{name}_q", ""))
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return name not in data and f"{name}_q" not in data
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        attrs = self.build_attrs(self.attrs, attrs)
-        field_id = attrs.get("id") or f"id_{name}"
-        pk, text = value if isinstance(value, tuple) else (value, "")
-        if pk not in (None, "") and not text:
-            text = self.label
-        described = attrs.get("aria-describedby", "")
-        listbox = f"{field_id}_listbox"
-        return format_html(
-            '<div class="combobox" data-combobox>'
-            '<input type="text" id="{id}" name="{name}_q" value="{text}" role="combobox" '
-            'aria-autocomplete="list" aria-expanded="false" aria-controls="{listbox}" '
-            'autocomplete="off" spellcheck="false"{required}{invalid}{described} '
-            'hx-get="{url}" hx-trigger="input changed delay:250ms, combobox-open" '
-            'hx-target="#{listbox}" hx-swap="innerHTML" hx-sync="this:replace" '
-            'hx-vals=\'{{"lista": "{listbox}"}}\'>'
-            '<input type="hidden" name="{name}" value="{pk}" data-combobox-value>'
-            '<ul class="combobox-list" role="listbox" id="{listbox}" aria-label="{list_label}" '
-            "hidden></ul>"
-            '<p class="visually-hidden" id="{listbox}_status" role="status" aria-live="polite">'
-            "</p></div>",
-            id=field_id,
-            name=name,
-            text=text,
-            listbox=listbox,
-            url=reverse("servicedesk:requester_search"),
-            pk="" if pk is None else pk,
-            list_label=_("Träffar"),
-            required=format_html(" {}", "required") if attrs.get("required") else "",
-            invalid=format_html(' aria-invalid="{}"', attrs["aria-invalid"])
-            if attrs.get("aria-invalid")
-            else "",
-            described=format_html(' aria-describedby="{}"', described) if described else "",
-        )
-
-
-class RequesterSearchField(forms.Field):
-    """A person chosen by search; without JavaScript the typed username or name is resolved on
-    the server (one match is taken, several ask for more)."""
-
-    widget = RequesterSearchWidget
-    default_error_messages = {
-        "required": _("Sök och välj anmälaren i listan."),
-        "none": _("Ingen person som du kan registrera ärenden för heter så."),
-        "many": _("Flera personer matchar. Skriv mer av namnet och välj i listan."),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        self.actor: Actor | None = None
-        super().__init__(**kwargs)
-        self.help_text = self.help_text or _(
-            "Skriv namn eller användarnamn och välj med piltangenterna och Enter."
-        )
-
-    def clean(self, value: Any) -> Any:
-        pk, text = value if isinstance(value, tuple) else (value, "")
-        pk, text = (pk or "").strip(), (text or "").strip()
-        if not pk and not text:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        assert self.actor is not None
-        if pk:
-            try:
-                return selectors.requester_get(actor=self.actor, value=pk)
-            except NotFound:
-                raise forms.ValidationError(self.error_messages["none"], code="none") from None
-        name = text.split(" (")[0].strip()
-        try:
-            return selectors.requester_get(actor=self.actor, value=name)
-        except NotFound:
-            pass
-        found = selectors.requester_search_list(actor=self.actor, query=name, limit=2)
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise forms.ValidationError(self.error_messages["none"], code="none")
-        raise forms.ValidationError(self.error_messages["many"], code="many")
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -144,7 +47,16 @@ def _choices(choices: Any, empty: Any = None) -> list[tuple[str, Any]]:
 class PhoneTicketForm(forms.Form):
     """The agent's form for a call or a visit: everything reachable with Tab, no mouse needed."""
 
-    requester = RequesterSearchField(label=_("Anmälare"))
+    requester = PersonSearchField(
+        label=_("Anmälare"),
+        url_name="servicedesk:requester_search",
+        search=selectors.requester_search_list,
+        get=selectors.requester_get,
+        error_messages={
+            "required": _("Sök och välj anmälaren i listan."),
+            "none": _("Ingen person som du kan registrera ärenden för heter så."),
+        },
+    )
     title = forms.CharField(label=_("Rubrik"), max_length=200)
     description = forms.CharField(
         label=_("Beskrivning"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from itfabrik.accounts.web.widgets import person_options
 from itfabrik.core.errors import ApplicationError, NotFound
 from itfabrik.core.web.forms import add_application_error
 from itfabrik.core.web.pagination import paginate, querystring_without_page
@@ -102,6 +103,14 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "servicedesk/manage/index.html", {"cooperation": coop})
 
 
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    """Options for the person search fields of these pages (group lead, member, VIP): at most
+    20 people of the managed cooperations. Refused (404) like the pages themselves."""
+    _cooperation(request)
+    return person_options(request, selectors.manageable_user_search_list)
+
+
 # --- groups -------------------------------------------------------------------------------------
 
 GROUP_COLUMNS = {"name": _("Namn"), "kind": _("Typ"), "members": _("Medlemmar")}
@@ -129,13 +138,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    actor = request.user
-    coop = _cooperation(request)
-    group = selectors.manage_group_get(actor=actor, pk=pk) if pk is not None else None
-    people = selectors.manageable_user_list(actor=actor)
+def _group_form(request: HttpRequest, group: Any, *, bound: bool) -> GroupForm:
     initial = (
         {
             "version": group.version,
@@ -148,7 +151,35 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if group
         else {"is_active": True}
     )
-    form = GroupForm(request.POST or None, initial=initial, people=people)
+    data = request.POST if request.method == "POST" and "name" in request.POST else None
+    return GroupForm(data, initial=initial, actor=request.user, lead=group.lead if group else None)
+
+
+def _group_page(
+    request: HttpRequest, group: Any, form: GroupForm, member_form: MemberForm | None = None
+) -> HttpResponse:
+    members = selectors.group_member_list(actor=request.user, group=group) if group else None
+    if group and member_form is None:
+        member_form = MemberForm(actor=request.user)
+    return render(
+        request,
+        "servicedesk/manage/group_edit.html",
+        {
+            "group": group,
+            "form": form,
+            "members": list(members) if members is not None else [],
+            "member_form": member_form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    actor = request.user
+    coop = _cooperation(request)
+    group = selectors.manage_group_get(actor=actor, pk=pk) if pk is not None else None
+    form = _group_form(request, group, bound=request.method == "POST")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,25 +204,16 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Gruppen är sparad."))
             return redirect("servicedesk:manage_group", pk=group.pk)
-    members = selectors.group_member_list(actor=actor, group=group) if group else None
-    return render(
-        request,
-        "servicedesk/manage/group_edit.html",
-        {
-            "group": group,
-            "form": form,
-            "members": list(members) if members is not None else [],
-            "member_form": MemberForm(people=people) if group else None,
-        },
-    )
+    return _group_page(request, group, form)
 
 
 @login_required
 @require_POST
 def group_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a member (chosen by search) or remove one. A person who cannot be added shows the
+    group's page again with the error at the field."""
     actor = request.user
     group = selectors.manage_group_get(actor=actor, pk=pk)
-    people = selectors.manageable_user_list(actor=actor)
     remove = request.POST.get("remove")
     try:
         if remove:
@@ -201,14 +223,11 @@ def group_members(request: HttpRequest, pk: int) -> HttpResponse:
             services.group_remove_member(actor=actor, group=group, user=member.user)
             messages.success(request, _("Personen är borttagen ur gruppen."))
         else:
-            form = MemberForm(request.POST, people=people)
+            form = MemberForm(request.POST, actor=actor)
             if not form.is_valid():
-                messages.error(request, _("Välj en person."))
-            else:
-                services.group_add_members(
-                    actor=actor, group=group, users=[form.cleaned_data["user"]]
-                )
-                messages.success(request, _("Personen är tillagd i gruppen."))
+                return _group_page(request, group, _group_form(request, group, bound=False), form)
+            services.group_add_members(actor=actor, group=group, users=[form.cleaned_data["user"]])
+            messages.success(request, _("Personen är tillagd i gruppen."))
     except ApplicationError as exc:
         messages.error(request, services._reason(exc))
     return redirect("servicedesk:manage_group", pk=group.pk)
@@ -558,8 +577,7 @@ def policy_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 def vip_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     coop = _cooperation(request)
-    people = selectors.manageable_user_list(actor=actor)
-    add = VipForm(request.POST or None, people=people)
+    add = VipForm(request.POST or None, actor=actor)
     if request.method == "POST" and add.is_valid():
         try:
             services.vip_add(

@@ -7,7 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from itfabrik.accounts.web.widgets import PersonSearchField
+from itfabrik.core.actors import Actor
 from itfabrik.core.web.forms import DateField
+from itfabrik.servicedesk import selectors
 from itfabrik.servicedesk.calendars import DAY_NAMES, EVES, format_hours, parse_hours
 from itfabrik.servicedesk.choices import EscalationTrigger, GroupKind, Level, Priority
 
@@ -21,31 +24,37 @@ class ListFilterForm(forms.Form):
     )
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        full = obj.get_full_name()
-        return f"{full} ({obj.username})" if full else str(obj.username)
+def person_field(**kwargs: Any) -> PersonSearchField:
+    """A person of the managed cooperations, chosen by search (leads, members, VIPs)."""
+    return PersonSearchField(
+        url_name="servicedesk:manageable_user_search",
+        search=selectors.manageable_user_search_list,
+        get=selectors.manageable_user_get,
+        **kwargs,
+    )
 
 
 class GroupForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Namn"), max_length=100)
     kind = forms.ChoiceField(label=_("Typ"), choices=GroupKind.choices)
-    lead = UserChoiceField(label=_("Teamledare"), queryset=None, required=False)
+    lead = person_field(label=_("Teamledare"), required=False)
     email = forms.EmailField(label=_("E-post"), required=False)
     is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, lead: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = people  # type: ignore[attr-defined]
+        self.fields["lead"].actor = actor  # type: ignore[attr-defined]
+        # The current lead reads as a name, and stays accepted even if out of scope now.
+        self.fields["lead"].set_initial_person(lead, current=True)  # type: ignore[attr-defined]
 
 
 class MemberForm(forms.Form):
-    user = UserChoiceField(label=_("Person"), queryset=None)
+    user = person_field(label=_("Person"))
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people  # type: ignore[attr-defined]
+        self.fields["user"].actor = actor  # type: ignore[attr-defined]
 
 
 class MatrixForm(forms.Form):
@@ -157,12 +166,12 @@ class PolicyForm(forms.Form):
 
 
 class VipForm(forms.Form):
-    user = UserChoiceField(label=_("Person"), queryset=None)
+    user = person_field(label=_("Person"))
     reason = forms.CharField(label=_("Skäl"), max_length=200)
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people  # type: ignore[attr-defined]
+        self.fields["user"].actor = actor  # type: ignore[attr-defined]
 
 
 class EscalationRuleForm(forms.Form):

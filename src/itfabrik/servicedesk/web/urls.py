@@ -30,6 +30,7 @@ urlpatterns = [
     path("mina-arenden/", views.portal_tickets, name="portal_tickets"),
     path("mina-arenden/<int:pk>/", views.portal_ticket, name="portal_ticket"),
     path("installningar/", manage.index, name="manage"),
+    path("installningar/sok-person/", manage.person_search, name="manageable_user_search"),
     path("installningar/grupper/", manage.group_list, name="manage_groups"),
     path("installningar/grupper/ny/", manage.group_edit, name="manage_group_new"),
     path("installningar/grupper/<int:pk>/", manage.group_edit, name="manage_group"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from itfabrik.accounts.web.widgets import person_options
 from itfabrik.catalog import selectors as catalog_selectors
 from itfabrik.core import permissions
 from itfabrik.core.errors import ApplicationError, Forbidden, NotFound
@@ -248,18 +249,7 @@ def view_close(request: HttpRequest, pk: int) -> HttpResponse:
 def requester_search(request: HttpRequest) -> HttpResponse:
     """Options for the requester search field: at most 20 people the agent serves."""
     _require_agent(request)
-    query = str(
-        request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_q")), "")
-    )
-    listbox = request.GET.get("lista", "people")
-    if not listbox.replace("_", "").replace("-", "").isalnum():
-        listbox = "people"
-    found = selectors.requester_search_list(actor=request.user, query=query[:100], limit=21)
-    return render(
-        request,
-        "servicedesk/_requester_options.html",
-        {"people": found[:20], "more": len(found) > 20, "listbox": listbox},
-    )
+    return person_options(request, selectors.requester_search_list)
 
 
 @login_required
