@@ -78,7 +78,9 @@ class AccountSerializer(serializers.ModelSerializer[Account]):
     addresses = serializers.SerializerMethodField()
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
     employee_number = serializers.CharField(source="provider_employee_number", read_only=True)
-    manager = serializers.PrimaryKeyRelatedField(source="provider_manager", read_only=True)
+    manager: serializers.PrimaryKeyRelatedField[Account] = serializers.PrimaryKeyRelatedField(
+        source="provider_manager", read_only=True
+    )
 
     class Meta:
         model = Account
