@@ -123,6 +123,10 @@ def test_manager_reviews_access(web_as: Any, ident: Any, demo: Any) -> None:
         grant__account__person__first_name="Greta", decision="pending"
     ).first()
     assert item is not None
+    # Namesakes are told apart by their account.
+    assert f'Greta Granskas <span class="muted">({item.grant.account.username})</span>' in (
+        page.content.decode()
+    )
     r = orderer.post(url, {"item": item.pk, "version": item.version, "decision": "confirmed"})
     assert r.status_code == 302
     item.refresh_from_db()
