@@ -54,6 +54,24 @@ def test_agent_creates_a_phone_ticket_with_reported_at(api_as: Any, desk: Any) -
     }
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"type": "service_request", "channel": "email"}, {"requester": "anvandare-bengtsfors"}],
+)
+def test_the_created_ticket_answers_as_it_reads_back(
+    api_as: Any, desk: Any, extra: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    """The answer to a create is built from the new ticket without reading it back; it must be
+    what reading it back gives, field for field."""
+    client = api_as("agent")
+    _post(client)  # warm the per-process caches
+    with django_assert_max_num_queries(25):
+        r = _post(client, **extra)
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert client.get(f"{URL}{body['id']}/").json() == body
+
+
 def test_requester_by_id_and_service(api_as: Any, desk: Any) -> None:
     from itfabrik.catalog.models import Service
 
