@@ -241,3 +241,20 @@ def test_a_device_changed_after_the_check_refuses_the_whole_file(demo: Any) -> N
     with pytest.raises(Conflict):
         imports.write(actor=tech, checked=checked, note="Import")
     assert_unchanged(before)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(demo: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(serials: list[str], os_version: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            result = _run(demo, _file(serials, os_version))
+        assert result.written == len(serials)
+        return len(ctx.captured_queries)
+
+    # Few enough that SQLite's limit of 999 parameters per query still takes them in one INSERT.
+    few = [f"FEW-{n}" for n in range(3)]
+    many = [f"MANY-{n}" for n in range(25)]
+    assert queries(few, "1") == queries(many, "1")  # new devices
+    assert queries(few, "2") == queries(many, "2")  # changed devices
