@@ -5,10 +5,11 @@ error with its reason; a dry run stops there. A real run writes every row or, wh
 an error, none. A device is known by its manufacturer and serial number, so the same file run
 again finds every device unchanged and writes nothing.
 
-Rows are written in bulk (one INSERT or UPDATE per chunk, with their history and audit rows
-also in bulk), so that an export of a hundred thousand devices is a matter of seconds; the web
-page leaves that to the worker (`import_check` / `import_commit` / `import_execute`), the API
-writes at once (`import_run`).
+Rows are written in bulk, their history and audit rows too: COPY on PostgreSQL, one UPDATE per
+chunk for the changed devices, a fixed number of queries whatever the size of the file (ADR
+0047), so that an export of a hundred thousand devices is a matter of seconds; the web page
+leaves that to the worker (`import_check` / `import_commit` / `import_execute`), the API writes
+at once (`import_run`).
 
 Which municipality a row belongs to: the primary user's e-mail domain (the municipalities'
 `email_domain`), else the municipality the person importing chose.
