@@ -527,8 +527,10 @@ def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ..
     json_at = [i for i, c in enumerate(columns) if by_name[c].get_internal_type() == "JSONField"]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(by_name[c].column) for c in columns)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the driver's cursor: Django's wrapper has no copy()
+    # The driver's cursor, as Django's wrapper has no copy(); its errors made Django's again (a
+    # device another import wrote meanwhile is an IntegrityError, as with bulk_create).
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = cursor.cursor
         with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 if json_at:

@@ -258,3 +258,20 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(demo: Any) -> None:
     many = [f"MANY-{n}" for n in range(25)]
     assert queries(few, "1") == queries(many, "1")  # new devices
     assert queries(few, "2") == queries(many, "2")  # changed devices
+
+
+def test_devices_another_import_wrote_meanwhile_refuse_the_whole_file(demo: Any) -> None:
+    from itfabrik.core.errors import ValidationFailed
+    from itfabrik.tenancy.models import Cooperation
+
+    tech = demo.user("tekniker")
+    rows = imports.read_file(_file(["DUP-1", "DUP-2"], "10.0.1"))
+    coop = Cooperation.objects.get(pk=demo.cooperation.pk)
+    checked = imports.check_rows(actor=tech, cooperation=coop, rows=rows)
+    assert len(checked.creates) == 2
+    assert _run(demo, _file(["DUP-2"], "10.0.1")).written == 1
+    before = db_state()
+    with pytest.raises(ValidationFailed) as refused:
+        imports.write(actor=tech, checked=checked, note="Import")
+    assert "En annan import" in str(refused.value.fields["file"][0])
+    assert_unchanged(before)
