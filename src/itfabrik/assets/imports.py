@@ -325,6 +325,7 @@ def check_rows(
     upns = {get(r, UPN).lower() for r in body if get(r, UPN)}
     ctx.load(serials, upns, cooperation)
     out = Checked()
+    fields = [(f.attname, f.get_default()) for f in Device._meta.concrete_fields]
     seen: dict[tuple[str, str], int] = {}
     now = timezone.now()
     today = timezone.localdate()
@@ -463,19 +464,22 @@ def check_rows(
             if owner_text in OWNERSHIP_PURCHASED or model.kind not in rules.LEASED_KINDS
             else Ownership.LEASED
         )
-        out.creates.append(
-            Device(
-                cooperation_id=cooperation.pk,
-                municipality=target,
-                owner_unit=unit,
-                manufacturer=model.manufacturer,
-                serial_number=serial[:100],
-                state=rules.DEPLOYED,
-                state_since=today,
-                ownership=ownership,
-                **values,
-            )
+        values.update(
+            cooperation_id=cooperation.pk,
+            municipality_id=target.pk,
+            owner_unit_id=unit.pk,
+            manufacturer=model.manufacturer,
+            serial_number=serial[:100],
+            state=rules.DEPLOYED,
+            state_since=today,
+            ownership=ownership,
         )
+        # By position, every field given: keyword arguments would look up each missing field's
+        # default again for each of a hundred thousand rows.
+        device = Device(*[values.get(name, default) for name, default in fields])
+        device.municipality = target
+        device.owner_unit = unit
+        out.creates.append(device)
     return out
 
 
