@@ -20,8 +20,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -514,16 +516,17 @@ _AUDIT_COLUMNS = (
 )
 
 
-def _insert(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Insert plain rows (values by attribute name, in the order of `columns`): PostgreSQL's
-    COPY, an order of magnitude faster than a multi-row INSERT at a hundred thousand rows (as
-    the billing run writes its lines), elsewhere bulk_create in chunks."""
-    if not rows:
-        return
+def _insert(model: type[Any], columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert plain rows (values by attribute name, in the order of `columns`), taken one by one
+    so that they need not all be in memory at once: PostgreSQL's COPY, an order of magnitude
+    faster than a multi-row INSERT at a hundred thousand rows (as the billing run writes its
+    lines), elsewhere bulk_create in chunks."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=CHUNK
-        )
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            model.objects.bulk_create(
+                [model(**dict(zip(columns, row, strict=True))) for row in chunk]
+            )
         return
     from psycopg.types.json import Jsonb
 
@@ -576,7 +579,7 @@ def _create_devices(devices: list[Device], now: dt.datetime) -> None:
         for d, (pk,) in zip(devices, cursor.fetchall(), strict=True):
             d.pk = pk
     columns = tuple(f.attname for f in Device._meta.concrete_fields)
-    _insert(Device, columns, [tuple(getattr(d, c) for c in columns) for d in devices])
+    _insert(Device, columns, (tuple(getattr(d, c) for c in columns) for d in devices))
 
 
 def _update_devices(updates: list[tuple[Device, set[str], int]], now: dt.datetime) -> None:
@@ -629,6 +632,23 @@ def write(*, actor: Actor, checked: Checked, note: str) -> int:
     today = timezone.localdate()
     now = timezone.now()
     note = note[:500]
+
+    def created(d: Device, after: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            now,
+            actor_id,
+            actor_repr,
+            AuditAction.CREATE.value,
+            object_type,
+            str(d.pk),
+            str(d)[:300],
+            d.municipality.path,
+            None,
+            after,
+            sorted(after),
+            "",
+        )
+
     try:
         with transaction.atomic():
             creates = checked.creates
@@ -636,29 +656,10 @@ def write(*, actor: Actor, checked: Checked, note: str) -> int:
             _insert(
                 DeviceEvent,
                 _EVENT_COLUMNS,
-                [(d.pk, "", d.state, today, now, actor_id, note, d.owner_unit_id) for d in creates],
+                ((d.pk, "", d.state, today, now, actor_id, note, d.owner_unit_id) for d in creates),
             )
+            _insert(AuditEntry, _AUDIT_COLUMNS, (created(d, audit.snapshot(d)) for d in creates))
             audit_rows: list[tuple[Any, ...]] = []
-            for d in creates:
-                after = audit.snapshot(d)
-                audit_rows.append(
-                    (
-                        now,
-                        actor_id,
-                        actor_repr,
-                        AuditAction.CREATE.value,
-                        object_type,
-                        str(d.pk),
-                        str(d)[:300],
-                        d.municipality.path,
-                        None,
-                        after,
-                        sorted(after),
-                        "",
-                    )
-                )
-            _insert(AuditEntry, _AUDIT_COLUMNS, audit_rows)
-            audit_rows = []
             writes: list[tuple[Device, set[str], int]] = []
             for device, changed in checked.updates:
                 writes.append((device, set(changed), device.version))
