@@ -148,3 +148,130 @@ def test_web_import_checks_then_the_worker_writes(web_as: Any) -> None:
     assert Device.objects.filter(serial_number="5CG3310201").exists()
     # The job run again (a retry) writes nothing more.
     assert imports.import_execute(import_id=good.pk).written == 10
+
+
+# --- what a real run writes, pinned down for the bulk writer -------------------------------------
+
+
+def _file(serials: list[str], os_version: str) -> bytes:
+    """An export of ThinkPads in Bengtsfors, one per serial number."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow([c.title() for c in imports.COLUMNS])
+    for n, serial in enumerate(serials):
+        w.writerow(
+            [
+                f"BEN-LAP-{n:04d}",
+                serial,
+                "Lenovo",
+                "ThinkPad T14 Gen 4",
+                "Windows",
+                os_version,
+                f"import.user{n}@bengtsfors.se",
+                "2026-05-04 07:12:33.0000000",
+                "Compliant",
+                "Corporate",
+                "Yes",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def _run(demo: Any, data: bytes, *, dry_run: bool = False) -> imports.RunResult:
+    return imports.import_run(
+        actor=demo.user("tekniker"),
+        cooperation=demo.cooperation,
+        data=data,
+        file_name="export.csv",
+        dry_run=dry_run,
+    )
+
+
+def test_every_written_row_is_audited_and_dated(demo: Any) -> None:
+    from itfabrik.core import audit
+    from itfabrik.core.models import AuditEntry
+
+    tech = demo.user("tekniker")
+    assert _run(demo, _file(["AUD-1", "AUD-2"], "10.0.1")).written == 2
+    device = Device.objects.get(serial_number="AUD-1")
+    entry = AuditEntry.objects.get(object_type="assets.device", object_id=str(device.pk))
+    assert entry.action == "create"
+    assert entry.actor == tech
+    assert entry.actor_repr == tech.get_username()
+    assert entry.object_repr == "Lenovo AUD-1"
+    assert entry.scope_path == device.municipality.path
+    assert entry.before is None
+    assert entry.after == audit.snapshot(device)
+    assert entry.changed_fields == sorted(audit.snapshot(device))
+    event = device.events.get()
+    assert (event.from_state, event.to_state, event.actor) == ("", "deployed", tech)
+    assert event.occurred_on == device.state_since
+    assert event.owner_unit_id == device.owner_unit_id
+    assert event.note == "Import export.csv"
+
+    before = audit.snapshot(device)
+    result = _run(demo, _file(["AUD-1", "AUD-2"], "10.0.2"))
+    assert (result.written, result.counts["update"]) == (2, 2)
+    device.refresh_from_db()
+    assert device.version == 2
+    assert device.os_version == "10.0.2"
+    entry = AuditEntry.objects.filter(object_type="assets.device", object_id=str(device.pk)).latest(
+        "pk"
+    )
+    assert entry.action == "update"
+    assert entry.actor == tech
+    assert entry.before == before
+    assert entry.after == audit.snapshot(device)
+    assert entry.changed_fields == ["os_version", "version"]
+    assert device.events.count() == 1
+
+
+def test_a_device_changed_after_the_check_refuses_the_whole_file(demo: Any) -> None:
+    from itfabrik.core.errors import Conflict
+    from itfabrik.tenancy.models import Cooperation
+
+    assert _run(demo, _file(["CON-1", "CON-2"], "10.0.1")).written == 2
+    tech = demo.user("tekniker")
+    rows = imports.read_file(_file(["CON-1", "CON-2", "CON-3"], "10.0.2"))
+    coop = Cooperation.objects.get(pk=demo.cooperation.pk)
+    checked = imports.check_rows(actor=tech, cooperation=coop, rows=rows)
+    assert (len(checked.creates), len(checked.updates)) == (1, 2)
+    Device.objects.filter(serial_number="CON-2").update(version=5)
+    before = db_state()
+    with pytest.raises(Conflict):
+        imports.write(actor=tech, checked=checked, note="Import")
+    assert_unchanged(before)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(demo: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(serials: list[str], os_version: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            result = _run(demo, _file(serials, os_version))
+        assert result.written == len(serials)
+        return len(ctx.captured_queries)
+
+    # Few enough that SQLite's limit of 999 parameters per query still takes them in one INSERT.
+    few = [f"FEW-{n}" for n in range(3)]
+    many = [f"MANY-{n}" for n in range(25)]
+    assert queries(few, "1") == queries(many, "1")  # new devices
+    assert queries(few, "2") == queries(many, "2")  # changed devices
+
+
+def test_devices_another_import_wrote_meanwhile_refuse_the_whole_file(demo: Any) -> None:
+    from itfabrik.core.errors import ValidationFailed
+    from itfabrik.tenancy.models import Cooperation
+
+    tech = demo.user("tekniker")
+    rows = imports.read_file(_file(["DUP-1", "DUP-2"], "10.0.1"))
+    coop = Cooperation.objects.get(pk=demo.cooperation.pk)
+    checked = imports.check_rows(actor=tech, cooperation=coop, rows=rows)
+    assert len(checked.creates) == 2
+    assert _run(demo, _file(["DUP-2"], "10.0.1")).written == 1
+    before = db_state()
+    with pytest.raises(ValidationFailed) as refused:
+        imports.write(actor=tech, checked=checked, note="Import")
+    assert "En annan import" in str(refused.value.fields["file"][0])
+    assert_unchanged(before)
