@@ -41,7 +41,7 @@ def _scoped(actor: Actor, action: str, by_cooperation: bool) -> Q:
     the database start from one cooperation's open tickets (servicedesk_coop_open_idx) rather
     than from every open ticket of the country joined to its unit to compare paths. Where a
     group already narrows the list it is left out: the planner takes group and cooperation as
-    independent, underestimates the rows tenfold and sorts them all instead of reading the
+    independent, underestimates the rows a hundredfold and sorts them all instead of reading the
     group's first page off servicedesk_group_open_idx."""
     q = permissions.scope_q(actor, action, path_field="unit__path")
     if not by_cooperation:
