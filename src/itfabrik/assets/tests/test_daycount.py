@@ -162,3 +162,99 @@ def test_a_charge_is_by_the_day_to_the_ore(price: Decimal, device_days: int, in_
     assert amount == amount.quantize(daycount.ORE)
     assert abs(amount - price * device_days / in_month) <= Decimal("0.005")
     assert daycount.charge(price, device_days + 1, in_month) >= amount
+
+
+# --- models: a change of model is a dated step, its days are told apart ------------------------
+
+model_steps_st = st.lists(
+    st.builds(
+        Step,
+        day=st.dates(min_value=D(2026, 4, 20), max_value=D(2026, 7, 10)),
+        state=st.sampled_from(rules.STATES),
+        unit=st.integers(min_value=1, max_value=3),
+        model=st.integers(min_value=1, max_value=3),
+    ),
+    max_size=8,
+).map(lambda xs: sorted(xs, key=lambda s: s.day))
+
+
+def _oracle_by_model(
+    steps: list[Step], first: dt.date, last: dt.date
+) -> dict[tuple[int, int], set[dt.date]]:
+    out: dict[tuple[int, int], set[dt.date]] = {}
+    day = first
+    while day <= last:
+        before = [s for s in steps if s.day <= day]
+        if before and before[-1].state in daycount.CHARGED_STATES:
+            out.setdefault((before[-1].unit, before[-1].model), set()).add(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def test_a_model_changed_on_the_15th_splits_the_month() -> None:
+    first, last = JUNE
+    steps = [
+        Step(D(2026, 5, 2), "deployed", 1, 7),
+        Step(D(2026, 6, 15), "deployed", 1, 8),
+        Step(D(2026, 6, 20), "deployed", 2, 8),
+    ]
+    assert daycount.charged_spans_by_model(steps, first, last) == {
+        (1, 7): [(D(2026, 6, 1), D(2026, 6, 14))],
+        (1, 8): [(D(2026, 6, 15), D(2026, 6, 19))],
+        (2, 8): [(D(2026, 6, 20), D(2026, 6, 30))],
+    }
+    # Per unit, the model change does not split anything.
+    assert daycount.charged_spans(steps, first, last) == {
+        1: [(D(2026, 6, 1), D(2026, 6, 19))],
+        2: [(D(2026, 6, 20), D(2026, 6, 30))],
+    }
+
+
+@given(steps=model_steps_st)
+def test_spans_per_model_agree_with_counting_day_by_day(steps: list[Step]) -> None:
+    first, last = JUNE
+    spans = daycount.charged_spans_by_model(steps, first, last)
+    assert {k: _days_of(s) for k, s in spans.items()} == _oracle_by_model(steps, first, last)
+    # Summed over models, each unit has exactly its days.
+    per_unit: dict[int, set[dt.date]] = {}
+    for (unit, _model), model_spans in spans.items():
+        days = _days_of(model_spans)
+        assert not days & per_unit.get(unit, set())
+        per_unit.setdefault(unit, set()).update(days)
+    assert per_unit == {
+        u: _days_of(s) for u, s in daycount.charged_spans(steps, first, last).items()
+    }
+
+
+recorded_st = st.lists(st.one_of(st.none(), st.integers(1, 4)), max_size=8)
+
+
+def test_resolve_models_examples() -> None:
+    # Steps without a model keep the one before; the first ones take the device's.
+    assert daycount.resolve_models([None, 2, None, 3, None], 3) == [3, 2, 2, 3, 3]
+    # The device's model is no longer the last step's (an undated change): it applies from the
+    # last dated change on.
+    assert daycount.resolve_models([1, None, 2, None], 4) == [1, 1, 4, 4]
+    assert daycount.resolve_models([1, None, 2, None], 4, undated_change=False) == [1, 1, 2, 2]
+    assert daycount.resolve_models([], 4) == []
+
+
+@given(recorded=recorded_st, current=st.integers(1, 4))
+def test_resolve_models_keeps_the_dated_changes(recorded: list[int | None], current: int) -> None:
+    dated = daycount.resolve_models(recorded, current, undated_change=False)
+    assert len(dated) == len(recorded)
+    for i, m in enumerate(dated):
+        known = [r for r in recorded[: i + 1] if r is not None]
+        assert m == (known[-1] if known else current)
+    out = daycount.resolve_models(recorded, current)
+    if not out:
+        return
+    assert out[-1] == current
+    # Only the last run of one model changes, and only when it is not the device's model.
+    changed = [i for i, (a, b) in enumerate(zip(dated, out, strict=True)) if a != b]
+    if dated[-1] == current:
+        assert changed == []
+    else:
+        assert changed == list(range(changed[0], len(out)))
+        assert {dated[i] for i in changed} == {dated[-1]}
+        assert changed[0] == 0 or dated[changed[0] - 1] != dated[-1]
