@@ -221,6 +221,7 @@ def load(ctx: dict[str, Any]) -> None:
                 occurred_on=d.state_since or today,
                 note="Demodata",
                 owner_unit_id=d.owner_unit_id,
+                model_id=d.model_id,
             )
             for d in devices
         ),

@@ -234,6 +234,17 @@ class DeviceEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The model from this step on: a change of model is a dated step (it may change the
+    # catalogue service the device is charged through). Empty: the model of the step before (a
+    # transition or a move keeps the model); on the first steps, the device's model.
+    model = models.ForeignKey(
+        DeviceModel,
+        verbose_name=_("modell"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("händelse")

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -351,8 +352,17 @@ def device_create(
             actor=_user(actor),
             note=note.strip()[:500] or str(_("Registrerad")),
             owner_unit=owner_unit,
+            model=model,
         )
     return device
+
+
+def _latest_step(device: Device) -> dt.date | None:
+    """The day of the device's latest history step (or of its state, for a device whose steps
+    were not recorded)."""
+    latest = DeviceEvent.objects.filter(device=device).aggregate(day=Max("occurred_on"))["day"]
+    days = [d for d in (latest, device.state_since) if d is not None]
+    return max(days) if days else None
 
 
 def device_update(
@@ -361,12 +371,14 @@ def device_update(
     device: Device,
     expected_version: int | None,
     moved_on: dt.date | None = None,
+    model_changed_on: dt.date | None = None,
     **changes: Any,
 ) -> Device:
     """Correct a device. A new owning unit must be in a municipality the actor manages; the
     municipality, kind, manufacturer and lease end follow the unit, model and lease. A new
-    owning unit is a dated step of the history (`moved_on`, today when not given): charging
-    counts each unit's days from it."""
+    owning unit and a new model are each a dated step of the history (`moved_on`,
+    `model_changed_on`; today when not given, neither in the future nor before the device's
+    latest step): charging counts each unit's days, and each model's service, from them."""
     _require(actor, actions.MANAGE_DEVICES, device.municipality)
     unknown = set(changes) - set(DEVICE_FIELDS)
     if unknown:
@@ -392,11 +404,24 @@ def device_update(
     moved = owner_unit is not None and owner_unit.pk != device.owner_unit_id
     if moved and owner_unit is not None and not owner_unit.is_active and "owner_unit" not in errors:
         errors["owner_unit"] = [_INACTIVE_UNIT]
-    day = moved_on or timezone.localdate()
-    if moved and day > timezone.localdate():
+    remodelled = model is not None and model.pk != device.model_id
+    today = timezone.localdate()
+    day = moved_on or today
+    model_day = model_changed_on or today
+    latest = _latest_step(device) if moved or remodelled else None
+    if moved and day > today:
         errors["moved_on"] = [_("Datumet har inte varit än.")]
-    if moved and day < (device.state_since or day):
+    if moved and latest is not None and day < latest:
         errors["moved_on"] = [_("Enheten kan inte flyttas före sitt senaste steg.")]
+    if remodelled and model_day > today:
+        errors["model_changed_on"] = [_("Dagen för modellbytet har inte varit än.")]
+    if remodelled and latest is not None and model_day < latest:
+        errors["model_changed_on"] = [
+            lazy_format(
+                _("Modellen kan inte bytas före enhetens senaste steg (%(day)s)."),
+                day=latest.isoformat(),
+            )
+        ]
     if errors:
         raise ValidationFailed(fields=errors)
     assert model is not None
@@ -408,6 +433,16 @@ def device_update(
         "manufacturer": model.manufacturer,
         "lease_end": lease.ends_on if lease is not None else None,
     }
+    # The new steps in the order they happened (a move before a model change of the same day):
+    # a move keeps the model of the step before it, a model change is on the unit of its day.
+    steps: list[tuple[dt.date, int, dict[str, Any]]] = []
+    if moved:
+        note = lazy_format(_("Flyttad till %(unit)s"), unit=owner_unit.name)
+        steps.append((day, 0, {"owner_unit": owner_unit, "note": str(note)[:500]}))
+    if remodelled:
+        unit = owner_unit if moved and day <= model_day else device.owner_unit
+        note = lazy_format(_("Ny modell: %(model)s"), model=str(model))
+        steps.append((model_day, 1, {"owner_unit": unit, "model": model, "note": str(note)[:500]}))
     with transaction.atomic():
         updated = update_versioned(
             actor=actor,
@@ -417,15 +452,14 @@ def device_update(
             scope_path=municipality.path,
             exclude=_DEVICE_KEYS,
         )
-        if moved:
+        for occurred_on, _order, values in sorted(steps, key=lambda s: (s[0], s[1])):
             DeviceEvent.objects.create(
                 device=updated,
                 from_state=updated.state,
                 to_state=updated.state,
-                occurred_on=day,
+                occurred_on=occurred_on,
                 actor=_user(actor),
-                note=str(lazy_format(_("Flyttad till %(unit)s"), unit=owner_unit.name))[:500],
-                owner_unit=owner_unit,
+                **values,
             )
     return updated
 

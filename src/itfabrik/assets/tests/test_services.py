@@ -245,3 +245,93 @@ def test_no_device_is_registered_on_or_moved_to_a_closed_unit(fleet: Any) -> Non
         actor=fleet.tekniker, device=fresh, expected_version=fresh.version, security_level=3
     )
     assert device.security_level == 3
+
+
+def test_a_model_change_is_a_dated_step_of_the_history(fleet: Any) -> None:
+    """A new model is a step of its own day (today when not given): never in the future, never
+    before the device's latest step (a move included), refused on its field with nothing
+    changed; audited like any correction."""
+    from itfabrik.assets.models import DeviceModel
+    from itfabrik.core.tests import assert_unchanged, db_state
+    from itfabrik.tenancy.models import OrgNode
+
+    desktop = DeviceModel.objects.get(name="Elite Mini 800 G9")
+    device = fleet.device(lease=None, occurred_on=dt.date(2026, 6, 1))
+    today = timezone.localdate()
+    refused = (
+        (dt.date(2099, 1, 1), "Dagen för modellbytet har inte varit än."),
+        (
+            dt.date(2026, 5, 31),
+            "Modellen kan inte bytas före enhetens senaste steg (2026-06-01).",
+        ),
+    )
+    for day, message in refused:
+        before = db_state()
+        with pytest.raises(ValidationFailed) as exc:
+            services.device_update(
+                actor=fleet.tekniker,
+                device=device,
+                expected_version=device.version,
+                model=desktop,
+                model_changed_on=day,
+            )
+        assert [str(m) for m in exc.value.fields["model_changed_on"]] == [message]
+        assert_unchanged(before)
+
+    # A move on the 20th is the latest step now: neither a new model nor another move may be
+    # dated before it.
+    other = (
+        OrgNode.objects.filter(municipality=fleet.mellerud, kind=fleet.unit.kind, is_active=True)
+        .exclude(pk=fleet.unit.pk)
+        .first()
+    )
+    assert other is not None
+    device = services.device_update(
+        actor=fleet.tekniker,
+        device=device,
+        expected_version=device.version,
+        owner_unit=other,
+        moved_on=dt.date(2026, 6, 20),
+    )
+    before = db_state()
+    with pytest.raises(ValidationFailed) as exc:
+        services.device_update(
+            actor=fleet.tekniker,
+            device=device,
+            expected_version=device.version,
+            model=desktop,
+            model_changed_on=dt.date(2026, 6, 10),
+        )
+    assert "2026-06-20" in str(exc.value.fields["model_changed_on"][0])
+    with pytest.raises(ValidationFailed) as exc:
+        services.device_update(
+            actor=fleet.tekniker,
+            device=device,
+            expected_version=device.version,
+            owner_unit=fleet.unit,
+            moved_on=dt.date(2026, 6, 10),
+        )
+    assert "moved_on" in exc.value.fields
+    assert_unchanged(before)
+
+    device = services.device_update(
+        actor=fleet.tekniker, device=device, expected_version=device.version, model=desktop
+    )
+    assert (device.model_id, device.kind) == (desktop.pk, desktop.kind)
+    event = DeviceEvent.objects.filter(device=device).order_by("-pk").first()
+    assert event is not None
+    assert (event.occurred_on, event.model_id, event.owner_unit_id) == (today, desktop.pk, other.pk)
+    assert str(desktop) in event.note
+    entry = (
+        AuditEntry.objects.filter(object_type="assets.device", object_id=str(device.pk))
+        .order_by("-pk")
+        .first()
+    )
+    assert entry is not None
+    assert "model_id" in entry.changed_fields
+    # Registration records the model; a transition or a move keeps the one before it.
+    first = DeviceEvent.objects.filter(device=device).order_by("pk").first()
+    assert first is not None
+    assert first.model_id == fleet.model.pk
+    moved = DeviceEvent.objects.get(device=device, occurred_on=dt.date(2026, 6, 20))
+    assert moved.model_id is None
