@@ -114,6 +114,23 @@ class DeviceUpdateSerializer(serializers.Serializer[Any]):
             "invoice is approved is billed as a correction in the next open month."
         ),
     )
+    model = _id(
+        required=False,
+        help_text=(
+            "Another model of the catalogue (its kind follows): a dated step of the device's "
+            "history, which may change the catalogue service the device is charged through."
+        ),
+    )
+    model_changed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The day the new model takes over (only with model; default today; not in the "
+            "future, not before the device's latest step). The device is charged through each "
+            "model's service for its days; a day in a month whose invoice is approved is billed "
+            "as a correction in the next open month."
+        ),
+    )
     asset_tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     site = serializers.CharField(max_length=150, required=False, allow_blank=True)

@@ -76,8 +76,10 @@ def _ref(errors: dict[str, list[Any]], name: str, fetch: Any) -> Any:
         description=(
             "Correct a device. `owner_unit` moves it to another owning unit (cost centre) from "
             "`moved_on`, recorded as a step of its history and audited, as the web form does; "
-            "the caller must manage devices in both municipalities. A device the caller may "
-            "not see is a 404; a new unit they may not see or not move devices to is a 400; "
+            "the caller must manage devices in both municipalities. `model` gives it another "
+            "model of the catalogue from `model_changed_on`, a step of its history as well. "
+            "A device the caller may not see is a 404; a new unit they may not see or not move "
+            "devices to is a 400; "
             "a caller who sees the device but may not manage it gets a 403. Nothing is changed "
             "when refused."
         ),
@@ -149,11 +151,25 @@ class DeviceViewSet(
             raise ValidationFailed(
                 fields={"moved_on": [_("Ange datumet bara när enheten byter ägande enhet.")]}
             )
+        model_changed_on = v.pop("model_changed_on", None)
+        if "model" in v:
+            errors = {}
+            model = _ref(
+                errors, "model", lambda: selectors.model_get(actor=request.user, pk=v["model"])
+            )
+            if errors:
+                raise ValidationFailed(fields=errors)
+            v["model"] = model
+        elif model_changed_on is not None:
+            raise ValidationFailed(
+                fields={"model_changed_on": [_("Ange datumet bara när enheten byter modell.")]}
+            )
         services.device_update(
             actor=request.user,
             device=device,
             expected_version=version,
             moved_on=moved_on,
+            model_changed_on=model_changed_on,
             **v,
         )
         return self._out(device)

@@ -216,6 +216,39 @@ def test_api_move_needs_both_municipalities(api_as: Any, demo: Any, fleet: Any) 
     assert r.json()["municipality"] == bengtsfors.pk
 
 
+def test_api_change_model_with_a_date(api_as: Any, demo: Any, fleet: Any) -> None:
+    """`model` with `model_changed_on` is a dated step; the date alone, a date to come or a
+    model nobody can see is a 400 on its field, nothing changed."""
+    import datetime as dt
+
+    from itfabrik.assets.models import DeviceEvent, DeviceModel
+
+    device = fleet.device(lease=None, occurred_on=dt.date(2026, 5, 2))
+    desktop = DeviceModel.objects.get(name="Elite Mini 800 G9")
+    client = api_as(ADMIN)
+    url = f"/api/v1/assets/{device.pk}/"
+    before = db_state()
+    for body, field in (
+        ({"model_changed_on": "2026-06-15"}, "model_changed_on"),
+        ({"model": desktop.pk, "model_changed_on": "2099-01-01"}, "model_changed_on"),
+        ({"model": desktop.pk, "model_changed_on": "2026-05-01"}, "model_changed_on"),
+        ({"model": 2**40, "model_changed_on": "2026-06-15"}, "model"),
+    ):
+        r = client.patch(url, {"version": device.version, **body}, format="json")
+        assert field in assert_error(r, 400, "invalid")["fields"], body
+        assert_unchanged(before)
+    r = client.patch(
+        url,
+        {"version": device.version, "model": desktop.pk, "model_changed_on": "2026-06-15"},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    assert (r.json()["model"], r.json()["kind"]) == (desktop.pk, desktop.kind)
+    event = DeviceEvent.objects.filter(device=device).order_by("-pk").first()
+    assert event is not None
+    assert (event.occurred_on, event.model_id) == (dt.date(2026, 6, 15), desktop.pk)
+
+
 def _unit_of(municipality: Any) -> Any:
     from itfabrik.tenancy.models import OrgNode
 

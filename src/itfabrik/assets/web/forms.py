@@ -80,6 +80,14 @@ class DeviceForm(forms.Form):
             "för den. Tomt: i dag."
         ),
     )
+    model_changed_on = DateField(
+        label=_("Ny modell från och med"),
+        required=False,
+        help_text=_(
+            "När modellen byts: dagen enheten debiteras genom den nya modellens tjänst. "
+            "Tomt: i dag."
+        ),
+    )
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(
@@ -93,7 +101,9 @@ class DeviceForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kw)
         if not editing:
-            del self.fields["moved_on"]  # a new device starts its history where it is
+            # A new device starts its history where it is, as it is.
+            del self.fields["moved_on"]
+            del self.fields["model_changed_on"]
         choices = [("", "—")] + [(m.pk, str(m)) for m in models]
         self.fields["model"].choices = choices  # type: ignore[attr-defined]
         choices = [("", "—")] + [
