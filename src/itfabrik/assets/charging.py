@@ -1,16 +1,18 @@
 """Deployed devices as a billing charge source (billing.sources, ADR 0018 and 0040).
 
 Every month each device is charged to the unit that owned it, for the days it was deployed
-(`daycount`, from its dated history), through the catalogue service its model or kind is mapped
-to (`ChargeMapping`), at the price of the price-list version in force on each day. One line per
-unit, service and price-list version: monthly price × device days ÷ days in the month, to the
-öre; the line's `source` lists every device with its days. Days on which the unit also holds a
+(`daycount`, from its dated history), through the catalogue service its model (of that day: a
+change of model is a dated step too) or the model's kind is mapped to (`ChargeMapping`), at the
+price of the price-list version in force on each day. One line per unit, service and price-list
+version: monthly price × device days ÷ days in the month, to the öre; the line's `source` lists
+every device with its days and models. Days on which the unit also holds a
 subscription of the same service are left to the subscription (the catalogue's source charges
 it), so a device is never paid for twice. A device in use whose kind has no mapping is not
 charged and is named in the run's warnings; so are devices whose service has no price.
 
-A history step recorded after a month was approved and dated in it (a retroactive move or
-deployment) is charged as correction lines in the next run (`correction_lines`, ADR 0044).
+A history step recorded after a month was approved and dated in it (a retroactive move, change
+of model or deployment) is charged as correction lines in the next run (`correction_lines`,
+ADR 0044).
 
 Billing imports nothing of this app: `AssetsConfig.ready()` imports this module, which registers
 the source.
@@ -38,7 +40,7 @@ from itfabrik.tenancy.models import OrgNode
 from . import daycount
 from .choices import DeviceKind
 from .daycount import Span, Step
-from .models import ChargeMapping, Device, DeviceEvent
+from .models import ChargeMapping, Device, DeviceEvent, DeviceModel
 
 SOURCE = "assets"
 
@@ -81,6 +83,47 @@ def mappings(cooperation_id: int) -> tuple[dict[str, int | None], dict[int, int 
     return by_kind, by_model
 
 
+def model_kinds(cooperation_id: int) -> dict[int, str]:
+    """The kind of every model of the cooperation's catalogue: a model's kind decides its
+    service when the model has no mapping of its own."""
+    return dict(DeviceModel.objects.filter(cooperation_id=cooperation_id).values_list("pk", "kind"))
+
+
+def service_of(
+    model_id: int, kind: str, by_kind: dict[str, int | None], by_model: dict[int, int | None]
+) -> tuple[bool, int | None]:
+    """Whether a model (of that kind) is mapped, and the service it is charged through (None:
+    not charged): the model's mapping, else its kind's."""
+    if model_id in by_model:
+        return True, by_model[model_id]
+    if kind in by_kind:
+        return True, by_kind[kind]
+    return False, None
+
+
+# One step as read: day, state, and the owning unit and model recorded (None: see DeviceEvent).
+RawStep = tuple[dt.date, str, int | None, int | None]
+
+
+def steps_of(
+    raw: list[RawStep], unit_id: int, model_id: int, *, undated_change: bool = True
+) -> list[Step]:
+    """A device's history (its steps in the order they happened) as `daycount` steps, each with
+    its owning unit and model (`daycount.resolve_models`; empty units are the device's)."""
+    models = daycount.resolve_models([r[3] for r in raw], model_id, undated_change=undated_change)
+    return [
+        Step(day=day, state=state, unit=unit or unit_id, model=model)
+        for (day, state, unit, _m), model in zip(raw, models, strict=True)
+    ]
+
+
+def _models_in(part: list[Span], by_model: dict[int, list[Span]]) -> list[int]:
+    """The models whose days are among `part`."""
+    if len(by_model) == 1:
+        return list(by_model)
+    return [m for m, spans in sorted(by_model.items()) if daycount.subtract(part, spans) != part]
+
+
 def _segments(
     cooperation_id: int, first: dt.date, last: dt.date
 ) -> list[tuple[PriceList, dt.date, dt.date]]:
@@ -103,10 +146,12 @@ def _segments(
 
 def device_days(
     cooperation_id: int, first: dt.date, last: dt.date
-) -> Iterable[tuple[dict[str, Any], dict[int, list[Span]]]]:
+) -> Iterable[tuple[dict[str, Any], dict[tuple[int, int], list[Span]]]]:
     """Every device of the cooperation with days deployed in first..last: the device's row and
-    its spans per owning unit. Devices that were not in use at all are not read past the
-    query: only those deployed now or whose history moved since `first` can have days."""
+    its spans per owning unit and model. Devices that were not in use at all are not read past
+    the query: only those deployed now or whose history moved since `first` can have days. The
+    whole history is read (steps after `last` too): a model changed without a date applies
+    from the last dated change of model (`daycount.resolve_models`)."""
     since = DeviceEvent.objects.filter(device_id=OuterRef("pk"), occurred_on__gte=first)
     candidates = (
         Device.objects.filter(cooperation_id=cooperation_id)
@@ -115,19 +160,16 @@ def device_days(
         .values("pk", "owner_unit_id", "model_id", "kind", "asset_tag", "serial_number")
     )
     events = (
-        DeviceEvent.objects.filter(device__in=candidates.values("pk"), occurred_on__lte=last)
+        DeviceEvent.objects.filter(device__in=candidates.values("pk"))
         .order_by("device_id", "occurred_on", "pk")
-        .values_list("device_id", "occurred_on", "to_state", "owner_unit_id")
+        .values_list("device_id", "occurred_on", "to_state", "owner_unit_id", "model_id")
     )
-    history: dict[int, list[tuple[dt.date, str, int | None]]] = defaultdict(list)
-    for device_id, day, state, unit_id in events.iterator(chunk_size=5000):
-        history[device_id].append((day, state, unit_id))
+    history: dict[int, list[RawStep]] = defaultdict(list)
+    for device_id, day, state, unit_id, model_id in events.iterator(chunk_size=5000):
+        history[device_id].append((day, state, unit_id, model_id))
     for row in candidates.iterator(chunk_size=5000):
-        steps = [
-            Step(day=day, state=state, unit=unit_id or row["owner_unit_id"])
-            for day, state, unit_id in history.get(row["pk"], [])
-        ]
-        spans = daycount.charged_spans(steps, first, last)
+        steps = steps_of(history.get(row["pk"], []), row["owner_unit_id"], row["model_id"])
+        spans = daycount.charged_spans_by_model(steps, first, last)
         if spans:
             yield dict(row), spans
 
@@ -159,6 +201,7 @@ def device_lines(ctx: BillingContext) -> Iterable[LineDraft]:
     in_month = (last - first).days + 1
     coop = ctx.cooperation.pk
     by_kind, by_model = mappings(coop)
+    kind_of = model_kinds(coop)
     segments = _segments(coop, first, last)
     prices: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for list_id, priced_service, amount in Price.objects.filter(
@@ -169,23 +212,22 @@ def device_lines(ctx: BillingContext) -> Iterable[LineDraft]:
     covered = _covered(coop, mapped, first, last)
 
     groups: dict[tuple[int, int, int], _Group] = defaultdict(_Group)
-    unmapped: dict[tuple[int, str], list[str]] = defaultdict(list)  # (unit, kind) → refs
+    unmapped: dict[tuple[int, str], set[str]] = defaultdict(set)  # (unit, kind) → refs
     unpriced: dict[tuple[int, int | None], list[str]] = defaultdict(list)  # (service, list)
     by_subscription: dict[tuple[int, int], list[str]] = defaultdict(list)  # (unit, service)
     for row, spans in device_days(coop, first, last):
         ref = row["asset_tag"] or row["serial_number"]
-        service_id: int | None
-        if row["model_id"] in by_model:
-            service_id = by_model[row["model_id"]]
-        elif row["kind"] in by_kind:
-            service_id = by_kind[row["kind"]]
-        else:
-            for unit_id in spans:
-                unmapped[(unit_id, row["kind"])].append(ref)
-            continue
-        if service_id is None:
-            continue  # explicitly not charged
-        for unit_id, unit_spans in sorted(spans.items()):
+        # (unit, service) → the spans of each model charged through it
+        through: dict[tuple[int, int], dict[int, list[Span]]] = defaultdict(dict)
+        for (unit_id, model_id), model_spans in sorted(spans.items()):
+            kind = kind_of.get(model_id, row["kind"])
+            is_mapped, service_id = service_of(model_id, kind, by_kind, by_model)
+            if not is_mapped:
+                unmapped[(unit_id, kind)].add(ref)
+            elif service_id is not None:  # None: explicitly not charged
+                through[(unit_id, service_id)][model_id] = model_spans
+        for (unit_id, service_id), by_m in sorted(through.items()):
+            unit_spans = daycount.merge(s for model_spans in by_m.values() for s in model_spans)
             cover = covered.get((unit_id, service_id))
             if cover:
                 rest = daycount.subtract(unit_spans, cover)
@@ -202,7 +244,13 @@ def device_lines(ctx: BillingContext) -> Iterable[LineDraft]:
                 n = daycount.days(part)
                 group = groups[(unit_id, service_id, pl.pk)]
                 group.devices.append(
-                    {"device": row["pk"], "ref": ref, "days": n, "spans": _iso(part)}
+                    {
+                        "device": row["pk"],
+                        "ref": ref,
+                        "days": n,
+                        "spans": _iso(part),
+                        "models": _models_in(part, by_m),
+                    }
                 )
                 group.device_days += n
             if daycount.subtract(unit_spans, [(lo, hi) for _pl, lo, hi in segments]):
@@ -275,7 +323,7 @@ def device_lines(ctx: BillingContext) -> Iterable[LineDraft]:
         )
 
     kinds = dict(DeviceKind.choices)
-    for (unit_id, kind), refs in sorted(
+    for (unit_id, kind), unmapped_refs in sorted(
         unmapped.items(), key=lambda kv: (municipality(kv[0][0]), units[kv[0][0]]["name"], kv[0][1])
     ):
         ctx.warn(
@@ -287,11 +335,11 @@ def device_lines(ctx: BillingContext) -> Iterable[LineDraft]:
             )
             % {
                 "unit": units[unit_id]["name"],
-                "count": len(refs),
+                "count": len(unmapped_refs),
                 "kind": str(kinds.get(kind, kind)).lower(),
             },
             municipality_id=municipality(unit_id),
-            references=sorted(refs),
+            references=sorted(unmapped_refs),
         )
     for (unpriced_service, unpriced_list), refs in sorted(
         unpriced.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)
@@ -375,13 +423,17 @@ def _correction_window(
 
 def correction_lines(ctx: BillingContext) -> Iterable[LineDraft]:
     """Correction lines for approved months whose device history changed after approval (a
-    device moved, deployed or taken out of use retroactively): per unit, service and price-list
-    version of that month, the charge of the history as it is now less what the approved
-    invoices and earlier corrections charged. Only devices with a step recorded after the
-    month was approved are counted again (so a changed mapping or price does not reopen a
-    month), and only months whose approved invoices charged devices at all. The approved
-    invoices stay as they are; a rerun gives the same lines, and once this month is approved
-    its corrections count as charged."""
+    device moved, given another model, deployed or taken out of use retroactively): per unit,
+    service and price-list version of that month, the charge of the history as it is now less
+    what the approved invoices and earlier corrections charged. Only devices with a step
+    recorded after the month was approved are counted again (so a changed mapping or price does
+    not reopen a month), and only months whose approved invoices charged devices at all. A
+    counted device keeps, for each model it was charged under in that month, the service it
+    was charged through; only days under a model it was not charged under then (a late change
+    of model, or a device not charged then) go through that model's mapping now. A model
+    changed without a date (an import) does not reopen a month. The approved invoices stay as
+    they are; a rerun gives the same lines, and once this month is approved its corrections
+    count as charged."""
     coop = ctx.cooperation.pk
     window, approved = _correction_window(coop, ctx.period)
     months = set(
@@ -414,49 +466,82 @@ def correction_lines(ctx: BillingContext) -> Iterable[LineDraft]:
             "pk", "owner_unit_id", "model_id", "kind", "asset_tag", "serial_number"
         )
     }
-    history: dict[int, list[Step]] = defaultdict(list)
-    for device_id, day, state, unit_id in (
+    raw: dict[int, list[tuple[RawStep, dt.datetime]]] = defaultdict(list)
+    for device_id, day, state, unit_id, model_id, at in (
         DeviceEvent.objects.filter(device_id__in=devices)
         .order_by("device_id", "occurred_on", "pk")
-        .values_list("device_id", "occurred_on", "to_state", "owner_unit_id")
-    ):
-        history[device_id].append(
-            Step(day=day, state=state, unit=unit_id or devices[device_id]["owner_unit_id"])
+        .values_list(
+            "device_id", "occurred_on", "to_state", "owner_unit_id", "model_id", "recorded_at"
         )
+    ):
+        raw[device_id].append(((day, state, unit_id, model_id), at))
+    history = _History(devices, raw)
     by_kind, by_model = mappings(coop)
+    kinds = model_kinds(coop)
     drafts: list[tuple[tuple[Any, ...], LineDraft]] = []
     for code in sorted(touched):
         drafts.extend(
             _month_corrections(
                 ctx,
                 Period.parse(code),
+                approved[code],
                 window[code],
                 touched[code],
-                devices,
                 history,
-                by_kind,
-                by_model,
+                (by_kind, by_model, kinds),
             )
         )
     for _key, draft in sorted(drafts, key=lambda kd: kd[0]):
         yield draft
 
 
+class _History:
+    """The candidates' rows and histories, read once for all months of a run."""
+
+    def __init__(
+        self, devices: dict[int, dict[str, Any]], raw: dict[int, list[tuple[RawStep, dt.datetime]]]
+    ) -> None:
+        self.devices = devices
+        self.raw = raw
+        # The history as it is now. A model changed without a date does not count here: it
+        # must not reopen an approved month.
+        self.steps = {
+            pk: steps_of(
+                [r for r, _at in raw.get(pk, [])],
+                row["owner_unit_id"],
+                row["model_id"],
+                undated_change=False,
+            )
+            for pk, row in devices.items()
+        }
+
+    def model_then(self, device_id: int, approved: dt.datetime, last: dt.date) -> int:
+        """The model a device had at the end of a month by the steps recorded before the month
+        was approved: for lines written before they named their models."""
+        row = self.devices[device_id]
+        known = [r for r, at in self.raw.get(device_id, []) if at <= approved]
+        steps = steps_of(known, row["owner_unit_id"], row["model_id"], undated_change=False)
+        until = [s for s in steps if s.day <= last]
+        return until[-1].model if until else int(row["model_id"])
+
+
 def _month_corrections(
     ctx: BillingContext,
     month: Period,
+    approved_at: dt.datetime,
     municipalities: set[int],
     candidates: set[int],
-    devices: dict[int, dict[str, Any]],
-    history: dict[int, list[Step]],
-    by_kind: dict[str, int | None],
-    by_model: dict[int, int | None],
+    history: _History,
+    mapped: tuple[dict[str, int | None], dict[int, int | None], dict[int, str]],
 ) -> list[tuple[tuple[Any, ...], LineDraft]]:
     coop = ctx.cooperation.pk
+    by_kind, by_model, kinds = mapped
+    devices = history.devices
     first, last = month.first, month.last
     in_month = (last - first).days + 1
     billed: dict[tuple[int, int, int], _Billed] = defaultdict(_Billed)
-    billed_service: dict[int, int] = {}
+    # (device, model) → the service the device was charged through under that model
+    billed_service: dict[tuple[int, int], int] = {}
     rows = (
         InvoiceLine.objects.filter(
             invoice__cooperation_id=coop,
@@ -476,36 +561,52 @@ def _month_corrections(
         group.unit_price = unit_price
         for d in source["devices"]:
             group.days[d["device"]] = d["days"]
-            if d["days"]:
-                billed_service[d["device"]] = source["service"]
+            if d["days"] and d["device"] in candidates:
+                models = d.get("models")
+                if models is None:
+                    models = [history.model_then(d["device"], approved_at, last)]
+                for model_id in models:
+                    billed_service[(d["device"], model_id)] = source["service"]
     segments = _segments(coop, first, last)
     prices: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for list_id, priced_service, amount in Price.objects.filter(
         price_list__in=[s[0] for s in segments]
     ).values_list("price_list_id", "service_id", "amount"):
         prices[list_id][priced_service] = amount
-    services_of: dict[int, int] = {}
+    # device → (unit, service) → the spans of each model charged through it
+    through: dict[int, dict[tuple[int, int], dict[int, list[Span]]]] = {}
     for device_id in sorted(candidates):
         row = devices[device_id]
-        service_id = billed_service.get(device_id)
-        if service_id is None:
-            service_id = by_model.get(row["model_id"], by_kind.get(row["kind"]))
-        if service_id is not None:
-            services_of[device_id] = service_id
-    covered = _covered(coop, set(services_of.values()), first, last)
-    now: dict[tuple[int, int, int], dict[int, tuple[int, list[Span]]]] = defaultdict(dict)
-    for device_id, service_id in sorted(services_of.items()):
-        spans = daycount.charged_spans(history[device_id], first, last)
-        for unit_id, unit_spans in spans.items():
+        groups: dict[tuple[int, int], dict[int, list[Span]]] = defaultdict(dict)
+        spans = daycount.charged_spans_by_model(history.steps[device_id], first, last)
+        for (unit_id, model_id), model_spans in sorted(spans.items()):
+            service_id = billed_service.get((device_id, model_id))
+            if service_id is None:
+                kind = kinds.get(model_id, row["kind"])
+                _mapped, service_id = service_of(model_id, kind, by_kind, by_model)
+            if service_id is not None:
+                groups[(unit_id, service_id)][model_id] = model_spans
+        through[device_id] = groups
+    covered = _covered(coop, {k[1] for g in through.values() for k in g}, first, last)
+    now: dict[tuple[int, int, int], dict[int, tuple[int, list[Span], list[int]]]] = defaultdict(
+        dict
+    )
+    for device_id, groups in through.items():
+        for (unit_id, service_id), by_m in sorted(groups.items()):
+            unit_spans = daycount.merge(s for model_spans in by_m.values() for s in model_spans)
             cover = covered.get((unit_id, service_id))
             if cover:
                 unit_spans = daycount.subtract(unit_spans, cover)
             for pl, lo, hi in segments:
                 part = daycount.clip(unit_spans, lo, hi)
                 if part:
-                    now[(unit_id, service_id, pl.pk)][device_id] = (daycount.days(part), part)
+                    now[(unit_id, service_id, pl.pk)][device_id] = (
+                        daycount.days(part),
+                        part,
+                        _models_in(part, by_m),
+                    )
     keys = set(now) | {
-        k for k, g in billed.items() if any(d in services_of and n for d, n in g.days.items())
+        k for k, g in billed.items() if any(d in candidates and n for d, n in g.days.items())
     }
     units = {
         u["pk"]: u
@@ -529,7 +630,7 @@ def _month_corrections(
         changed = []
         for device_id in sorted(candidates):
             old = before.days.get(device_id, 0)
-            new, part = after.get(device_id, (0, []))
+            new, part, models = after.get(device_id, (0, [], []))
             if old != new:
                 row = devices[device_id]
                 changed.append(
@@ -539,6 +640,7 @@ def _month_corrections(
                         "days_before": old,
                         "days": new,
                         "spans": _iso(part),
+                        "models": models,
                     }
                 )
         if not changed:

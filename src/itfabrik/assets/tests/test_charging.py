@@ -73,13 +73,11 @@ def _days_of(lines: list[Any], device: Device) -> dict[int, int]:
 
 
 def _deploy(fleet: Any, unit: OrgNode, *, on: dt.date, model: Any = None, **kw: Any) -> Device:
+    if model is not None:
+        kw["model"] = model
     device = fleet.device(
         owner_unit=unit, state="received", occurred_on=D(2026, 5, 2), lease=None, **kw
     )
-    if model is not None:
-        device = services.device_update(
-            actor=SYSTEM, device=device, expected_version=None, model=model
-        )
     return services.device_transition(
         actor=SYSTEM, device=device, expected_version=None, target="deployed", occurred_on=on
     )
@@ -109,6 +107,7 @@ def test_a_device_deployed_on_the_10th_pays_21_of_30_days(demo: Any, fleet: Any)
         "ref": device.asset_tag,
         "days": 21,
         "spans": [["2026-06-10", "2026-06-30"]],
+        "models": [device.model_id],
     }
 
 
@@ -129,6 +128,81 @@ def test_a_device_moved_mid_month_is_paid_by_each_unit_for_its_days(demo: Any, f
     assert event.from_state == event.to_state == "deployed"
     lines, _ctx = _june(demo)
     assert _days_of(lines, device) == {first.pk: 14, second.pk: 16}
+
+
+def _entries(lines: list[Any], device: Device) -> dict[tuple[int, str], dict[str, Any]]:
+    """The device's entry on each line, per (unit, service)."""
+    return {
+        (line.unit_id, line.service): d
+        for line in lines
+        for d in line.source["devices"]
+        if d["device"] == device.pk
+    }
+
+
+def test_a_model_changed_mid_month_is_charged_through_each_models_service(
+    demo: Any, fleet: Any
+) -> None:
+    """A laptop that becomes a shared desktop on the 15th pays 14 days of June as a laptop and
+    16 as a desktop, each through its model's service, pro rata by day; a move and a change of
+    model on other days of one edit are two steps, each counted from its own day."""
+    first = _free_unit(demo)
+    second = _free_unit(demo, but=first.pk)
+    laptop, desktop = fleet.model, DeviceModel.objects.get(name="Elite Mini 800 G9")
+    device = _deploy(fleet, first, on=D(2026, 5, 20))
+    device = services.device_update(
+        actor=SYSTEM,
+        device=device,
+        expected_version=device.version,
+        model=desktop,
+        model_changed_on=D(2026, 6, 15),
+    )
+    event = DeviceEvent.objects.filter(device=device).order_by("-pk").first()
+    assert event is not None
+    assert (event.occurred_on, event.model_id, event.owner_unit_id) == (
+        D(2026, 6, 15),
+        desktop.pk,
+        first.pk,
+    )
+    assert event.from_state == event.to_state == "deployed"
+    assert device.kind == desktop.kind
+    other = _deploy(fleet, first, on=D(2026, 5, 20))
+    services.device_update(
+        actor=SYSTEM,
+        device=other,
+        expected_version=other.version,
+        owner_unit=second,
+        moved_on=D(2026, 6, 10),
+        model=desktop,
+        model_changed_on=D(2026, 6, 20),
+    )
+    lines, _ctx = _june(demo)
+    assert _entries(lines, device) == {
+        (first.pk, "Bärbar dator"): {
+            "device": device.pk,
+            "ref": device.asset_tag,
+            "days": 14,
+            "spans": [["2026-06-01", "2026-06-14"]],
+            "models": [laptop.pk],
+        },
+        (first.pk, "Delad stationär dator"): {
+            "device": device.pk,
+            "ref": device.asset_tag,
+            "days": 16,
+            "spans": [["2026-06-15", "2026-06-30"]],
+            "models": [desktop.pk],
+        },
+    }
+    assert {k: d["days"] for k, d in _entries(lines, other).items()} == {
+        (first.pk, "Bärbar dator"): 9,
+        (second.pk, "Bärbar dator"): 10,
+        (second.pk, "Delad stationär dator"): 11,
+    }
+    for line in lines:
+        if line.unit_id == first.pk:
+            assert line.amount == daycount.charge(
+                _price(line.service), line.source["device_days"], 30
+            )
 
 
 def test_repair_and_decommissioning_are_not_charged(demo: Any, fleet: Any) -> None:
@@ -536,6 +610,44 @@ def test_moving_a_device_on_the_web_dates_the_new_owner(demo: Any, fleet: Any, w
     assert_unchanged(before)
 
 
+def test_changing_the_model_on_the_web_dates_it(demo: Any, fleet: Any, web_as: Any) -> None:
+    unit = _free_unit(demo)
+    device = _deploy(fleet, unit, on=D(2026, 5, 20))
+    desktop = DeviceModel.objects.get(name="Elite Mini 800 G9")
+    data = {
+        "model": desktop.pk,
+        "owner_unit": unit.pk,
+        "serial_number": device.serial_number,
+        "asset_tag": device.asset_tag,
+        "ownership": device.ownership,
+        "lease": "",
+        "managed": "on",
+        "security_level": "2",
+        "model_changed_on": "2099-01-01",
+        "version": device.version,
+    }
+    client = web_as(ADMIN)
+    assert "Ny modell från och med" in client.get(f"/enheter/{device.pk}/andra/").content.decode()
+    assert "model_changed_on" not in client.get("/enheter/ny/").content.decode()
+    # A date to come is refused on its field, nothing changed.
+    before = db_state()
+    r = client.post(f"/enheter/{device.pk}/andra/", data)
+    assert r.status_code == 400
+    assert "Dagen för modellbytet har inte varit än." in r.content.decode()
+    assert_unchanged(before)
+    data["model_changed_on"] = "2026-06-15"
+    r = client.post(f"/enheter/{device.pk}/andra/", data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    event = DeviceEvent.objects.filter(device=device).order_by("-pk").first()
+    assert event is not None
+    assert (event.occurred_on, event.model_id) == (D(2026, 6, 15), desktop.pk)
+    lines, _ctx = _june(demo)
+    assert {k: d["days"] for k, d in _entries(lines, device).items()} == {
+        (unit.pk, "Bärbar dator"): 14,
+        (unit.pk, "Delad stationär dator"): 16,
+    }
+
+
 # --- corrections of an approved month (ADR 0044) -------------------------------------------------
 
 
@@ -633,6 +745,7 @@ def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
             "days_before": 30,
             "days": 14,
             "spans": [["2025-06-01", "2025-06-14"]],
+            "models": [device.model_id],
         }
     ]
     assert debit.source["devices"][0]["days_before"] == 0
@@ -683,7 +796,121 @@ def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
             "days_before": 0,
             "days": 21,
             "spans": [["2025-06-10", "2025-06-30"]],
+            "models": [late.model_id],
         }
     ]
     assert Decimal(line.source["charged_before"]) == had + debit.amount
     assert line.amount == daycount.charge(price, had_days + 16 + 21, 30) - (had + debit.amount)
+
+
+def test_a_retroactive_model_change_in_an_approved_month_is_corrected_in_the_next(
+    demo: Any, fleet: Any
+) -> None:
+    """June 2025 is billed and approved with the device as a laptop all month; then it is said
+    to have become a shared desktop on the 15th. July's run credits the laptop line 16 days and
+    charges the desktop's service 16 days of June; the laptop days keep the service they were
+    charged through although the laptops' mapping changed since; a rerun of July and August's
+    run add nothing."""
+    from itfabrik.catalog import services as catalog_services
+    from itfabrik.catalog.models import PriceList
+
+    catalog_services.price_list_copy(
+        actor=SYSTEM,
+        source=PriceList.objects.get(name="Prislista 2026"),
+        name="Prislista 2025",
+        valid_from=D(2025, 1, 1),
+        valid_to=D(2025, 12, 31),
+        decision_reference="Test 2025",
+    )
+    unit = _free_unit(demo)
+    laptop, desktop = fleet.model, DeviceModel.objects.get(name="Elite Mini 800 G9")
+    device = fleet.device(owner_unit=unit, state="received", occurred_on=D(2025, 5, 2), lease=None)
+    device = services.device_transition(
+        actor=SYSTEM,
+        device=device,
+        expected_version=None,
+        target="deployed",
+        occurred_on=D(2025, 5, 20),
+    )
+    _run(demo, "2025-06")
+    june = InvoiceLine.objects.get(
+        invoice__period="2025-06", source__type="devices", unit=unit, service="Bärbar dator"
+    )
+    assert {d["device"]: d["days"] for d in june.source["devices"]}[device.pk] == 30
+    _approve(demo, "2025-06")
+    approved = {i.pk: (i.version, i.total) for i in Invoice.objects.filter(period="2025-06")}
+    _run(demo, "2025-07")
+    assert _corrections("2025-07") == []
+    # The laptops' mapping changes after June was approved: June's laptop days keep theirs.
+    services.charge_mapping_set(
+        actor=SYSTEM,
+        cooperation=demo.cooperation,
+        kind="computer",
+        service=Service.objects.get(name="Elev-Chromebook"),
+    )
+
+    services.device_update(
+        actor=SYSTEM,
+        device=device,
+        expected_version=None,
+        model=desktop,
+        model_changed_on=D(2025, 6, 15),
+    )
+    _run(demo, "2025-07")
+    lines = {ln.service: ln for ln in _corrections("2025-07")}
+    assert set(lines) == {"Bärbar dator", "Delad stationär dator"}
+    credit, debit = lines["Bärbar dator"], lines["Delad stationär dator"]
+    assert credit.unit_id == debit.unit_id == unit.pk
+    assert credit.kind == debit.kind == "correction"
+    assert credit.amount == (
+        daycount.charge(june.unit_price, june.source["device_days"] - 16, 30) - june.amount
+    )
+    assert credit.amount < 0
+    assert credit.source["devices"] == [
+        {
+            "device": device.pk,
+            "ref": device.asset_tag,
+            "days_before": 30,
+            "days": 14,
+            "spans": [["2025-06-01", "2025-06-14"]],
+            "models": [laptop.pk],
+        }
+    ]
+    desktop_june = InvoiceLine.objects.filter(
+        invoice__period="2025-06", source__type="devices", unit=unit, service=debit.service
+    ).first()
+    had_days = desktop_june.source["device_days"] if desktop_june else 0
+    had = desktop_june.amount if desktop_june else Decimal(0)
+    assert debit.amount == daycount.charge(_price("Delad stationär dator"), had_days + 16, 30) - had
+    assert debit.amount > 0
+    assert debit.source["devices"] == [
+        {
+            "device": device.pk,
+            "ref": device.asset_tag,
+            "days_before": 0,
+            "days": 16,
+            "spans": [["2025-06-15", "2025-06-30"]],
+            "models": [desktop.pk],
+        }
+    ]
+    assert credit.source["period"] == debit.source["period"] == "2025-06"
+    # July itself, still open, charges the desktop all month.
+    july_entries = {
+        ln.service: d
+        for ln in InvoiceLine.objects.filter(invoice__period="2025-07", source__type="devices")
+        for d in ln.source["devices"]
+        if d["device"] == device.pk
+    }
+    assert {k: d["days"] for k, d in july_entries.items()} == {"Delad stationär dator": 31}
+    assert {i.pk: (i.version, i.total) for i in Invoice.objects.filter(period="2025-06")} == (
+        approved
+    )
+    # A rerun of July gives the same lines; once July is approved, August adds nothing.
+    july = {i.pk: i.version for i in Invoice.objects.filter(period="2025-07")}
+    ids = [ln.pk for ln in _corrections("2025-07")]
+    _run(demo, "2025-07")
+    assert {i.pk: i.version for i in Invoice.objects.filter(period="2025-07")} == july
+    assert [ln.pk for ln in _corrections("2025-07")] == ids
+    _approve(demo, "2025-07")
+    _run(demo, "2025-08")
+    assert _corrections("2025-08") == []
