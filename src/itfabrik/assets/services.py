@@ -452,6 +452,14 @@ def device_update(
             scope_path=municipality.path,
             exclude=_DEVICE_KEYS,
         )
+        if (
+            remodelled
+            and not DeviceEvent.objects.filter(device=device, model__isnull=False).exists()
+        ):
+            # Steps that recorded no model (written by the import or before models were
+            # recorded) have the device's model: said explicitly before it changes, so that
+            # they keep it.
+            DeviceEvent.objects.filter(device=device).update(model=device.model_id)
         for occurred_on, _order, values in sorted(steps, key=lambda s: (s[0], s[1])):
             DeviceEvent.objects.create(
                 device=updated,

@@ -144,12 +144,15 @@ def test_a_model_changed_mid_month_is_charged_through_each_models_service(
     demo: Any, fleet: Any
 ) -> None:
     """A laptop that becomes a shared desktop on the 15th pays 14 days of June as a laptop and
-    16 as a desktop, each through its model's service, pro rata by day; a move and a change of
-    model on other days of one edit are two steps, each counted from its own day."""
+    16 as a desktop, each through its model's service, pro rata by day (also when its earlier
+    steps recorded no model, as the import's); a move and a change of model on other days of
+    one edit are two steps, each counted from its own day."""
     first = _free_unit(demo)
     second = _free_unit(demo, but=first.pk)
     laptop, desktop = fleet.model, DeviceModel.objects.get(name="Elite Mini 800 G9")
     device = _deploy(fleet, first, on=D(2026, 5, 20))
+    # As the import writes them (and rows from before models were recorded): no model.
+    DeviceEvent.objects.filter(device=device).update(model=None)
     device = services.device_update(
         actor=SYSTEM,
         device=device,
