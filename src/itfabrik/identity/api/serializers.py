@@ -79,7 +79,7 @@ class AccountSerializer(serializers.ModelSerializer[Account]):
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
     employee_number = serializers.CharField(source="provider_employee_number", read_only=True)
     manager: serializers.PrimaryKeyRelatedField[Account] = serializers.PrimaryKeyRelatedField(
-        source="provider_manager", read_only=True
+        source="provider_manager", read_only=True, allow_null=True
     )
 
     class Meta:
