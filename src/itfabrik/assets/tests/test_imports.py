@@ -145,6 +145,13 @@ def test_web_import_checks_then_the_worker_writes(web_as: Any) -> None:
     good.refresh_from_db()
     assert good.status == "done", good.message
     assert good.written == 10
+    # While the worker writes, the status polls for itself; once done it stops.
+    assert 'hx-trigger="every 2s"' not in client.get(r["Location"]).content.decode()
+    DeviceImport.objects.filter(pk=good.pk).update(status="running")
+    running = client.get(r["Location"]).content.decode()
+    assert 'id="import-status" role="status" aria-live="polite" hx-get=' in running
+    assert 'hx-trigger="every 2s"' in running
+    DeviceImport.objects.filter(pk=good.pk).update(status="done")
     assert Device.objects.filter(serial_number="5CG3310201").exists()
     # The job run again (a retry) writes nothing more.
     assert imports.import_execute(import_id=good.pk).written == 10
