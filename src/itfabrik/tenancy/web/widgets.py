@@ -15,13 +15,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.actors import Actor
 from itfabrik.core.errors import NotFound
 from itfabrik.core.registry import roles_holding
+from itfabrik.core.web.widgets import ComboboxWidget
 from itfabrik.tenancy import permissions as actions
 
 
@@ -32,61 +31,20 @@ def search_action(code: str | None) -> str:
     return code if code and roles_holding(code) else actions.VIEW_NODE
 
 
-class NodeSearchWidget(forms.Widget):
-    """Renders the text input (id = the field's id), the hidden id input and the listbox."""
+class NodeSearchWidget(ComboboxWidget):
+    """The combobox asking the node search, within the scope of `action`."""
 
     def __init__(
         self, action: str = actions.VIEW_NODE, attrs: dict[str, Any] | None = None
     ) -> None:
         super().__init__(attrs)
         self.action = action
-        self.label = ""
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        return (data.get(name, ""), data.get(f"{name}_q", ""))
+    def search_url(self) -> str:
+        return reverse("tenancy:node_search")
 
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return name not in data and f"{name}_q" not in data
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        attrs = self.build_attrs(self.attrs, attrs)
-        field_id = attrs.get("id") or f"id_{name}"
-        pk, text = value if isinstance(value, tuple) else (value, "")
-        if pk not in (None, "") and not text:
-            text = self.label
-        described = attrs.get("aria-describedby", "")
-        listbox = f"{field_id}_listbox"
-        status = f"{field_id}_status"
-        return format_html(
-            '<div class="combobox" data-combobox>'
-            '<input type="text" id="{id}" name="{name}_q" value="{text}" role="combobox" '
-            'aria-autocomplete="list" aria-expanded="false" aria-controls="{listbox}" '
-            'autocomplete="off" spellcheck="false"{required}{invalid}{described} '
-            'hx-get="{url}" hx-trigger="input changed delay:250ms, combobox-open" '
-            'hx-target="#{listbox}" hx-swap="innerHTML" hx-sync="this:replace" '
-            'hx-vals=\'{{"lista": "{listbox}", "behorighet": "{scope}"}}\'>'
-            '<input type="hidden" name="{name}" value="{pk}" data-combobox-value>'
-            '<ul class="combobox-list" role="listbox" id="{listbox}" aria-label="{list_label}" '
-            "hidden></ul>"
-            '<p class="visually-hidden" id="{status}" role="status" aria-live="polite"></p>'
-            "</div>",
-            id=field_id,
-            name=name,
-            text=text,
-            listbox=listbox,
-            status=status,
-            url=reverse("tenancy:node_search"),
-            scope=self.action,
-            pk="" if pk is None else pk,
-            list_label=_("Träffar"),
-            required=format_html(" {}", "required") if attrs.get("required") else "",
-            invalid=format_html(' aria-invalid="{}"', attrs["aria-invalid"])
-            if attrs.get("aria-invalid")
-            else "",
-            described=format_html(' aria-describedby="{}"', described) if described else "",
-        )
+    def search_values(self) -> dict[str, str]:
+        return {"behorighet": self.action}
 
 
 class NodeSearchField(forms.Field):
