@@ -675,13 +675,9 @@ def _corrections(period: str) -> list[InvoiceLine]:
     )
 
 
-def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
-    demo: Any, fleet: Any
-) -> None:
-    """June 2025 is billed and approved with the device at its first unit all month; then the
-    device is said to have moved on the 15th. July's run credits the first unit 16 days and
-    charges the second 16 days of June (in Decimal, to the öre, from the lines' own counts);
-    June stays as approved, and neither a rerun of July nor August's run charges it again."""
+def _laptop_billed_for_june_2025(demo: Any, fleet: Any, unit: Any) -> tuple[Any, InvoiceLine]:
+    """A price list for 2025, and a laptop on `unit` deployed on 20 May 2025: June is billed
+    (30 days on the laptop line) and approved."""
     from itfabrik.catalog import services as catalog_services
     from itfabrik.catalog.models import PriceList
 
@@ -693,9 +689,7 @@ def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
         valid_to=D(2025, 12, 31),
         decision_reference="Test 2025",
     )
-    first = _free_unit(demo)
-    second = _free_unit(demo, but=first.pk)
-    device = fleet.device(owner_unit=first, state="received", occurred_on=D(2025, 5, 2), lease=None)
+    device = fleet.device(owner_unit=unit, state="received", occurred_on=D(2025, 5, 2), lease=None)
     device = services.device_transition(
         actor=SYSTEM,
         device=device,
@@ -705,10 +699,23 @@ def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
     )
     _run(demo, "2025-06")
     june = InvoiceLine.objects.get(
-        invoice__period="2025-06", source__type="devices", unit=first, service="Bärbar dator"
+        invoice__period="2025-06", source__type="devices", unit=unit, service="Bärbar dator"
     )
     assert {d["device"]: d["days"] for d in june.source["devices"]}[device.pk] == 30
     _approve(demo, "2025-06")
+    return device, june
+
+
+def test_a_retroactive_move_in_an_approved_month_is_corrected_in_the_next(
+    demo: Any, fleet: Any
+) -> None:
+    """June 2025 is billed and approved with the device at its first unit all month; then the
+    device is said to have moved on the 15th. July's run credits the first unit 16 days and
+    charges the second 16 days of June (in Decimal, to the öre, from the lines' own counts);
+    June stays as approved, and neither a rerun of July nor August's run charges it again."""
+    first = _free_unit(demo)
+    second = _free_unit(demo, but=first.pk)
+    device, june = _laptop_billed_for_june_2025(demo, fleet, first)
     approved = {i.pk: (i.version, i.total) for i in Invoice.objects.filter(period="2025-06")}
     june_lines = list(
         InvoiceLine.objects.filter(invoice__period="2025-06").values_list("pk", "amount")
@@ -814,33 +821,9 @@ def test_a_retroactive_model_change_in_an_approved_month_is_corrected_in_the_nex
     charges the desktop's service 16 days of June; the laptop days keep the service they were
     charged through although the laptops' mapping changed since; a rerun of July and August's
     run add nothing."""
-    from itfabrik.catalog import services as catalog_services
-    from itfabrik.catalog.models import PriceList
-
-    catalog_services.price_list_copy(
-        actor=SYSTEM,
-        source=PriceList.objects.get(name="Prislista 2026"),
-        name="Prislista 2025",
-        valid_from=D(2025, 1, 1),
-        valid_to=D(2025, 12, 31),
-        decision_reference="Test 2025",
-    )
     unit = _free_unit(demo)
     laptop, desktop = fleet.model, DeviceModel.objects.get(name="Elite Mini 800 G9")
-    device = fleet.device(owner_unit=unit, state="received", occurred_on=D(2025, 5, 2), lease=None)
-    device = services.device_transition(
-        actor=SYSTEM,
-        device=device,
-        expected_version=None,
-        target="deployed",
-        occurred_on=D(2025, 5, 20),
-    )
-    _run(demo, "2025-06")
-    june = InvoiceLine.objects.get(
-        invoice__period="2025-06", source__type="devices", unit=unit, service="Bärbar dator"
-    )
-    assert {d["device"]: d["days"] for d in june.source["devices"]}[device.pk] == 30
-    _approve(demo, "2025-06")
+    device, june = _laptop_billed_for_june_2025(demo, fleet, unit)
     approved = {i.pk: (i.version, i.total) for i in Invoice.objects.filter(period="2025-06")}
     _run(demo, "2025-07")
     assert _corrections("2025-07") == []
