@@ -20,12 +20,11 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.actors import Actor
 from itfabrik.core.errors import NotFound
-from itfabrik.core.web.widgets import ComboboxWidget
+from itfabrik.core.web.widgets import ComboboxWidget, search_request
 
 SEARCH_LIMIT = 20
 
@@ -41,29 +40,13 @@ def person_label(user: Any) -> str:
 def person_options(request: HttpRequest, search: PersonSearch) -> HttpResponse:
     """The options of a person search field: at most 20 matches, and a note when there are
     more. The caller has checked that the actor may use the search at all."""
-    query = str(
-        request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_q")), "")
-    )
-    listbox = request.GET.get("lista", "people")
-    if not listbox.replace("_", "").replace("-", "").isalnum():
-        listbox = "people"
-    found = list(search(actor=request.user, query=query[:100], limit=SEARCH_LIMIT + 1))
+    query, listbox = search_request(request, "people")
+    found = list(search(actor=request.user, query=query, limit=SEARCH_LIMIT + 1))
     return render(
         request,
         "accounts/_person_options.html",
         {"people": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT, "listbox": listbox},
     )
-
-
-class PersonSearchWidget(ComboboxWidget):
-    """The combobox asking the search endpoint named `url_name`."""
-
-    def __init__(self, url_name: str = "", attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.url_name = url_name
-
-    def search_url(self) -> str:
-        return reverse(self.url_name)
 
 
 class PersonSearchField(forms.Field):
@@ -85,7 +68,7 @@ class PersonSearchField(forms.Field):
         # The value the record has now: kept as it is even if that person has since left the
         # scope (the group's lead moved elsewhere), so that saving the rest still works.
         self.current: Any = None
-        super().__init__(widget=PersonSearchWidget(url_name), **kwargs)
+        super().__init__(widget=ComboboxWidget(url_name), **kwargs)
         self.help_text = self.help_text or _(
             "Skriv namn eller användarnamn och välj med piltangenterna och Enter."
         )

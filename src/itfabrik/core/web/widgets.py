@@ -12,26 +12,41 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 
+def search_request(request: HttpRequest, default_listbox: str) -> tuple[str, str]:
+    """What a combobox's search asks: the typed text (`q`, or the field's `<name>_q`, cut to
+    100 characters) and the id of the listbox to fill (letters, digits, - and _ only)."""
+    query = str(
+        request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_q")), "")
+    )
+    listbox = request.GET.get("lista", default_listbox)
+    if not listbox.replace("_", "").replace("-", "").isalnum():
+        listbox = default_listbox
+    return query[:100], listbox
+
+
 class ComboboxWidget(forms.Widget):
     """Renders the text input (id = the field's id), the hidden key input, the listbox and a
-    live status for the number of options. A subclass gives `search_url()` and, if it needs
-    more than the listbox's id, `search_values()`."""
+    live status for the number of options. `url_name` names the search view (reversed when
+    rendered); `values` are sent with every search beside the listbox's id."""
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        url_name: str,
+        values: dict[str, str] | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(attrs)
+        self.url_name = url_name
+        self.values = dict(values or {})
         # What the input shows for an initial key (the chosen record's label).
         self.label = ""
-
-    def search_url(self) -> str:
-        raise NotImplementedError
-
-    def search_values(self) -> dict[str, str]:
-        return {}
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return (data.get(name, ""), data.get(f"{name}_q", ""))
@@ -49,9 +64,7 @@ class ComboboxWidget(forms.Widget):
             text = self.label
         described = attrs.get("aria-describedby", "")
         listbox = f"{field_id}_listbox"
-        values = "".join(
-            format_html(', "{}": "{}"', key, val) for key, val in self.search_values().items()
-        )
+        values = "".join(format_html(', "{}": "{}"', key, val) for key, val in self.values.items())
         return format_html(
             '<div class="combobox" data-combobox>'
             '<input type="text" id="{id}" name="{name}_q" value="{text}" role="combobox" '
@@ -70,7 +83,7 @@ class ComboboxWidget(forms.Widget):
             text=text,
             listbox=listbox,
             status=f"{field_id}_status",
-            url=self.search_url(),
+            url=reverse(self.url_name),
             values=SafeString(values),
             pk="" if pk is None else pk,
             list_label=_("Träffar"),

@@ -151,8 +151,12 @@ def _group_form(request: HttpRequest, group: Any, *, bound: bool) -> GroupForm:
         if group
         else {"is_active": True}
     )
-    data = request.POST if request.method == "POST" and "name" in request.POST else None
-    return GroupForm(data, initial=initial, actor=request.user, lead=group.lead if group else None)
+    return GroupForm(
+        request.POST if bound else None,
+        initial=initial,
+        actor=request.user,
+        lead=group.lead if group else None,
+    )
 
 
 def _group_page(

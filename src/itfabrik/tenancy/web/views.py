@@ -391,21 +391,16 @@ def it_organisation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def node_search(request: HttpRequest) -> HttpResponse:
-    """Options for a node search field (widgets.NodeSearchWidget): at most 20, scoped."""
+    """Options for a node search field (widgets.node_search_widget): at most 20, scoped."""
+    from itfabrik.core.web.widgets import search_request
+
     from .widgets import search_action
 
     actor = request.user
     action = search_action(request.GET.get("behorighet"))
-    query = str(
-        request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_q")), "")
-    )
-    listbox = request.GET.get("lista", "nodes")
-    if not listbox.replace("_", "").replace("-", "").isalnum():
-        listbox = "nodes"
+    query, listbox = search_request(request, "nodes")
     limit = selectors.SEARCH_LIMIT
-    nodes = selectors.node_choice_list(
-        actor=actor, action=action, query=query[:100], limit=limit + 1
-    )
+    nodes = selectors.node_choice_list(actor=actor, action=action, query=query, limit=limit + 1)
     return render(
         request,
         "tenancy/_node_options.html",

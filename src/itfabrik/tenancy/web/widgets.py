@@ -14,7 +14,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from itfabrik.core.actors import Actor
@@ -31,26 +30,14 @@ def search_action(code: str | None) -> str:
     return code if code and roles_holding(code) else actions.VIEW_NODE
 
 
-class NodeSearchWidget(ComboboxWidget):
+def node_search_widget(action: str = actions.VIEW_NODE) -> ComboboxWidget:
     """The combobox asking the node search, within the scope of `action`."""
-
-    def __init__(
-        self, action: str = actions.VIEW_NODE, attrs: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(attrs)
-        self.action = action
-
-    def search_url(self) -> str:
-        return reverse("tenancy:node_search")
-
-    def search_values(self) -> dict[str, str]:
-        return {"behorighet": self.action}
+    return ComboboxWidget("tenancy:node_search", {"behorighet": action})
 
 
 class NodeSearchField(forms.Field):
     """A node chosen by search; cleans to the OrgNode (checked against the actor's scope)."""
 
-    widget = NodeSearchWidget
     default_error_messages = {
         "required": _("Sök och välj i listan."),
         "none": _("Ingen enhet som du kan välja heter så. Sök på en del av namnet."),
@@ -62,7 +49,7 @@ class NodeSearchField(forms.Field):
         self.actor: Actor | None = None
         # The value the record has now: kept as it is even if that node has since been closed.
         self.current_pk: int | None = None
-        super().__init__(widget=NodeSearchWidget(action=action), **kwargs)
+        super().__init__(widget=node_search_widget(action), **kwargs)
         self.help_text = self.help_text or _(
             "Skriv en del av namnet och välj med piltangenterna och Enter."
         )
