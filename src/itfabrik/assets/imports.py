@@ -20,10 +20,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
 import re
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from itfabrik.accounts.models import User
 from itfabrik.core import audit, permissions
 from itfabrik.core.actors import Actor
+from itfabrik.core.bulk import insert_rows
 from itfabrik.core.errors import (
     ApplicationError,
     Conflict,
@@ -516,40 +515,6 @@ _AUDIT_COLUMNS = (
 )
 
 
-def _insert(model: type[Any], columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
-    """Insert plain rows (values by attribute name, in the order of `columns`), taken one by one
-    so that they need not all be in memory at once: PostgreSQL's COPY, an order of magnitude
-    faster than a multi-row INSERT at a hundred thousand rows (as the billing run writes its
-    lines), elsewhere bulk_create in chunks."""
-    if connection.vendor != "postgresql":
-        rows = iter(rows)
-        while chunk := list(itertools.islice(rows, CHUNK)):
-            model.objects.bulk_create(
-                [model(**dict(zip(columns, row, strict=True))) for row in chunk]
-            )
-        return
-    from psycopg.types.json import Jsonb
-
-    by_name = {f.attname: f for f in model._meta.concrete_fields}
-    json_at = [i for i, c in enumerate(columns) if by_name[c].get_internal_type() == "JSONField"]
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(by_name[c].column) for c in columns)
-    # The driver's cursor, as Django's wrapper has no copy(); its errors made Django's again (a
-    # device another import wrote meanwhile is an IntegrityError, as with bulk_create).
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                if json_at:
-                    values = list(row)
-                    for i in json_at:
-                        if values[i] is not None:
-                            values[i] = Jsonb(values[i])
-                    copy.write_row(values)
-                else:
-                    copy.write_row(row)
-
-
 def _create_devices(devices: list[Device], now: dt.datetime) -> None:
     """Insert new devices and give them their keys: on PostgreSQL the keys are drawn from the
     table's sequence first and the rows copied in; elsewhere bulk_create returns them."""
@@ -579,7 +544,7 @@ def _create_devices(devices: list[Device], now: dt.datetime) -> None:
         for d, (pk,) in zip(devices, cursor.fetchall(), strict=True):
             d.pk = pk
     columns = tuple(f.attname for f in Device._meta.concrete_fields)
-    _insert(Device, columns, (tuple(getattr(d, c) for c in columns) for d in devices))
+    insert_rows(Device, columns, (tuple(getattr(d, c) for c in columns) for d in devices))
 
 
 def _update_devices(updates: list[tuple[Device, set[str], int]], now: dt.datetime) -> None:
@@ -653,12 +618,14 @@ def write(*, actor: Actor, checked: Checked, note: str) -> int:
         with transaction.atomic():
             creates = checked.creates
             _create_devices(creates, now)
-            _insert(
+            insert_rows(
                 DeviceEvent,
                 _EVENT_COLUMNS,
                 ((d.pk, "", d.state, today, now, actor_id, note, d.owner_unit_id) for d in creates),
             )
-            _insert(AuditEntry, _AUDIT_COLUMNS, (created(d, audit.snapshot(d)) for d in creates))
+            insert_rows(
+                AuditEntry, _AUDIT_COLUMNS, (created(d, audit.snapshot(d)) for d in creates)
+            )
             audit_rows: list[tuple[Any, ...]] = []
             writes: list[tuple[Device, set[str], int]] = []
             for device, changed in checked.updates:
@@ -686,7 +653,7 @@ def write(*, actor: Actor, checked: Checked, note: str) -> int:
                     )
                 )
             _update_devices(writes, now)
-            _insert(AuditEntry, _AUDIT_COLUMNS, audit_rows)
+            insert_rows(AuditEntry, _AUDIT_COLUMNS, audit_rows)
     except IntegrityError:
         raise ValidationFailed(
             fields={"file": [_("En annan import skrev samma enheter under tiden. Försök igen.")]}
