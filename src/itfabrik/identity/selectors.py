@@ -427,10 +427,11 @@ def _duplicates(actor: Actor) -> list[Violation]:
     )
     out = []
     for p in rows:
-        detail = _("Samma namn och födelsedatum som %(name)s (nr %(pk)s).") % {
-            "name": f"{p.first_first} {p.first_last}",
-            "pk": p.first_pk,
-        }
+        same = {"name": f"{p.first_first} {p.first_last}", "pk": p.first_pk}
+        if p.birth_date is None or p.first_birth is None:
+            detail = _("Samma namn som %(name)s (nr %(pk)s); födelsedatum saknas.") % same
+        else:
+            detail = _("Samma namn och födelsedatum som %(name)s (nr %(pk)s).") % same
         out.append(
             Violation(
                 kind=ViolationKind.DUPLICATE_PERSON,

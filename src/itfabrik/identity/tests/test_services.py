@@ -208,6 +208,49 @@ def test_violations_of_the_demo(demo: Any) -> None:
     }
 
 
+def test_a_duplicate_says_whether_the_birth_dates_match_or_one_is_missing(demo: Any) -> None:
+    from itfabrik.identity.models import Person
+
+    admin = demo.user("admin")
+    base = Person.objects.select_related("home").first()
+    assert base is not None
+    home = base.home
+    first = Person.objects.create(
+        first_name="Dubbel",
+        last_name="Testsson",
+        cooperation_id=base.cooperation_id,
+        home=home,
+        birth_date=dt.date(1980, 1, 2),
+    )
+    same = Person.objects.create(
+        first_name="dubbel",
+        last_name="TESTSSON",
+        cooperation_id=base.cooperation_id,
+        home=home,
+        birth_date=dt.date(1980, 1, 2),
+    )
+    unknown = Person.objects.create(
+        first_name="Dubbel", last_name="Testsson", cooperation_id=base.cooperation_id, home=home
+    )
+    other = Person.objects.create(
+        first_name="Dubbel",
+        last_name="Testsson",
+        cooperation_id=base.cooperation_id,
+        home=home,
+        birth_date=dt.date(1990, 5, 6),
+    )
+    found = {
+        v.person_id: v.detail
+        for v in selectors.violation_list(actor=admin, kind="duplicate_person")
+    }
+    assert first.pk not in found
+    assert other.pk not in found
+    assert found[same.pk] == f"Samma namn och födelsedatum som Dubbel Testsson (nr {first.pk})."
+    assert (
+        found[unknown.pk] == f"Samma namn som Dubbel Testsson (nr {first.pk}); födelsedatum saknas."
+    )
+
+
 def test_violation_opens_a_ticket(demo: Any) -> None:
     admin = demo.user("admin")
     v = selectors.violation_list(actor=admin, kind="missing_mfa")[0]
