@@ -45,10 +45,10 @@ register_menu(
 )
 def queue_panel(request: Any) -> dict[str, Any] | None:
     actor = request.user
-    groups = [g.pk for g in selectors.my_group_list(actor=actor)]
+    groups = list(selectors.my_group_list(actor=actor))
     if not groups:
         return None
-    qs = selectors.ticket_queue_list(actor=actor, group_ids=groups)
+    qs = selectors.ticket_queue_list(actor=actor, groups=groups)
     return qs.aggregate(
         open=Count("pk"), late=Count("pk", filter=Q(resolution_due__lte=timezone.now()))
     )

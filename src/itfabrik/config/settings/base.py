@@ -124,6 +124,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "options", env.str("ITFABRIK_PG_OPTIONS", default="-c jit=off")
     )
+    # A new connection per request costs PostgreSQL a backend process and the authentication, more
+    # than a whole ticket's creation (bench/README.md, ADR 0049). Each web thread keeps its own;
+    # the health check replaces one the server has dropped before it is used.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("ITFABRIK_DB_CONN_MAX_AGE", default=300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -22,3 +22,6 @@ ALLOWED_HOSTS = ["*"]
 # reports must not throttle each other. The throttling test sets its own limit.
 ITFABRIK_REPORT_LIMIT = 10_000
 ACCESSIBILITY_CONTACT_EMAIL = "tillganglighet@example.se"
+# Test threads (the live server's, the concurrency tests') close what they open, so the test
+# database can be dropped at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -31,7 +31,7 @@ from itfabrik.servicedesk.choices import (
     TicketStatus,
     TicketType,
 )
-from itfabrik.servicedesk.models import Ticket
+from itfabrik.servicedesk.models import AssignmentGroup, Ticket
 
 from .forms import (
     AttachmentForm,
@@ -114,15 +114,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     groups = list(selectors.group_list(actor=actor).prefetch_related(None))
     form = QueueFilterForm(request.GET or None, groups=groups)
     filters: dict[str, Any] = {}
-    group_ids: list[int] | None = [g.pk for g in mine]
+    chosen: list[AssignmentGroup] | None = mine
     if form.is_valid():
         data = form.cleaned_data
         if data["group"] == "all":
-            group_ids = None
+            chosen = None
         elif data["group"]:
-            group_ids = [int(data["group"])]
+            chosen = [g for g in groups if g.pk == int(data["group"])]
         filters = {k: data[k] for k in QUEUE_FILTERS if data.get(k)}
-    qs = selectors.ticket_queue_list(actor=actor, group_ids=group_ids, filters=filters)
+    qs = selectors.ticket_queue_list(actor=actor, groups=chosen, filters=filters)
     if filters.get("nis2"):
         qs = qs.order_by("nis2_next_due", "pk")
     page = paginate(request, qs)
