@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,18 +202,24 @@ def response_elapsed(ticket: Ticket, at: dt.datetime) -> dt.timedelta:
 
 
 def _next_reference(year: int) -> str:
-    with transaction.atomic():
-        counter = TicketCounter.objects.select_for_update().filter(year=year).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    TicketCounter.objects.create(year=year, last=0)
-            except IntegrityError:
-                pass  # another writer created it first
-            counter = TicketCounter.objects.select_for_update().get(year=year)
-        TicketCounter.objects.filter(year=year).update(last=F("last") + 1)
-        counter.refresh_from_db()
-        return rules.format_reference(year, counter.last)
+    """The year's next number, from the caller's transaction: the increment takes the row lock
+    (held to the commit, so numbers follow the commits) and hands the number back in one
+    statement."""
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last",  # noqa: S608
+            [year],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the year's first ticket
+        try:
+            with transaction.atomic():
+                TicketCounter.objects.create(year=year, last=0)
+        except IntegrityError:
+            pass  # another writer created it first
+        return _next_reference(year)
+    return rules.format_reference(year, row[0])
 
 
 def _check_choices(values: dict[str, Any]) -> dict[str, list[Any]]:
@@ -355,8 +361,13 @@ def ticket_create(
             cal = to_calendar(policy.calendar, reported_at, now)
             ticket.response_due = clock.response_due(cal, reported_at, policy.response_target)
             ticket.resolution_due = clock.due(cal, _state(ticket), policy.resolution_target)
+        # The counter makes the reference unique (and the unique index backs it): no query
+        # to check it.
         ticket = create_audited(
-            actor=actor, instance=ticket, scope_path=unit.path, exclude=_FOREIGN_KEYS
+            actor=actor,
+            instance=ticket,
+            scope_path=unit.path,
+            exclude=[*_FOREIGN_KEYS, "reference"],
         )
         if training and routing is not None:
             _answer_training_question(ticket, routing)
