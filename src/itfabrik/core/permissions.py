@@ -9,10 +9,10 @@ when recursive, every node whose path starts with N's path.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from collections.abc import Iterable
 from typing import Any, Protocol
 
 from django.db.models import Q

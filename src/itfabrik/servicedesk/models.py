@@ -273,8 +273,14 @@ class TicketCounter(models.Model):
 
 
 class Ticket(VersionedModel):
+    # No index of their own on cooperation, requester, unit, group and assignee: each leads a
+    # composite index below, which serves the same lookups, and every index costs each write.
     cooperation = models.ForeignKey(
-        Cooperation, verbose_name=_("samverkan"), on_delete=models.PROTECT, related_name="+"
+        Cooperation,
+        verbose_name=_("samverkan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     reference = models.CharField(_("ärendenummer"), max_length=20, unique=True)
     type = models.CharField(
@@ -287,6 +293,7 @@ class Ticket(VersionedModel):
         verbose_name=_("anmälare"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     municipality = models.ForeignKey(
         OrgNode,
@@ -297,7 +304,11 @@ class Ticket(VersionedModel):
         related_name="+",
     )
     unit = models.ForeignKey(
-        OrgNode, verbose_name=_("berörd enhet"), on_delete=models.PROTECT, related_name="+"
+        OrgNode,
+        verbose_name=_("berörd enhet"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     service = models.ForeignKey(
         Service,
@@ -321,6 +332,7 @@ class Ticket(VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -329,6 +341,7 @@ class Ticket(VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW
