@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from itfabrik.core.api.serializers import FieldsBuiltOnce
 from itfabrik.servicedesk.choices import (
     Channel,
     EntryKind,
@@ -29,7 +30,7 @@ def _text(help_text: str, **kwargs: Any) -> serializers.CharField:
     return serializers.CharField(max_length=30, help_text=help_text, **kwargs)
 
 
-class TicketSerializer(serializers.ModelSerializer[Ticket]):
+class TicketSerializer(FieldsBuiltOnce, serializers.ModelSerializer[Ticket]):
     impact = _text(LEVELS, read_only=True)
     urgency = _text(LEVELS, read_only=True)
     status = _text(", ".join(TicketStatus.values), read_only=True)
