@@ -137,21 +137,21 @@ def _tickets(scope: Q, filters: dict[str, Any] | None, ordering: str | None) -> 
 
 
 def ticket_get(*, actor: Actor, pk: Any) -> Ticket:
-    qs = Ticket.objects.filter(visible_q(actor)).select_related(
-        "requester",
-        "unit",
-        "municipality",
-        "group",
-        "group__lead",
-        "assignee",
-        "service",
-        "policy",
-        "policy__calendar",
-        "problem",
-        "created_by",
-        "cooperation",
-        "knowledge_article",
-        "problem__knowledge_article",
+    # What nearly every use reads is joined; the rest comes by primary key (no query where the
+    # key is null). Joining all fifteen relations took PostgreSQL 18 ms to plan for a query it
+    # ran in 1 ms (ADR 0049).
+    qs = (
+        Ticket.objects.filter(visible_q(actor))
+        .select_related(
+            "requester", "unit", "municipality", "group", "assignee", "service", "policy__calendar"
+        )
+        .prefetch_related(
+            "group__lead",
+            "problem__knowledge_article",
+            "created_by",
+            "cooperation",
+            "knowledge_article",
+        )
     )
     return get_or_not_found(qs, pk)
 

@@ -195,3 +195,20 @@ def test_start_page_panels(web_as: Any, desk: Any) -> None:
     r = web_as("anvandare-fargelanda").get("/")
     assert home_panel(r, "servicedesk.queue") is None
     assert home_panel(r, "servicedesk.my_tickets") is not None
+
+
+def test_ticket_page_query_count_does_not_grow_with_replies(web_as: Any, desk: Any) -> None:
+    ticket = desk.ticket()
+    client = web_as("agent")
+    url = f"/servicedesk/arenden/{ticket.pk}/"
+    few, r = page_query_count(client, url)
+    for i in range(6):
+        services.entry_add(
+            actor=desk.agent,
+            ticket=ticket,
+            kind="public" if i % 2 else "internal",
+            body=f"Svar {i}",
+        )
+    many, r = page_query_count(client, url)
+    assert r.content.decode().count("Svar ") >= 6
+    assert few == many
