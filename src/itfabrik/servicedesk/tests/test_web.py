@@ -212,3 +212,29 @@ def test_ticket_page_query_count_does_not_grow_with_replies(web_as: Any, desk: A
     many, r = page_query_count(client, url)
     assert r.content.decode().count("Svar ") >= 6
     assert few == many
+
+
+def test_queue_of_an_agent_on_one_municipality_shows_only_its_tickets(
+    web_as: Any, desk: Any
+) -> None:
+    """The queue filters by group alone only for an agent who sees the group's whole
+    cooperation (ADR 0049); an agent on one municipality still sees only its tickets."""
+    from itfabrik.accounts.models import RoleAssignment, User
+    from itfabrik.core.actors import SYSTEM
+    from itfabrik.core.roles import Role
+
+    group = desk.groups["Servicedesk 1:a linjen"]
+    here = desk.ticket(desk.fia, title="Fel i Färgelanda")
+    there = desk.ticket(desk.bjorn, title="Fel i Bengtsfors")
+    assert here.group_id == there.group_id == group.pk
+    local = User.objects.create(username="lokal-agent", home_unit=desk.fia.home_unit)
+    RoleAssignment.objects.create(
+        user=local, role=Role.AGENT, node=desk.fia.home_unit.municipality, recursive=True
+    )
+    services.group_add_members(actor=SYSTEM, group=group, users=[local])
+
+    for username, sees_there in (("lokal-agent", False), ("agent", True)):
+        r = web_as(username).get("/servicedesk/", {"q": "Fel i"})
+        pks = {row["pk"] for row in r.context["rows"]}
+        assert here.pk in pks
+        assert (there.pk in pks) is sees_there
