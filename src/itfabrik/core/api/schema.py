@@ -2,7 +2,8 @@
 
 The one error format (core/api/errors.py) can come back from any endpoint: 400 for bad input or
 filters, 401 without credentials, 403 for a refused write or a missing second factor, 404 for
-what does not exist or may not be seen, 409 for a stale version. Listing them everywhere keeps
+what does not exist or may not be seen, 406 for an `Accept` header no format of the answer meets,
+409 for a stale version. Listing them everywhere keeps
 the schema honest, so a client (and schemathesis' status-code check) can rely on it.
 """
 
@@ -21,6 +22,7 @@ _DESCRIPTIONS = {
     "403": "Saknar behörighet / forbidden",
     "404": "Finns inte eller får inte ses / not found",
     "405": "Metoden är inte tillåten / method not allowed",
+    "406": "Formatet kan inte levereras / not acceptable",
     "409": "Ändrad av någon annan / changed by someone else",
     "415": "Innehållstypen stöds inte / unsupported media type",
     "429": "För många försök / too many attempts",
@@ -29,7 +31,7 @@ _DESCRIPTIONS = {
 
 class AutoSchema(BaseAutoSchema):
     def _error_codes(self) -> list[str]:
-        codes = ["400"]
+        codes = ["400", "406"]  # 406: any operation, for an Accept header it cannot meet
         public = any(isinstance(p, AllowAny) for p in self.view.get_permissions())
         if not public:
             codes += ["401", "403"]
