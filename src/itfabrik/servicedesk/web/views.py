@@ -34,6 +34,7 @@ from itfabrik.servicedesk.choices import (
 from itfabrik.servicedesk.models import AssignmentGroup, Ticket
 
 from .forms import (
+    DATETIME_FORMAT,
     AttachmentForm,
     BulkForm,
     EntryForm,
@@ -83,7 +84,7 @@ def _local(value: dt.datetime | None) -> dict[str, str] | None:
     if value is None:
         return None
     local = timezone.localtime(value)
-    return {"iso": local.isoformat(), "text": local.strftime("%Y-%m-%d %H:%M")}
+    return {"iso": local.isoformat(), "text": local.strftime(DATETIME_FORMAT)}
 
 
 def _queue_row(
