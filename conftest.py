@@ -124,15 +124,39 @@ class DemoSnapshot:
 _SNAPSHOT = DemoSnapshot()
 
 
+# Any of these in a test's fixture closure gives it the test database (pytest-django).
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def _without_the_test_database(item: pytest.Item) -> bool:
+    """A test that never gets the test database: pytest-django refuses it every query, so it
+    answers the same whichever database the run was given."""
+    if item.get_closest_marker("django_db") is not None:
+        return False
+    return not _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test marked `own_sqlite_database` starts a process of its own on a SQLite database of its
-    own: on PostgreSQL it would run the very same thing again, so that run leaves it out
-    (deselected, not skipped; ADR 0016)."""
+    """The PostgreSQL run leaves out (deselects, not skips; ADR 0016) what would only repeat the
+    SQLite run:
+    - a test marked `own_sqlite_database`, which starts a process of its own on a SQLite
+      database of its own;
+    - a test without the test database (the pure rules and their properties, the settings, the
+      architecture), which cannot reach PostgreSQL at all."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     keep, drop = [], []
     for item in items:
-        (drop if item.get_closest_marker("own_sqlite_database") else keep).append(item)
+        repeat = item.get_closest_marker("own_sqlite_database") or _without_the_test_database(item)
+        (drop if repeat else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -143,6 +167,11 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         dalsland.load()
         _SNAPSHOT.take()
+        # On SQLite the refused-write check counts changes with temporary triggers of this
+        # connection; made here, outside any test's transaction, they are made once and kept.
+        from itfabrik.core.tests import db_state
+
+        db_state()
 
 
 @pytest.fixture(scope="session")

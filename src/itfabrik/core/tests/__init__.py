@@ -8,6 +8,7 @@ admin. The demo has no plain portal user in Mellerud, so `ensure_same_unit_user(
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -89,49 +90,84 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
 _VOLATILE = {"last_login"}
 
 
-def db_state() -> dict[str, Any]:
-    """Every row of every model of the installed itfabrik apps (and the API tokens), to compare
-    before/after. The models come from the app registry, so a new app is covered by itself.
-
-    The rows are read as the database stores them, without the ORM's conversions: a refused
-    write is checked hundreds of times in the suite, and building model values for the whole
-    demo each time was a tenth of its run time. On PostgreSQL each table is reduced to one digest
-    of its rows in order, all in one query, so only the digests cross the connection."""
-    from django.db import connection
+def _state_tables() -> dict[str, tuple[str, str, list[str]]]:
+    """Per model of the installed itfabrik apps (and the API tokens): its table, the column its
+    rows are ordered by and the columns a business write changes. The models come from the app
+    registry, so a new app is covered by itself."""
     from rest_framework.authtoken.models import Token
 
     from itfabrik.core.checks import platform_apps
 
-    quote = connection.ops.quote_name
-    tables: dict[str, str] = {}
+    tables: dict[str, tuple[str, str, list[str]]] = {}
     for config in platform_apps():
         for model in config.get_models():
-            columns = ", ".join(
-                quote(f.column) for f in model._meta.concrete_fields if f.attname not in _VOLATILE
-            )
-            table = quote(model._meta.db_table)
-            order = quote(model._meta.pk.column)
-            tables[model._meta.label] = f"SELECT {columns} FROM {table} ORDER BY {order}"
-    token = Token._meta
-    tables["tokens"] = (
-        f"SELECT {quote('user_id')}, {quote('key')} FROM {quote(token.db_table)} "
-        f"ORDER BY {quote('user_id')}"
+            meta = model._meta
+            columns = [f.column for f in meta.concrete_fields if f.attname not in _VOLATILE]
+            tables[meta.label] = (meta.db_table, meta.pk.column, columns)
+    tables["tokens"] = (Token._meta.db_table, "user_id", ["user_id", "key"])
+    return tables
+
+
+_SQLITE_COUNTERS = "itfabrik_test_changes"
+
+
+def _sqlite_counters(
+    cursor: Any, tables: dict[str, tuple[str, str, list[str]]], quote: Callable[[str], str]
+) -> None:
+    """Temporary triggers on this connection that count, per model, the rows inserted, deleted
+    and updated in a column other than the volatile ones. Reading every row of every table
+    twice per refused write was half the time of the permission matrices on SQLite; the counters
+    answer the same question in one query. They live in the connection's temporary schema, so
+    they take part in its transactions (a rolled-back write is not counted) and never reach the
+    database file or another connection."""
+    cursor.execute(
+        "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = %s", [_SQLITE_COUNTERS]
     )
-    state: dict[str, Any] = {}
+    if cursor.fetchone():
+        return
+    cursor.execute(f"CREATE TEMP TABLE {_SQLITE_COUNTERS} (label TEXT PRIMARY KEY, n INTEGER)")
+    for i, (label, (table, _order, columns)) in enumerate(tables.items()):
+        cursor.execute(f"INSERT INTO {_SQLITE_COUNTERS} VALUES (%s, 0)", [label])
+        # Labels and names come from the model registry: nothing from input.
+        count = f"UPDATE {_SQLITE_COUNTERS} SET n = n + 1 WHERE label = '{label}';"
+        on = f"main.{quote(table)}"
+        changed = " OR ".join(f"OLD.{quote(c)} IS NOT NEW.{quote(c)}" for c in columns)
+        cursor.execute(f"CREATE TEMP TRIGGER itf_ins_{i} AFTER INSERT ON {on} BEGIN {count} END")
+        cursor.execute(f"CREATE TEMP TRIGGER itf_del_{i} AFTER DELETE ON {on} BEGIN {count} END")
+        cursor.execute(
+            f"CREATE TEMP TRIGGER itf_upd_{i} AFTER UPDATE ON {on} WHEN {changed} BEGIN {count} END"
+        )
+
+
+def db_state() -> dict[str, Any]:
+    """What `assert_unchanged` compares: per model, something that differs after any insert,
+    delete or update of its rows.
+
+    On PostgreSQL each table is reduced to one digest of its rows in order, all in one query, so
+    only the digests cross the connection. On SQLite, which has no digest function, the
+    temporary triggers of `_sqlite_counters` count the changes, and `data_version` (which moves
+    when another connection commits) stands for the writes the triggers cannot see."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    tables = _state_tables()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Table and column names from the model registry, quoted: nothing from input.
             digests = ", ".join(
-                f"(SELECT md5(coalesce(string_agg(r::text, '|'), '')) FROM ({sql}) AS r)"
-                for sql in tables.values()
+                f"(SELECT md5(coalesce(string_agg(r::text, '|'), '')) FROM "
+                f"(SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} "
+                f"ORDER BY {quote(order)}) AS r)"
+                for table, order, columns in tables.values()
             )
             cursor.execute(f"SELECT {digests}")
-            state = dict(zip(tables, cursor.fetchone(), strict=True))
-        else:
-            for label, sql in tables.items():
-                cursor.execute(sql)
-                state[label] = cursor.fetchall()
-    return state
+            return dict(zip(tables, cursor.fetchone(), strict=True))
+        _sqlite_counters(cursor, tables, quote)
+        cursor.execute(f"SELECT label, n FROM {_SQLITE_COUNTERS}")
+        state: dict[str, Any] = dict(cursor.fetchall())
+        cursor.execute("PRAGMA data_version")
+        state["another connection"] = cursor.fetchone()[0]
+        return state
 
 
 def assert_unchanged(before: dict[str, Any]) -> None:

@@ -56,3 +56,43 @@ def test_a_new_token_is_seen_and_a_sign_in_is_not(demo: Any) -> None:
     Token.objects.filter(user=user).delete()
     Token.objects.create(user=user)
     assert "tokens" in _changed(before)
+
+
+def test_a_write_rolled_back_is_not_a_change(demo: Any) -> None:
+    from django.db import transaction
+
+    from itfabrik.tenancy.models import Cooperation
+
+    before = db_state()
+    with transaction.atomic():
+        Cooperation.objects.filter(pk=demo.cooperation.pk).update(name="Ändrad och ångrad")
+        transaction.set_rollback(True)
+    assert_unchanged(before)
+    # The same value written again is no change either; a different one is.
+    Cooperation.objects.filter(pk=demo.cooperation.pk).update(name=demo.cooperation.name)
+    assert_unchanged(before)
+    Cooperation.objects.filter(pk=demo.cooperation.pk).update(name="Ändrad")
+    assert "tenancy.Cooperation" in _changed(before)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_committed_by_another_connection_is_seen(
+    demo: Any, demo_reloaded_afterwards: None
+) -> None:
+    """A live server or a worker writes through a connection of its own."""
+    import threading
+
+    from django.db import connection
+
+    from itfabrik.tenancy.models import Cooperation
+
+    before = db_state()
+
+    def write() -> None:
+        Cooperation.objects.filter(pk=demo.cooperation.pk).update(name="Från en annan tråd")
+        connection.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join()
+    assert _changed(before)
