@@ -167,7 +167,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         dalsland.load()
         _SNAPSHOT.take()
-        # On SQLite the refused-write check counts changes with temporary triggers of this
+        # The refused-write check counts changes with triggers and a temporary table of this
         # connection; made here, outside any test's transaction, they are made once and kept.
         from itfabrik.core.tests import db_state
 

@@ -108,28 +108,41 @@ def _state_tables() -> dict[str, tuple[str, list[str]]]:
     return tables
 
 
-_SQLITE_COUNTERS = "itfabrik_test_changes"
+# Per model, the rows this connection inserted, deleted, or updated in a column other than the
+# volatile ones, counted by triggers (`_counters`): a temporary table, so that the counts take
+# part in the connection's transactions (a rolled-back write is not counted) and no other
+# connection waits on them.
+_COUNTERS = "itfabrik_test_changes"
+# PostgreSQL: the rows written by a connection without that table (a live server, a thread).
+_OTHER_WRITES = "itfabrik_test_other_writes"
 
 
-def _sqlite_counters(
-    cursor: Any, tables: dict[str, tuple[str, list[str]]], quote: Callable[[str], str]
+def _counters(
+    cursor: Any, vendor: str, tables: dict[str, tuple[str, list[str]]], quote: Callable[[str], str]
 ) -> None:
-    """Temporary triggers on this connection that count, per model, the rows inserted, deleted
-    and updated in a column other than the volatile ones. Reading every row of every table
-    twice per refused write was half the time of the permission matrices on SQLite; the counters
-    answer the same question in one query. They live in the connection's temporary schema, so
-    they take part in its transactions (a rolled-back write is not counted) and never reach the
-    database file or another connection."""
-    cursor.execute(
-        "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = %s", [_SQLITE_COUNTERS]
-    )
-    if cursor.fetchone():
+    """Make the counters of this connection, and their triggers, unless they are there.
+
+    Reading every row of every table twice per refused write was half the time of the
+    permission matrices; the counters answer the same question in one query. Called once per
+    worker database outside any test's transaction (root `conftest.py`), so they are kept; made
+    inside a test's transaction, they go with its rollback and come back at the next call.
+    Labels, tables and columns come from the model registry, quoted: nothing from input."""
+    if vendor == "postgresql":
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"pg_temp.{_COUNTERS}"])
+    else:
+        cursor.execute("SELECT 1 FROM temp.sqlite_master WHERE name = %s", [_COUNTERS])
+    row = cursor.fetchone()
+    if row and row[0]:
         return
-    cursor.execute(f"CREATE TEMP TABLE {_SQLITE_COUNTERS} (label TEXT PRIMARY KEY, n INTEGER)")
+    cursor.execute(f"CREATE TEMP TABLE {_COUNTERS} (label TEXT PRIMARY KEY, n INTEGER)")
+    for label in tables:
+        cursor.execute(f"INSERT INTO {_COUNTERS} VALUES (%s, 0)", [label])
+    if vendor == "postgresql":
+        _postgresql_triggers(cursor, tables, quote)
+        return
+    # SQLite: temporary triggers, which belong to this connection alone.
     for i, (label, (table, columns)) in enumerate(tables.items()):
-        cursor.execute(f"INSERT INTO {_SQLITE_COUNTERS} VALUES (%s, 0)", [label])
-        # Labels and names come from the model registry: nothing from input.
-        count = f"UPDATE {_SQLITE_COUNTERS} SET n = n + 1 WHERE label = '{label}';"
+        count = f"UPDATE {_COUNTERS} SET n = n + 1 WHERE label = '{label}';"
         on = f"main.{quote(table)}"
         changed = " OR ".join(f"OLD.{quote(c)} IS NOT NEW.{quote(c)}" for c in columns)
         cursor.execute(f"CREATE TEMP TRIGGER itf_ins_{i} AFTER INSERT ON {on} BEGIN {count} END")
@@ -139,34 +152,57 @@ def _sqlite_counters(
         )
 
 
-def db_state() -> dict[str, Any]:
-    """What `assert_unchanged` compares: per model, something that differs after any insert,
-    delete or update of its rows.
+def _postgresql_triggers(
+    cursor: Any, tables: dict[str, tuple[str, list[str]]], quote: Callable[[str], str]
+) -> None:
+    """PostgreSQL's triggers belong to the tables, so every connection runs them: one with the
+    temporary counters counts there, any other draws from a sequence, which takes no lock that
+    a concurrent test could wait on. Restoring the demo snapshot runs as a replica and fires
+    none of them; TRUNCATE fires no row trigger."""
+    volatile = "{" + ",".join(sorted(_VOLATILE)) + "}"
+    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {_OTHER_WRITES}")
+    cursor.execute(
+        f"""CREATE OR REPLACE FUNCTION itfabrik_test_count() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND (to_jsonb(OLD) - TG_ARGV[1]::text[])
+                    IS NOT DISTINCT FROM (to_jsonb(NEW) - TG_ARGV[1]::text[]) THEN
+                RETURN NULL;
+            END IF;
+            IF to_regclass('pg_temp.{_COUNTERS}') IS NULL THEN
+                PERFORM nextval('{_OTHER_WRITES}');
+            ELSE
+                UPDATE pg_temp.{_COUNTERS} SET n = n + 1 WHERE label = TG_ARGV[0];
+            END IF;
+            RETURN NULL;
+        END $$"""
+    )
+    for i, (label, (table, _columns)) in enumerate(tables.items()):
+        cursor.execute(
+            f"CREATE OR REPLACE TRIGGER itfabrik_test_{i} AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {quote(table)} FOR EACH ROW "
+            f"EXECUTE FUNCTION itfabrik_test_count('{label}', '{volatile}')"
+        )
 
-    On PostgreSQL each table is reduced, all in one query, to its number of rows and the sum of a
-    64-bit hash of each row (order does not matter, so nothing is sorted): only the digests cross
-    the connection. On SQLite, which has no digest function, the
-    temporary triggers of `_sqlite_counters` count the changes, and `data_version` (which moves
-    when another connection commits) stands for the writes the triggers cannot see."""
+
+def db_state() -> dict[str, Any]:
+    """What `assert_unchanged` compares: per model, the number of its rows inserted, deleted, or
+    updated in a column other than the volatile ones (`_counters`), and what stands for the
+    writes of other connections: PostgreSQL's sequence of them, SQLite's `data_version` (which
+    moves when another connection commits). Both over-count rather than miss: a write by
+    another connection counts even when it is rolled back."""
     from django.db import connection
 
-    quote = connection.ops.quote_name
     tables = _state_tables()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Table and column names from the model registry, quoted: nothing from input.
-            digests = ", ".join(
-                f"(SELECT count(*) || ':' || coalesce(sum(hashtextextended(r::text, 0)), 0) FROM "
-                f"(SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)}) AS r)"
-                for table, columns in tables.values()
-            )
-            cursor.execute(f"SELECT {digests}")
-            return dict(zip(tables, cursor.fetchone(), strict=True))
-        _sqlite_counters(cursor, tables, quote)
-        cursor.execute(f"SELECT label, n FROM {_SQLITE_COUNTERS}")
+        _counters(cursor, connection.vendor, tables, connection.ops.quote_name)
+        cursor.execute(f"SELECT label, n FROM {_COUNTERS}")
         state: dict[str, Any] = dict(cursor.fetchall())
-        cursor.execute("PRAGMA data_version")
-        state["another connection"] = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT last_value, is_called FROM {_OTHER_WRITES}")
+        else:
+            cursor.execute("PRAGMA data_version")
+        state["another connection"] = cursor.fetchone()
         return state
 
 
