@@ -3,8 +3,8 @@
 The one error format (core/api/errors.py) can come back from any endpoint: 400 for bad input or
 filters, 401 without credentials, 403 for a refused write or a missing second factor, 404 for
 what does not exist or may not be seen, 406 for an `Accept` header no format of the answer meets,
-409 for a stale version. Listing them everywhere keeps
-the schema honest, so a client (and schemathesis' status-code check) can rely on it.
+409 for a stale version. Listing them everywhere keeps the schema honest, so a client (and
+schemathesis' status-code check) can rely on it.
 """
 
 from __future__ import annotations

@@ -117,9 +117,7 @@ _COUNTERS = "itfabrik_test_changes"
 _OTHER_WRITES = "itfabrik_test_other_writes"
 
 
-def _counters(
-    cursor: Any, vendor: str, tables: dict[str, tuple[str, list[str]]], quote: Callable[[str], str]
-) -> None:
+def _counters(cursor: Any, vendor: str, quote: Callable[[str], str]) -> None:
     """Make the counters of this connection, and their triggers, unless they are there.
 
     Reading every row of every table twice per refused write was half the time of the
@@ -134,9 +132,9 @@ def _counters(
     row = cursor.fetchone()
     if row and row[0]:
         return
+    tables = _state_tables()
     cursor.execute(f"CREATE TEMP TABLE {_COUNTERS} (label TEXT PRIMARY KEY, n INTEGER)")
-    for label in tables:
-        cursor.execute(f"INSERT INTO {_COUNTERS} VALUES (%s, 0)", [label])
+    cursor.executemany(f"INSERT INTO {_COUNTERS} VALUES (%s, 0)", [[label] for label in tables])
     if vendor == "postgresql":
         _postgresql_triggers(cursor, tables, quote)
         return
@@ -193,9 +191,8 @@ def db_state() -> dict[str, Any]:
     another connection counts even when it is rolled back."""
     from django.db import connection
 
-    tables = _state_tables()
     with connection.cursor() as cursor:
-        _counters(cursor, connection.vendor, tables, connection.ops.quote_name)
+        _counters(cursor, connection.vendor, connection.ops.quote_name)
         cursor.execute(f"SELECT label, n FROM {_COUNTERS}")
         state: dict[str, Any] = dict(cursor.fetchall())
         if connection.vendor == "postgresql":
