@@ -72,10 +72,13 @@ def validate(
         raise ValidationFailed(fields=fields)
 
 
-def save_checked(instance: M, **kwargs: Any) -> M:
-    """Save; a constraint the database enforces anyway (a concurrent writer) becomes its message."""
+def save_checked(instance: M, *, savepoint: bool = True, **kwargs: Any) -> M:
+    """Save; a constraint the database enforces anyway (a concurrent writer) becomes its message.
+
+    `savepoint=False` is for a caller whose transaction ends with the error anyway: it saves the
+    two statements of a savepoint, and the caller's transaction can take no further query."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             instance.save(**kwargs)
     except IntegrityError as exc:
         mapped = constraints.from_integrity_error(exc, instance)
@@ -92,9 +95,10 @@ def create_audited(
     scope_path: str,
     exclude: Iterable[str] = (),
     errors: Mapping[str, list[Any]] | None = None,
+    savepoint: bool = True,
 ) -> M:
     validate(instance, exclude=exclude, actor=actor, errors=errors)
-    save_checked(instance)
+    save_checked(instance, savepoint=savepoint)
     audit.record_created(actor=actor, instance=instance, scope_path=scope_path)
     return instance
 

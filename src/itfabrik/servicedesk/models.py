@@ -262,6 +262,38 @@ class VipPerson(TimestampedModel):
         return str(self.user)
 
 
+# The tables of a cooperation's desk settings: what `selectors.desk_settings` reads. A write to
+# any of them changes `DeskSettingsToken.token`, by the triggers of migration 0008.
+SETTINGS_TABLES = (
+    "servicedesk_assignmentgroup",
+    "servicedesk_priorityrule",
+    "servicedesk_businesscalendar",
+    "servicedesk_calendarday",
+    "servicedesk_slapolicy",
+    "servicedesk_vipperson",
+    "servicedesk_routingsettings",
+)
+
+
+class DeskSettingsToken(models.Model):
+    """One row whose token changes with every write to the desk settings' tables (groups, the
+    priority matrix, calendars and their days, SLA policies, the VIP list, routing). A process
+    keeps the settings it has read under the token it read them at, and reads the token once
+    per ticket to know they still hold (ADR 0050).
+
+    Database triggers change the token, so no write path can forget to: not a service, the
+    admin, a `QuerySet.update`, an import or a migration. The new token is random, not a
+    counter: a rolled-back change must not leave a value behind that a later change could
+    produce again. On SQLite a migration that rebuilds one of these tables drops its triggers;
+    `test_desk_settings` checks that every table still has them."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
 class TicketCounter(models.Model):
     """The last reference number used per year (SD-2026-000123), taken under a row lock."""
 

@@ -6,7 +6,9 @@ orderers holding `view_unit_tickets` on it, and to its requester. Anything else 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -27,6 +29,7 @@ from .models import (
     AssignmentGroup,
     BusinessCalendar,
     CalendarDay,
+    DeskSettingsToken,
     GroupMember,
     PriorityRule,
     SlaPolicy,
@@ -264,6 +267,21 @@ def is_vip(*, cooperation_id: int, user_id: Any) -> bool:
     ).exists()
 
 
+def _best_policy(
+    policies: Iterable[SlaPolicy], priority: str, tier: str | None
+) -> SlaPolicy | None:
+    """Of active policies, the one of the priority for the service tier, else the one for every
+    tier."""
+    best = None
+    for policy in policies:
+        if policy.priority != priority or policy.service_tier not in ("", tier or ""):
+            continue
+        if policy.service_tier and policy.service_tier == tier:
+            return policy
+        best = best or policy
+    return best
+
+
 def policy_get(*, cooperation_id: int, priority: str, tier: str | None) -> SlaPolicy | None:
     """The active policy of the priority for the service tier, else the one for every tier."""
     qs = (
@@ -272,12 +290,73 @@ def policy_get(*, cooperation_id: int, priority: str, tier: str | None) -> SlaPo
         .select_related("calendar")
         .prefetch_related("calendar__days")
     )
-    best = None
-    for policy in qs:
-        if policy.service_tier and policy.service_tier == tier:
-            return policy
-        best = best or policy
-    return best
+    return _best_policy(qs, priority, tier)
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """What registering a ticket reads of its cooperation's settings, read at one token."""
+
+    matrix: dict[tuple[str, str], str]
+    vip_ids: frozenset[int]
+    first_line: AssignmentGroup | None
+    policies: tuple[SlaPolicy, ...]
+    routing: Any
+
+    def is_vip(self, user_id: Any) -> bool:
+        return user_id in self.vip_ids
+
+    def first_line_group(self) -> AssignmentGroup | None:
+        # A copy: a caller that sets it on a ticket must not share the instance (and whatever
+        # is later cached on it) with the next request.
+        return copy.copy(self.first_line)
+
+    def policy(self, priority: str, tier: str | None) -> SlaPolicy | None:
+        return copy.copy(_best_policy(self.policies, priority, tier))
+
+
+# cooperation id -> (token, settings). Each entry keeps the token it was read at: an entry read
+# by one thread at an old token cannot pass for the new one (ADR 0050).
+_DESK_SETTINGS: dict[int, tuple[int, DeskSettings]] = {}
+
+
+def _desk_settings_token() -> int | None:
+    """The token of the settings in force; None without the row (`flush` removes it), and then
+    nothing is kept."""
+    return DeskSettingsToken.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def _desk_settings_read(cooperation_id: int) -> DeskSettings:
+    policies = (
+        SlaPolicy.objects.filter(cooperation_id=cooperation_id, is_active=True)
+        .select_related("calendar")
+        .prefetch_related("calendar__days")
+        .order_by("pk")
+    )
+    return DeskSettings(
+        matrix=matrix_get(cooperation_id),
+        vip_ids=frozenset(
+            VipPerson.objects.filter(cooperation_id=cooperation_id, is_active=True).values_list(
+                "user_id", flat=True
+            )
+        ),
+        first_line=first_line_group_get(Cooperation(pk=cooperation_id)),
+        policies=tuple(policies),
+        routing=routing_settings_get(cooperation_id=cooperation_id),
+    )
+
+
+def desk_settings(cooperation_id: int) -> DeskSettings:
+    """The cooperation's desk settings as they are now: one query for the token while the
+    settings this process has read still hold, the settings' six queries when they changed."""
+    token = _desk_settings_token()
+    kept = _DESK_SETTINGS.get(cooperation_id)
+    if token is not None and kept is not None and kept[0] == token:
+        return kept[1]
+    found = _desk_settings_read(cooperation_id)
+    if token is not None:
+        _DESK_SETTINGS[cooperation_id] = (token, found)
+    return found
 
 
 def calendar_list(*, actor: Actor) -> QuerySet[BusinessCalendar]:

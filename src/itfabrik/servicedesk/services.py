@@ -249,11 +249,10 @@ def _check_service(service: Service | None, cooperation_id: int) -> dict[str, li
 
 
 def _priority(
-    *, cooperation_id: int, impact: str, urgency: str, requester_id: Any
+    settings: selectors.DeskSettings, *, impact: str, urgency: str, requester_id: Any
 ) -> tuple[str, bool]:
-    vip = selectors.is_vip(cooperation_id=cooperation_id, user_id=requester_id)
-    matrix = selectors.matrix_get(cooperation_id)
-    return rules.ticket_priority(impact, urgency, vip=vip, matrix=matrix), vip
+    vip = settings.is_vip(requester_id)
+    return rules.ticket_priority(impact, urgency, vip=vip, matrix=settings.matrix), vip
 
 
 def ticket_create(
@@ -309,17 +308,12 @@ def ticket_create(
         errors["group"] = [_("Gruppen hör till en annan samverkan.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    priority, vip = _priority(
-        cooperation_id=cooperation_id, impact=impact, urgency=urgency, requester_id=requester.pk
-    )
+    desk = selectors.desk_settings(cooperation_id)
+    priority, vip = _priority(desk, impact=impact, urgency=urgency, requester_id=requester.pk)
     if group is None:
-        group = selectors.first_line_group_get(Cooperation(pk=cooperation_id))
-    policy = selectors.policy_get(
-        cooperation_id=cooperation_id,
-        priority=priority,
-        tier=service.tier if service is not None else None,
-    )
-    routing = selectors.routing_settings_get(cooperation_id=cooperation_id)
+        group = desk.first_line_group()
+    policy = desk.policy(priority, service.tier if service is not None else None)
+    routing = desk.routing
     training = (
         routing is not None
         and bool(routing.learning_url)
@@ -362,12 +356,13 @@ def ticket_create(
             ticket.response_due = clock.response_due(cal, reported_at, policy.response_target)
             ticket.resolution_due = clock.due(cal, _state(ticket), policy.resolution_target)
         # The counter makes the reference unique (and the unique index backs it): no query
-        # to check it.
+        # to check it. No savepoint: a refused insert ends this transaction anyway.
         ticket = create_audited(
             actor=actor,
             instance=ticket,
             scope_path=unit.path,
             exclude=[*_FOREIGN_KEYS, "reference"],
+            savepoint=False,
         )
         if training and routing is not None:
             _answer_training_question(ticket, routing)
@@ -515,7 +510,7 @@ def ticket_update(
         recompute = bool({"impact", "urgency", "service"} & set(changes))
         if recompute:
             priority, vip = _priority(
-                cooperation_id=current.cooperation_id,
+                selectors.desk_settings(current.cooperation_id),
                 impact=impact,
                 urgency=urgency,
                 requester_id=current.requester_id,

@@ -98,4 +98,15 @@ class FieldsBuiltOnce:
         if built is None:
             built = super().get_fields()  # type: ignore[misc]
             cls._fields_built_once = built  # type: ignore[attr-defined]
-        return copy.deepcopy(built)
+        return {name: _copy_field(field) for name, field in built.items()}
+
+
+def _copy_field(field: Any) -> Any:
+    """A field of its own for one serializer instance: a plain field is copied shallowly (DRF's
+    deep copy builds the field again from its arguments, most of the ticket serializer's time);
+    one that holds other fields (a list's child, a nested serializer) is copied deeply, since
+    binding it binds those too."""
+    nests = isinstance(field, serializers.BaseSerializer) or any(
+        hasattr(field, name) for name in ("child", "child_relation")
+    )
+    return copy.deepcopy(field) if nests else copy.copy(field)
