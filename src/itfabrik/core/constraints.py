@@ -109,6 +109,10 @@ def errors_for(
         elif isinstance(constraint, models.CheckConstraint):
             from django.core.exceptions import ValidationError
 
+            if constraint.condition.referenced_base_fields & exclude:
+                # Django checks nothing then either, but only after building a query of every
+                # field of the instance (0.4 ms of each ticket created).
+                continue
             try:
                 constraint.validate(model, instance, exclude=exclude)
             except ValidationError:

@@ -449,3 +449,17 @@ def test_demo_has_a_published_known_error(demo: Any) -> None:
     article = Article.objects.get(pk=problem.knowledge_article_id)
     assert article.source_reference == problem.reference
     assert article.status == ArticleStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_the_known_error_check_names_its_field_unless_a_field_of_it_is_left_out() -> None:
+    """`core.constraints.errors_for` skips a check that reads a field the caller leaves out, as
+    Django's own check would, without building Django's query of every field first."""
+    from django.utils import timezone
+
+    from itfabrik.core.constraints import errors_for
+
+    incident = Ticket(type="incident", title="x", known_error_at=timezone.now())
+    assert list(errors_for(incident, exclude=set())) == ["non_field_errors"]
+    assert errors_for(incident, exclude={"knowledge_article"}) == {}
+    assert errors_for(Ticket(type="problem", known_error_at=timezone.now()), exclude=set()) == {}
