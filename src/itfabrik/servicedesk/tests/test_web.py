@@ -20,10 +20,18 @@ def test_queue_query_count_does_not_grow_with_rows(web_as: Any, desk: Any) -> No
     client = web_as("agent")
     few, r = page_query_count(client, "/servicedesk/")
     n_few = r.context["page"].paginator.count
-    for _i in range(4):
-        desk.ticket()
+    # Rows of every kind a row reads different fields for: long late, running on its SLA clock
+    # (the business time so far), assigned (the assignee's name), waiting (paused).
+    desk.ticket()
+    desk.ticket(reported_at=timezone.now(), impact="high", urgency="high")
+    desk.ticket(reported_at=timezone.now(), assignee=desk.agent)
+    waiting = desk.ticket(reported_at=timezone.now())
+    Ticket.objects.filter(pk=waiting.pk).update(status="waiting_requester")
     many, r = page_query_count(client, "/servicedesk/")
     assert r.context["page"].paginator.count == n_few + 4
+    words = {row["sla"]["key"] for row in r.context["rows"]}
+    assert {"breached", "ok", "paused"} <= words
+    assert any(row["assignee"] for row in r.context["rows"])
     assert few == many
 
 
