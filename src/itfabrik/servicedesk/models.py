@@ -262,7 +262,7 @@ class VipPerson(TimestampedModel):
         return str(self.user)
 
 
-# The tables of a cooperation's desk settings: what `selectors.desk_settings` reads. A write to
+# The tables of a cooperation's desk settings: what `selectors.desk_settings_get` reads. A write to
 # any of them changes `DeskSettingsToken.token`, by the triggers of migration 0008.
 SETTINGS_TABLES = (
     "servicedesk_assignmentgroup",

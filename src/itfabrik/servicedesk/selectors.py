@@ -346,7 +346,7 @@ def _desk_settings_read(cooperation_id: int) -> DeskSettings:
     )
 
 
-def desk_settings(cooperation_id: int) -> DeskSettings:
+def desk_settings_get(cooperation_id: int) -> DeskSettings:
     """The cooperation's desk settings as they are now: one query for the token while the
     settings this process has read still hold, the settings' six queries when they changed."""
     token = _desk_settings_token()

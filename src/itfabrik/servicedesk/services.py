@@ -308,7 +308,7 @@ def ticket_create(
         errors["group"] = [_("Gruppen hör till en annan samverkan.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    desk = selectors.desk_settings(cooperation_id)
+    desk = selectors.desk_settings_get(cooperation_id)
     priority, vip = _priority(desk, impact=impact, urgency=urgency, requester_id=requester.pk)
     if group is None:
         group = desk.first_line_group()
@@ -510,7 +510,7 @@ def ticket_update(
         recompute = bool({"impact", "urgency", "service"} & set(changes))
         if recompute:
             priority, vip = _priority(
-                selectors.desk_settings(current.cooperation_id),
+                selectors.desk_settings_get(current.cooperation_id),
                 impact=impact,
                 urgency=urgency,
                 requester_id=current.requester_id,
