@@ -261,12 +261,6 @@ def matrix_get(cooperation_id: int) -> dict[tuple[str, str], str]:
     return {(i, u): p for i, u, p in rows}
 
 
-def is_vip(*, cooperation_id: int, user_id: Any) -> bool:
-    return VipPerson.objects.filter(
-        cooperation_id=cooperation_id, user_id=user_id, is_active=True
-    ).exists()
-
-
 def _best_policy(
     policies: Iterable[SlaPolicy], priority: str, tier: str | None
 ) -> SlaPolicy | None:
