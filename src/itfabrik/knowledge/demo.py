@@ -34,7 +34,7 @@ ARTICLES: list[tuple[str, str, str, str, str]] = [
         "Ta bort utskrifter som fastnat.\n"
         "3. Kontrollera papper och toner. Skrivarna i våra lokaler säger till i displayen.\n"
         "4. Starta om datorn och försök igen.\n\n"
-        "Skriver skrivaren fortfarande inte ut? Rapportera ett problem och ange skrivarens "
+        "Skriver skrivaren fortfarande inte ut? Anmäl ett problem och ange skrivarens "
         "namn (lappen på skrivarens framsida).",
     ),
     (

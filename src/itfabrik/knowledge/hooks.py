@@ -1,6 +1,6 @@
 """Where other apps plug into the help pages without the knowledge base importing them.
 
-The service desk (an app above this one) registers the "Rapportera ett problem" link with
+The service desk (an app above this one) registers the "Anmäl ett problem" link with
 `register_report_problem`; the help page and the article page show it in their
 `report_problem` block, carrying what the person searched for and read. Until an app
 registers one, the block says to contact the service desk.

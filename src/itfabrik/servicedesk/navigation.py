@@ -68,7 +68,7 @@ def my_tickets_panel(request: Any) -> dict[str, Any]:
 
 
 def _report_problem_url(request: Any, article: Any, query: str) -> str | None:
-    """The help pages' "Rapportera ett problem": the portal's form, with the search as title."""
+    """The help pages' "Anmäl ett problem": the portal's form, with the search as title."""
     url = reverse("servicedesk:portal_report")
     return f"{url}?{urlencode({'q': query})}" if query else url
 

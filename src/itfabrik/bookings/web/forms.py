@@ -34,7 +34,7 @@ class BookForm(forms.Form):
 
 class CancelForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Skäl (valfritt)"), required=False, max_length=500)
+    reason = forms.CharField(label=_("Skäl"), required=False, max_length=500)
 
 
 class MarkForm(forms.Form):

@@ -14,7 +14,7 @@ class HireForm(forms.Form):
     first_name = forms.CharField(label=_("Förnamn"), max_length=100)
     last_name = forms.CharField(label=_("Efternamn"), max_length=100)
     personal_number = forms.CharField(
-        label=_("Personnummer (valfritt)"),
+        label=_("Personnummer"),
         max_length=20,
         required=False,
         help_text=_("ÅÅÅÅMMDD-NNNN. Visas bara för dem som behöver det."),
@@ -25,7 +25,7 @@ class HireForm(forms.Form):
     )
     title = forms.CharField(label=_("Befattning"), max_length=150)
     start = DateField(label=_("Startdatum"))
-    end = DateField(label=_("Slutdatum (valfritt)"), required=False)
+    end = DateField(label=_("Slutdatum"), required=False)
     business_role: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Verksamhetsroll"), queryset=None, required=False, empty_label=_("Ingen roll")
     )

@@ -104,7 +104,7 @@ def test_report_problem_slot_uses_the_registered_link(kb: Any, web_as: Any) -> N
     try:
         html = client.get("/hjalp/", {"q": "wifi"}).content.decode()
         assert 'href="/rapportera/?q=wifi"' in html
-        assert "Rapportera ett problem" in html
+        assert "Anmäl ett problem" in html
     finally:
         hooks._report_problem.remove(link)
 
