@@ -1,8 +1,9 @@
 """Issue 8's "Done when", walked as one story: the ticket Fia reports after reading an article is
 the one she books a visit for, the one the technician finds in his feed, the one the agent
-resolves and the one she rates; the agent's phone call shows in the queue with its due time; a
-mail becomes a ticket and the answer to the agent's reply threads onto it. The single pieces
-have their own tests; this one fails when they stop joining up. axe-core on every page."""
+resolves (mailing her the answer and the rating link) and the one she rates; the agent's phone
+call shows in the queue with its due time; a mail becomes a ticket and the answer to the agent's
+reply threads onto it. The single pieces have their own tests; this one fails when they stop
+joining up. axe-core on every page."""
 
 from __future__ import annotations
 
@@ -140,6 +141,10 @@ def test_the_done_when_story(page: Page, search_index: None, mailoutbox: list[An
     _status_button(page, "Löst").click()
     expect(page.locator("#ticket-status")).to_have_text("Löst")
     check_a11y(page)
+    # Fia reported in the portal and is told by mail all the same (ADR 0051).
+    told = {m.subject: m.body for m in mail.outbox if m.to == [FIA_ADDRESS]}
+    assert "Valsen var sliten" in told[f"[{reported}] Skrivaren drar in papperet snett"]
+    assert "/nojdhet/lank/" in told[f"[{reported}] Löst: Skrivaren drar in papperet snett"]
 
     # Fia rates it from her start page.
     page.context.clear_cookies()

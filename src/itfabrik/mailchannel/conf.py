@@ -25,6 +25,8 @@ UNKNOWN_CREATE = "create"
 UNKNOWN_REFUSE = "refuse"
 CLOSED_REOPEN = "reopen"
 CLOSED_ANSWER = "answer"
+NOTIFY_ALL = "all"
+NOTIFY_MAIL = "mail"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,14 @@ def unknown_sender() -> str:
 def unknown_requester() -> str:
     """Username of the account that stands as requester for tickets from unknown senders."""
     return str(_get("ITFABRIK_MAIL_UNKNOWN_REQUESTER", "") or "")
+
+
+def notify() -> str:
+    """Whom a staff reply or a resolution made anywhere is mailed to: `all` every requester with
+    an address (as TOPdesk and ServiceNow tell the caller), `mail` only those who wrote by mail
+    (ADR 0051)."""
+    value = str(_get("ITFABRIK_MAIL_NOTIFY", NOTIFY_ALL))
+    return value if value in (NOTIFY_ALL, NOTIFY_MAIL) else NOTIFY_ALL
 
 
 def closed_reply() -> str:

@@ -612,17 +612,27 @@ def _came_by_mail(ticket_id: int) -> bool:
     return InboundMessage.objects.filter(ticket_id=ticket_id, outcome=Outcome.CREATED).exists()
 
 
+def _tells_requester(ticket_id: int, requester: User) -> bool:
+    """Whether mail about this ticket goes out unasked: always to whoever wrote by mail, to other
+    requesters with an address when ITFABRIK_MAIL_NOTIFY is `all` (ADR 0051)."""
+    if _came_by_mail(ticket_id):
+        return True
+    return conf.notify() == conf.NOTIFY_ALL and bool(requester.email)
+
+
 def on_public_reply(*, ticket_id: int, entry_id: int) -> None:
-    """A public staff reply made anywhere (the ticket page, the API, a chat) reaches a requester
-    who wrote by mail, threaded like the rest; a reply already mailed here is not sent twice."""
+    """A public staff reply made on the ticket page or through the API reaches the requester
+    (`_tells_requester`), threaded like the rest; a reply already mailed here is not sent twice.
+    The service desk announces live replies only: a chat's transcript and a replayed history
+    are not news."""
     try:
         if OutboundMessage.objects.filter(entry_id=entry_id).exists():
-            return
-        if not _came_by_mail(ticket_id):
             return
         entry = TicketEntry.objects.select_related("ticket__unit", "ticket__requester").get(
             pk=entry_id
         )
+        if not _tells_requester(ticket_id, entry.ticket.requester):
+            return
         with transaction.atomic():
             _queue_outbound(
                 ticket=entry.ticket,
@@ -636,11 +646,11 @@ def on_public_reply(*, ticket_id: int, entry_id: int) -> None:
 
 
 def on_resolved(*, ticket_id: int) -> None:
-    """A ticket resolved anywhere tells a requester who wrote by mail (once: resolve_by_mail
-    has already queued its own)."""
+    """A ticket resolved anywhere tells the requester (`_tells_requester`; once:
+    resolve_by_mail has already queued its own), with the one-click rating link."""
     try:
         ticket = Ticket.objects.select_related("unit", "requester").get(pk=ticket_id)
-        if ticket.resolved_at is None or not _came_by_mail(ticket_id):
+        if ticket.resolved_at is None or not _tells_requester(ticket_id, ticket.requester):
             return
         already = OutboundMessage.objects.filter(
             ticket_id=ticket_id, kind=OutboundKind.RESOLVED, created_at__gte=ticket.resolved_at

@@ -92,7 +92,8 @@ def resolution_mail_parts(ticket: Any) -> list[str]:
 # --- events ------------------------------------------------------------------------------------
 # After a change has been committed, apps above the service desk learn of it (the e-mail channel
 # mails the requester). Called after the commit, never inside the transaction, so a listener
-# never sees a change that was rolled back and cannot roll one back itself.
+# never sees a change that was rolled back and cannot roll one back itself. Only live changes
+# are told: one written with `at` (an import, the demo's history, a chat's transcript) is not.
 
 PUBLIC_REPLY = "public_reply"  # staff answered publicly: ticket_id, entry_id
 RESOLVED = "resolved"  # the ticket was resolved: ticket_id

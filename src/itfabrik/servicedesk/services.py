@@ -570,10 +570,12 @@ def ticket_transition(
     now = min(at, _now()) if at is not None else _now()
     with transaction.atomic():
         current = _locked_for_work(actor, ticket, expected_version)
-        return _transition(actor, current, status, now)
+        return _transition(actor, current, status, now, live=at is None)
 
 
-def _transition(actor: Actor, current: Ticket, status: str, now: dt.datetime) -> Ticket:
+def _transition(
+    actor: Actor, current: Ticket, status: str, now: dt.datetime, *, live: bool = True
+) -> Ticket:
     if status not in TicketStatus.values:
         raise ValidationFailed(fields={"status": [_("Okänd status.")]})
     if not rules.can_transition(current.status, status):
@@ -607,7 +609,8 @@ def _transition(actor: Actor, current: Ticket, status: str, now: dt.datetime) ->
     changes: dict[str, Any] = {"status": status}
     if status == TicketStatus.RESOLVED:
         changes["resolved_at"] = now
-        hooks.emit(hooks.RESOLVED, ticket_id=current.pk)
+        if live:  # a history written with `at` is not news to mail anyone
+            hooks.emit(hooks.RESOLVED, ticket_id=current.pk)
     elif status == TicketStatus.CLOSED:
         changes["closed_at"] = now
     elif rules.is_reopen(current.status, status):
@@ -676,7 +679,7 @@ def entry_add(
             )
         if changes:
             _save(actor, current, changes)
-        if staff and kind == EntryKind.PUBLIC:
+        if staff and kind == EntryKind.PUBLIC and at is None:
             hooks.emit(hooks.PUBLIC_REPLY, ticket_id=current.pk, entry_id=entry.pk)
         return entry
 

@@ -429,14 +429,68 @@ def test_a_ticket_resolved_on_the_ticket_page_tells_the_mail_requester_once(
     assert OutboundMessage.objects.filter(ticket=ticket, kind=OutboundKind.RESOLVED).count() == 1
 
 
-def test_portal_tickets_get_no_mail_from_the_hooks(
+def test_a_portal_requester_is_told_of_replies_and_the_resolution(
     desk: Any, mail_settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    """ITFABRIK_MAIL_NOTIFY=all (the default): a ticket that did not come by mail still mails its
+    requester the agent's public reply and the resolution with the rating link (ADR 0051)."""
+    ticket = desk.ticket(desk.fia, actor=desk.fia, title="Kan inte skriva ut")
+    outbox.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sd_services.entry_add(actor=desk.agent, ticket=ticket, kind="public", body="Hej Fia")
+        sd_services.entry_add(actor=desk.agent, ticket=ticket, kind="internal", body="Notis")
+        sd_services.entry_add(actor=desk.fia, ticket=ticket, kind="public", body="Tack")
+    [reply] = outbox.outbox
+    assert reply.to == [FIA]
+    assert reply.subject == f"[{ticket.reference}] Kan inte skriva ut"
+    assert "Hej Fia" in reply.body
+    outbox.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = sd_services.ticket_transition(
+            actor=desk.agent, ticket=ticket, expected_version=None, status="in_progress"
+        )
+        sd_services.ticket_transition(
+            actor=desk.agent, ticket=ticket, expected_version=None, status="resolved"
+        )
+    [resolved] = outbox.outbox
+    assert resolved.subject == f"[{ticket.reference}] Löst: Kan inte skriva ut"
+    assert "/nojdhet/lank/" in resolved.body  # satisfaction's one-click link
+    assert OutboundMessage.objects.filter(ticket=ticket).count() == 2
+
+
+def test_notify_mail_tells_only_those_who_wrote_by_mail(
+    desk: Any, mail_settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    mail_settings.ITFABRIK_MAIL_NOTIFY = "mail"
     ticket = desk.ticket(desk.fia)
     with django_capture_on_commit_callbacks(execute=True):
         sd_services.entry_add(actor=desk.agent, ticket=ticket, kind="public", body="Hej")
+        ticket = sd_services.ticket_transition(
+            actor=desk.agent, ticket=ticket, expected_version=None, status="resolved"
+        )
     assert outbox.outbox == []
     assert not OutboundMessage.objects.filter(ticket=ticket).exists()
+
+
+def test_a_history_written_with_at_and_a_requester_without_address_mail_nobody(
+    desk: Any, mail_settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An import, the demo's history or a chat's transcript (all pass `at`) is not news; a
+    requester without an address has nowhere to be told."""
+    ticket = desk.ticket(desk.fia)
+    at = timezone.now() - dt.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        sd_services.entry_add(actor=desk.agent, ticket=ticket, kind="public", body="Då", at=at)
+        sd_services.ticket_transition(
+            actor=desk.agent, ticket=ticket, expected_version=None, status="resolved", at=at
+        )
+    desk.bjorn.email = ""
+    desk.bjorn.save(update_fields=["email"])
+    other = desk.ticket(desk.bjorn)
+    with django_capture_on_commit_callbacks(execute=True):
+        sd_services.entry_add(actor=desk.agent, ticket=other, kind="public", body="Hej")
+    assert outbox.outbox == []
+    assert not OutboundMessage.objects.filter(ticket__in=[ticket, other]).exists()
 
 
 def test_the_resolution_mail_carries_the_one_click_rating_link(
