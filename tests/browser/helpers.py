@@ -133,3 +133,15 @@ def choose_by_keys(page: Page, select: Any, label: str) -> None:
             return
         page.keyboard.press("ArrowDown")
     raise AssertionError(f"option {label!r} not reached with the arrow keys")
+
+
+def send_problem_report(page: Page, title: str, description: str) -> str:
+    """Fill in the portal's open "Anmäl ett problem" form for the reporter's own work group, send
+    it and return the new ticket's reference from the heading of the page it lands on."""
+    page.get_by_label("Vad gäller det?").fill(title)
+    page.get_by_label("Beskriv problemet").fill(description)
+    page.get_by_label("Min arbetsgrupp").check()
+    page.get_by_role("button", name="Skicka anmälan").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(title)
+    return heading.inner_text().split()[0]

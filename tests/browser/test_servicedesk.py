@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, menu_link, screenshot, url
+from .helpers import check_a11y, login, menu_link, screenshot, send_problem_report, url
 
 pytestmark = pytest.mark.browser
 
@@ -75,13 +75,9 @@ def test_end_user_reports_a_problem_in_the_portal(page: Page) -> None:
     page.get_by_role("button", name="Skicka anmälan").click()
     expect(page.get_by_role("alert")).to_contain_text("Vad gäller det?")
     check_a11y(page)
-    page.get_by_label("Vad gäller det?").fill("Kan inte öppna journalsystemet")
-    page.get_by_label("Beskriv problemet").fill("Felmeddelande om licens sedan i morse.")
-    page.get_by_label("Min arbetsgrupp").check()
-    page.get_by_role("button", name="Skicka anmälan").click()
-    heading = page.get_by_role("heading", level=1)
-    expect(heading).to_contain_text("Kan inte öppna journalsystemet")
-    reference = heading.inner_text().split()[0]
+    reference = send_problem_report(
+        page, "Kan inte öppna journalsystemet", "Felmeddelande om licens sedan i morse."
+    )
     expect(page.get_by_text(f"Tack! Ditt ärende har nummer {reference}.")).to_be_visible()
     check_a11y(page)
 

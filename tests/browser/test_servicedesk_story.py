@@ -18,7 +18,7 @@ from django.core.management import call_command
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from .helpers import check_a11y, login, menu_link, url
+from .helpers import check_a11y, login, menu_link, send_problem_report, url
 
 pytestmark = pytest.mark.browser
 
@@ -71,13 +71,10 @@ def test_the_done_when_story(page: Page, search_index: None, mailoutbox: list[An
     page.get_by_role("link", name="Anmäl ett problem").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Anmäl ett problem")
     expect(page.get_by_label("Vad gäller det?")).to_have_value("skrivare")
-    page.get_by_label("Vad gäller det?").fill("Skrivaren drar in papperet snett")
-    page.get_by_label("Beskriv problemet").fill("Artikeln hjälpte inte; papperet fastnar.")
-    page.get_by_label("Min arbetsgrupp").check()
-    page.get_by_role("button", name="Skicka anmälan").click()
+    reported = send_problem_report(
+        page, "Skrivaren drar in papperet snett", "Artikeln hjälpte inte; papperet fastnar."
+    )
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_contain_text("Skrivaren drar in papperet snett")
-    reported = heading.inner_text().split()[0]
 
     # ... and books a förmiddag visit for it.
     menu_link(page, "Boka besök").click()
