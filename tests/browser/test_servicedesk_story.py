@@ -142,6 +142,8 @@ def test_the_done_when_story(page: Page, search_index: None, mailoutbox: list[An
     told = {m.subject: m.body for m in mail.outbox if m.to == [FIA_ADDRESS]}
     assert "Valsen var sliten" in told[f"[{reported}] Skrivaren drar in papperet snett"]
     assert "/nojdhet/lank/" in told[f"[{reported}] Löst: Skrivaren drar in papperet snett"]
+    # Solved before the visit: the technician's block is free again (ADR 0052).
+    assert Booking.objects.get(ticket__reference=reported).status == "cancelled"
 
     # Fia rates it from her start page.
     page.context.clear_cookies()

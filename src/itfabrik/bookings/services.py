@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from typing import Any
 
@@ -48,6 +49,8 @@ from . import permissions as actions
 from . import rules, selectors
 from .choices import BlockPart, BookingStatus, VisitRequestSource
 from .models import Block, Booking, FeedToken, VisitRequest
+
+log = logging.getLogger(__name__)
 
 # Checked by the service, not left to full_clean (which would query each key again).
 _BLOCK_KEYS = ["cooperation", "municipality", "technician"]
@@ -572,6 +575,22 @@ def booking_cancel(
             scope_path=current.ticket.unit.path,
             exclude=_BOOKING_KEYS,
         )
+
+
+def on_resolved(*, ticket_id: int) -> None:
+    """A ticket resolved before its visit frees the place: nobody drives out to a solved problem,
+    and someone else can have the block (ADR 0052). A visit whose block has begun stays, as
+    booking_cancel would refuse it; a reopened ticket is booked anew."""
+    with override(settings.LANGUAGE_CODE):
+        reason = str(_("Ärendet löstes före besöket."))
+    ahead = Booking.objects.filter(
+        ticket_id=ticket_id, status=BookingStatus.ACTIVE, block__starts_at__gt=_now()
+    )
+    for booking in list(ahead):
+        try:
+            booking_cancel(actor=SYSTEM, booking=booking, expected_version=None, reason=reason)
+        except Exception:  # the resolution is saved; the visit is left for a person to cancel
+            log.exception("visit %s of resolved ticket %s not cancelled", booking.pk, ticket_id)
 
 
 def _resume_ticket(ticket: Ticket) -> None:

@@ -454,6 +454,62 @@ def test_cancel_frees_the_place_and_resumes_at_once(visits: Any) -> None:
     assert services.booking_resume(booking_id=booking.pk, now=block.starts_at) is False
 
 
+def _resolve(visits: Any, ticket: Ticket, **kwargs: Any) -> None:
+    from itfabrik.servicedesk import services as sd_services
+
+    ticket.refresh_from_db()
+    if ticket.status != TicketStatus.IN_PROGRESS:
+        sd_services.ticket_transition(
+            actor=visits.agent, ticket=ticket, expected_version=None, status="in_progress"
+        )
+    sd_services.ticket_transition(
+        actor=visits.agent, ticket=ticket, expected_version=None, status="resolved", **kwargs
+    )
+
+
+def test_resolving_a_ticket_frees_the_visit_still_ahead(
+    visits: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    block = visits.block(capacity=1)
+    ticket = visits.ticket()
+    booking = services.booking_create(actor=visits.fia, ticket=ticket, block=block)
+    with django_capture_on_commit_callbacks(execute=True):
+        _resolve(visits, ticket)
+    booking.refresh_from_db()
+    block.refresh_from_db()
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.RESOLVED  # the resolution stands
+    assert booking.status == BookingStatus.CANCELLED
+    assert booking.cancelled_by is None  # the system, recorded as such in the audit trail
+    assert block.booked == 0
+    note = TicketEntry.objects.filter(ticket=ticket, kind=EntryKind.INTERNAL).latest("pk")
+    assert note.body.endswith("är avbokat. Skäl: Ärendet löstes före besöket.")
+    audit = AuditEntry.objects.filter(
+        object_type="bookings.booking", object_id=str(booking.pk), action="update"
+    ).latest("pk")
+    assert audit.actor is None
+    assert audit.after["status"] == BookingStatus.CANCELLED
+    # The place is someone else's to take.
+    services.booking_create(actor=visits.fia, ticket=visits.ticket(), block=block)
+
+
+def test_a_visit_under_way_and_a_resolution_written_with_at_keep_their_bookings(
+    visits: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    begun, later = visits.block(), visits.block()
+    on_site, imported = visits.ticket(), visits.ticket()
+    kept = services.booking_create(actor=visits.fia, ticket=on_site, block=begun)
+    also_kept = services.booking_create(actor=visits.fia, ticket=imported, block=later)
+    Block.objects.filter(pk=begun.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        _resolve(visits, on_site)
+        _resolve(visits, imported, at=timezone.now())
+    for booking in (kept, also_kept):
+        booking.refresh_from_db()
+        assert booking.status == BookingStatus.ACTIVE
+    assert Block.objects.get(pk=later.pk).booked == 1
+
+
 def test_agent_marks_a_visit_and_booking_closes_the_request(visits: Any) -> None:
     ticket = visits.ticket()
     marked = services.visit_request_mark(actor=visits.agent, ticket=ticket, note="Byt skärm.")
